@@ -1,0 +1,117 @@
+// The asset store: one SQLite file holding scans of the inventory. Tables come
+// from the schema (one per object type, a column per scalar field, the original
+// JSON in `_raw`); every row belongs to a scan. Checks read the latest complete
+// scan. Writes go through ScanWriter: one transaction per scan, so a failed
+// import or collection leaves the store exactly as it was.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/base/result.hpp"
+#include "engine/schema/schema.hpp"
+
+namespace posture::store {
+
+// Columns every asset table has besides the schema's fields.
+inline constexpr const char* kRowId = "_rid";   // INTEGER PRIMARY KEY
+inline constexpr const char* kScan = "_scan";   // the scan's id
+inline constexpr const char* kKey = "_key";     // lower-cased ARM id: unique per scan
+inline constexpr const char* kRaw = "_raw";     // the original JSON document
+
+struct ScanInfo {
+  int64_t id = 0;
+  std::string source;      // "import:<files>", "azure", ...
+  std::string started_at;  // ISO 8601 UTC
+  std::string ended_at;
+  std::string status;      // running | complete | partial | failed
+  int64_t objects = 0;     // rows written
+};
+
+// A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
+// subscription's contacts). Checks report such resources as ERROR findings.
+struct CollectionError {
+  std::string resource;   // ARM id of the resource the error is about
+  std::string type;       // schema type of that resource (Connector)
+  std::string message;    // never contains a token
+  int http_status = 0;
+};
+
+enum class OpenMode { ReadWrite, ReadOnly };
+
+class Store {
+ public:
+  // Opens (and on first use creates, with file mode 0600) the store at `path`,
+  // creates or checks the tables for `schema`, and sets the pragmas.
+  static Result<Store> open(const std::string& path, OpenMode mode = OpenMode::ReadWrite,
+                            const schema::Schema& schema = schema::Schema::builtin());
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  sqlite3* db() const { return db_; }
+  const schema::Schema& schema() const { return *schema_; }
+  const std::string& path() const { return path_; }
+
+  Result<std::vector<ScanInfo>> scans() const;
+  // The newest scan whose status is complete (or partial), if any.
+  Result<std::optional<ScanInfo>> latest_complete_scan() const;
+  Result<std::optional<ScanInfo>> scan(int64_t id) const;
+  Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
+
+ private:
+  Store() = default;
+  sqlite3* db_ = nullptr;
+  const schema::Schema* schema_ = nullptr;
+  std::string path_;
+};
+
+// One asset to store. `fields` maps schema field names to JSON values: string,
+// boolean, number, array of strings, or null (missing fields are NULL).
+struct Record {
+  const schema::ObjectType* type = nullptr;
+  std::string id;          // ARM id as the API returned it
+  nlohmann::json fields = nlohmann::json::object();
+  std::string raw;         // the original JSON document, verbatim
+  // The parent this row belongs to through `relationship` (whose target is
+  // `type`): the parent's ARM id. Matched case-insensitively at commit.
+  const schema::Relationship* relationship = nullptr;
+  std::string parent_id;
+};
+
+// Writes one scan in one transaction. Destroying an uncommitted writer rolls
+// everything back; the store is then as it was before begin().
+class ScanWriter {
+ public:
+  static Result<ScanWriter> begin(Store& store, std::string source);
+  ScanWriter(ScanWriter&&) noexcept;
+  ScanWriter& operator=(ScanWriter&&) = delete;
+  ~ScanWriter();
+
+  int64_t scan_id() const { return scan_id_; }
+  // Adds or replaces (same type and ARM id, case-insensitively) one asset.
+  Status add(const Record& record);
+  Status add_error(const CollectionError& error);
+  // Links children to parents, marks the scan `status` ("complete" or
+  // "partial"), and commits. Returns the scan as stored.
+  Result<ScanInfo> commit(std::string status = "complete");
+  void rollback();
+
+ private:
+  struct Impl;
+  explicit ScanWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  int64_t scan_id_ = 0;
+};
+
+// Lower-cases an ARM id for keying (ARM ids are case-insensitive).
+std::string arm_key(std::string_view id);
+
+}  // namespace posture::store
