@@ -33,6 +33,7 @@ struct ScanInfo {
   std::string ended_at;
   std::string status;      // running | complete | partial | failed
   int64_t objects = 0;     // rows written
+  std::string message;     // why a scan failed or is partial; "" otherwise
 };
 
 // A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
@@ -102,7 +103,13 @@ class ScanWriter {
   // Links children to parents, marks the scan `status` ("complete" or
   // "partial"), and commits. Returns the scan as stored.
   Result<ScanInfo> commit(std::string status = "complete");
+  // Discards everything written: the store is byte-for-byte as before begin()
+  // (what a failed import does).
   void rollback();
+  // Discards the assets but records the scan as `failed` with `message`, in a
+  // transaction of its own (what a failed collection does, so `posture scans`
+  // shows it). The last complete scan stays the one checks read.
+  Status fail(std::string message);
 
  private:
   struct Impl;

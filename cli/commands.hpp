@@ -1,0 +1,37 @@
+// The `posture` program's subcommands. Each lives in its own cli/cmd_<name>.cpp
+// and registers itself on the app; its callback stores the process exit code.
+// The CLI is the only layer that turns diagnostics into text and exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "engine/base/diagnostic.hpp"
+
+namespace posture::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;      // success; every selected check passed
+inline constexpr int kExitFailed = 1;  // at least one check failed
+inline constexpr int kExitError = 2;   // bad input, I/O or internal error
+
+struct Context {
+  int exit_code = kExitOk;
+  bool quiet = false;  // --quiet: no progress output
+};
+
+void add_import_command(CLI::App& app, Context& ctx);
+void add_query_command(CLI::App& app, Context& ctx);
+void add_check_command(CLI::App& app, Context& ctx);
+void add_schema_command(CLI::App& app, Context& ctx);
+void add_collect_command(CLI::App& app, Context& ctx);
+void add_generate_command(CLI::App& app, Context& ctx);
+
+// Prints diagnostics to stderr and returns kExitError.
+int report_errors(const Diagnostics& errors);
+
+// Whether stderr is a terminal and progress should be drawn there.
+bool show_progress(const Context& ctx);
+
+}  // namespace posture::cli

@@ -1,0 +1,36 @@
+// `posture import`: loads ARM JSON files (JSON Lines, or one JSON document that is
+// an object, an array, or an ARM list envelope) into the store as one scan.
+// Streamed: memory stays flat however large the file. One transaction: a
+// malformed object anywhere fails the whole import with file:line and stores
+// nothing of it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/base/result.hpp"
+#include "store/store.hpp"
+
+namespace posture::snapshot {
+
+struct ImportOptions {
+  // Called now and then with objects read so far, bytes read and total bytes.
+  std::function<void(uint64_t objects, uint64_t bytes_read, uint64_t bytes_total)> progress;
+};
+
+struct ImportSummary {
+  int64_t scan_id = 0;
+  uint64_t subscriptions = 0;
+  uint64_t contacts = 0;
+  uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
+// Imports `paths` ("-" reads standard input) as one new scan of `store`.
+Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,
+                                   const ImportOptions& options = {});
+
+}  // namespace posture::snapshot

@@ -1,0 +1,40 @@
+// Normalisation of ARM JSON objects into store records: subscriptions, and
+// security contacts in the 2017-08-01-preview, 2020-01-01-preview and
+// 2023-12-01-preview shapes, mapped to the SecurityContact fields of SPEC.md.
+// Shared by the snapshot importer and the live Azure collector.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/base/result.hpp"
+#include "store/store.hpp"
+
+namespace posture::snapshot {
+
+enum class ArmKind { Subscription, SecurityContact, Unknown };
+
+// What an ARM object is: a subscription (`/subscriptions/<id>` with a
+// subscriptionId) or a security contact (type Microsoft.Security/securityContacts,
+// also the singular spelling some published examples use, or an id under
+// /providers/Microsoft.Security/securityContacts/).
+ArmKind classify(const nlohmann::json& object);
+
+// Normalises one ARM object into a record for `schema`'s Connector or
+// SecurityContact type; `raw` is the object's original text, kept verbatim.
+// A contact's parent is the subscription its ARM id starts with.
+// Errors (code "invalid-object") say which property is wrong.
+Result<store::Record> normalize(const nlohmann::json& object, std::string raw,
+                                const schema::Schema& schema = schema::Schema::builtin());
+
+// Splits an email list on ';' and ',', trims whitespace, drops empties.
+std::vector<std::string> split_emails(std::string_view text);
+
+// The elements an ARM response body holds: a list envelope's `value`, a bare
+// array (2020-01-01-preview), or a single object. Errors when it is none of these.
+Result<std::vector<nlohmann::json>> response_items(const nlohmann::json& body);
+
+}  // namespace posture::snapshot
