@@ -27,6 +27,7 @@ void add_check_command(CLI::App& app, Context& ctx);
 void add_schema_command(CLI::App& app, Context& ctx);
 void add_collect_command(CLI::App& app, Context& ctx);
 void add_generate_command(CLI::App& app, Context& ctx);
+void add_scans_command(CLI::App& app, Context& ctx);
 
 // Prints diagnostics to stderr and returns kExitError.
 int report_errors(const Diagnostics& errors);

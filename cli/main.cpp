@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_schema_command(app, ctx);
   add_collect_command(app, ctx);
   add_generate_command(app, ctx);
+  add_scans_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
