@@ -7,7 +7,10 @@
 
 #include <string>
 
-#include "engine/base/diagnostic.hpp"
+#include <optional>
+
+#include "engine/base/result.hpp"
+#include "store/store.hpp"
 
 namespace posture::cli {
 
@@ -34,5 +37,20 @@ int report_errors(const Diagnostics& errors);
 
 // Whether stderr is a terminal and progress should be drawn there.
 bool show_progress(const Context& ctx);
+
+// A store opened on one scan: `scan_id` if given, else the latest complete scan.
+struct OpenedScan {
+  store::Store store;
+  store::ScanInfo scan;
+};
+Result<OpenedScan> open_scan(const std::string& db, std::optional<int64_t> scan_id,
+                             store::OpenMode mode = store::OpenMode::ReadOnly);
+
+// The whole contents of a file ("-": standard input), or an error naming it.
+Result<std::string> read_text(const std::string& path);
+
+// The stored checks' directory: --queries, else $POSTURE_QUERIES, else the
+// source tree's queries/ this binary was built from.
+std::string default_queries_dir();
 
 }  // namespace posture::cli

@@ -14,7 +14,9 @@ int report_errors(const Diagnostics& errors) {
   return kExitError;
 }
 
-bool show_progress(const Context& ctx) { return !ctx.quiet && isatty(STDERR_FILENO); }
+bool show_progress(const Context& ctx) {
+  return !ctx.quiet && isatty(STDERR_FILENO);
+}
 
 }  // namespace posture::cli
 

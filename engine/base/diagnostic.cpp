@@ -22,9 +22,12 @@ Diagnostic&& Diagnostic::hint(std::string text) && {
 std::string format(const Diagnostic& d) {
   std::string out;
   if (!d.where.source.empty()) out += d.where.source + ":";
-  if (d.where.line > 0) out += std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ":";
+  if (d.where.line > 0)
+    out += std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ":";
   if (!out.empty()) out += " ";
-  out += d.severity == Severity::Error ? "error: " : d.severity == Severity::Warning ? "warning: " : "note: ";
+  out += d.severity == Severity::Error     ? "error: "
+         : d.severity == Severity::Warning ? "warning: "
+                                           : "note: ";
   out += d.message;
   if (!d.code.empty()) out += " [" + d.code + "]";
   for (const auto& h : d.hints) out += "\n  hint: " + h;

@@ -40,6 +40,8 @@ class [[nodiscard]] Result {
 // A Result with no value: success or diagnostics.
 struct Ok {};
 using Status = Result<Ok>;
-inline Status ok_status() { return Ok{}; }
+inline Status ok_status() {
+  return Ok{};
+}
 
 }  // namespace posture

@@ -18,28 +18,28 @@ struct Field {
   std::string name;
   std::string description;
   ScalarType scalar = ScalarType::String;
-  bool list = false;      // [String]: stored as a JSON array text
+  bool list = false;  // [String]: stored as a JSON array text
   bool non_null = false;
-  std::string column;     // the store column
+  std::string column;  // the store column
 };
 
 // A one-to-many link from `owner` to `target`: every target row stores the
 // rowid of its owner in `fk_column` and the owner's key in `key_column`.
 struct Relationship {
-  std::string name;   // the field name, e.g. securityContacts
+  std::string name;  // the field name, e.g. securityContacts
   std::string description;
-  std::string type;   // the relationship type, e.g. HAS_SECURITY_CONTACT
-  std::string owner;  // owning type name
-  std::string target; // related type name
+  std::string type;        // the relationship type, e.g. HAS_SECURITY_CONTACT
+  std::string owner;       // owning type name
+  std::string target;      // related type name
   std::string fk_column;   // e.g. _has_security_contact_rid (in the target's table)
   std::string key_column;  // e.g. _has_security_contact_key (in the target's table)
 };
 
 struct ObjectType {
-  std::string name;         // Connector
+  std::string name;  // Connector
   std::string description;
-  std::string plural;       // connectors: the root query field
-  std::string table;        // connector
+  std::string plural;  // connectors: the root query field
+  std::string table;   // connector
   std::vector<std::string> interfaces;
   std::vector<Field> fields;
   std::vector<Relationship> relationships;

@@ -1,0 +1,64 @@
+// Compilation pipeline and streaming execution of queries into GraphQL JSON.
+#include "engine/exec/engine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/exec/cursor.hpp"
+#include "engine/syntax/parser.hpp"
+
+namespace posture::exec {
+
+Result<CompiledQuery> Engine::compile(std::string_view text,
+                                      const semantic::AnalyzeOptions& options) const {
+  auto doc = syntax::parse(text, options.source_name);
+  if (!doc) return doc.take_errors();
+  return compile(std::move(doc).value(), options);
+}
+
+Result<CompiledQuery> Engine::compile(syntax::Document document,
+                                      const semantic::AnalyzeOptions& options) const {
+  auto query = semantic::analyze(document, *schema_, options);
+  if (!query) return query.take_errors();
+  CompiledQuery compiled{std::move(document), std::move(query).value(), {}};
+  for (const auto& root : compiled.query.roots)
+    compiled.statements.push_back(sql::compile_root(root));
+  return compiled;
+}
+
+Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
+               std::ostream& out) {
+  out << "{\"data\":{";
+  for (size_t i = 0; i < query.statements.size(); ++i) {
+    const ir::RootField& root = query.query.roots[i];
+    auto cursor = Cursor::open(store.db(), query.statements[i], scan_id);
+    if (!cursor) return cursor.take_errors();
+    out << (i ? "," : "") << nlohmann::json(root.response_key).dump() << ":";
+    if (!root.aggregate) out << "[";
+    bool first = true;
+    while (true) {
+      auto row = cursor->next();
+      if (!row) return row.take_errors();
+      if (!*row) break;
+      if (!first) out << ",";
+      first = false;
+      out << cursor->text(0);
+    }
+    if (!root.aggregate) out << "]";
+  }
+  out << "}}\n";
+  return ok_status();
+}
+
+std::string errors_response(const Diagnostics& errors) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : errors) {
+    if (d.severity != Severity::Error) continue;
+    nlohmann::json e{{"message", d.message}, {"extensions", {{"code", d.code}}}};
+    if (d.where.line > 0) e["locations"] = {{{"line", d.where.line}, {"column", d.where.column}}};
+    if (!d.hints.empty()) e["extensions"]["hints"] = d.hints;
+    list.push_back(std::move(e));
+  }
+  return nlohmann::json{{"errors", list}}.dump() + "\n";
+}
+
+}  // namespace posture::exec

@@ -1,0 +1,52 @@
+// The engine's public API for one query: text -> parse -> analyze -> compile,
+// then execute on a scan of a store, streaming the GraphQL response.
+//   Engine engine;
+//   auto q = engine.compile(text);            // Result<CompiledQuery>, diagnostics with
+//   line:column exec::execute(*q, store, scan_id, std::cout);   // {"data": {...}}
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/result.hpp"
+#include "engine/semantic/analyzer.hpp"
+#include "engine/sql/compiler.hpp"
+#include "engine/syntax/ast.hpp"
+#include "store/store.hpp"
+
+namespace posture::exec {
+
+struct CompiledQuery {
+  syntax::Document document;
+  ir::Query query;
+  std::vector<sql::Statement> statements;  // one per root field, in order
+};
+
+class Engine {
+ public:
+  explicit Engine(const schema::Schema& schema = schema::Schema::builtin()) : schema_(&schema) {}
+  const schema::Schema& schema() const { return *schema_; }
+
+  // Parses, analyses and compiles `text`. Any error: no query at all.
+  Result<CompiledQuery> compile(std::string_view text,
+                                const semantic::AnalyzeOptions& options = {}) const;
+  // Analyses and compiles an already parsed document.
+  Result<CompiledQuery> compile(syntax::Document document,
+                                const semantic::AnalyzeOptions& options = {}) const;
+
+ private:
+  const schema::Schema* schema_;
+};
+
+// Runs `query` on scan `scan_id` and writes `{"data": {...}}` to `out`, one
+// object at a time. On a failure mid-way nothing more is written and the error
+// is returned (the caller reports it as a GraphQL error).
+Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
+               std::ostream& out);
+
+// `{"errors": [{"message", "locations": [{"line", "column"}], "extensions": {"code"}}]}`
+std::string errors_response(const Diagnostics& errors);
+
+}  // namespace posture::exec

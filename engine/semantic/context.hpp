@@ -1,0 +1,42 @@
+// Internal to the semantic stage: the state shared while analysing one
+// operation (schema, variables, collected errors) and the filter analyser.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/base/diagnostic.hpp"
+#include "engine/schema/schema.hpp"
+#include "engine/semantic/ir.hpp"
+#include "engine/syntax/ast.hpp"
+
+namespace posture::semantic {
+
+struct Context {
+  const schema::Schema& schema;
+  const syntax::Document& doc;
+  std::string source;
+  // Variable values after defaults, as syntax values (no Variable kinds inside).
+  std::map<std::string, syntax::Value> variables;
+  Diagnostics errors;
+
+  SourceLocation at(syntax::Location loc) const { return {source, loc.line, loc.column}; }
+  void error(std::string code, syntax::Location loc, std::string message, std::string hint = "");
+
+  // The value with variables replaced by their values; reports undefined ones.
+  const syntax::Value& resolve(const syntax::Value& v);
+  // Describes a value for messages: `"abc"`, `42`, `an object`, `enum HIGH`.
+  static std::string describe(const syntax::Value& v);
+};
+
+// `where: {...}` on `type` -> a predicate. Errors go to ctx.errors.
+ir::Predicate analyze_filter(Context& ctx, const schema::ObjectType& type,
+                             const syntax::Value& where);
+
+// A literal for `field`: type-checked (code "type-mismatch" naming the field's type).
+std::optional<ir::Literal> field_literal(Context& ctx, const schema::Field& field,
+                                         const syntax::Value& value, bool element_of_list = false);
+
+}  // namespace posture::semantic

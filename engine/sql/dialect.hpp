@@ -1,0 +1,42 @@
+// What is specific to one SQL engine, behind one small interface: parameter
+// style, identifier quoting, JSON building, list membership, regular
+// expressions and booleans. The compiler writes everything else in plain SQL,
+// so a PostgreSQL dialect can be added without touching it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace posture::sql {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  // The placeholder of the 1-based parameter `index` ("?3" in SQLite, "$3" in PostgreSQL).
+  virtual std::string param(size_t index) const = 0;
+  // A quoted identifier. Identifiers come only from the schema.
+  virtual std::string quote(std::string_view identifier) const = 0;
+  // True when the JSON-array column `list` holds `value` (false for NULL lists).
+  virtual std::string list_includes(const std::string& list, const std::string& value,
+                                    bool case_insensitive) const = 0;
+  // True when `value` (never NULL here) fully matches the RE2 `pattern`.
+  virtual std::string regex_full_match(const std::string& value,
+                                       const std::string& pattern) const = 0;
+  // A JSON object from (key, SQL expression yielding JSON or a scalar) pairs.
+  virtual std::string json_object(
+      const std::vector<std::pair<std::string, std::string>>& members) const = 0;
+  // A stored boolean column as a JSON true/false/null.
+  virtual std::string json_boolean(const std::string& column) const = 0;
+  // A stored JSON-array column as JSON (null when NULL).
+  virtual std::string json_list(const std::string& column) const = 0;
+  // The JSON array aggregate of `json_rows` (a subquery yielding one JSON text column `j`).
+  virtual std::string json_array_of(const std::string& json_rows) const = 0;
+  // Lower-cases a string expression for caseInsensitive comparisons.
+  virtual std::string fold_case(const std::string& expr) const = 0;
+};
+
+const Dialect& sqlite_dialect();
+
+}  // namespace posture::sql
