@@ -103,6 +103,8 @@ class ScanWriter {
   // Links children to parents, marks the scan `status` ("complete" or
   // "partial"), and commits. Returns the scan as stored.
   Result<ScanInfo> commit(std::string status = "complete");
+  // As commit(status), also recording `message` (why the scan is partial).
+  Result<ScanInfo> commit(std::string status, std::string message);
   // Discards everything written: the store is byte-for-byte as before begin()
   // (what a failed import does).
   void rollback();

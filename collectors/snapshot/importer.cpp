@@ -1,0 +1,182 @@
+// `posture import`: ARM JSON files into one scan of the store. The files are
+// streamed element by element (json_stream.cpp); each element is expanded
+// (nested arrays and list envelopes), classified, normalised (normalize.cpp)
+// and upserted through a ScanWriter. Any error rolls the whole scan back, so a
+// bad file never changes the store.
+#include "collectors/snapshot/importer.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "collectors/snapshot/json_stream.hpp"
+#include "collectors/snapshot/normalize.hpp"
+
+namespace posture::snapshot {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr uint64_t kProgressEvery = 1 << 16;
+
+// State shared by every file of one import.
+struct ImportRun {
+  store::Store& store;
+  store::ScanWriter& writer;
+  const ImportOptions& options;
+  uint64_t objects = 0;  // ARM objects read (stored or skipped)
+  uint64_t skipped = 0;
+  uint64_t stored = 0;        // records written (duplicates counted twice)
+  uint64_t bytes_before = 0;  // bytes of the files finished so far
+  uint64_t bytes_total = 0;
+  const internal::ByteReader* reader = nullptr;
+
+  Status element(json&& value, std::string&& raw, const SourceLocation& where, int depth);
+  Status object(const json& value, std::string&& raw, const SourceLocation& where);
+  void progress() {
+    uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
+    if (options.progress) options.progress(objects, bytes, bytes_total);
+  }
+};
+
+// The diagnostic `d` as an import error at `where`, keeping its hints.
+Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
+  Diagnostic out = Diagnostic::error("import", d.message, where);
+  out.hints = d.hints;
+  return out;
+}
+
+Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where) {
+  ++objects;
+  if (objects % kProgressEvery == 0) progress();
+  if (classify(value) == ArmKind::Unknown) {
+    ++skipped;
+    return ok_status();
+  }
+  auto record = normalize(value, std::move(raw), store.schema());
+  if (!record) return at(where, record.errors().front());
+  if (auto s = writer.add(*record); !s) return at(where, s.errors().front());
+  ++stored;
+  return ok_status();
+}
+
+// One element: an ARM object, or an array / list envelope holding more.
+Status ImportRun::element(json&& value, std::string&& raw, const SourceLocation& where, int depth) {
+  if (depth > 8)
+    return Diagnostic::error("import", "arrays and list envelopes nested too deeply", where);
+  if (value.is_object()) {
+    auto inner = value.find("value");
+    if (inner == value.end()) return object(value, std::move(raw), where);
+    if (!inner->is_array())
+      return Diagnostic::error(
+          "import",
+          std::string("the list envelope's `value` must be an array, got ") + inner->type_name(),
+          where);
+    value = std::move(*inner);
+  }
+  if (!value.is_array())
+    return Diagnostic::error(
+        "import",
+        std::string("expected an ARM object, an array or a list envelope, got a JSON ") +
+            value.type_name(),
+        where);
+  for (auto& item : value) {
+    std::string text = item.dump();
+    if (auto s = element(std::move(item), std::move(text), where, depth + 1); !s) return s;
+  }
+  return ok_status();
+}
+
+// Sizes of the regular files among `paths` (for progress); errors for a missing one.
+Result<uint64_t> total_size(const std::vector<std::string>& paths) {
+  uint64_t total = 0;
+  for (const auto& p : paths) {
+    if (p == "-") continue;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+      return Diagnostic::error("import", "cannot open " + p + ": " + std::strerror(errno),
+                               SourceLocation{p, 0, 0});
+    if (S_ISREG(st.st_mode)) total += static_cast<uint64_t>(st.st_size);
+  }
+  return total;
+}
+
+// Rows of `type_name` stored in scan `scan_id` (distinct ids).
+uint64_t count_rows(const store::Store& store, const char* type_name, int64_t scan_id) {
+  const schema::ObjectType* type = store.schema().type(type_name);
+  if (!type) return 0;
+  std::string sql = "SELECT count(*) FROM \"" + type->table + "\" WHERE _scan = ?1";
+  sqlite3_stmt* stmt = nullptr;
+  uint64_t n = 0;
+  if (sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    sqlite3_bind_int64(stmt, 1, scan_id);
+    if (sqlite3_step(stmt) == SQLITE_ROW) n = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  return n;
+}
+
+std::string describe_source(const std::vector<std::string>& paths) {
+  std::string out = "import:";
+  for (size_t i = 0; i < paths.size(); ++i) out += (i ? "," : "") + paths[i];
+  return out;
+}
+
+Result<ImportSummary> run_import(store::Store& store, const std::vector<std::string>& paths,
+                                 const ImportOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  if (paths.empty()) return Diagnostic::error("import", "no files to import");
+  auto total = total_size(paths);
+  if (!total) return total.take_errors();
+  auto writer = store::ScanWriter::begin(store, describe_source(paths));
+  if (!writer) return writer.take_errors();
+  ImportRun run{store, *writer, options};
+  run.bytes_total = *total;
+  for (const auto& path : paths) {
+    auto reader = internal::ByteReader::open(path);
+    if (!reader) return reader.take_errors();  // the writer rolls back
+    run.reader = reader->get();
+    auto sink = [&run](json&& v, std::string&& raw, const SourceLocation& where) {
+      return run.element(std::move(v), std::move(raw), where, 0);
+    };
+    if (auto s = internal::read_elements(**reader, sink); !s) return s.take_errors();
+    run.bytes_before += (*reader)->consumed();
+    run.reader = nullptr;
+  }
+  if (run.stored == 0) {
+    std::string skipped =
+        run.skipped ? " (" + std::to_string(run.skipped) + " objects of other kinds were skipped)"
+                    : "";
+    return Diagnostic::error("import", "found no subscriptions or security contacts in " +
+                                           describe_source(paths).substr(7) + skipped +
+                                           "; nothing was imported");
+  }
+  auto info = writer->commit("complete");
+  if (!info) return info.take_errors();
+  run.progress();
+  ImportSummary summary;
+  summary.scan_id = info->id;
+  summary.subscriptions = count_rows(store, "Connector", info->id);
+  summary.contacts = count_rows(store, "SecurityContact", info->id);
+  summary.skipped = run.skipped;
+  summary.bytes = run.bytes_before;
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace
+
+Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,
+                                   const ImportOptions& options) {
+  try {
+    return run_import(store, paths, options);
+  } catch (const std::exception& e) {
+    return Diagnostic::error("import", std::string("import failed: ") + e.what());
+  }
+}
+
+}  // namespace posture::snapshot

@@ -1,0 +1,97 @@
+// Streaming reader of ARM JSON files for the snapshot importer (private to
+// collectors/snapshot). A file is JSON Lines (one value per line) or JSON
+// documents; either way every value is parsed with nlohmann's SAX interface and
+// split into elements (the items of an array or of a list envelope's `value`,
+// or a lone object), which are handed to a sink one at a time, so memory does
+// not grow with the file. Each element comes with its verbatim text and the
+// line and column where it starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/base/result.hpp"
+
+namespace posture::snapshot::internal {
+
+// A buffered reader of a file (or of standard input for "-") that counts lines
+// and columns and can capture the bytes of the value being read.
+class ByteReader {
+ public:
+  // Opens `path` ("-" = standard input). Errors (code "import") name the file.
+  static Result<std::unique_ptr<ByteReader>> open(const std::string& path);
+  ByteReader(const ByteReader&) = delete;
+  ByteReader& operator=(const ByteReader&) = delete;
+  ~ByteReader();
+
+  // The next byte (0..255) without consuming it, or -1 at the end (or on a
+  // read error, then error() is set).
+  int peek() {
+    if (pos_ < len_) return static_cast<unsigned char>(buf_[pos_]);
+    return fill() ? static_cast<unsigned char>(buf_[pos_]) : -1;
+  }
+  // Consumes and returns the next byte, or -1 at the end.
+  int get() {
+    int c = peek();
+    if (c < 0) return c;
+    ++pos_;
+    ++consumed_;
+    if (c == '\n')
+      ++line_, column_ = 0;
+    else
+      ++column_;
+    return c;
+  }
+  // Reads ahead as far as the buffer allows and returns the unread bytes.
+  std::string_view lookahead();
+  // Skips a UTF-8 byte order mark at the current position.
+  void skip_bom();
+
+  // Starts recording at the byte consumed last (a value's `{` or `[`).
+  void start_capture();
+  void cancel_capture() { capturing_ = false, capture_.clear(); }
+  // Stops recording and returns the bytes from start_capture to the last consumed.
+  std::string end_capture();
+
+  const std::string& name() const { return name_; }  // the path, or "<stdin>"
+  int line() const { return line_; }                 // 1-based, of the last consumed byte
+  int column() const { return column_ > 0 ? column_ : 1; }
+  uint64_t consumed() const { return consumed_; }
+  uint64_t size() const { return size_; }  // 0 when unknown (a pipe)
+  const std::string& error() const { return error_; }
+
+ private:
+  ByteReader() = default;
+  bool fill();
+
+  int fd_ = -1;
+  bool owned_ = false;
+  std::string name_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, len_ = 0;
+  bool eof_ = false;
+  uint64_t consumed_ = 0, size_ = 0;
+  int line_ = 1, column_ = 0;
+  bool capturing_ = false;
+  size_t capture_start_ = 0;
+  std::string capture_;
+  std::string error_;
+};
+
+// Receives one element: the parsed value, its verbatim text, where it starts.
+// An error stops the reading and is returned by read_elements.
+using ElementSink =
+    std::function<Status(nlohmann::json&& value, std::string&& raw, const SourceLocation& where)>;
+
+// Reads all of `reader`, JSON Lines or JSON documents (detected from the start
+// of the file), and passes every element to `sink`. Syntax errors are "import"
+// diagnostics at file:line:column.
+Status read_elements(ByteReader& reader, const ElementSink& sink);
+
+}  // namespace posture::snapshot::internal

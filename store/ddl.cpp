@@ -1,0 +1,247 @@
+// The store's tables, derived from the schema: one STRICT table per object
+// type (a column per scalar field, list fields as JSON array text, the original
+// JSON in _raw, and the parent columns of every relationship into the type),
+// plus the reserved tables _meta, _scans and _collection_errors.
+// ensure_tables creates what is missing, adds columns for fields a newer
+// schema introduced, and refuses stores of another format or shape.
+#include <set>
+#include <string>
+
+#include "store/store.hpp"
+#include "store/store_internal.hpp"
+
+namespace posture::store::internal {
+
+namespace {
+
+const char* const kMetaTable = "_meta";
+
+TableSpec meta_table() {
+  return {kMetaTable, {{"key", "TEXT", "PRIMARY KEY"}, {"value", "TEXT", "NOT NULL"}}, {}};
+}
+
+TableSpec scans_table() {
+  return {"_scans",
+          {{"id", "INTEGER", "PRIMARY KEY"},
+           {"source", "TEXT", "NOT NULL"},
+           {"started_at", "TEXT", "NOT NULL"},
+           {"ended_at", "TEXT", ""},
+           {"status", "TEXT", "NOT NULL"},
+           {"objects", "INTEGER", "NOT NULL DEFAULT 0"},
+           {"message", "TEXT", "NOT NULL DEFAULT ''"}},
+          {}};
+}
+
+TableSpec errors_table() {
+  return {"_collection_errors",
+          {{"scan", "INTEGER", "NOT NULL"},
+           {"resource_key", "TEXT", "NOT NULL"},
+           {"resource", "TEXT", "NOT NULL"},
+           {"type", "TEXT", "NOT NULL"},
+           {"http_status", "INTEGER", "NOT NULL DEFAULT 0"},
+           {"message", "TEXT", "NOT NULL"}},
+          {{"_collection_errors_scan",
+            "CREATE INDEX IF NOT EXISTS \"_collection_errors_scan\" ON "
+            "\"_collection_errors\"(scan, resource_key)"}}};
+}
+
+// The asset table of `type`; errors when two columns would share a name.
+Result<TableSpec> asset_table(const schema::Schema& schema, const schema::ObjectType& type) {
+  TableSpec t{type.table, {}, {}};
+  t.columns.push_back({kRowId, "INTEGER", "PRIMARY KEY"});
+  t.columns.push_back({kScan, "INTEGER", "NOT NULL"});
+  t.columns.push_back({kKey, "TEXT", "NOT NULL"});
+  for (const auto& f : type.fields)
+    t.columns.push_back({f.column, std::string(column_type(f)), ""});
+  t.columns.push_back({kRaw, "TEXT", ""});
+  for (const auto* rel : schema.relationships_into(type.name)) {
+    t.columns.push_back({rel->fk_column, "INTEGER", ""});
+    t.columns.push_back({rel->key_column, "TEXT", ""});
+    std::string index = type.table + "_" + rel->fk_column;
+    t.indexes.emplace_back(index, "CREATE INDEX IF NOT EXISTS " + quote_ident(index) + " ON " +
+                                      quote_ident(type.table) + "(" + quote_ident(rel->fk_column) +
+                                      ")");
+  }
+  std::string unique = type.table + "_scan_key";
+  t.indexes.emplace_back(unique, "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_ident(unique) +
+                                     " ON " + quote_ident(type.table) + "(_scan, _key)");
+  std::set<std::string> seen;
+  for (const auto& c : t.columns) {
+    std::string lower = arm_key(c.name);
+    if (c.name.empty() || !seen.insert(lower).second)
+      return Diagnostic::error("store", "schema type " + type.name + ": column `" + c.name +
+                                            "` of table `" + type.table +
+                                            "` is empty or used twice (columns are "
+                                            "case-insensitive; _rid, _scan, _key, _raw are "
+                                            "reserved)");
+  }
+  return t;
+}
+
+// The columns `table` has now: name -> declared type. Empty if it does not exist.
+Result<std::vector<std::pair<std::string, std::string>>> existing_columns(
+    sqlite3* db, const std::string& path, const std::string& table) {
+  auto stmt = Statement::prepare(db, path, "SELECT name, type FROM pragma_table_info(?1)");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, std::string_view(table));
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    out.emplace_back(stmt->column_text(0), stmt->column_text(1));
+  if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading the columns of " + table);
+  return out;
+}
+
+Result<std::set<std::string>> existing_objects(sqlite3* db, const std::string& path) {
+  auto stmt = Statement::prepare(db, path, "SELECT lower(name) FROM sqlite_master");
+  if (!stmt) return stmt.take_errors();
+  std::set<std::string> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) out.insert(stmt->column_text(0));
+  if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading the store's tables");
+  return out;
+}
+
+// Appends to `todo` what `spec` lacks in the database; errors on a column whose
+// declared type differs from the one the schema needs.
+Status plan_table(sqlite3* db, const std::string& path, const TableSpec& spec,
+                  const std::set<std::string>& objects, std::vector<std::string>& todo) {
+  if (!objects.count(arm_key(spec.name))) {
+    todo.push_back(spec.create_sql());
+    for (const auto& [name, sql] : spec.indexes) todo.push_back(sql);
+    return ok_status();
+  }
+  auto have = existing_columns(db, path, spec.name);
+  if (!have) return have.take_errors();
+  for (const auto& col : spec.columns) {
+    const std::pair<std::string, std::string>* found = nullptr;
+    for (const auto& h : *have)
+      if (arm_key(h.first) == arm_key(col.name)) found = &h;
+    if (found && arm_key(found->second) != arm_key(col.type))
+      return store_error(path, "incompatible schema: column " + spec.name + "." + col.name +
+                                   " is " + found->second + " in the store but the schema needs " +
+                                   col.type + "; use a new store file");
+    if (found) continue;
+    if (!col.constraint.empty())
+      return store_error(path, "incompatible store: table " + spec.name + " lacks column " +
+                                   col.name + "; use a new store file");
+    todo.push_back("ALTER TABLE " + quote_ident(spec.name) + " ADD COLUMN " +
+                   quote_ident(col.name) + " " + col.type);
+  }
+  for (const auto& [name, sql] : spec.indexes)
+    if (!objects.count(arm_key(name))) todo.push_back(sql);
+  return ok_status();
+}
+
+// Checks _meta's format when the store has one; `fresh` is set for a store with
+// no tables at all.
+Status check_format(sqlite3* db, const std::string& path, const std::set<std::string>& objects,
+                    bool& fresh) {
+  fresh = objects.empty();
+  if (fresh) return ok_status();
+  if (!objects.count(kMetaTable))
+    return store_error(path, "not a Posture store: it has tables but no _meta table");
+  auto stmt = Statement::prepare(db, path, "SELECT value FROM _meta WHERE key = 'format'");
+  if (!stmt) return stmt.take_errors();
+  int rc = stmt->step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
+  std::string format = rc == SQLITE_ROW ? stmt->column_text(0) : "";
+  if (format != std::to_string(kStoreFormat))
+    return store_error(path, "store format `" + format +
+                                 "` is not the one this build of "
+                                 "Posture reads (" +
+                                 std::to_string(kStoreFormat) +
+                                 "); re-import into a new store file");
+  return ok_status();
+}
+
+Status apply(sqlite3* db, const std::string& path, const std::vector<std::string>& todo,
+             bool fresh) {
+  if (auto s = exec(db, path, "BEGIN IMMEDIATE"); !s) return s;
+  for (const auto& sql : todo) {
+    if (auto s = exec(db, path, sql); !s) {
+      (void)exec(db, path, "ROLLBACK");
+      return s;
+    }
+  }
+  if (fresh) {
+    std::string meta = "INSERT OR REPLACE INTO _meta(key, value) VALUES ('format', '" +
+                       std::to_string(kStoreFormat) + "'), ('created_at', '" + utc_now() + "')";
+    if (auto s = exec(db, path, meta); !s) {
+      (void)exec(db, path, "ROLLBACK");
+      return s;
+    }
+  }
+  return exec(db, path, "COMMIT");
+}
+
+}  // namespace
+
+std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string_view column_type(const schema::Field& field) {
+  if (field.list) return "TEXT";
+  switch (field.scalar) {
+    case schema::ScalarType::Int:
+    case schema::ScalarType::Boolean:
+      return "INTEGER";
+    case schema::ScalarType::Float:
+      return "REAL";
+    case schema::ScalarType::ID:
+    case schema::ScalarType::String:
+      break;
+  }
+  return "TEXT";
+}
+
+std::string TableSpec::create_sql() const {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_ident(name) + " (";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += quote_ident(columns[i].name) + " " + columns[i].type;
+    if (!columns[i].constraint.empty()) sql += " " + columns[i].constraint;
+  }
+  return sql + ") STRICT";
+}
+
+Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {
+  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table()};
+  std::set<std::string> names{"_meta", "_scans", "_collection_errors"};
+  for (const auto& type : schema.types()) {
+    if (type.table.empty() || type.table[0] == '_' || !names.insert(arm_key(type.table)).second)
+      return Diagnostic::error("store", "schema type " + type.name + ": table name `" + type.table +
+                                            "` is empty, reserved or used twice");
+    auto t = asset_table(schema, type);
+    if (!t) return t.take_errors();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema& schema,
+                     bool read_only) {
+  auto specs = table_specs(schema);
+  if (!specs) return specs.take_errors();
+  auto objects = existing_objects(db, path);
+  if (!objects) return objects.take_errors();
+  bool fresh = false;
+  if (auto s = check_format(db, path, *objects, fresh); !s) return s;
+  std::vector<std::string> todo;
+  for (const auto& spec : *specs)
+    if (auto s = plan_table(db, path, spec, *objects, todo); !s) return s;
+  if (todo.empty()) return ok_status();
+  if (read_only)
+    return store_error(path, fresh ? "is empty: not a Posture store (import into it first)"
+                                   : "was made by an older schema; open it read-write once "
+                                     "(e.g. `posture import`) to add the new columns");
+  return apply(db, path, todo, fresh);
+}
+
+}  // namespace posture::store::internal

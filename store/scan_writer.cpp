@@ -1,0 +1,340 @@
+// ScanWriter: one scan written in one transaction. Rows are upserted by
+// (_scan, _key) through one cached prepared statement per object type; parents
+// are recorded by key and resolved to rowids with one UPDATE per relationship
+// at commit. A rollback (explicit, or by destroying an uncommitted writer)
+// leaves the store file as it was before begin().
+#include <memory>
+#include <unordered_map>
+
+#include "store/store.hpp"
+#include "store/store_internal.hpp"
+
+namespace posture::store {
+
+using internal::exec;
+using internal::quote_ident;
+using internal::sqlite_error;
+using internal::Statement;
+using internal::store_error;
+
+namespace {
+
+// The upsert of one object type. Parameters: ?1 _scan, ?2 _key, then one per
+// field in schema order, then _raw, then the key column of each parent.
+struct InsertPlan {
+  const schema::ObjectType* type = nullptr;
+  std::vector<const schema::Relationship*> parents;
+  Statement stmt;
+};
+
+Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::ObjectType& type) {
+  auto plan = std::make_unique<InsertPlan>();
+  plan->type = &type;
+  plan->parents = store.schema().relationships_into(type.name);
+  std::vector<std::string> columns{kScan, kKey};
+  for (const auto& f : type.fields) columns.push_back(f.column);
+  columns.push_back(kRaw);
+  for (const auto* rel : plan->parents) columns.push_back(rel->key_column);
+  std::string names, params, updates;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    std::string q = quote_ident(columns[i]);
+    names += (i ? ", " : "") + q;
+    params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
+  }
+  std::string sql = "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" +
+                    params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates;
+  auto stmt = Statement::prepare(store.db(), store.path(), sql, /*persistent=*/true);
+  if (!stmt) return stmt.take_errors();
+  plan->stmt = std::move(*stmt);
+  return plan;
+}
+
+Diagnostic bad_value(const Record& record, const schema::Field& field, const nlohmann::json& v) {
+  std::string want = std::string(schema::scalar_name(field.scalar));
+  if (field.list) want = "[" + want + "]";
+  return Diagnostic::error("invalid-record", record.type->name + " " + record.id + ": field `" +
+                                                 field.name + "` must be " + want + ", got " +
+                                                 v.type_name());
+}
+
+// Binds one field's value (missing or null -> NULL; `id` defaults to record.id).
+Status bind_field(Statement& stmt, int index, const Record& record, const schema::Field& field) {
+  const nlohmann::json* v = nullptr;
+  if (record.fields.is_object()) {
+    auto it = record.fields.find(field.name);
+    if (it != record.fields.end()) v = &*it;
+  }
+  if (!v || v->is_null()) {
+    if (field.name == "id")
+      stmt.bind(index, std::string_view(record.id));
+    else
+      stmt.bind_null(index);
+    return ok_status();
+  }
+  if (field.list) {
+    if (!v->is_array()) return bad_value(record, field, *v);
+    stmt.bind(index, std::string_view(v->dump()));
+    return ok_status();
+  }
+  switch (field.scalar) {
+    case schema::ScalarType::ID:
+    case schema::ScalarType::String:
+      if (!v->is_string()) return bad_value(record, field, *v);
+      stmt.bind(index, std::string_view(v->get_ref<const std::string&>()));
+      break;
+    case schema::ScalarType::Int:
+      if (!v->is_number_integer()) return bad_value(record, field, *v);
+      stmt.bind(index, v->get<int64_t>());
+      break;
+    case schema::ScalarType::Float:
+      if (!v->is_number()) return bad_value(record, field, *v);
+      stmt.bind(index, v->get<double>());
+      break;
+    case schema::ScalarType::Boolean:
+      if (!v->is_boolean()) return bad_value(record, field, *v);
+      stmt.bind(index, static_cast<int64_t>(v->get<bool>() ? 1 : 0));
+      break;
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+struct ScanWriter::Impl {
+  Store* store = nullptr;
+  std::string source;
+  std::string started_at;
+  int64_t scan_id = 0;
+  bool open = false;
+  // Keyed by the record's type pointer (which may belong to another Schema
+  // object than the store's; plans always use the store's own types).
+  std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
+  Statement error_stmt;
+  std::vector<CollectionError> errors;  // re-recorded by fail()
+
+  const std::string& path() const { return store->path(); }
+  sqlite3* db() const { return store->db(); }
+  Result<InsertPlan*> plan_for(const schema::ObjectType* type);
+  Status link_parents();
+  Result<int64_t> count_objects();
+  Status insert_scan_row(const std::string& status, const std::string& message, bool with_id);
+};
+
+Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
+  if (!type) return Diagnostic::error("invalid-record", "record without a type");
+  auto it = plans.find(type);
+  if (it != plans.end()) return it->second.get();
+  const schema::ObjectType* own = store->schema().type(type->name);
+  if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
+  auto plan = make_plan(*store, *own);
+  if (!plan) return plan.take_errors();
+  return (plans[type] = std::move(*plan)).get();
+}
+
+Status ScanWriter::Impl::link_parents() {
+  for (const auto& owner : store->schema().types()) {
+    for (const auto& rel : owner.relationships) {
+      const schema::ObjectType* target = store->schema().type(rel.target);
+      if (!target)
+        return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
+      std::string child = quote_ident(target->table);
+      std::string key = child + "." + quote_ident(rel.key_column);
+      std::string sql = "UPDATE " + child + " SET " + quote_ident(rel.fk_column) +
+                        " = (SELECT p._rid FROM " + quote_ident(owner.table) +
+                        " AS p WHERE p._scan = ?1 AND p._key = " + key + ") WHERE " + child +
+                        "._scan = ?1 AND " + key + " IS NOT NULL";
+      auto stmt = Statement::prepare(db(), path(), sql);
+      if (!stmt) return stmt.take_errors();
+      stmt->bind(1, scan_id);
+      if (stmt->step() != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+    }
+  }
+  return ok_status();
+}
+
+Result<int64_t> ScanWriter::Impl::count_objects() {
+  int64_t total = 0;
+  for (const auto& type : store->schema().types()) {
+    auto stmt = Statement::prepare(
+        db(), path(), "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
+    if (!stmt) return stmt.take_errors();
+    stmt->bind(1, scan_id);
+    if (stmt->step() != SQLITE_ROW) return sqlite_error(path(), db(), "counting " + type.table);
+    total += stmt->column_int(0);
+  }
+  return total;
+}
+
+Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::string& message,
+                                         bool with_id) {
+  auto stmt = Statement::prepare(db(), path(),
+                                 "INSERT INTO _scans(id, source, started_at, ended_at, status, "
+                                 "objects, message) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
+  if (!stmt) return stmt.take_errors();
+  if (with_id) stmt->bind(1, scan_id);
+  stmt->bind(2, std::string_view(source));
+  stmt->bind(3, std::string_view(started_at));
+  if (status == "failed") stmt->bind(4, std::string_view(internal::utc_now()));
+  stmt->bind(5, std::string_view(status));
+  stmt->bind(6, std::string_view(message));
+  if (stmt->step() != SQLITE_DONE) return sqlite_error(path(), db(), "recording the scan");
+  scan_id = sqlite3_last_insert_rowid(db());
+  return ok_status();
+}
+
+Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
+  auto impl = std::make_unique<Impl>();
+  impl->store = &store;
+  impl->source = std::move(source);
+  impl->started_at = internal::utc_now();
+  if (auto s = exec(store.db(), store.path(), "BEGIN IMMEDIATE"); !s) return s.take_errors();
+  impl->open = true;  // from here the destructor rolls back
+  if (auto s = impl->insert_scan_row("running", "", false); !s) {
+    (void)exec(store.db(), store.path(), "ROLLBACK");
+    return s.take_errors();
+  }
+  auto stmt = Statement::prepare(store.db(), store.path(),
+                                 "INSERT INTO _collection_errors(scan, resource_key, resource, "
+                                 "type, http_status, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 true);
+  if (!stmt) {
+    (void)exec(store.db(), store.path(), "ROLLBACK");
+    return stmt.take_errors();
+  }
+  impl->error_stmt = std::move(*stmt);
+  return ScanWriter(std::move(impl));
+}
+
+ScanWriter::ScanWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  scan_id_ = impl_->scan_id;
+}
+
+ScanWriter::ScanWriter(ScanWriter&& other) noexcept
+    : impl_(std::move(other.impl_)), scan_id_(other.scan_id_) {}
+
+ScanWriter::~ScanWriter() {
+  rollback();
+}
+
+Status ScanWriter::add(const Record& record) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  auto plan = impl_->plan_for(record.type);
+  if (!plan) return plan.take_errors();
+  if (record.id.empty())
+    return Diagnostic::error("invalid-record", record.type->name + " record without an id");
+  InsertPlan& p = **plan;
+  Statement& s = p.stmt;
+  s.reset();
+  s.bind(1, scan_id_);
+  s.bind(2, std::string_view(arm_key(record.id)));
+  int index = 3;
+  for (const auto& field : p.type->fields)
+    if (auto st = bind_field(s, index++, record, field); !st) return st;
+  s.bind(index++, std::string_view(record.raw));
+  for (const auto* rel : p.parents) {
+    bool mine = record.relationship && record.relationship->name == rel->name &&
+                record.relationship->owner == rel->owner && !record.parent_id.empty();
+    if (mine) s.bind(index, std::string_view(arm_key(record.parent_id)));
+    ++index;
+  }
+  int rc = s.step();
+  s.reset();
+  if (rc != SQLITE_DONE)
+    return sqlite_error(impl_->path(), impl_->db(),
+                        "storing " + record.type->name + " " + record.id);
+  return ok_status();
+}
+
+Status ScanWriter::add_error(const CollectionError& error) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  Statement& s = impl_->error_stmt;
+  s.reset();
+  s.bind(1, scan_id_);
+  s.bind(2, std::string_view(arm_key(error.resource)));
+  s.bind(3, std::string_view(error.resource));
+  s.bind(4, std::string_view(error.type));
+  s.bind(5, static_cast<int64_t>(error.http_status));
+  s.bind(6, std::string_view(error.message));
+  int rc = s.step();
+  s.reset();
+  if (rc != SQLITE_DONE)
+    return sqlite_error(impl_->path(), impl_->db(), "recording a collection error");
+  impl_->errors.push_back(error);
+  return ok_status();
+}
+
+Result<ScanInfo> ScanWriter::commit(std::string status) {
+  return commit(std::move(status), "");
+}
+
+Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  if (status != "complete" && status != "partial")
+    return Diagnostic::error("store",
+                             "a scan commits as complete or partial, not `" + status + "`");
+  Impl& m = *impl_;
+  auto fail_with = [this](Diagnostics errors) -> Result<ScanInfo> {
+    rollback();
+    return errors;
+  };
+  if (auto s = m.link_parents(); !s) return fail_with(s.take_errors());
+  auto objects = m.count_objects();
+  if (!objects) return fail_with(objects.take_errors());
+  ScanInfo info{scan_id_, m.source, m.started_at, internal::utc_now(), status, *objects, message};
+  auto stmt = Statement::prepare(
+      m.db(), m.path(),
+      "UPDATE _scans SET ended_at = ?2, status = ?3, objects = ?4, message = ?5 WHERE id = ?1");
+  if (!stmt) return fail_with(stmt.take_errors());
+  stmt->bind(1, scan_id_);
+  stmt->bind(2, std::string_view(info.ended_at));
+  stmt->bind(3, std::string_view(info.status));
+  stmt->bind(4, info.objects);
+  stmt->bind(5, std::string_view(info.message));
+  if (stmt->step() != SQLITE_DONE)
+    return fail_with({sqlite_error(m.path(), m.db(), "recording the scan")});
+  stmt = Statement{};
+  m.plans.clear();
+  m.error_stmt = Statement{};
+  if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
+  m.open = false;
+  return info;
+}
+
+void ScanWriter::rollback() {
+  if (!impl_ || !impl_->open) return;
+  impl_->plans.clear();
+  impl_->error_stmt = Statement{};
+  (void)exec(impl_->db(), impl_->path(), "ROLLBACK");
+  impl_->open = false;
+}
+
+Status ScanWriter::fail(std::string message) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  rollback();
+  Impl& m = *impl_;
+  if (auto s = exec(m.db(), m.path(), "BEGIN IMMEDIATE"); !s) return s;
+  auto record = [&]() -> Status {
+    if (auto s = m.insert_scan_row("failed", message, true); !s) return s;
+    for (const auto& e : m.errors) {
+      auto stmt = Statement::prepare(m.db(), m.path(),
+                                     "INSERT INTO _collection_errors(scan, resource_key, "
+                                     "resource, type, http_status, message) VALUES (?1, ?2, ?3, "
+                                     "?4, ?5, ?6)");
+      if (!stmt) return stmt.take_errors();
+      stmt->bind(1, scan_id_);
+      stmt->bind(2, std::string_view(arm_key(e.resource)));
+      stmt->bind(3, std::string_view(e.resource));
+      stmt->bind(4, std::string_view(e.type));
+      stmt->bind(5, static_cast<int64_t>(e.http_status));
+      stmt->bind(6, std::string_view(e.message));
+      if (stmt->step() != SQLITE_DONE) return sqlite_error(m.path(), m.db(), "recording an error");
+    }
+    return exec(m.db(), m.path(), "COMMIT");
+  };
+  Status s = record();
+  if (!s) (void)exec(m.db(), m.path(), "ROLLBACK");
+  return s;
+}
+
+}  // namespace posture::store

@@ -1,0 +1,239 @@
+// Opening the asset store (file mode 0600, pragmas, tables from the schema,
+// SQL functions) and reading its scans and collection errors. Writing a scan is
+// in scan_writer.cpp, the DDL in ddl.cpp, posture_regexp in regexp.cpp.
+#include "store/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "store/store_internal.hpp"
+
+namespace posture::store {
+
+namespace internal {
+
+Diagnostic store_error(const std::string& path, std::string_view what) {
+  return Diagnostic::error("store", "store " + path + ": " + std::string(what),
+                           SourceLocation{path, 0, 0});
+}
+
+Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what) {
+  std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+  return store_error(path, std::string(what) + ": " + message);
+}
+
+Result<Statement> Statement::prepare(sqlite3* db, const std::string& path, std::string_view sql,
+                                     bool persistent) {
+  Statement s;
+  unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
+  int rc =
+      sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &s.stmt_, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(path, db, "preparing `" + std::string(sql) + "`");
+  return s;
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = other.stmt_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::bind(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+}
+
+std::string Statement::column_text(int index) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, index);
+  if (!text) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
+Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
+  std::string text(sql);
+  char* message = nullptr;
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return ok_status();
+  std::string why = message ? message : sqlite3_errmsg(db);
+  sqlite3_free(message);
+  std::string shown = text.size() > 80 ? text.substr(0, 77) + "..." : text;
+  return store_error(path, "`" + shown + "`: " + why);
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace internal
+
+using internal::exec;
+using internal::sqlite_error;
+using internal::Statement;
+using internal::store_error;
+
+namespace {
+
+// Creates `path` with mode 0600 unless it exists, so SQLite (and its -wal and
+// -shm files, which copy the database's mode) never make it world-readable.
+Status create_private_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return ok_status();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return ok_status();
+    return store_error(path, std::string("cannot create the file: ") + std::strerror(errno));
+  }
+  ::fchmod(fd, 0600);  // exactly 0600 whatever the umask
+  ::close(fd);
+  return ok_status();
+}
+
+Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
+  sqlite3_busy_timeout(db, 10000);
+  std::string pragmas =
+      "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+  if (mode == OpenMode::ReadWrite)
+    pragmas += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+  else
+    pragmas += "PRAGMA query_only = 1;";
+  return exec(db, path, pragmas);
+}
+
+ScanInfo read_scan(const Statement& s) {
+  ScanInfo info;
+  info.id = s.column_int(0);
+  info.source = s.column_text(1);
+  info.started_at = s.column_text(2);
+  info.ended_at = s.column_text(3);
+  info.status = s.column_text(4);
+  info.objects = s.column_int(5);
+  info.message = s.column_text(6);
+  return info;
+}
+
+constexpr const char* kScanColumns =
+    "SELECT id, source, started_at, ended_at, status, objects, message FROM _scans ";
+
+// Runs a _scans query (with `id` bound to ?1 when non-zero) and collects the rows.
+Result<std::vector<ScanInfo>> query_scans(sqlite3* db, const std::string& path,
+                                          const std::string& tail, int64_t id = 0) {
+  auto stmt = Statement::prepare(db, path, kScanColumns + tail);
+  if (!stmt) return stmt.take_errors();
+  if (id) stmt->bind(1, id);
+  std::vector<ScanInfo> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) out.push_back(read_scan(*stmt));
+  if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading _scans");
+  return out;
+}
+
+}  // namespace
+
+Result<Store> Store::open(const std::string& path, OpenMode mode, const schema::Schema& schema) {
+  bool memory = path == ":memory:" || path.empty();
+  if (!memory && mode == OpenMode::ReadWrite) {
+    if (auto s = create_private_file(path); !s) return s.take_errors();
+  }
+  if (!memory && mode == OpenMode::ReadOnly && ::access(path.c_str(), F_OK) != 0)
+    return store_error(path,
+                       "does not exist (create it with `posture import` or `posture collect`)");
+  Store store;
+  store.path_ = path;
+  store.schema_ = &schema;
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  flags |= mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &store.db_, flags, nullptr) != SQLITE_OK)
+    return sqlite_error(path, store.db_, "cannot open");
+  sqlite3_extended_result_codes(store.db_, 1);
+  if (auto s = set_pragmas(store.db_, path, mode); !s) return s.take_errors();
+  if (auto s = internal::register_functions(store.db_, path); !s) return s.take_errors();
+  if (auto s = internal::ensure_tables(store.db_, path, schema, mode == OpenMode::ReadOnly); !s)
+    return s.take_errors();
+  return store;
+}
+
+Store::Store(Store&& other) noexcept
+    : db_(other.db_), schema_(other.schema_), path_(std::move(other.path_)) {
+  other.db_ = nullptr;
+}
+
+Store& Store::operator=(Store&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = other.db_;
+    schema_ = other.schema_;
+    path_ = std::move(other.path_);
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+Store::~Store() {
+  sqlite3_close_v2(db_);
+}
+
+Result<std::vector<ScanInfo>> Store::scans() const {
+  return query_scans(db_, path_, "ORDER BY id");
+}
+
+Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
+  auto rows =
+      query_scans(db_, path_, "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
+  if (!rows) return rows.take_errors();
+  if (rows->empty()) return std::optional<ScanInfo>{};
+  return std::optional<ScanInfo>{std::move(rows->front())};
+}
+
+Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
+  auto rows = query_scans(db_, path_, "WHERE id = ?1", id);
+  if (!rows) return rows.take_errors();
+  if (rows->empty()) return std::optional<ScanInfo>{};
+  return std::optional<ScanInfo>{std::move(rows->front())};
+}
+
+Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
+  auto stmt = Statement::prepare(
+      db_, path_,
+      "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
+      "ORDER BY rowid");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  std::vector<CollectionError> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
+                   static_cast<int>(stmt->column_int(3))});
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db_, "reading _collection_errors");
+  return out;
+}
+
+std::string arm_key(std::string_view id) {
+  std::string out(id);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace posture::store

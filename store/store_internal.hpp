@@ -1,0 +1,102 @@
+// Private helpers shared by the store's translation units: RAII prepared
+// statements, diagnostics that name the store file, identifier quoting, the
+// DDL derived from the schema, and the SQL functions every connection gets.
+// Not part of the store's public API: include only from store/*.cpp.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/result.hpp"
+#include "engine/schema/schema.hpp"
+
+namespace posture::store::internal {
+
+// The store format this build writes and reads (kept in _meta.format). Bump it
+// when the layout of the reserved tables or columns changes incompatibly.
+inline constexpr int kStoreFormat = 1;
+
+// A "store" diagnostic: "store <path>: <what>: <SQLite's message>".
+Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what);
+// A "store" diagnostic without a SQLite message.
+Diagnostic store_error(const std::string& path, std::string_view what);
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement() = default;
+  // Prepares `sql` (kept across uses when `persistent`); errors name the store.
+  static Result<Statement> prepare(sqlite3* db, const std::string& path, std::string_view sql,
+                                   bool persistent = false);
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  sqlite3_stmt* get() const { return stmt_; }
+  // Makes the statement ready for the next execution: reset, bindings cleared.
+  void reset();
+  // sqlite3_step; SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+
+  void bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  void bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+  // Binds a copy of `value` (SQLITE_TRANSIENT): safe with temporaries.
+  void bind(int index, std::string_view value);
+  void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+
+  int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+  // The column as text; "" for NULL.
+  std::string column_text(int index) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Runs `sql` (one or more statements without parameters).
+Status exec(sqlite3* db, const std::string& path, std::string_view sql);
+
+// `name` as a double-quoted SQL identifier ("" doubled inside).
+std::string quote_ident(std::string_view name);
+
+// The SQLite column type (STRICT) a schema field is stored as.
+std::string_view column_type(const schema::Field& field);
+
+// One column of a table the store needs.
+struct ColumnSpec {
+  std::string name;
+  std::string type;        // INTEGER, TEXT, REAL
+  std::string constraint;  // "PRIMARY KEY", "NOT NULL", ... or ""
+};
+
+// One table with its indexes, as the schema (or the store itself) needs it.
+struct TableSpec {
+  std::string name;
+  std::vector<ColumnSpec> columns;
+  // (index name, CREATE INDEX statement) pairs.
+  std::vector<std::pair<std::string, std::string>> indexes;
+  std::string create_sql() const;
+};
+
+// Every table the store needs for `schema`: the reserved ones (_meta, _scans,
+// _collection_errors) and one per object type. Errors when the schema would
+// produce clashing columns or tables.
+Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema);
+
+// Creates what is missing (read-write) or checks that nothing is (read-only),
+// and checks that the store's format is the one this build reads.
+Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema& schema,
+                     bool read_only);
+
+// Registers posture_regexp(pattern, value) on `db`.
+Status register_functions(sqlite3* db, const std::string& path);
+
+// The current time as ISO 8601 UTC, e.g. 2026-11-23T11:33:41Z.
+std::string utc_now();
+
+}  // namespace posture::store::internal
