@@ -1,0 +1,358 @@
+// The mock ARM and token endpoint: routing, auth, faults, paging and the
+// contact shape of each API version. See mock_arm.hpp.
+#include "integration/support/mock_arm.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace posture::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string arm_error(std::string code, std::string message) {
+  return json{{"error", {{"code", std::move(code)}, {"message", std::move(message)}}}}.dump();
+}
+
+std::string default_error_body(int status) {
+  switch (status) {
+    case 403:
+      return arm_error("AuthorizationFailed",
+                       "The client does not have authorization to perform action "
+                       "'Microsoft.Security/securityContacts/read'.");
+    case 404:
+      return arm_error("SubscriptionNotFound", "The subscription could not be found.");
+    case 429:
+      return arm_error("TooManyRequests", "The request is being throttled.");
+    default:
+      return arm_error(status >= 500 ? "InternalServerError" : "BadRequest",
+                       "Mock failure with HTTP " + std::to_string(status) + ".");
+  }
+}
+
+// One contact object of `version` for subscription `index`.
+json contact(const std::string& version, const std::string& guid, const std::string& name,
+             bool unconfigured, const std::string& email) {
+  std::string id =
+      "/subscriptions/" + guid + "/providers/Microsoft.Security/securityContacts/" + name;
+  json c = {{"id", id}, {"name", name}, {"type", "Microsoft.Security/securityContacts"}};
+  std::string mail = unconfigured ? "" : email;
+  std::string phone = unconfigured ? "" : "+31 20 555 0100";
+  if (version == "2017-08-01-preview") {
+    c["properties"] = {{"email", mail},
+                       {"phone", phone},
+                       {"alertNotifications", unconfigured ? "Off" : "On"},
+                       {"alertsToAdmins", unconfigured ? "Off" : "On"}};
+  } else if (version == "2020-01-01-preview") {
+    c["properties"] = {
+        {"emails", mail},
+        {"phone", phone},
+        {"alertNotifications",
+         {{"state", unconfigured ? "Off" : "On"}, {"minimalSeverity", "High"}}},
+        {"notificationsByRole", {{"state", unconfigured ? "Off" : "On"}, {"roles", {"Owner"}}}}};
+  } else {
+    json sources = json::array();
+    if (!unconfigured) {
+      sources.push_back({{"sourceType", "Alert"}, {"minimalSeverity", "High"}});
+      sources.push_back({{"sourceType", "AttackPath"}, {"minimalRiskLevel", "Critical"}});
+    }
+    c["properties"] = {
+        {"isEnabled", !unconfigured},
+        {"emails", mail},
+        {"phone", phone},
+        {"notificationsByRole", {{"state", unconfigured ? "Off" : "On"}, {"roles", {"Owner"}}}},
+        {"notificationsSources", sources}};
+  }
+  return c;
+}
+
+}  // namespace
+
+Fault Fault::http(int status) {
+  Fault f;
+  f.status = status;
+  return f;
+}
+
+Fault Fault::throttle(int retry_after_seconds) {
+  Fault f;
+  f.status = 429;
+  f.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  f.headers.emplace_back("x-ms-ratelimit-remaining-subscription-reads", "0");
+  return f;
+}
+
+Fault Fault::slow(std::chrono::milliseconds delay) {
+  Fault f;
+  f.delay = delay;
+  f.pass_through = true;
+  return f;
+}
+
+Fault Fault::malformed(std::string body) {
+  Fault f;
+  f.status = 200;
+  f.body = std::move(body);
+  return f;
+}
+
+MockArm::MockArm() {
+  valid_tokens_.insert(kStaticToken);
+  server_ = std::make_unique<HttpServer>([this](const HttpRequest& r) { return handle(r); });
+}
+
+MockArm::~MockArm() {
+  server_->stop();
+}
+
+std::string MockArm::guid(int index) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "00000000-0000-4000-8000-%012d", index);
+  return buffer;
+}
+
+void MockArm::add_subscriptions(int count) {
+  std::lock_guard lock(mutex_);
+  int first = static_cast<int>(subscriptions_.size());
+  for (int i = first; i < first + count; ++i) {
+    subscriptions_.push_back({guid(i), "Subscription " + std::to_string(i)});
+  }
+}
+
+std::vector<MockSubscription> MockArm::subscriptions() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_;
+}
+
+void MockArm::set_page_size(int n) {
+  std::lock_guard lock(mutex_);
+  page_size_ = n;
+}
+
+void MockArm::set_contacts_page_size(int n) {
+  std::lock_guard lock(mutex_);
+  contacts_page_size_ = n;
+}
+
+void MockArm::set_unconfigured(const std::string& guid) {
+  std::lock_guard lock(mutex_);
+  unconfigured_.insert(guid);
+}
+
+void MockArm::set_no_contacts(const std::string& guid) {
+  std::lock_guard lock(mutex_);
+  no_contacts_.insert(guid);
+}
+
+void MockArm::set_delay(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  delay_ = delay;
+}
+
+void MockArm::add_fault(std::string match, Fault fault, int times) {
+  std::lock_guard lock(mutex_);
+  faults_.push_back({std::move(match), std::move(fault), times});
+}
+
+void MockArm::accept_token(std::string token) {
+  std::lock_guard lock(mutex_);
+  valid_tokens_.insert(std::move(token));
+}
+
+void MockArm::set_client(std::string client_id, std::string secret, int expires_in,
+                         std::string token_prefix) {
+  std::lock_guard lock(mutex_);
+  client_id_ = std::move(client_id);
+  client_secret_ = std::move(secret);
+  expires_in_ = expires_in;
+  token_prefix_ = std::move(token_prefix);
+}
+
+void MockArm::expire_tokens_after(int arm_requests) {
+  std::lock_guard lock(mutex_);
+  expire_countdown_ = arm_requests;
+}
+
+std::vector<RecordedRequest> MockArm::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+size_t MockArm::count(std::string_view match) const {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  for (const auto& r : requests_) n += r.target.find(match) != std::string::npos;
+  return n;
+}
+
+int MockArm::tokens_issued() const {
+  std::lock_guard lock(mutex_);
+  return issued_;
+}
+
+bool MockArm::take_fault(const std::string& target, Fault& fault) {
+  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+    if (target.find(it->match) == std::string::npos) continue;
+    fault = it->fault;
+    if (--it->times <= 0) faults_.erase(it);
+    return true;
+  }
+  return false;
+}
+
+HttpResponse MockArm::handle(const HttpRequest& request) {
+  auto at = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  HttpResponse response;
+  Fault fault;
+  if (take_fault(request.target, fault) && !fault.pass_through) {
+    response = HttpResponse::json(
+        fault.status, fault.body.empty() ? default_error_body(fault.status) : fault.body);
+    for (const auto& h : fault.headers) response.headers.push_back(h);
+  } else {
+    response = route(request);
+  }
+  response.delay = delay_ + fault.delay;
+  requests_.push_back({request.method, request.target, request.path, request.headers, request.body,
+                       response.status, at});
+  return response;
+}
+
+HttpResponse MockArm::route(const HttpRequest& request) {
+  if (request.method == "POST" && request.path.ends_with("/oauth2/v2.0/token")) {
+    return token_endpoint(request);
+  }
+  std::string auth = request.header("authorization");
+  std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
+  if (revoked_tokens_.count(token)) {
+    return HttpResponse::json(
+        401, arm_error("ExpiredAuthenticationToken", "The access token has expired."));
+  }
+  if (!valid_tokens_.count(token)) {
+    return HttpResponse::json(
+        401, arm_error("InvalidAuthenticationToken", "The access token is invalid."));
+  }
+  if (expire_countdown_ >= 0 && expire_countdown_-- == 0) {
+    revoked_tokens_.insert(valid_tokens_.begin(), valid_tokens_.end());
+    valid_tokens_.clear();
+    return HttpResponse::json(
+        401, arm_error("ExpiredAuthenticationToken", "The access token has expired."));
+  }
+  if (request.method != "GET") return HttpResponse::json(405, arm_error("MethodNotAllowed", ""));
+  if (request.path == "/subscriptions") return list_subscriptions(request);
+  const std::string prefix = "/subscriptions/";
+  const std::string suffix = "/providers/Microsoft.Security/securityContacts";
+  if (request.path.starts_with(prefix) && request.path.ends_with(suffix) &&
+      request.path.size() > prefix.size() + suffix.size()) {
+    std::string guid =
+        request.path.substr(prefix.size(), request.path.size() - prefix.size() - suffix.size());
+    return list_contacts(request, guid);
+  }
+  return HttpResponse::json(404, arm_error("NotFound", "No route for " + request.path));
+}
+
+HttpResponse MockArm::token_endpoint(const HttpRequest& request) {
+  auto form = parse_form(request.body);
+  if (form["grant_type"] != "client_credentials" ||
+      form["scope"] != "https://management.azure.com/.default") {
+    return HttpResponse::json(400, json{{"error", "invalid_request"},
+                                        {"error_description",
+                                         "AADSTS900144: The request body must contain "
+                                         "grant_type=client_credentials and a scope."}}
+                                       .dump());
+  }
+  if (client_id_.empty() || form["client_id"] != client_id_ ||
+      form["client_secret"] != client_secret_) {
+    return HttpResponse::json(
+        401, json{{"error", "invalid_client"},
+                  {"error_description", "AADSTS7000215: Invalid client secret provided."}}
+                 .dump());
+  }
+  std::string token = token_prefix_ + std::to_string(++issued_);
+  valid_tokens_.insert(token);
+  return HttpResponse::json(200, json{{"token_type", "Bearer"},
+                                      {"expires_in", expires_in_},
+                                      {"ext_expires_in", expires_in_},
+                                      {"access_token", token}}
+                                     .dump());
+}
+
+HttpResponse MockArm::list_subscriptions(const HttpRequest& request) {
+  size_t skip = 0;
+  if (auto it = request.query.find("$skiptoken"); it != request.query.end()) {
+    skip = std::stoul(it->second);
+  }
+  json page = {{"value", json::array()}};
+  size_t end = std::min(subscriptions_.size(), skip + static_cast<size_t>(page_size_));
+  for (size_t i = skip; i < end; ++i) {
+    const auto& s = subscriptions_[i];
+    page["value"].push_back({{"id", s.arm_id()},
+                             {"authorizationSource", "RoleBased"},
+                             {"managedByTenants", json::array()},
+                             {"subscriptionId", s.guid},
+                             {"tenantId", s.tenant},
+                             {"displayName", s.name},
+                             {"state", s.state},
+                             {"subscriptionPolicies",
+                              {{"locationPlacementId", "Public_2014-09-01"},
+                               {"quotaId", "PayAsYouGo_2014-09-01"},
+                               {"spendingLimit", "Off"}}}});
+  }
+  if (end < subscriptions_.size()) {
+    page["nextLink"] =
+        url() + "/subscriptions?api-version=2022-12-01&%24skiptoken=" + std::to_string(end);
+  }
+  page["count"] = {{"type", "Total"}, {"value", subscriptions_.size()}};
+  return HttpResponse::json(200, page.dump());
+}
+
+HttpResponse MockArm::list_contacts(const HttpRequest& request, const std::string& guid) {
+  std::string version = request.query.count("api-version") ? request.query.at("api-version") : "";
+  if (version != "2017-08-01-preview" && version != "2020-01-01-preview" &&
+      version != "2023-12-01-preview") {
+    return HttpResponse::json(
+        400, arm_error("InvalidApiVersionParameter",
+                       "The api-version '" + version +
+                           "' is invalid. The supported versions are "
+                           "'2017-08-01-preview,2020-01-01-preview,2023-12-01-preview'."));
+  }
+  size_t index = subscriptions_.size();
+  for (size_t i = 0; i < subscriptions_.size(); ++i) {
+    if (subscriptions_[i].guid == guid) index = i;
+  }
+  if (index == subscriptions_.size()) {
+    return HttpResponse::json(404, default_error_body(404));
+  }
+  json items = json::array();
+  bool unconfigured = unconfigured_.count(guid) > 0;
+  std::string n = std::to_string(index);
+  if (no_contacts_.count(guid)) {
+    // an empty list
+  } else if (version == "2017-08-01-preview") {
+    items.push_back(
+        contact(version, guid, "default1", unconfigured, "secops" + n + "@example.com"));
+    items.push_back(
+        contact(version, guid, "default2", unconfigured, "backup" + n + "@example.com"));
+  } else {
+    items.push_back(contact(version, guid, "default", unconfigured,
+                            "secops" + n + "@example.com;backup" + n + "@example.com"));
+  }
+  if (version == "2020-01-01-preview") return HttpResponse::json(200, items.dump());
+  size_t skip = 0;
+  if (auto it = request.query.find("$skiptoken"); it != request.query.end()) {
+    skip = std::stoul(it->second);
+  }
+  size_t per_page = contacts_page_size_ > 0 ? static_cast<size_t>(contacts_page_size_) : 1000;
+  json page = {{"value", json::array()}};
+  for (size_t i = skip; i < items.size() && i < skip + per_page; ++i) {
+    page["value"].push_back(items[i]);
+  }
+  if (skip + per_page < items.size()) {
+    page["nextLink"] = url() + request.path + "?api-version=" + version +
+                       "&%24skiptoken=" + std::to_string(skip + per_page);
+  }
+  return HttpResponse::json(200, page.dump());
+}
+
+}  // namespace posture::testing

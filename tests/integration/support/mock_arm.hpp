@@ -1,0 +1,137 @@
+// A mock of Azure Resource Manager and of the Entra ID token endpoint, on one
+// loopback HttpServer, for the collector's tests (and any other test that
+// needs ARM). It serves:
+//   GET  /subscriptions?api-version=...                       paged by nextLink
+//   GET  /subscriptions/{id}/providers/Microsoft.Security/securityContacts
+//        ?api-version=2017-08-01-preview | 2020-01-01-preview | 2023-12-01-preview
+//        in that version's shape (2017: default1 + default2 in an envelope;
+//        2020: a bare array; 2023: an envelope with notificationsSources)
+//   POST /{tenant}/oauth2/v2.0/token                           client credentials
+// ARM requests need `Authorization: Bearer <token>` with a token the mock
+// accepts (kStaticToken, or one it issued); otherwise 401. Faults (429 with
+// Retry-After, 5xx, 403, slow or malformed answers) are scripted per URL
+// substring. Every request is recorded for assertions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "integration/support/http_server.hpp"
+
+namespace posture::testing {
+
+struct MockSubscription {
+  std::string guid;
+  std::string name;
+  std::string tenant = "11111111-1111-1111-1111-111111111111";
+  std::string state = "Enabled";
+  std::string arm_id() const { return "/subscriptions/" + guid; }
+};
+
+// What the mock answers instead of the normal response.
+struct Fault {
+  int status = 500;
+  std::string body;  // "" = an ARM error document for the status
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds delay{0};
+  bool pass_through = false;  // answer normally, only after `delay`
+
+  static Fault http(int status);
+  static Fault throttle(int retry_after_seconds);
+  static Fault slow(std::chrono::milliseconds delay);
+  static Fault malformed(std::string body = "{\"value\": [{\"id\": \"/subscriptions/");
+};
+
+struct RecordedRequest {
+  std::string method;
+  std::string target;
+  std::string path;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  int status = 0;  // what the mock answered
+  std::chrono::steady_clock::time_point at;
+};
+
+class MockArm {
+ public:
+  static constexpr const char* kStaticToken = "mock-static-token";
+  static constexpr const char* kTenant = "11111111-1111-1111-1111-111111111111";
+
+  MockArm();  // starts serving on 127.0.0.1
+  ~MockArm();
+
+  // Base URL of both ARM and the authority (http://127.0.0.1:<port>).
+  std::string url() const { return server_->base_url(); }
+
+  // --- inventory (set up before the collector runs) ---
+  // Adds `count` subscriptions with deterministic GUIDs
+  // 00000000-0000-4000-8000-<12-digit index>.
+  void add_subscriptions(int count);
+  std::vector<MockSubscription> subscriptions() const;
+  static std::string guid(int index);
+  void set_page_size(int subscriptions_per_page);      // default 100
+  void set_contacts_page_size(int contacts_per_page);  // envelope shapes; 0 = one page
+  // The subscription's contact has empty strings (an unconfigured subscription).
+  void set_unconfigured(const std::string& guid);
+  // The subscription has no security contact at all (an empty list).
+  void set_no_contacts(const std::string& guid);
+
+  // --- behaviour ---
+  void set_delay(std::chrono::milliseconds every_response);
+  // The next `times` requests whose target contains `match` get `fault`.
+  void add_fault(std::string match, Fault fault, int times = 1);
+  // Accepts `token` as a valid bearer token.
+  void accept_token(std::string token);
+  // Client credentials the token endpoint accepts; issued tokens are
+  // "<prefix><n>" and live `expires_in` seconds.
+  void set_client(std::string client_id, std::string secret, int expires_in = 3599,
+                  std::string token_prefix = "mock-token-");
+  // After `arm_requests` more authorised ARM requests, every token accepted so
+  // far is rejected (401 ExpiredAuthenticationToken); newly issued ones work.
+  void expire_tokens_after(int arm_requests);
+
+  // --- what happened ---
+  std::vector<RecordedRequest> requests() const;
+  // Requests whose target contains `match`.
+  size_t count(std::string_view match) const;
+  int tokens_issued() const;
+  int connections() const { return server_->connections(); }
+
+ private:
+  HttpResponse handle(const HttpRequest& request);
+  HttpResponse route(const HttpRequest& request);
+  HttpResponse token_endpoint(const HttpRequest& request);
+  HttpResponse list_subscriptions(const HttpRequest& request);
+  HttpResponse list_contacts(const HttpRequest& request, const std::string& guid);
+  bool take_fault(const std::string& target, Fault& fault);
+
+  mutable std::mutex mutex_;
+  std::vector<MockSubscription> subscriptions_;
+  std::set<std::string> unconfigured_, no_contacts_;
+  int page_size_ = 100;
+  int contacts_page_size_ = 0;
+  std::chrono::milliseconds delay_{0};
+  struct ScriptedFault {
+    std::string match;
+    Fault fault;
+    int times;
+  };
+  std::deque<ScriptedFault> faults_;
+  std::set<std::string> valid_tokens_, revoked_tokens_;
+  std::string client_id_, client_secret_, token_prefix_;
+  int expires_in_ = 3599;
+  int issued_ = 0;
+  int expire_countdown_ = -1;
+  std::vector<RecordedRequest> requests_;
+  std::unique_ptr<HttpServer> server_;  // last: stops before the state goes
+};
+
+}  // namespace posture::testing
