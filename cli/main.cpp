@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   add_collect_command(app, ctx);
   add_generate_command(app, ctx);
   add_scans_command(app, ctx);
+  add_lint_command(app, ctx);
+  add_explain_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

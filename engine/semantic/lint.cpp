@@ -1,0 +1,211 @@
+// Lint: a syntactic walk of every `where` in the document (the IR no longer
+// knows how a filter was spelt), then the analysed IR folded to constants.
+#include "engine/semantic/lint.hpp"
+
+#include "engine/semantic/analyzer.hpp"
+
+namespace posture::semantic {
+
+namespace {
+
+using syntax::Value;
+using Kind = Value::Kind;
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+class Linter {
+ public:
+  Linter(const schema::Schema& schema, std::string source)
+      : schema_(schema), source_(std::move(source)) {}
+
+  void selections(const std::vector<syntax::Selection>& list, const schema::ObjectType* type) {
+    for (const auto& s : list) {
+      const schema::ObjectType* inner = type;
+      if (s.kind == syntax::Selection::Kind::Field) {
+        inner = field_type(s.name, type);
+        if (const syntax::Argument* where = s.argument("where"); where && inner)
+          filter(where->value, *inner);
+      }
+      selections(s.selections, inner);
+    }
+  }
+
+  void fragments(const syntax::Document& doc) {
+    for (const auto& f : doc.fragments) selections(f.selections, schema_.type(f.type_condition));
+  }
+
+  Diagnostics take() { return std::move(out_); }
+
+ private:
+  const schema::ObjectType* field_type(const std::string& name, const schema::ObjectType* parent) {
+    std::string base = ends_with(name, "Aggregate") ? name.substr(0, name.size() - 9) : name;
+    if (!parent) return schema_.type_by_plural(base);
+    const schema::Relationship* rel = parent->relationship(base);
+    return rel ? schema_.type(rel->target) : nullptr;
+  }
+
+  void warn(std::string code, syntax::Location loc, std::string message, std::string hint) {
+    Diagnostic d =
+        Diagnostic::warning(std::move(code), std::move(message), {source_, loc.line, loc.column});
+    if (!hint.empty()) d.hints.push_back(std::move(hint));
+    out_.push_back(std::move(d));
+  }
+
+  void filter(const Value& v, const schema::ObjectType& type, bool under_not = false) {
+    if (v.kind != Kind::Object) return;
+    for (const auto& f : v.fields) key(f, type, under_not);
+  }
+
+  void key(const syntax::ObjectField& f, const schema::ObjectType& type, bool under_not) {
+    const Value& v = f.value;
+    if (f.name == "AND" || f.name == "OR") {
+      if (f.name == "OR" && v.kind == Kind::List && v.list.empty())
+        warn("empty-or", f.loc, "`OR: []` matches nothing", "remove it, or list the alternatives");
+      for (const auto& item : v.kind == Kind::List ? v.list : std::vector<Value>{v})
+        filter(item, type, under_not);
+      return;
+    }
+    if (f.name == "NOT") return filter(v, type, true);
+    if (relationship_key(f, type)) return;
+    scalar_key(f, type, under_not);
+  }
+
+  // rel, rel_SOME/_NONE/_ALL/_SINGLE/_NOT, rel: { some/none/all/single }
+  bool relationship_key(const syntax::ObjectField& f, const schema::ObjectType& type) {
+    static const std::pair<std::string_view, std::string_view> suffixes[] = {
+        {"_SOME", "SOME"},     {"_NONE", "NONE"}, {"_ALL", "ALL"},
+        {"_SINGLE", "SINGLE"}, {"_NOT", "NOT"},   {"", "SOME"}};
+    for (const auto& [suffix, quantifier] : suffixes) {
+      if (!suffix.empty() && !ends_with(f.name, suffix)) continue;
+      const schema::Relationship* rel =
+          type.relationship(f.name.substr(0, f.name.size() - suffix.size()));
+      if (!rel) continue;
+      const schema::ObjectType* target = schema_.type(rel->target);
+      if (suffix.empty() && f.value.kind == Kind::Object && nested_quantifiers(f.value)) {
+        for (const auto& q : f.value.fields) quantified(rel->name, q.name, q.value, q.loc, *target);
+      } else {
+        quantified(rel->name, std::string(quantifier), f.value, f.loc, *target);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  static bool nested_quantifiers(const Value& v) {
+    if (v.fields.empty()) return false;
+    for (const auto& f : v.fields)
+      if (f.name != "some" && f.name != "none" && f.name != "all" && f.name != "single")
+        return false;
+    return true;
+  }
+
+  void quantified(const std::string& rel, std::string quantifier, const Value& v,
+                  syntax::Location loc, const schema::ObjectType& target) {
+    for (auto& c : quantifier) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (v.kind == Kind::Object && v.fields.empty()) {
+      warn("empty-quantifier", loc,
+           "`" + rel + "_" + quantifier +
+               ": {}` has an empty filter: versions of the Neo4j GraphQL Library "
+               "disagree on whether it tests anything",
+           quantifier == "SOME"
+               ? "here it means \"has at least one\"; say so with `" + rel + "_NOT: null`"
+               : "write the condition explicitly");
+    }
+    if (quantifier == "ALL")
+      warn("all-quantifier", loc,
+           "`" + rel + "_ALL` is non-vacuous here: a node with no related " + target.name +
+               " fails it; some versions of the Neo4j GraphQL Library let it pass",
+           "to accept nodes without any, write `OR: [{ " + rel + "_SOME: null }, { " + rel +
+               "_ALL: ... }]`");
+    // A quantifier is two-valued (EXISTS is never unknown): a NOT outside it
+    // does not reach the related node's fields.
+    filter(v, target, false);
+  }
+
+  void scalar_key(const syntax::ObjectField& f, const schema::ObjectType& type, bool under_not) {
+    std::string name = f.name;
+    bool negated = under_not;
+    for (std::string_view suffix : {"_NOT_STARTS_WITH", "_NOT_ENDS_WITH", "_NOT_CONTAINS",
+                                    "_NOT_INCLUDES", "_NOT_IN", "_NOT"}) {
+      if (ends_with(name, suffix) && type.field(name.substr(0, name.size() - suffix.size()))) {
+        name.resize(name.size() - suffix.size());
+        negated = true;
+        break;
+      }
+    }
+    const schema::Field* field = type.field(name);
+    if (!field || !negated || field->non_null || f.value.kind == Kind::Null) return;
+    warn("two-valued-not", f.loc,
+         "negation over " + type.name + "." + field->name +
+             ", which may be missing: here a missing value makes the negation true; Cypher's and "
+             "SQL's "
+             "three-valued NOT would exclude it",
+         "to exclude missing values add `" + field->name + "_NOT: null`");
+  }
+
+  const schema::Schema& schema_;
+  std::string source_;
+  Diagnostics out_;
+};
+
+// Folds constant sub-filters: the result is TRUE/FALSE when the whole predicate is constant.
+std::optional<bool> constant(const ir::Predicate& p) {
+  using K = ir::Predicate::Kind;
+  switch (p.kind) {
+    case K::True:
+      return true;
+    case K::False:
+      return false;
+    case K::Not: {
+      auto c = constant(p.children.front());
+      return c ? std::optional<bool>(!*c) : std::nullopt;
+    }
+    case K::And:
+    case K::Or: {
+      bool is_and = p.kind == K::And;
+      bool all_constant = true;
+      for (const auto& c : p.children) {
+        auto v = constant(c);
+        if (v && *v != is_and) return !is_and;  // a false in AND, a true in OR decides
+        all_constant = all_constant && v.has_value();
+      }
+      return all_constant ? std::optional<bool>(is_and) : std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Diagnostics lint(const syntax::Document& doc, const schema::Schema& schema,
+                 const std::string& source_name) {
+  Linter linter(schema, source_name);
+  for (const auto& op : doc.operations) linter.selections(op.selections, nullptr);
+  linter.fragments(doc);
+  Diagnostics out = linter.take();
+  for (const auto& op : doc.operations) {
+    AnalyzeOptions options;
+    options.operation_name = op.name;
+    options.source_name = source_name;
+    auto query = analyze(doc, schema, options);
+    if (!query) {
+      for (const auto& e : query.errors()) out.push_back(e);
+      continue;
+    }
+    for (const auto& root : query->roots) {
+      auto c = constant(root.where);
+      if (!c || root.where.kind == ir::Predicate::Kind::True) continue;
+      out.push_back(Diagnostic::warning(*c ? "matches-everything" : "matches-nothing",
+                                        std::string("the filter of `") + root.response_key +
+                                            "` matches " + (*c ? "every object" : "no object"),
+                                        {source_name, root.where.loc.line, root.where.loc.column}));
+    }
+  }
+  return out;
+}
+
+}  // namespace posture::semantic

@@ -1,0 +1,26 @@
+// `posture lint`: warnings about checks that are valid but risky: constructs
+// whose meaning differs between versions of the Neo4j GraphQL Library (whose
+// dialect Posture implements), and filters that match nothing or everything.
+// Errors of analysis (unknown fields, type mismatches) are reported too.
+#pragma once
+
+#include <string>
+
+#include "engine/base/diagnostic.hpp"
+#include "engine/schema/schema.hpp"
+#include "engine/syntax/ast.hpp"
+
+namespace posture::semantic {
+
+// Warning codes (stable):
+//   empty-quantifier   rel_SOME: {} / rel: {} / rel_ALL: {} ...: versions disagree on an empty
+//   filter all-quantifier     rel_ALL: here non-vacuous (a node with no related nodes fails)
+//   two-valued-not     NOT / _NOT over a nullable field: here a missing value makes NOT true
+//   empty-or           OR: [] matches nothing
+//   matches-nothing    the filter is false for every object
+//   matches-everything the filter is true for every object
+// Analysis errors keep their own codes (unknown-field, unknown-root-field, ...).
+Diagnostics lint(const syntax::Document& doc, const schema::Schema& schema,
+                 const std::string& source_name);
+
+}  // namespace posture::semantic

@@ -1,0 +1,153 @@
+// The engine's path in-process, on the bundled sample: import -> compile the
+// seed query -> execute -> GraphQL JSON; and the stored catalogue loads and
+// evaluates. (tests/e2e checks every verdict through the CLI.)
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "collectors/snapshot/importer.hpp"
+#include "engine/checks/catalog.hpp"
+#include "engine/checks/evaluate.hpp"
+#include "engine/exec/engine.hpp"
+#include "engine/semantic/lint.hpp"
+#include "engine/syntax/parser.hpp"
+
+namespace posture {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kSeedQuery = R"({ connectors(where: { OR: [
+    { securityContacts_SOME: null }
+    { securityContacts_SOME: { email: null } }
+    { securityContacts_SOME: { email: { eq: "" } } } ] }) { ...AssetFragment } })";
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("posture-pipeline-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    auto store = store::Store::open((dir_ / "s.db").string());
+    ASSERT_TRUE(store) << format(store.errors());
+    store_.emplace(std::move(store).value());
+    auto summary = snapshot::import_files(
+        *store_, {std::string(POSTURE_SOURCE_DIR) + "/collectors/samples/azure-sample.jsonl"});
+    ASSERT_TRUE(summary) << format(summary.errors());
+    scan_ = summary->scan_id;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  nlohmann::json run(const std::string& text) {
+    auto compiled = exec::Engine().compile(text);
+    EXPECT_TRUE(compiled) << format(compiled.errors());
+    if (!compiled) return nullptr;
+    std::ostringstream out;
+    auto status = exec::execute(*compiled, *store_, scan_, out);
+    EXPECT_TRUE(status) << format(status.errors());
+    return nlohmann::json::parse(out.str());
+  }
+
+  fs::path dir_;
+  std::optional<store::Store> store_;
+  int64_t scan_ = 0;
+};
+
+TEST_F(PipelineTest, SeedQueryReturnsExactlyTheConnectorsWithoutAUsableContactEmail) {
+  nlohmann::json response = run(kSeedQuery);
+  ASSERT_TRUE(response.contains("data"));
+  // Independently of SQL: a connector fails when it has no contact, or a
+  // contact whose email is missing or empty.
+  nlohmann::json all = run("{ connectors { id securityContacts { email } } }");
+  std::set<std::string> expected, actual;
+  for (const auto& c : all["data"]["connectors"]) {
+    bool fails = c["securityContacts"].empty();
+    for (const auto& s : c["securityContacts"])
+      fails = fails || s["email"].is_null() || s["email"] == "";
+    if (fails) expected.insert(c["id"].get<std::string>());
+  }
+  for (const auto& c : response["data"]["connectors"]) actual.insert(c["id"].get<std::string>());
+  EXPECT_FALSE(expected.empty());
+  EXPECT_LT(expected.size(), all["data"]["connectors"].size());
+  EXPECT_EQ(actual, expected);
+  // ...AssetFragment selects the Asset interface's fields.
+  for (const auto& c : response["data"]["connectors"]) {
+    EXPECT_TRUE(c.contains("id") && c.contains("name") && c.contains("provider")) << c.dump();
+    EXPECT_EQ(c["provider"], "azure");
+  }
+}
+
+TEST_F(PipelineTest, ResponseCarriesTypedValuesAliasesAndAggregates) {
+  nlohmann::json r = run(R"({
+    n: connectorsAggregate { count }
+    first: connectors(options: { limit: 1, sort: [{ name: DESC }] }) {
+      __typename name
+      securityContacts { alertNotifications emails notificationRoles }
+      contacts: securityContactsAggregate { count }
+    } })");
+  ASSERT_EQ(r["data"]["first"].size(), 1u);
+  EXPECT_GE(r["data"]["n"]["count"].get<int>(), 12);
+  const auto& c = r["data"]["first"][0];
+  EXPECT_EQ(c["__typename"], "Connector");
+  EXPECT_EQ(c["contacts"]["count"].get<size_t>(), c["securityContacts"].size());
+  for (const auto& s : c["securityContacts"]) {
+    EXPECT_TRUE(s["alertNotifications"].is_boolean() || s["alertNotifications"].is_null());
+    EXPECT_TRUE(s["emails"].is_array() || s["emails"].is_null());
+  }
+}
+
+TEST_F(PipelineTest, CatalogueLoadsAndEveryConnectorGetsAVerdictPerCheck) {
+  auto catalog = checks::Catalog::load(std::string(POSTURE_SOURCE_DIR) + "/queries");
+  ASSERT_TRUE(catalog) << format(catalog.errors());
+  ASSERT_EQ(catalog->checks().size(), 4u);
+  checks::Evaluator evaluator(*store_, scan_);
+  nlohmann::json all = run("{ connectorsAggregate { count } }");
+  for (const auto& check : catalog->checks()) {
+    auto result = evaluator.evaluate(check);
+    ASSERT_TRUE(result) << format(result.errors());
+    EXPECT_EQ(result->verdicts.size(), all["data"]["connectorsAggregate"]["count"].get<size_t>())
+        << check.id;
+    EXPECT_EQ(result->count(checks::Status::Fail), result->matched) << check.id;
+    EXPECT_EQ(result->status, checks::Status::Fail)
+        << check.id << ": the sample fails every check somewhere";
+  }
+}
+
+TEST(PipelineErrors, ErrorsCarryLineColumnAndHints) {
+  auto compiled = exec::Engine().compile("{\n  conectors(where: { emial: null }) { id }\n}");
+  ASSERT_FALSE(compiled);
+  const Diagnostic& d = compiled.errors().front();
+  EXPECT_EQ(d.code, "unknown-root-field");
+  EXPECT_EQ(d.where.line, 2);
+  EXPECT_EQ(d.where.column, 3);
+  ASSERT_FALSE(d.hints.empty());
+  EXPECT_NE(d.hints.front().find("connectors"), std::string::npos);
+  auto typed = exec::Engine().compile(
+      R"({ securityContacts(where: { alertNotifications: "yes" }) { id } })");
+  ASSERT_FALSE(typed);
+  EXPECT_EQ(typed.errors().front().code, "type-mismatch");
+  EXPECT_NE(typed.errors().front().message.find("Boolean"), std::string::npos);
+}
+
+TEST(Lint, FlagsConstructsWhoseMeaningDiffersAcrossVersions) {
+  auto doc = syntax::parse(R"({ connectors(where: { OR: [
+      { securityContacts_SOME: {} }
+      { securityContacts_ALL: { email_NOT: "" } } ] }) { id }
+    securityContacts(where: { OR: [] }) { id } })");
+  ASSERT_TRUE(doc) << format(doc.errors());
+  std::multiset<std::string> codes;
+  for (const auto& d : semantic::lint(*doc, schema::Schema::builtin(), "<q>")) codes.insert(d.code);
+  EXPECT_EQ(codes.count("empty-quantifier"), 1u);
+  EXPECT_EQ(codes.count("all-quantifier"), 1u);
+  EXPECT_EQ(codes.count("two-valued-not"), 1u);
+  EXPECT_EQ(codes.count("empty-or"), 1u);
+  EXPECT_EQ(codes.count("matches-nothing"), 1u);
+}
+
+}  // namespace
+}  // namespace posture
