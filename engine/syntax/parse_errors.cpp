@@ -75,8 +75,11 @@ std::string describe_expected(const antlr4::dfa::Vocabulary& vocabulary,
   const bool value = has(G::INT) && has(G::FLOAT) && has(G::STRING);
   const bool name = has(G::NAME);
   const bool definition = !name && has(G::KW_QUERY) && has(G::KW_FRAGMENT) && has(G::KW_TYPE);
+  const bool type_system = !name && !definition && has(G::KW_SCALAR) && has(G::KW_TYPE) &&
+                           has(G::KW_INPUT);  // after a description
   std::vector<std::string> parts;
   if (definition) parts.push_back("a definition");
+  if (type_system) parts.push_back("a type-system definition");
   if (value)
     parts.push_back("a value");
   else if (name)
@@ -85,14 +88,16 @@ std::string describe_expected(const antlr4::dfa::Vocabulary& vocabulary,
     if (type == antlr4::Token::EPSILON) continue;
     if (value && starts_value(type)) continue;
     if ((name || value) && (type == G::NAME || is_keyword(type))) continue;
-    if (definition && starts_definition(type)) continue;
+    if ((definition || type_system) && starts_definition(type)) continue;
+    if (type == antlr4::Token::EOF) continue;  // named last
     if (type == G::BLOCK_STRING && has(G::STRING)) continue;
     parts.push_back(token_type_name(vocabulary, type));
   }
-  if (parts.size() > 6) {
-    parts.resize(6);
+  if (parts.size() > 8) {
+    parts.resize(8);
     parts.push_back("...");
   }
+  if (has(antlr4::Token::EOF)) parts.push_back("end of input");
   return join_alternatives(parts);
 }
 
@@ -126,10 +131,13 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
   void reportNoViableAlternative(antlr4::Parser* parser,
                                  const antlr4::NoViableAltException& e) override {
     antlr4::Token* found = e.getOffendingToken();
-    if (e.getStartToken() == found)
-      report(parser, found, parser->getExpectedTokens());
-    else
-      parser->notifyErrorListeners(found, "unexpected " + describe_token(*found), nullptr);
+    if (e.getStartToken() == found) return report(parser, found, parser->getExpectedTokens());
+    // The decision looked several tokens ahead: name the token before too.
+    std::string message = "unexpected " + describe_token(*found);
+    if (found->getTokenIndex() > 0)
+      message +=
+          " after " + describe_token(*parser->getTokenStream()->get(found->getTokenIndex() - 1));
+    parser->notifyErrorListeners(found, message, nullptr);
   }
 
   void reportInputMismatch(antlr4::Parser* parser,

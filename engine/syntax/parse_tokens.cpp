@@ -24,36 +24,48 @@ Diagnostic error_at(std::string code, std::string message, std::string_view sour
                      static_cast<int>(token.getCharPositionInLine() + 1 + column_offset)});
 }
 
-// "unexpected character '%'", with the code point for what cannot be shown.
-Diagnostic unknown_character(const antlr4::Token& token, std::string_view source) {
-  std::string text = token.getText();
-  char32_t cp = 0;
-  for (unsigned char c : text)
-    cp = (c & 0xC0) == 0x80 ? (cp << 6) | (c & 0x3F)
-         : c < 0x80         ? c
-                            : c & (c < 0xE0   ? 0x1F
-                                   : c < 0xF0 ? 0x0F
-                                              : 0x07);
+// The code point of a one-character UTF-8 text.
+char32_t code_point_of(const std::string& text) {
+  if (text.empty()) return 0;
+  unsigned char lead = static_cast<unsigned char>(text[0]);
+  char32_t cp = lead < 0x80   ? lead
+                : lead < 0xE0 ? lead & 0x1F
+                : lead < 0xF0 ? lead & 0x0F
+                              : lead & 0x07;
+  for (std::size_t i = 1; i < text.size(); ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
+  return cp;
+}
+
+bool touches(const antlr4::Token& token, const antlr4::Token* next) {
+  return next && next->getType() != antlr4::Token::EOF &&
+         next->getStartIndex() == token.getStopIndex() + 1;
+}
+
+// "unexpected character '%'", with the code point for what cannot be shown,
+// and a hint for the likely mistakes.
+Diagnostic unknown_character(const antlr4::Token& token, const antlr4::Token* next,
+                             std::string_view source) {
+  const std::string text = token.getText();
+  const char32_t cp = code_point_of(text);
   char code[16];
   std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
-  std::string shown;
+  std::string shown = "'" + text + "'";
   if (cp < 0x20 || cp == 0x7F)
     shown = code;
-  else if (cp < 0x80)
-    shown = "'" + text + "'";
-  else
-    shown = "'" + text + "' (" + code + ")";
+  else if (cp >= 0x80)
+    shown += std::string(" (") + code + ")";
   Diagnostic d = error_at("syntax", "unexpected character " + shown, source, token);
-  if (text == "'")
-    return std::move(d).hint("GraphQL strings are written in double quotes: \"...\"");
+  if (text == "'") return std::move(d).hint("strings are written in double quotes: \"...\"");
+  if (text == "." && touches(token, next) && (next->getType() == L::INT))
+    return std::move(d).hint("a number starts with a digit: 0." + next->getText());
   if (text == ".")
     return std::move(d).hint("a fragment spread is written with three dots: ...Name");
   return d;
 }
 
 bool continues_number(const antlr4::Token& number, const antlr4::Token& next) {
-  if (next.getType() == antlr4::Token::EOF || next.getStartIndex() != number.getStopIndex() + 1)
-    return false;
+  if (!touches(number, &next)) return false;
   std::string text = next.getText();
   if (text.empty()) return false;
   char c = text.front();
@@ -100,7 +112,8 @@ TokenScan scan_tokens(const std::vector<antlr4::Token*>& tokens, int max_depth,
     } else if (closes(type)) {
       if (!open.empty()) open.pop_back();
     } else if (type == L::UNKNOWN_CHAR) {
-      scan.problem = unknown_character(token, source);
+      scan.problem =
+          unknown_character(token, i + 1 < tokens.size() ? tokens[i + 1] : nullptr, source);
     } else if (type == L::UNTERMINATED_STRING) {
       scan.problem = error_at("syntax", "unterminated string", source, token);
     } else if (type == L::UNTERMINATED_BLOCK_STRING) {

@@ -114,9 +114,45 @@ void TreeBuilder::error(const Location& at, std::string message, std::string hin
   errors_.push_back(std::move(d));
 }
 
+// The specification's [lookahead != {]: a type, interface, enum or input
+// definition (or extension, or `extend schema`) without a body may not be
+// followed by `{`. ANTLR reads such braces as a query; this says what they
+// must hold instead, or "" when `def` is not such a definition.
+std::string braces_must_hold(G::DefinitionContext& def) {
+  G::TypeDefinitionContext* type = nullptr;
+  std::string what = "'";
+  if (auto* definition = def.typeSystemDefinition()) {
+    type = definition->typeDefinition();
+  } else if (auto* extension = def.typeSystemExtension()) {
+    what += "extend ";
+    auto* schema = extension->schemaDefinition();
+    if (schema && !schema->rootOperationTypes())
+      return "'extend schema' must hold root operation types (query: Query)";
+    type = extension->typeDefinition();
+  }
+  if (!type) return {};
+  if (auto* o = type->objectTypeDefinition(); o && !o->fieldsDefinition())
+    return what + "type " + text_of(o->name()) + "' must hold its field definitions (name: Type)";
+  if (auto* i = type->interfaceTypeDefinition(); i && !i->fieldsDefinition())
+    return what + "interface " + text_of(i->name()) +
+           "' must hold its field definitions (name: Type)";
+  if (auto* e = type->enumTypeDefinition(); e && !e->enumValuesDefinition())
+    return what + "enum " + text_of(e->name()) +
+           "' must hold its values (names other than true, false and null)";
+  if (auto* in = type->inputObjectTypeDefinition(); in && !in->inputFieldsDefinition())
+    return what + "input " + text_of(in->name()) + "' must hold its field definitions (name: Type)";
+  return {};
+}
+
 Document TreeBuilder::document(G::DocumentContext& ctx) {
   Document doc;
-  for (G::DefinitionContext* def : ctx.definition()) {
+  std::vector<G::DefinitionContext*> definitions = ctx.definition();
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    G::DefinitionContext* def = definitions[i];
+    if (i + 1 < definitions.size() && definitions[i + 1]->getStart()->getType() == G::LBRACE) {
+      std::string must_hold = braces_must_hold(*def);
+      if (!must_hold.empty()) error(loc(definitions[i + 1]), "the braces after " + must_hold);
+    }
     if (auto* exec = def->executableDefinition()) {
       if (auto* op = exec->operationDefinition())
         doc.operations.push_back(operation(*op));

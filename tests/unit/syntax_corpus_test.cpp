@@ -41,7 +41,7 @@ std::vector<CorpusQuery> load_corpus(const fs::path& dir) {
   return out;
 }
 
-TEST(SyntaxCorpus, EveryCatalogueQueryParses) {
+TEST(syntax_corpus, EveryCatalogueQueryParses) {
   const fs::path dir = fs::path(POSTURE_CORPUS_DIR) / "queries";
   ASSERT_TRUE(fs::is_directory(dir))
       << "the query corpus is missing: expected the catalogue's *.json files in " << dir.string()
@@ -86,7 +86,7 @@ TEST(SyntaxCorpus, EveryCatalogueQueryParses) {
   EXPECT_EQ(failed, 0);
 }
 
-TEST(SyntaxCorpus, TheManualPlaceholderIsAnEmptyDocument) {
+TEST(syntax_corpus, TheManualPlaceholderIsAnEmptyDocument) {
   const fs::path file = fs::path(POSTURE_CORPUS_DIR) / "queries" / "manual.json";
   ASSERT_TRUE(fs::exists(file)) << "the query corpus is missing: " << file.string();
   std::ifstream in(file);
@@ -97,7 +97,7 @@ TEST(SyntaxCorpus, TheManualPlaceholderIsAnEmptyDocument) {
   EXPECT_FALSE(result->bare_selection);
 }
 
-TEST(SyntaxCorpus, TheSeedCheckOfTheCatalogueIsRead) {
+TEST(syntax_corpus, TheSeedCheckOfTheCatalogueIsRead) {
   const fs::path file = fs::path(POSTURE_CORPUS_DIR) / "queries" /
                         "azure-connectors-without-additional-security-contact-emails.json";
   ASSERT_TRUE(fs::exists(file)) << "the query corpus is missing: " << file.string();

@@ -1,6 +1,7 @@
 // Unit tests of syntax::parse: every construct of the GraphQL grammar, value
 // decoding (escapes, block strings), locations, the bare-selection shorthand,
 // SDL, the errors a user sees (with exact line and column) and the depth limit.
+// Suites are named syntax_* like the file, so that `ctest -R syntax` runs them.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -35,7 +36,7 @@ const Value& argument(const Selection& s, std::string_view name) {
 
 // ---------------------------------------------------------------- operations
 
-TEST(SyntaxParser, ShorthandQuery) {
+TEST(syntax_parser, ShorthandQuery) {
   Document doc = parse_ok("{ connectors { id name } }");
   ASSERT_EQ(doc.operations.size(), 1u);
   const OperationDefinition& op = doc.operations[0];
@@ -52,7 +53,7 @@ TEST(SyntaxParser, ShorthandQuery) {
   EXPECT_FALSE(connectors.selections[1].has_selection_set);
 }
 
-TEST(SyntaxParser, NamedOperationsWithVariables) {
+TEST(syntax_parser, NamedOperationsWithVariables) {
   Document doc = parse_ok(R"(
     query Checks($limit: Int = 10, $ids: [ID!]! @deprecated, $where: Filter = {a: [1, 2]})
         @check(id: "x") {
@@ -92,7 +93,7 @@ TEST(SyntaxParser, NamedOperationsWithVariables) {
   EXPECT_EQ(doc.operations[2].variables[0].name, "on");
 }
 
-TEST(SyntaxParser, FieldsWithAliasArgumentsAndDirectives) {
+TEST(syntax_parser, FieldsWithAliasArgumentsAndDirectives) {
   Document doc = parse_ok(R"({
     first: connectors(limit: 1) @include(if: $all) @skip(if: false) { id }
     count: connectorsAggregate { count }
@@ -110,7 +111,7 @@ TEST(SyntaxParser, FieldsWithAliasArgumentsAndDirectives) {
   EXPECT_EQ(doc.operations[0].selections[1].response_key(), "count");
 }
 
-TEST(SyntaxParser, Fragments) {
+TEST(syntax_parser, Fragments) {
   Document doc = parse_ok(R"(
     query { connectors { ...AssetFragment @include(if: true) ... on Connector { state }
                          ... @skip(if: false) { tenantId } ... { name } } }
@@ -138,7 +139,7 @@ TEST(SyntaxParser, Fragments) {
 
 // ---------------------------------------------------------------- values
 
-TEST(SyntaxParser, ValueLiterals) {
+TEST(syntax_parser, ValueLiterals) {
   Document doc = parse_ok(R"({ f(i: -12, z: 0, x: 1.5e3, y: -0.5, e: 2E-3, s: "str", t: true,
       n: null, en: HIGH, l: [1, "two", [3]], o: {a: {b: [{c: $v}]}}, empty: [], eo: {}) })");
   const Selection& f = doc.operations[0].selections[0];
@@ -176,7 +177,7 @@ std::string string_argument(const std::string& literal) {
   return doc.operations[0].selections[0].argument("s")->value.text;
 }
 
-TEST(SyntaxParser, StringEscapesAreDecoded) {
+TEST(syntax_parser, StringEscapesAreDecoded) {
   EXPECT_EQ(string_argument(R"("a\"b\\c\/d\b\f\n\r\t")"), "a\"b\\c/d\b\f\n\r\t");
   EXPECT_EQ(string_argument(R"("caf\u00e9 \u00E9")"), "caf\xC3\xA9 \xC3\xA9");
   EXPECT_EQ(string_argument(R"("\u20AC")"), "\xE2\x82\xAC");
@@ -187,7 +188,7 @@ TEST(SyntaxParser, StringEscapesAreDecoded) {
   EXPECT_EQ(string_argument(R"("\\s*\\(\\$")"), R"(\s*\(\$)") << "the catalogue's regexes";
 }
 
-TEST(SyntaxParser, BlockStringsAreDedented) {
+TEST(syntax_parser, BlockStringsAreDedented) {
   EXPECT_EQ(
       string_argument("\"\"\"\n    Hello,\n      World!\n\n    Yours,\n      GraphQL.\n  \"\"\""),
       "Hello,\n  World!\n\nYours,\n  GraphQL.");
@@ -203,7 +204,7 @@ TEST(SyntaxParser, BlockStringsAreDedented) {
   EXPECT_EQ(string_argument("\"\"\"\n\t\ttabs\n\t\t  kept\n\"\"\""), "tabs\n  kept");
 }
 
-TEST(SyntaxParser, CommentsAndCommasAreIgnored) {
+TEST(syntax_parser, CommentsAndCommasAreIgnored) {
   Document doc = parse_ok("# heading\n{ a, b,, c # trailing\n ,d }  # end");
   ASSERT_EQ(doc.operations[0].selections.size(), 4u);
   EXPECT_EQ(doc.operations[0].selections[3].name, "d");
@@ -211,7 +212,7 @@ TEST(SyntaxParser, CommentsAndCommasAreIgnored) {
   EXPECT_EQ(bom.operations[0].selections[0].loc.column, 3) << "the byte order mark takes no column";
 }
 
-TEST(SyntaxParser, KeywordsAreNamesWhereTheSpecAllowsThem) {
+TEST(syntax_parser, KeywordsAreNamesWhereTheSpecAllowsThem) {
   Document doc = parse_ok(
       "{ query type(on: type, fragment: on, input: null) true: false "
       "schema { enum } extend(with: [query, implements]) }");
@@ -233,7 +234,7 @@ TEST(SyntaxParser, KeywordsAreNamesWhereTheSpecAllowsThem) {
 
 // ---------------------------------------------------------------- locations
 
-TEST(SyntaxParser, LocationsAreOneBasedLineAndColumn) {
+TEST(syntax_parser, LocationsAreOneBasedLineAndColumn) {
   Document doc = parse_ok(
       "query Q {\n"
       "  connectors(where: {name: \"x\", tags: [1, $v]}) {\n"
@@ -267,7 +268,7 @@ TEST(SyntaxParser, LocationsAreOneBasedLineAndColumn) {
 
 // ---------------------------------------------------------------- bare selections
 
-TEST(SyntaxParser, BareSelection) {
+TEST(syntax_parser, BareSelection) {
   Document doc = parse_ok(
       "connectors(where: {securityContacts_SOME: {email: \"\"}}) {\n  ...AssetFragment\n}");
   EXPECT_TRUE(doc.bare_selection);
@@ -284,7 +285,7 @@ TEST(SyntaxParser, BareSelection) {
   EXPECT_EQ(op.selections[0].selections[0].loc.line, 2);
 }
 
-TEST(SyntaxParser, SeveralBareSelections) {
+TEST(syntax_parser, SeveralBareSelections) {
   Document doc =
       parse_ok("GWTwoAdmins{...AssetFragment}\nb: buckets(x: 1) { id } ...F ... on T { a }");
   EXPECT_TRUE(doc.bare_selection);
@@ -297,7 +298,7 @@ TEST(SyntaxParser, SeveralBareSelections) {
   EXPECT_TRUE(parse_ok("...AssetFragment").bare_selection);
 }
 
-TEST(SyntaxParser, BareSelectionOfAFieldNamedLikeAKeyword) {
+TEST(syntax_parser, BareSelectionOfAFieldNamedLikeAKeyword) {
   Document type = parse_ok("type(where: {}) { id }");
   EXPECT_TRUE(type.bare_selection);
   EXPECT_EQ(type.operations[0].selections[0].name, "type");
@@ -315,7 +316,7 @@ TEST(SyntaxParser, BareSelectionOfAFieldNamedLikeAKeyword) {
   EXPECT_FALSE(parse("fragment F { a }").ok());
 }
 
-TEST(SyntaxParser, EmptyDocuments) {
+TEST(syntax_parser, EmptyDocuments) {
   for (const char* text : {"", "   \n\t", "# Manual query", "# a\n# b\n,,,", "\xEF\xBB\xBF"}) {
     Document doc = parse_ok(text);
     EXPECT_TRUE(doc.empty()) << text;
@@ -325,7 +326,7 @@ TEST(SyntaxParser, EmptyDocuments) {
 
 // ---------------------------------------------------------------- SDL
 
-TEST(SyntaxParser, TypeSystemDefinitions) {
+TEST(syntax_parser, TypeSystemDefinitions) {
   Document doc = parse_ok(R"SDL(
 schema { query: Query }
 "A scalar." scalar DateTime @specifiedBy(url: "https://example.com")
@@ -396,7 +397,7 @@ extend scalar DateTime @x
   EXPECT_EQ(doc.types[8].kind, TypeDefinition::Kind::Scalar);
 }
 
-TEST(SyntaxParser, TheRepositorySchemaParses) {
+TEST(syntax_parser, TheRepositorySchemaParses) {
   std::ifstream in(POSTURE_SOURCE_DIR "/engine/schema/assets.graphql");
   ASSERT_TRUE(in) << "cannot read engine/schema/assets.graphql";
   std::stringstream text;
@@ -422,7 +423,7 @@ void expect_error(std::string_view text, int line, int column, std::string_view 
       << "message: " << d.message << "\nwanted: " << message_part;
 }
 
-TEST(SyntaxParserErrors, LexicalErrors) {
+TEST(syntax_parser_errors, LexicalErrors) {
   expect_error("{ a(s: \"abc) }", 1, 8, "unterminated string");
   expect_error("{\n  a(s: \"\"\"never\n closed) }", 2, 8, "unterminated block string");
   expect_error("{ a(s: \"ab\\qc\") }", 1, 11, "invalid escape sequence '\\q'");
@@ -437,10 +438,11 @@ TEST(SyntaxParserErrors, LexicalErrors) {
   expect_error("{ a(x: 1.) }", 1, 8, "invalid number '1.'");
   expect_error("{ a(x: 12ab) }", 1, 8, "invalid number '12ab'");
   expect_error("{ a(x: - 1) }", 1, 8, "unexpected character '-'");
+  EXPECT_EQ(parse_error("{ a(x: .5) }").hints.at(0), "a number starts with a digit: 0.5");
   expect_error("{ a }\n\xFF", 2, 1, "not valid UTF-8");
 }
 
-TEST(SyntaxParserErrors, ParseErrors) {
+TEST(syntax_parser_errors, ParseErrors) {
   expect_error("{ a(x: 1 }", 1, 10, "expected a name or ')' but found '}'");
   expect_error("{ a } }", 1, 7, "expected a definition or end of input but found '}'");
   expect_error("{\n  a {\n    b\n  }\n", 5, 1, "but found end of input");
@@ -455,9 +457,26 @@ TEST(SyntaxParserErrors, ParseErrors) {
   expect_error("{ }", 1, 3, "but found '}'");
   expect_error(")", 1, 1, "expected a definition or end of input but found ')'");
   expect_error("{ f(s: \"a\" \"b\") }", 1, 12, "but found the string \"b\"");
+  expect_error("{ ... }", 1, 7, "unexpected '}' after '...'");
+  expect_error("\"A description.\" { a }", 1, 18,
+               "expected a type-system definition but found '{'");
+  expect_error("connectors { id } }", 1, 19,
+               "expected a name, '...' or end of input but found '}'");
 }
 
-TEST(SyntaxParserErrors, RulesBeyondTheGrammar) {
+TEST(syntax_parser_errors, BracesAfterABodilessTypeAreItsBody) {
+  // The specification's [lookahead != {]: these braces are not a query.
+  expect_error("type Foo { a }", 1, 10,
+               "the braces after 'type Foo' must hold its field definitions");
+  expect_error("enum E { true }", 1, 8, "the braces after 'enum E' must hold its values");
+  expect_error("extend input I { a }", 1, 16, "'extend input I' must hold its field definitions");
+  expect_error("extend schema @d { a }", 1, 18, "'extend schema' must hold root operation types");
+  Document ok = parse_ok("type Foo\n\"next\" type Bar { a: Int }\nscalar S { a }");
+  EXPECT_EQ(ok.types.size(), 3u);
+  EXPECT_EQ(ok.operations.size(), 1u) << "a scalar has no body: the braces are a query";
+}
+
+TEST(syntax_parser_errors, RulesBeyondTheGrammar) {
   expect_error("query ($x: Int = $y) { a }", 1, 18, "a default value cannot use a variable");
   expect_error("directive @d on FEILD", 1, 17, "unknown directive location 'FEILD'");
   EXPECT_EQ(parse_error("directive @d on FEILD").hints.at(0), "did you mean 'FIELD'?");
@@ -465,7 +484,7 @@ TEST(SyntaxParserErrors, RulesBeyondTheGrammar) {
   expect_error("schema @d", 1, 1, "root operation types");
 }
 
-TEST(SyntaxParserErrors, EveryPrefixOfAQueryFailsCleanly) {
+TEST(syntax_parser_errors, EveryPrefixOfAQueryFailsCleanly) {
   const std::string text = R"(query Q($v: [Int!] = [1]) { a: connectors(where: {name: "x\u00e9",
     OR: [{b_IN: [1, 2.5e3]}, {c: """block"""}]}) @skip(if: $v) { ...F ... on T { id } } }
     fragment F on Connector { id })";
@@ -481,7 +500,7 @@ TEST(SyntaxParserErrors, EveryPrefixOfAQueryFailsCleanly) {
 
 // ---------------------------------------------------------------- depth
 
-TEST(SyntaxParserDepth, TenThousandNestedListsAreTooDeep) {
+TEST(syntax_parser_depth, TenThousandNestedListsAreTooDeep) {
   std::string text = "{ a(x: " + std::string(10000, '[') + std::string(10000, ']') + ") }";
   Diagnostic d = parse_error(text);
   EXPECT_EQ(d.code, "too-deep");
@@ -489,7 +508,7 @@ TEST(SyntaxParserDepth, TenThousandNestedListsAreTooDeep) {
   EXPECT_EQ(d.where.column, 8 + 254) << "the first bracket over the limit of 256";
 }
 
-TEST(SyntaxParserDepth, DeepSelectionsAndObjectsAreTooDeep) {
+TEST(syntax_parser_depth, DeepSelectionsAndObjectsAreTooDeep) {
   std::string selections;
   for (int i = 0; i < 10000; ++i) selections += "a {";
   EXPECT_EQ(parse_error(selections + "b" + std::string(10000, '}')).code, "too-deep");
@@ -498,13 +517,26 @@ TEST(SyntaxParserDepth, DeepSelectionsAndObjectsAreTooDeep) {
   EXPECT_EQ(parse_error("{ f(x: " + objects).code, "too-deep") << "even when unterminated";
 }
 
-TEST(SyntaxParserDepth, TheLimitIsAnOption) {
+TEST(syntax_parser_depth, TheLimitIsAnOption) {
   ParseOptions three;
   three.max_depth = 3;
   EXPECT_TRUE(parse("{ a(x: [1]) }", "<query>", three).ok());
   EXPECT_EQ(parse_error("{ a(x: [[1]]) }", three).code, "too-deep");
   std::string deep = "{ a(x: " + std::string(200, '[') + std::string(200, ']') + ") }";
   EXPECT_TRUE(parse(deep).ok()) << "200 levels are within the default limit";
+}
+
+TEST(syntax_parser_depth, AHugeLimitIsCappedToWhatTheStackHolds) {
+  ParseOptions huge;
+  huge.max_depth = 1'000'000;
+  std::string selections;
+  for (int i = 0; i < 50000; ++i) selections += "a {";
+  auto result = parse(selections + "b" + std::string(50000, '}'), "<query>", huge);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.errors().front().code, "too-deep");
+  EXPECT_NE(result.errors().front().message.find("1000"), std::string::npos);
+  std::string nested = "{ a(x: " + std::string(900, '[') + std::string(900, ']') + ") }";
+  EXPECT_TRUE(parse(nested, "<query>", huge).ok()) << "900 levels when the caller allows them";
 }
 
 }  // namespace
