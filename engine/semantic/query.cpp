@@ -55,6 +55,7 @@ class QueryAnalyzer {
                    "variable $" + def.name + " is required (type " + def.type.base_name() +
                        "!) but no value was given",
                    "pass it with --var " + def.name + "=VALUE or --vars FILE.json");
+        ctx_.variables[def.name] = Value{};  // reported once; analysis goes on to find more
       } else {
         ctx_.variables[def.name] = Value{};
       }
@@ -375,7 +376,7 @@ Result<ir::Query> analyze(const syntax::Document& doc, const schema::Schema& sch
   analyzer.bind_variables(*op, options.variables);
   ir::Query query;
   query.operation_name = op->name;
-  if (ctx.errors.empty()) query.roots = analyzer.roots(op->selections);
+  query.roots = analyzer.roots(op->selections);
   if (!ctx.errors.empty()) return ctx.errors;
   if (query.roots.empty())
     return Diagnostic::error("empty-query", "the query selects no root field", ctx.at(op->loc));
