@@ -154,7 +154,7 @@ class TwoStageParser {
  public:
   TwoStageParser(antlr4::CommonTokenStream& tokens, const antlr4::Token* unclosed,
                  std::string_view source)
-      : parser_(&tokens), unclosed_(unclosed), source_(source) {
+      : unclosed_(unclosed), source_(source), parser_(&tokens) {
     parser_.removeErrorListeners();
   }
 
@@ -209,11 +209,11 @@ class TwoStageParser {
     return nullptr;
   }
 
-  G parser_;
   const antlr4::Token* unclosed_;
   std::string_view source_;
   std::vector<detail::SyntaxError> errors_;
-  std::unique_ptr<antlr4::ANTLRErrorListener> collector_;
+  std::unique_ptr<antlr4::ANTLRErrorListener> collector_;  // outlives parser_, which points at it
+  G parser_;
 };
 
 Result<Document> parse_text(std::string_view text, std::string_view source,

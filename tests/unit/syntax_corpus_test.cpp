@@ -1,7 +1,8 @@
 // The public catalogue's queries (POSTURE_CORPUS_DIR/queries/*.json, each
 // with a "query" string) all parse: 547 full documents, 125 in the
 // bare-selection shorthand and the manual placeholder as an empty document.
-// A missing corpus is a failure, not a skip: the counts are the point.
+// A missing corpus is a failure, not a skip: the counts are the point. Also
+// parses it on several threads at once, as bulk evaluation may.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/syntax/parser.hpp"
@@ -84,6 +86,25 @@ TEST(syntax_corpus, EveryCatalogueQueryParses) {
   EXPECT_EQ(bare, 125);
   EXPECT_EQ(empty, 1);
   EXPECT_EQ(failed, 0);
+}
+
+// Bulk evaluation parses checks on several threads; ANTLR's prediction
+// caches are shared between parsers, so this must hold.
+TEST(syntax_corpus, ParsesOnSeveralThreadsAtOnce) {
+  const fs::path dir = fs::path(POSTURE_CORPUS_DIR) / "queries";
+  ASSERT_TRUE(fs::is_directory(dir)) << "the query corpus is missing: " << dir.string();
+  const std::vector<CorpusQuery> corpus = load_corpus(dir);
+  std::vector<int> parsed(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < parsed.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < corpus.size(); ++i) {
+        const CorpusQuery& q = corpus[(i + t * 97) % corpus.size()];  // different orders
+        parsed[t] += parse(q.query, q.file).ok() ? 1 : 0;
+      }
+    });
+  for (std::thread& thread : threads) thread.join();
+  for (int count : parsed) EXPECT_EQ(count, static_cast<int>(corpus.size()));
 }
 
 TEST(syntax_corpus, TheManualPlaceholderIsAnEmptyDocument) {
