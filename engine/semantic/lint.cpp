@@ -26,8 +26,7 @@ class Linter {
       const schema::ObjectType* inner = type;
       if (s.kind == syntax::Selection::Kind::Field) {
         inner = field_type(s.name, type);
-        if (const syntax::Argument* where = s.argument("where"); where && inner)
-          filter(where->value, *inner);
+        if (const syntax::Argument* where = s.argument("where")) filter(where->value, inner);
       }
       selections(s.selections, inner);
     }
@@ -40,6 +39,8 @@ class Linter {
   Diagnostics take() { return std::move(out_); }
 
  private:
+  // The type a selected field returns; null when our schema does not model it
+  // (the walk then goes on by spelling alone, so catalogues about other types lint too).
   const schema::ObjectType* field_type(const std::string& name, const schema::ObjectType* parent) {
     std::string base = ends_with(name, "Aggregate") ? name.substr(0, name.size() - 9) : name;
     if (!parent) return schema_.type_by_plural(base);
@@ -54,12 +55,12 @@ class Linter {
     out_.push_back(std::move(d));
   }
 
-  void filter(const Value& v, const schema::ObjectType& type, bool under_not = false) {
+  void filter(const Value& v, const schema::ObjectType* type, bool under_not = false) {
     if (v.kind != Kind::Object) return;
     for (const auto& f : v.fields) key(f, type, under_not);
   }
 
-  void key(const syntax::ObjectField& f, const schema::ObjectType& type, bool under_not) {
+  void key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not) {
     const Value& v = f.value;
     if (f.name == "AND" || f.name == "OR") {
       if (f.name == "OR" && v.kind == Kind::List && v.list.empty())
@@ -73,21 +74,31 @@ class Linter {
     scalar_key(f, type, under_not);
   }
 
-  // rel, rel_SOME/_NONE/_ALL/_SINGLE/_NOT, rel: { some/none/all/single }
-  bool relationship_key(const syntax::ObjectField& f, const schema::ObjectType& type) {
+  // rel, rel_SOME/_NONE/_ALL/_SINGLE/_NOT, rel: { some/none/all/single }. With an
+  // unknown type, a quantifier suffix or an object of quantifiers marks a relationship.
+  bool relationship_key(const syntax::ObjectField& f, const schema::ObjectType* type) {
     static const std::pair<std::string_view, std::string_view> suffixes[] = {
         {"_SOME", "SOME"},     {"_NONE", "NONE"}, {"_ALL", "ALL"},
         {"_SINGLE", "SINGLE"}, {"_NOT", "NOT"},   {"", "SOME"}};
     for (const auto& [suffix, quantifier] : suffixes) {
       if (!suffix.empty() && !ends_with(f.name, suffix)) continue;
-      const schema::Relationship* rel =
-          type.relationship(f.name.substr(0, f.name.size() - suffix.size()));
-      if (!rel) continue;
-      const schema::ObjectType* target = schema_.type(rel->target);
-      if (suffix.empty() && f.value.kind == Kind::Object && nested_quantifiers(f.value)) {
-        for (const auto& q : f.value.fields) quantified(rel->name, q.name, q.value, q.loc, *target);
+      std::string base = f.name.substr(0, f.name.size() - suffix.size());
+      const schema::ObjectType* target = nullptr;
+      if (type) {
+        const schema::Relationship* rel = type->relationship(base);
+        if (!rel) continue;
+        target = schema_.type(rel->target);
       } else {
-        quantified(rel->name, std::string(quantifier), f.value, f.loc, *target);
+        bool object = f.value.kind == Kind::Object;
+        bool known_quantifier = !suffix.empty() && suffix != "_NOT";
+        if (!known_quantifier && !(object && (suffix == "_NOT" || nested_quantifiers(f.value) ||
+                                              f.value.fields.empty())))
+          continue;
+      }
+      if (suffix.empty() && f.value.kind == Kind::Object && nested_quantifiers(f.value)) {
+        for (const auto& q : f.value.fields) quantified(base, q.name, q.value, q.loc, target);
+      } else {
+        quantified(base, std::string(quantifier), f.value, f.loc, target);
       }
       return true;
     }
@@ -103,7 +114,7 @@ class Linter {
   }
 
   void quantified(const std::string& rel, std::string quantifier, const Value& v,
-                  syntax::Location loc, const schema::ObjectType& target) {
+                  syntax::Location loc, const schema::ObjectType* target) {
     for (auto& c : quantifier) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (v.kind == Kind::Object && v.fields.empty()) {
       warn("empty-quantifier", loc,
@@ -116,7 +127,8 @@ class Linter {
     }
     if (quantifier == "ALL")
       warn("all-quantifier", loc,
-           "`" + rel + "_ALL` is non-vacuous here: a node with no related " + target.name +
+           "`" + rel + "_ALL` is non-vacuous here: a node with no related " +
+               (target ? target->name : std::string("nodes")) +
                " fails it; some versions of the Neo4j GraphQL Library let it pass",
            "to accept nodes without any, write `OR: [{ " + rel + "_SOME: null }, { " + rel +
                "_ALL: ... }]`");
@@ -125,25 +137,40 @@ class Linter {
     filter(v, target, false);
   }
 
-  void scalar_key(const syntax::ObjectField& f, const schema::ObjectType& type, bool under_not) {
+  void scalar_key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not) {
     std::string name = f.name;
     bool negated = under_not;
     for (std::string_view suffix : {"_NOT_STARTS_WITH", "_NOT_ENDS_WITH", "_NOT_CONTAINS",
                                     "_NOT_INCLUDES", "_NOT_IN", "_NOT"}) {
-      if (ends_with(name, suffix) && type.field(name.substr(0, name.size() - suffix.size()))) {
+      if (ends_with(name, suffix) &&
+          (!type || type->field(name.substr(0, name.size() - suffix.size())))) {
         name.resize(name.size() - suffix.size());
         negated = true;
         break;
       }
     }
-    const schema::Field* field = type.field(name);
-    if (!field || !negated || field->non_null || f.value.kind == Kind::Null) return;
+    if (!type) {  // unknown type: name the field without its operator suffix
+      for (std::string_view suffix : {"_STARTS_WITH", "_ENDS_WITH", "_CONTAINS", "_INCLUDES",
+                                      "_MATCHES", "_IN", "_LTE", "_LT", "_GTE", "_GT", "_EQ"})
+        if (ends_with(name, suffix)) {
+          name.resize(name.size() - suffix.size());
+          break;
+        }
+    }
+    const schema::Field* field = type ? type->field(name) : nullptr;
+    if (type && (!field || field->non_null)) return;
+    if (!negated || f.value.kind == Kind::Null) return;
+    // `f_NOT_IN: [null, ...]` already says what a missing value means.
+    for (const auto& item : f.value.list)
+      if (item.kind == Kind::Null) return;
+    if (!type && f.value.kind == Kind::Object) return;  // an object: not a scalar comparison
+    std::string where = type ? type->name + "." + name : name;
     warn("two-valued-not", f.loc,
-         "negation over " + type.name + "." + field->name +
+         "negation over " + where +
              ", which may be missing: here a missing value makes the negation true; Cypher's and "
              "SQL's "
              "three-valued NOT would exclude it",
-         "to exclude missing values add `" + field->name + "_NOT: null`");
+         "to exclude missing values add `" + name + "_NOT: null`");
   }
 
   const schema::Schema& schema_;

@@ -149,5 +149,25 @@ TEST(Lint, FlagsConstructsWhoseMeaningDiffersAcrossVersions) {
   EXPECT_EQ(codes.count("matches-nothing"), 1u);
 }
 
+TEST(Lint, StoredChecksAreCleanAndNullListedNegationIsNotFlagged) {
+  auto doc = syntax::parse(
+      R"({ securityContacts(where: { email_NOT_IN: [null, ""], NOT: { phone: "" } }) { id } })");
+  ASSERT_TRUE(doc) << format(doc.errors());
+  auto found = semantic::lint(*doc, schema::Schema::builtin(), "<q>");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found.front().code, "two-valued-not");
+  EXPECT_NE(found.front().message.find("phone"), std::string::npos);
+  // Catalogue spelling on types we do not model is still linted.
+  auto other = syntax::parse(
+      R"(buckets(where: { policies_ALL: { effect: "Deny" }, tags_SOME: {} }) { id })");
+  ASSERT_TRUE(other) << format(other.errors());
+  std::multiset<std::string> codes;
+  for (const auto& d : semantic::lint(*other, schema::Schema::builtin(), "<q>"))
+    codes.insert(d.code);
+  EXPECT_EQ(codes.count("all-quantifier"), 1u);
+  EXPECT_EQ(codes.count("empty-quantifier"), 1u);
+  EXPECT_EQ(codes.count("unknown-root-field"), 1u);
+}
+
 }  // namespace
 }  // namespace posture
