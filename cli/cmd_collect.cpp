@@ -1,0 +1,165 @@
+// `posture collect azure --db FILE [options]`: reads subscriptions and their
+// security contacts from Azure Resource Manager into a new scan. Draws
+// progress on a terminal, prints a summary and each collection error, and
+// turns the outcome into an exit code: 0 for a complete or partial scan, 2
+// when the collection failed (nothing of it is used by checks).
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "collectors/azure/collector.hpp"
+
+namespace posture::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = true;
+}
+
+// Restores the previous SIGINT/SIGTERM handlers when the collection ends.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = false;
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
+};
+
+struct CollectFlags {
+  std::string db;
+  std::vector<std::string> subscriptions;
+  std::string api_version = azure::kDefaultContactsApiVersion;
+  int concurrency = 16;
+  double timeout_seconds = 30;
+  int max_retries = 5;
+  std::string token_file;
+  std::string arm_endpoint = "https://management.azure.com";
+  std::string authority = "https://login.microsoftonline.com";
+};
+
+// One updating line on stderr, redrawn at most ten times a second.
+std::function<void(const azure::CollectProgress&)> progress_line() {
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [last](const azure::CollectProgress& p) {
+    auto now = std::chrono::steady_clock::now();
+    bool final = p.subscriptions_done == p.subscriptions_total;
+    if (!final && now - *last < std::chrono::milliseconds(100)) return;
+    *last = now;
+    std::cerr << "\rcollect azure: " << p.subscriptions_done << "/" << p.subscriptions_total
+              << " subscriptions, " << p.errors << (p.errors == 1 ? " error, " : " errors, ")
+              << p.requests << " requests\033[K" << std::flush;
+  };
+}
+
+void print_summary(const azure::CollectSummary& s) {
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < s.errors.size() && i < kShown; ++i) {
+    const auto& e = s.errors[i];
+    std::cerr << "warning: " << e.resource << ": " << e.message << "\n";
+  }
+  if (s.errors.size() > kShown) {
+    std::cerr << "warning: ... and " << s.errors.size() - kShown
+              << " more collection errors (see `posture scans`)\n";
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", s.seconds);
+  std::cerr << "collected scan " << s.scan_id << " (" << s.status << "): " << s.subscriptions
+            << " subscriptions, " << s.contacts << " security contacts, " << s.errors.size()
+            << (s.errors.size() == 1 ? " error" : " errors") << " in " << seconds << " s ("
+            << s.http.requests << " requests, " << s.http.retries << " retries, "
+            << s.http.throttled << " throttled)\n";
+}
+
+void run_collect(const CollectFlags& flags, Context& ctx) {
+  azure::AuthSettings auth = azure::AuthSettings::from_environment();
+  auth.token_file = flags.token_file;
+  auth.authority = flags.authority;
+  auth.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout_seconds * 1000));
+  if (auth.access_token && !flags.token_file.empty() && !ctx.quiet) {
+    std::cerr << "note: AZURE_ACCESS_TOKEN is set, so --token-file is not read\n";
+  }
+  auto credential = azure::Credential::resolve(auth);
+  if (!credential) {
+    ctx.exit_code = report_errors(credential.errors());
+    return;
+  }
+  azure::CollectOptions options;
+  options.client.endpoint = flags.arm_endpoint;
+  options.client.concurrency = flags.concurrency;
+  options.client.timeout = auth.timeout;
+  options.client.max_retries = flags.max_retries;
+  options.client.cancel = &g_interrupted;
+  options.api_version = flags.api_version;
+  options.subscriptions = flags.subscriptions;
+  bool progress = show_progress(ctx);
+  if (progress) options.progress = progress_line();
+  auto store = store::Store::open(flags.db, store::OpenMode::ReadWrite);
+  if (!store) {
+    ctx.exit_code = report_errors(store.errors());
+    return;
+  }
+  InterruptGuard guard;
+  auto summary = azure::collect(*store, options, std::move(*credential));
+  if (progress) std::cerr << "\r\033[K" << std::flush;
+  if (!summary) {
+    ctx.exit_code = report_errors(summary.errors());
+    return;
+  }
+  if (!ctx.quiet || !summary->errors.empty()) print_summary(*summary);
+  ctx.exit_code = kExitOk;
+}
+
+}  // namespace
+
+void add_collect_command(CLI::App& app, Context& ctx) {
+  CLI::App* collect = app.add_subcommand("collect", "Collect a live inventory into a new scan");
+  collect->require_subcommand(1);
+  auto flags = std::make_shared<CollectFlags>();
+  CLI::App* cmd = collect->add_subcommand(
+      "azure",
+      "Read subscriptions and their Defender for Cloud security contacts from Azure Resource "
+      "Manager. Credentials, in this order: AZURE_ACCESS_TOKEN; --token-file; AZURE_TENANT_ID + "
+      "AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (client credentials)");
+  cmd->add_option("--db", flags->db, "The store (created if missing)")->required();
+  cmd->add_option("--subscription", flags->subscriptions,
+                  "Collect only this subscription (id or /subscriptions/<id>); repeatable");
+  cmd->add_option("--api-version", flags->api_version,
+                  "securityContacts api-version: 2017-08-01-preview, 2020-01-01-preview or "
+                  "2023-12-01-preview")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", flags->concurrency, "Requests in flight at most")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--timeout", flags->timeout_seconds, "Seconds per request attempt")
+      ->check(CLI::Range(0.05, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--max-retries", flags->max_retries,
+                  "Retries of a request after 429, 5xx or a timeout")
+      ->check(CLI::Range(0, 50))
+      ->capture_default_str();
+  cmd->add_option("--token-file", flags->token_file,
+                  "JSON of `az account get-access-token` (accessToken, expiresOn)");
+  cmd->add_option("--arm-endpoint", flags->arm_endpoint, "Azure Resource Manager base URL")
+      ->capture_default_str();
+  cmd->add_option("--authority", flags->authority, "Entra ID authority for client credentials")
+      ->capture_default_str();
+  cmd->callback([flags, &ctx] { run_collect(*flags, ctx); });
+}
+
+}  // namespace posture::cli

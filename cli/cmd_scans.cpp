@@ -1,0 +1,117 @@
+// `posture scans --db FILE [--format table|json]`: lists the store's scans
+// (id, source, start, end, status, objects, message), newest last, and the
+// collection errors of every scan that has some (partial or failed ones).
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+
+namespace posture::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string pad(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+std::string one_line(std::string text, size_t limit) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (text.size() > limit) text = text.substr(0, limit - 3) + "...";
+  return text;
+}
+
+struct ScanRow {
+  store::ScanInfo scan;
+  std::vector<store::CollectionError> errors;
+};
+
+void print_table(const std::vector<ScanRow>& rows) {
+  std::cout << pad("ID", 6) << pad("SOURCE", 10) << pad("STARTED", 22) << pad("ENDED", 22)
+            << pad("STATUS", 10) << pad("OBJECTS", 9) << "MESSAGE\n";
+  for (const auto& row : rows) {
+    const auto& s = row.scan;
+    std::cout << pad(std::to_string(s.id), 6) << pad(s.source, 10) << pad(s.started_at, 22)
+              << pad(s.ended_at.empty() ? "-" : s.ended_at, 22) << pad(s.status, 10)
+              << pad(std::to_string(s.objects), 9) << one_line(s.message, 120) << "\n";
+    for (const auto& e : row.errors) {
+      std::cout << "      error " << e.resource;
+      if (e.http_status) std::cout << " (HTTP " << e.http_status << ")";
+      std::cout << ": " << one_line(e.message, 200) << "\n";
+    }
+  }
+  if (rows.empty()) std::cout << "(no scans)\n";
+}
+
+void print_json(const std::vector<ScanRow>& rows) {
+  ordered_json scans = ordered_json::array();
+  for (const auto& row : rows) {
+    const auto& s = row.scan;
+    ordered_json errors = ordered_json::array();
+    for (const auto& e : row.errors) {
+      errors.push_back({{"resource", e.resource},
+                        {"type", e.type},
+                        {"http_status", e.http_status},
+                        {"message", e.message}});
+    }
+    scans.push_back({{"id", s.id},
+                     {"source", s.source},
+                     {"started_at", s.started_at},
+                     {"ended_at", s.ended_at.empty() ? ordered_json() : ordered_json(s.ended_at)},
+                     {"status", s.status},
+                     {"objects", s.objects},
+                     {"message", s.message},
+                     {"errors", errors}});
+  }
+  std::cout << ordered_json{{"scans", scans}}.dump(2) << "\n";
+}
+
+}  // namespace
+
+void add_scans_command(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::string db;
+    std::string format = "table";
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "scans", "List the store's scans and the collection errors of partial or failed ones");
+  cmd->add_option("--db", opts->db, "The store")->required();
+  cmd->add_option("--format", opts->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([opts, &ctx] {
+    auto store = store::Store::open(opts->db, store::OpenMode::ReadOnly);
+    if (!store) {
+      ctx.exit_code = report_errors(store.errors());
+      return;
+    }
+    auto scans = store->scans();
+    if (!scans) {
+      ctx.exit_code = report_errors(scans.errors());
+      return;
+    }
+    std::vector<ScanRow> rows;
+    for (auto& scan : *scans) {
+      auto errors = store->collection_errors(scan.id);
+      if (!errors) {
+        ctx.exit_code = report_errors(errors.errors());
+        return;
+      }
+      rows.push_back({std::move(scan), std::move(*errors)});
+    }
+    if (opts->format == "json") {
+      print_json(rows);
+    } else {
+      print_table(rows);
+    }
+    ctx.exit_code = kExitOk;
+  });
+}
+
+}  // namespace posture::cli

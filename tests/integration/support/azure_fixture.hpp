@@ -1,0 +1,169 @@
+// Shared set-up for the Azure collector's integration tests (header-only, so
+// the support library itself links without the collector): a mock ARM on
+// loopback, a temporary store, in-process collection with fast retry
+// settings, queries on what was stored, and running the built `posture`
+// binary with a controlled environment.
+#pragma once
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collectors/azure/collector.hpp"
+#include "integration/support/mock_arm.hpp"
+#include "store/store.hpp"
+
+namespace posture::testing {
+
+using namespace std::chrono_literals;
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// What a run of the posture binary printed and returned.
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `binary args...` with exactly `env` (plus PATH) as its environment.
+inline ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
+                                 std::vector<std::string> env) {
+  static std::atomic<int> serial{0};
+  auto dir = std::filesystem::temp_directory_path();
+  std::string tag = std::to_string(::getpid()) + "-" + std::to_string(serial++);
+  std::string out_path = (dir / ("posture-out-" + tag)).string();
+  std::string err_path = (dir / ("posture-err-" + tag)).string();
+  env.push_back("PATH=/usr/bin:/bin");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(binary.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ProcessResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return result;
+}
+
+class AzureCollectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> serial{0};
+    db_ = (std::filesystem::temp_directory_path() /
+           ("posture-azure-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db"))
+              .string();
+    remove_store();
+  }
+  void TearDown() override { remove_store(); }
+
+  void remove_store() {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(db_ + suffix);
+    }
+  }
+
+  // Collection options pointed at the mock, with retries fast enough for tests.
+  azure::CollectOptions options() {
+    azure::CollectOptions o;
+    o.client.endpoint = mock.url();
+    o.client.concurrency = 8;
+    o.client.timeout = 2000ms;
+    o.client.max_retries = 3;
+    o.client.backoff_base = 20ms;
+    o.client.backoff_cap = 100ms;
+    o.client.jitter_seed = 1;
+    return o;
+  }
+
+  std::shared_ptr<azure::Credential> static_token() {
+    azure::AuthSettings settings;
+    settings.access_token = MockArm::kStaticToken;
+    return azure::Credential::resolve(settings).value();
+  }
+
+  std::shared_ptr<azure::Credential> client_credentials(const std::string& secret = "s3cret") {
+    mock.set_client("client-1", secret);
+    azure::AuthSettings settings;
+    settings.tenant_id = MockArm::kTenant;
+    settings.client_id = "client-1";
+    settings.client_secret = secret;
+    settings.authority = mock.url();
+    return azure::Credential::resolve(settings).value();
+  }
+
+  Result<azure::CollectSummary> collect(const azure::CollectOptions& o,
+                                        std::shared_ptr<azure::Credential> cred = nullptr) {
+    auto store = store::Store::open(db_);
+    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.errors()[0].message);
+    if (!store) return store.take_errors();
+    return azure::collect(*store, o, cred ? cred : static_token());
+  }
+
+  store::Store open_store() {
+    auto store = store::Store::open(db_, store::OpenMode::ReadOnly);
+    EXPECT_TRUE(store.ok());
+    return std::move(store).value();
+  }
+
+  // Values of `column` in `table` for `scan`, ordered by key (NULL -> "<null>").
+  std::vector<std::string> column(const std::string& table, const std::string& column,
+                                  int64_t scan) {
+    auto store = open_store();
+    std::string sql = "SELECT \"" + column + "\" FROM \"" + table +
+                      "\" WHERE _scan = ?1 ORDER BY _key, \"" + column + "\"";
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    sqlite3_bind_int64(stmt, 1, scan);
+    std::vector<std::string> values;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      auto text = sqlite3_column_text(stmt, 0);
+      values.push_back(text ? reinterpret_cast<const char*>(text) : "<null>");
+    }
+    sqlite3_finalize(stmt);
+    return values;
+  }
+
+  size_t count(const std::string& table, int64_t scan) {
+    return column(table, "_key", scan).size();
+  }
+
+  std::vector<store::ScanInfo> scans() { return open_store().scans().value(); }
+  std::vector<store::CollectionError> errors(int64_t scan) {
+    return open_store().collection_errors(scan).value();
+  }
+
+  MockArm mock;
+  std::string db_;
+};
+
+}  // namespace posture::testing
