@@ -9,7 +9,8 @@
 //   # a comment (outside query text)
 //   schema: builtin | test       which schema (default builtin; test: tests/reference)
 //   inventory:                   then one JSON object per line (tests/reference/inventory.hpp)
-//   query: <GraphQL>             may continue on the following lines
+//   query: <GraphQL>             may continue on the following lines (line:column
+//                                counts from the first line of the query text)
 //   variables: {"name": value}   optional
 //   expect: id1 id2 | (none)     the matching root objects, any order
 //   error: <code> [line:column]  or: the compilation fails with this diagnostic
@@ -105,7 +106,7 @@ class FileParser {
     std::string text = trim(raw);
     if (directive(number, text)) return;
     if (block_ == Block::Query) {
-      current_.query += "\n" + raw;
+      current_.query += (current_.query.empty() ? "" : "\n") + raw;
     } else if (block_ == Block::Inventory) {
       if (!text.empty() && text[0] != '#') current_.inventory.emplace_back(number, text);
     } else if (text.empty() || text[0] == '#') {
