@@ -1,0 +1,180 @@
+// Integration tests of the built `posture` binary's `collect azure` and
+// `scans` subcommands against the mock ARM server: exit codes, summaries,
+// the scans listing, and that no secret (bearer tokens, the client secret)
+// ever appears in stdout, stderr or the bytes of the store and its WAL.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "integration/support/azure_fixture.hpp"
+
+namespace posture::testing {
+namespace {
+
+const std::string kKnownToken = "tok-KNOWN-4f9a2b7c1d8e";
+const std::string kKnownSecret = "SECRET-kn0wn-9c8b7a6f5e";
+const std::string kIssuedPrefix = "issued-TOKEN-x7y8z9-";
+const std::string kFileToken = "file-TOKEN-abc123def456";
+
+class AzureCliTest : public AzureCollectTest {
+ protected:
+  void SetUp() override {
+    AzureCollectTest::SetUp();
+    if (!std::filesystem::exists(POSTURE_BINARY)) GTEST_SKIP() << "no " << POSTURE_BINARY;
+  }
+
+  ProcessResult posture(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    return run_process(POSTURE_BINARY, args, std::move(env));
+  }
+
+  std::vector<std::string> collect_args(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"collect",        "azure",    "--db",        db_,
+                                  "--arm-endpoint", mock.url(), "--authority", mock.url(),
+                                  "--timeout",      "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // Fails the test if any secret occurs in `text` (named `where`).
+  void expect_no_secret(const std::string& text, const std::string& where) {
+    for (const std::string& secret : {kKnownToken, kKnownSecret, kIssuedPrefix, kFileToken,
+                                      std::string(MockArm::kStaticToken)}) {
+      EXPECT_EQ(text.find(secret), std::string::npos) << secret << " found in " << where;
+    }
+  }
+
+  void expect_no_secret_in_store() {
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+      std::string path = db_ + suffix;
+      if (std::filesystem::exists(path)) expect_no_secret(slurp(path), path);
+    }
+  }
+};
+
+TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithAnEnvironmentToken) {
+  mock.add_subscriptions(6);
+  mock.accept_token(kKnownToken);
+  mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
+  mock.add_fault(MockArm::guid(2) + "/providers", Fault::malformed());
+  mock.add_fault(MockArm::guid(3) + "/providers", Fault::http(500));
+  mock.add_fault(MockArm::guid(4) + "/providers", Fault::throttle(1));
+  auto run = posture(collect_args(), {"AZURE_ACCESS_TOKEN=" + kKnownToken});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("(partial)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("HTTP 403"), std::string::npos) << run.err;
+  expect_no_secret(run.out, "stdout");
+  expect_no_secret(run.err, "stderr");
+  expect_no_secret_in_store();
+  for (const auto& r : mock.requests())
+    EXPECT_EQ(r.headers.at("authorization"), "Bearer " + kKnownToken);
+}
+
+TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithClientCredentials) {
+  mock.add_subscriptions(8);
+  mock.set_client("client-1", kKnownSecret, 3599, kIssuedPrefix);
+  mock.expire_tokens_after(3);
+  mock.add_fault(MockArm::guid(5) + "/providers", Fault::http(403));
+  std::vector<std::string> env{"AZURE_TENANT_ID=" + std::string(MockArm::kTenant),
+                               "AZURE_CLIENT_ID=client-1", "AZURE_CLIENT_SECRET=" + kKnownSecret};
+  auto run = posture(collect_args(), env);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(mock.tokens_issued(), 2);
+  expect_no_secret(run.out, "stdout");
+  expect_no_secret(run.err, "stderr");
+  expect_no_secret_in_store();
+  // A rejected secret: the error says so, without the secret.
+  mock.set_client("client-1", "another-secret", 3599, kIssuedPrefix);
+  auto rejected = posture(collect_args(), env);
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_NE(rejected.err.find("invalid_client"), std::string::npos) << rejected.err;
+  expect_no_secret(rejected.out, "stdout");
+  expect_no_secret(rejected.err, "stderr");
+  expect_no_secret_in_store();
+}
+
+TEST_F(AzureCliTest, NoSecretAppearsInTheWalOfAnOpenStore) {
+  mock.add_subscriptions(4);
+  mock.add_fault(MockArm::guid(0) + "/providers", Fault::http(403));
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.ok());
+  auto summary = azure::collect(*store, options(), client_credentials(kKnownSecret));
+  ASSERT_TRUE(summary.ok());
+  ASSERT_TRUE(std::filesystem::exists(db_ + "-wal"));
+  ASSERT_NE(slurp(db_ + "-wal").find(MockArm::guid(3)), std::string::npos);  // the scan is there
+  expect_no_secret_in_store();  // while the WAL still holds the scan
+  expect_no_secret(slurp(db_ + "-wal"), "wal");
+  EXPECT_EQ(slurp(db_ + "-wal").find("mock-token-"), std::string::npos);
+}
+
+TEST_F(AzureCliTest, NoSecretAppearsWithATokenFileOrARejectedToken) {
+  mock.add_subscriptions(2);
+  mock.accept_token(kFileToken);
+  std::string token_file = db_ + ".token.json";
+  std::ofstream(token_file)
+      << R"({"accessToken":")" << kFileToken
+      << R"(","expiresOn":"2099-01-01 00:00:00.000000","tokenType":"Bearer"})";
+  auto run = posture(collect_args({"--token-file", token_file}));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  expect_no_secret(run.out + run.err, "output");
+  // The token is then revoked: listing fails with 401, reported without it.
+  mock.expire_tokens_after(0);
+  auto rejected = posture(collect_args({"--token-file", token_file}));
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_NE(rejected.err.find("401"), std::string::npos) << rejected.err;
+  expect_no_secret(rejected.out + rejected.err, "output");
+  expect_no_secret_in_store();
+  std::filesystem::remove(token_file);
+}
+
+TEST_F(AzureCliTest, ScansListsPartialScansWithTheirErrors) {
+  mock.add_subscriptions(3);
+  mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
+  auto args = collect_args();
+  args.insert(args.begin(), "--quiet");
+  auto run = posture(args, {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("warning: /subscriptions/" + MockArm::guid(1)), std::string::npos);
+  auto json = posture({"scans", "--db", db_, "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["scans"].size(), 1u);
+  const auto& scan = doc["scans"][0];
+  EXPECT_EQ(scan["source"], "azure");
+  EXPECT_EQ(scan["status"], "partial");
+  EXPECT_EQ(scan["objects"], 5);  // 3 connectors, 2 contacts
+  ASSERT_EQ(scan["errors"].size(), 1u);
+  EXPECT_EQ(scan["errors"][0]["resource"], "/subscriptions/" + MockArm::guid(1));
+  EXPECT_EQ(scan["errors"][0]["http_status"], 403);
+  EXPECT_EQ(scan["errors"][0]["type"], "Connector");
+  auto table = posture({"scans", "--db", db_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("partial"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("(HTTP 403)"), std::string::npos) << table.out;
+}
+
+TEST_F(AzureCliTest, AFailedListingExitsWith2AndIsListedAsFailed) {
+  mock.add_fault("/subscriptions?", Fault::http(503), 100);
+  auto run = posture(collect_args({"--max-retries", "1"}),
+                     {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("cannot list subscriptions"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(mock.url() + "/subscriptions?api-version=2022-12-01"), std::string::npos);
+  auto table = posture({"scans", "--db", db_});
+  EXPECT_NE(table.out.find("failed"), std::string::npos) << table.out;
+}
+
+TEST_F(AzureCliTest, MissingCredentialsOrAnInsecureEndpointExitWith2) {
+  auto none = posture(collect_args());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no Azure credentials"), std::string::npos) << none.err;
+  auto insecure =
+      posture({"collect", "azure", "--db", db_, "--arm-endpoint", "http://management.example.com"},
+              {"AZURE_ACCESS_TOKEN=" + kKnownToken});
+  EXPECT_EQ(insecure.exit_code, 2);
+  EXPECT_NE(insecure.err.find("plain http"), std::string::npos) << insecure.err;
+  expect_no_secret(insecure.err, "stderr");
+  EXPECT_TRUE(mock.requests().empty());
+}
+
+}  // namespace
+}  // namespace posture::testing
