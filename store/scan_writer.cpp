@@ -1,8 +1,8 @@
 // ScanWriter: one scan written in one transaction. Rows are upserted by
 // (_scan, _key) through one cached prepared statement per object type; parents
-// are recorded by key and resolved to rowids with one UPDATE per relationship
-// at commit. A rollback (explicit, or by destroying an uncommitted writer)
-// leaves the store file as it was before begin().
+// are recorded by key, resolved to their rowid when the parent is already
+// stored, and otherwise by one UPDATE per relationship at commit. A rollback (explicit, or by
+// destroying an uncommitted writer) leaves the store file as it was before begin().
 #include <memory>
 #include <unordered_map>
 
@@ -20,10 +20,13 @@ using internal::store_error;
 namespace {
 
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key, then one per
-// field in schema order, then _raw, then the key column of each parent.
+// field in schema order, then _raw, then the key and fk columns of each parent.
+// `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
+// added after its parent is linked at once (commit links the others).
 struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
+  std::vector<Statement> lookups;
   Statement stmt;
 };
 
@@ -34,7 +37,18 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   std::vector<std::string> columns{kScan, kKey};
   for (const auto& f : type.fields) columns.push_back(f.column);
   columns.push_back(kRaw);
-  for (const auto* rel : plan->parents) columns.push_back(rel->key_column);
+  for (const auto* rel : plan->parents) {
+    columns.push_back(rel->key_column);
+    columns.push_back(rel->fk_column);
+    const schema::ObjectType* owner = store.schema().type(rel->owner);
+    if (!owner)
+      return store_error(store.path(), "relationship " + rel->name + ": no type " + rel->owner);
+    auto lookup = Statement::prepare(
+        store.db(), store.path(),
+        "SELECT _rid FROM " + quote_ident(owner->table) + " WHERE _scan = ?1 AND _key = ?2", true);
+    if (!lookup) return lookup.take_errors();
+    plan->lookups.push_back(std::move(*lookup));
+  }
   std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
     std::string q = quote_ident(columns[i]);
@@ -143,7 +157,8 @@ Status ScanWriter::Impl::link_parents() {
       std::string sql = "UPDATE " + child + " SET " + quote_ident(rel.fk_column) +
                         " = (SELECT p._rid FROM " + quote_ident(owner.table) +
                         " AS p WHERE p._scan = ?1 AND p._key = " + key + ") WHERE " + child +
-                        "._scan = ?1 AND " + key + " IS NOT NULL";
+                        "._scan = ?1 AND " + key + " IS NOT NULL AND " + child + "." +
+                        quote_ident(rel.fk_column) + " IS NULL";
       auto stmt = Statement::prepare(db(), path(), sql);
       if (!stmt) return stmt.take_errors();
       stmt->bind(1, scan_id);
@@ -232,11 +247,19 @@ Status ScanWriter::add(const Record& record) {
   for (const auto& field : p.type->fields)
     if (auto st = bind_field(s, index++, record, field); !st) return st;
   s.bind(index++, std::string_view(record.raw));
-  for (const auto* rel : p.parents) {
+  for (size_t i = 0; i < p.parents.size(); ++i, index += 2) {
+    const schema::Relationship* rel = p.parents[i];
     bool mine = record.relationship && record.relationship->name == rel->name &&
                 record.relationship->owner == rel->owner && !record.parent_id.empty();
-    if (mine) s.bind(index, std::string_view(arm_key(record.parent_id)));
-    ++index;
+    if (!mine) continue;
+    std::string parent_key = arm_key(record.parent_id);
+    s.bind(index, std::string_view(parent_key));
+    Statement& lookup = p.lookups[i];
+    lookup.reset();
+    lookup.bind(1, scan_id_);
+    lookup.bind(2, std::string_view(parent_key));
+    if (lookup.step() == SQLITE_ROW) s.bind(index + 1, lookup.column_int(0));
+    lookup.reset();
   }
   int rc = s.step();
   s.reset();

@@ -50,7 +50,12 @@ enum class OpenMode { ReadWrite, ReadOnly };
 class Store {
  public:
   // Opens (and on first use creates, with file mode 0600) the store at `path`,
-  // creates or checks the tables for `schema`, and sets the pragmas.
+  // creates or checks the tables for `schema`, and sets the pragmas. `schema`
+  // must outlive the Store. A Store is one SQLite connection, for one thread
+  // at a time: parallel workers each open their own (ReadOnly). Errors (code
+  // "store") name the path and SQLite's message; a file that is not a Posture
+  // store, or was made by an incompatible format or schema, is refused.
+  // ReadWrite adds the columns of fields a newer schema introduced.
   static Result<Store> open(const std::string& path, OpenMode mode = OpenMode::ReadWrite,
                             const schema::Schema& schema = schema::Schema::builtin());
   Store(Store&&) noexcept;
@@ -88,7 +93,8 @@ struct Record {
 };
 
 // Writes one scan in one transaction. Destroying an uncommitted writer rolls
-// everything back; the store is then as it was before begin().
+// everything back; the store is then as it was before begin(). The Store must
+// outlive the writer and stay where it is (not be moved) meanwhile.
 class ScanWriter {
  public:
   static Result<ScanWriter> begin(Store& store, std::string source);

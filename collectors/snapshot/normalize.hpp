@@ -24,7 +24,8 @@ enum class ArmKind { Subscription, SecurityContact, Unknown };
 ArmKind classify(const nlohmann::json& object);
 
 // Normalises one ARM object into a record for `schema`'s Connector or
-// SecurityContact type; `raw` is the object's original text, kept verbatim.
+// SecurityContact type; `raw` is the object's original text, kept verbatim
+// (when empty, the object's compact dump is kept instead).
 // A contact's parent is the subscription its ARM id starts with.
 // Errors (code "invalid-object") say which property is wrong.
 Result<store::Record> normalize(const nlohmann::json& object, std::string raw,

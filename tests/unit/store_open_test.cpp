@@ -1,0 +1,297 @@
+// Store::open: the file's mode, the pragmas, the tables and indexes derived
+// from the schema, the format and schema checks, read-only opening, and the
+// posture_regexp SQL function every connection gets.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace fs = std::filesystem;
+using posture::store::OpenMode;
+using posture::store::Store;
+
+namespace {
+
+class StoreOpenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "posture-store-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = (fs::path(dir_) / "assets.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Store open(OpenMode mode = OpenMode::ReadWrite) {
+    auto store = Store::open(path_, mode);
+    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : posture::format(store.errors()));
+    return std::move(store).value();
+  }
+
+  std::string dir_, path_;
+};
+
+// Runs a one-value query; "NULL" for NULL, "ERROR: msg" for an error.
+std::string scalar(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+    return std::string("ERROR: ") + sqlite3_errmsg(db);
+  std::string out;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    auto* text = sqlite3_column_text(stmt, 0);
+    out = text ? reinterpret_cast<const char*>(text) : "NULL";
+  } else if (rc != SQLITE_DONE) {
+    out = std::string("ERROR: ") + sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+// name -> declared type of every column of `table`.
+std::map<std::string, std::string> columns(sqlite3* db, const std::string& table) {
+  std::map<std::string, std::string> out;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT name, type, pk FROM pragma_table_info(?1)", -1, &stmt, nullptr);
+  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] =
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+// The columns of each index of `table`: "a,b" (prefixed with "unique:" when unique).
+std::set<std::string> indexes(sqlite3* db, const std::string& table) {
+  std::set<std::string> out;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT il.\"unique\", group_concat(ii.name, ',') FROM pragma_index_list(?1) "
+                     "AS il, pragma_index_info(il.name) AS ii GROUP BY il.name",
+                     -1, &stmt, nullptr);
+  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out.insert(std::string(sqlite3_column_int(stmt, 0) ? "unique:" : "") +
+               reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+int file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+}  // namespace
+
+TEST_F(StoreOpenTest, CreatesTheFileReadableOnlyByItsOwner) {
+  mode_t old = ::umask(0);  // even a permissive umask must not widen it
+  {
+    Store store = open();
+    ::umask(old);
+    EXPECT_EQ(file_mode(path_), 0600);
+    auto writer = posture::store::ScanWriter::begin(store, "test");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->commit().ok());
+    EXPECT_EQ(file_mode(path_ + "-wal"), 0600);
+    EXPECT_EQ(file_mode(path_ + "-shm"), 0600);
+  }
+  ::umask(old);
+}
+
+TEST_F(StoreOpenTest, SetsThePragmas) {
+  Store store = open();
+  EXPECT_EQ(scalar(store.db(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(scalar(store.db(), "PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_EQ(scalar(store.db(), "PRAGMA temp_store"), "2");   // MEMORY
+  EXPECT_EQ(scalar(store.db(), "PRAGMA cache_size"), "-65536");
+  EXPECT_NE(scalar(store.db(), "PRAGMA busy_timeout"), "0");
+}
+
+TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
+  Store store = open();
+  const auto& schema = store.schema();
+  ASSERT_FALSE(schema.types().empty());
+  for (const auto& type : schema.types()) {
+    SCOPED_TRACE(type.table);
+    auto cols = columns(store.db(), type.table);
+    EXPECT_EQ(cols["_rid"], "INTEGER");
+    EXPECT_EQ(cols["_scan"], "INTEGER");
+    EXPECT_EQ(cols["_key"], "TEXT");
+    EXPECT_EQ(cols["_raw"], "TEXT");
+    size_t expected = 4;
+    for (const auto& f : type.fields) {
+      std::string want = f.list ? "TEXT"
+                         : f.scalar == posture::schema::ScalarType::Int ||
+                                 f.scalar == posture::schema::ScalarType::Boolean
+                             ? "INTEGER"
+                         : f.scalar == posture::schema::ScalarType::Float ? "REAL"
+                                                                          : "TEXT";
+      EXPECT_EQ(cols[f.column], want) << f.name;
+      ++expected;
+    }
+    auto idx = indexes(store.db(), type.table);
+    EXPECT_TRUE(idx.count("unique:_scan,_key"));
+    for (const auto* rel : schema.relationships_into(type.name)) {
+      EXPECT_EQ(cols[rel->fk_column], "INTEGER");
+      EXPECT_EQ(cols[rel->key_column], "TEXT");
+      EXPECT_TRUE(idx.count(rel->fk_column));
+      expected += 2;
+    }
+    EXPECT_EQ(cols.size(), expected);
+    std::string sql =
+        scalar(store.db(), "SELECT sql FROM sqlite_master WHERE name = '" + type.table + "'");
+    EXPECT_NE(sql.find("STRICT"), std::string::npos);
+  }
+  // The builtin schema: contacts point at their connector.
+  auto contact = columns(store.db(), "security_contact");
+  EXPECT_EQ(contact["emails"], "TEXT");
+  EXPECT_EQ(contact["alertNotifications"], "INTEGER");
+  EXPECT_EQ(contact["_has_security_contact_rid"], "INTEGER");
+}
+
+TEST_F(StoreOpenTest, MakesTheReservedTables) {
+  Store store = open();
+  auto scans = columns(store.db(), "_scans");
+  for (const char* c : {"id", "source", "started_at", "ended_at", "status", "objects", "message"})
+    EXPECT_TRUE(scans.count(c)) << c;
+  auto errors = columns(store.db(), "_collection_errors");
+  for (const char* c : {"scan", "resource_key", "resource", "type", "http_status", "message"})
+    EXPECT_TRUE(errors.count(c)) << c;
+  EXPECT_EQ(scalar(store.db(), "SELECT value FROM _meta WHERE key = 'format'"), "1");
+}
+
+TEST_F(StoreOpenTest, ReopeningChangesNothing) {
+  { Store store = open(); }
+  auto schema_sql = [&] {
+    Store store = open();
+    return scalar(store.db(), "SELECT group_concat(sql, ';') FROM sqlite_master");
+  };
+  std::string first = schema_sql();
+  EXPECT_EQ(schema_sql(), first);
+}
+
+TEST_F(StoreOpenTest, RefusesAFileThatIsNotAPostureStore) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE songs(title TEXT)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  auto store = Store::open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.errors()[0].code, "store");
+  EXPECT_NE(store.errors()[0].message.find(path_), std::string::npos);
+  EXPECT_NE(store.errors()[0].message.find("not a Posture store"), std::string::npos);
+}
+
+TEST_F(StoreOpenTest, RefusesAnotherStoreFormat) {
+  {
+    Store store = open();
+    ASSERT_EQ(sqlite3_exec(store.db(), "UPDATE _meta SET value = '99' WHERE key = 'format'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  }
+  auto store = Store::open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.errors()[0].message.find("format `99`"), std::string::npos)
+      << store.errors()[0].message;
+}
+
+TEST_F(StoreOpenTest, RefusesASchemaThatChangesAColumnsType) {
+  { Store store = open(); }
+  std::string sdl(posture::schema::builtin_sdl());
+  size_t at = sdl.find("state: String");
+  ASSERT_NE(at, std::string::npos);
+  sdl.replace(at, 13, "state: Int");
+  auto schema = posture::schema::Schema::parse(sdl, "changed.graphql");
+  ASSERT_TRUE(schema.ok()) << posture::format(schema.errors());
+  auto store = Store::open(path_, OpenMode::ReadWrite, *schema);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.errors()[0].message.find("incompatible schema: column connector.state"),
+            std::string::npos)
+      << store.errors()[0].message;
+}
+
+TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
+  { Store store = open(); }
+  std::string sdl(posture::schema::builtin_sdl());
+  size_t at = sdl.find("tenantId: String");
+  ASSERT_NE(at, std::string::npos);
+  sdl.insert(at, "offerType: String\n  ");
+  auto schema = posture::schema::Schema::parse(sdl, "grown.graphql");
+  ASSERT_TRUE(schema.ok()) << posture::format(schema.errors());
+  auto read_only = Store::open(path_, OpenMode::ReadOnly, *schema);
+  ASSERT_FALSE(read_only.ok());
+  EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  auto store = Store::open(path_, OpenMode::ReadWrite, *schema);
+  ASSERT_TRUE(store.ok()) << posture::format(store.errors());
+  EXPECT_EQ(columns(store->db(), "connector")["offerType"], "TEXT");
+}
+
+TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
+  auto missing = Store::open(path_, OpenMode::ReadOnly);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.errors()[0].message.find("does not exist"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path_));
+  { Store store = open(); }
+  Store reader = open(OpenMode::ReadOnly);
+  auto scans = reader.scans();
+  ASSERT_TRUE(scans.ok());
+  EXPECT_TRUE(scans->empty());
+  auto writer = posture::store::ScanWriter::begin(reader, "test");
+  ASSERT_FALSE(writer.ok());
+  EXPECT_EQ(writer.errors()[0].code, "store");
+  EXPECT_NE(writer.errors()[0].message.find(path_), std::string::npos);
+  EXPECT_EQ(scalar(reader.db(), "SELECT posture_regexp('a+', 'aaa')"), "1");
+}
+
+TEST_F(StoreOpenTest, ErrorsNameTheStoreAndSQLitesMessage) {
+  std::string bad = (fs::path(dir_) / "no" / "such" / "dir.db").string();
+  auto store = Store::open(bad);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.errors()[0].code, "store");
+  EXPECT_NE(store.errors()[0].message.find(bad), std::string::npos);
+  EXPECT_NE(store.errors()[0].message.find("No such file"), std::string::npos)
+      << store.errors()[0].message;
+}
+
+TEST_F(StoreOpenTest, RegexpIsAFullMatch) {
+  Store store = open();
+  sqlite3* db = store.db();
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('a.c', 'abc')"), "1");
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('b', 'abc')"), "0");   // no partial match
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('ab', 'abc')"), "0");  // anchored at the end
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('.*@contoso\\.com', 'x@contoso.com')"), "1");
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('a|ab', 'ab')"), "1");  // whole value, any branch
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('(?i)ON', 'On')"), "1");
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('é+', 'ééé')"), "1");  // UTF-8
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('.', 'é')"), "1");     // one code point
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('a', NULL)"), "NULL");
+  EXPECT_EQ(scalar(db, "SELECT posture_regexp('1[0-9]', 12)"), "1");  // numbers as text
+  std::string bad = scalar(db, "SELECT posture_regexp('(unclosed', 'x')");
+  EXPECT_EQ(bad.rfind("ERROR: invalid regular expression `(unclosed`: missing )", 0), 0) << bad;
+}
+
+TEST_F(StoreOpenTest, RegexpCachesThePatternAcrossRows) {
+  Store store = open();
+  sqlite3* db = store.db();
+  EXPECT_EQ(scalar(db,
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                   "10000) SELECT sum(posture_regexp('[0-9]*7', i)) FROM n"),
+            "1000");
+  // A pattern that differs per row is compiled per row, still correct.
+  EXPECT_EQ(scalar(db,
+                   "WITH v(p, s) AS (VALUES ('a+', 'aa'), ('b+', 'aa'), ('a?', '')) "
+                   "SELECT group_concat(posture_regexp(p, s), ',') FROM v"),
+            "1,0,1");
+}

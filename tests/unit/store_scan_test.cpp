@@ -1,0 +1,323 @@
+// ScanWriter and the scan queries: the lifecycle of a scan (running, complete,
+// partial, failed), rollback leaving the file byte-for-byte as it was, upserts
+// by case-insensitive ARM id, parent linking, value conversion and collection
+// errors.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using posture::store::Record;
+using posture::store::ScanWriter;
+using posture::store::Store;
+
+namespace {
+
+class StoreScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "posture-scan-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = (fs::path(dir_) / "assets.db").string();
+    auto store = Store::open(path_);
+    ASSERT_TRUE(store.ok()) << posture::format(store.errors());
+    store_ = std::make_unique<Store>(std::move(store).value());
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  const posture::schema::ObjectType* type(const char* name) { return store_->schema().type(name); }
+
+  Record connector(const std::string& id, const std::string& name) {
+    Record r;
+    r.type = type("Connector");
+    r.id = id;
+    r.fields = {{"id", id}, {"name", name}, {"provider", "azure"}};
+    r.raw = json{{"id", id}, {"displayName", name}}.dump();
+    return r;
+  }
+
+  Record contact(const std::string& id, const std::string& parent) {
+    Record r;
+    r.type = type("SecurityContact");
+    r.id = id;
+    r.fields = {{"id", id}, {"email", "a@example.com"}};
+    r.raw = json{{"id", id}}.dump();
+    r.relationship = store_->schema().relationships_into("SecurityContact").at(0);
+    r.parent_id = parent;
+    return r;
+  }
+
+  ScanWriter begin() {
+    auto w = ScanWriter::begin(*store_, "test");
+    EXPECT_TRUE(w.ok()) << (w.ok() ? "" : posture::format(w.errors()));
+    return std::move(w).value();
+  }
+
+  // Checkpoints the WAL into the database and returns the file's bytes.
+  std::string file_bytes() {
+    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    std::ifstream in(path_, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  std::string query(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return std::string("ERROR: ") + sqlite3_errmsg(store_->db());
+    std::string out;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      if (!out.empty()) out += "\n";
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        auto* t = sqlite3_column_text(stmt, i);
+        out += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+      }
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+  std::string dir_, path_;
+  std::unique_ptr<Store> store_;
+};
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+TEST_F(StoreScanTest, AScanIsRunningThenComplete) {
+  ScanWriter w = begin();
+  EXPECT_GT(w.scan_id(), 0);
+  auto running = store_->scan(w.scan_id());
+  ASSERT_TRUE(running.ok());
+  ASSERT_TRUE(running->has_value());
+  EXPECT_EQ((*running)->status, "running");
+  EXPECT_EQ((*running)->source, "test");
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(
+      w.add(contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/default",
+                    "/subscriptions/s1"))
+          .ok());
+  auto info = w.commit();
+  ASSERT_TRUE(info.ok()) << posture::format(info.errors());
+  EXPECT_EQ(info->status, "complete");
+  EXPECT_EQ(info->objects, 2);
+  EXPECT_FALSE(info->ended_at.empty());
+  EXPECT_EQ(info->started_at.size(), 20u);  // 2026-11-23T11:33:41Z
+  auto latest = store_->latest_complete_scan();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->id, w.scan_id());
+  EXPECT_EQ((*latest)->objects, 2);
+  EXPECT_FALSE(w.add(connector("/subscriptions/s2", "Two")).ok());  // closed
+}
+
+TEST_F(StoreScanTest, LatestCompleteScanSkipsFailedAndRunningOnes) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.commit("partial", "2 subscriptions unreadable").ok());
+  }
+  int64_t partial = store_->scans()->back().id;
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.fail("token expired").ok());
+  }
+  auto scans = store_->scans();
+  ASSERT_TRUE(scans.ok());
+  ASSERT_EQ(scans->size(), 2u);
+  EXPECT_EQ((*scans)[0].status, "partial");
+  EXPECT_EQ((*scans)[0].message, "2 subscriptions unreadable");
+  EXPECT_EQ((*scans)[1].status, "failed");
+  EXPECT_EQ((*scans)[1].message, "token expired");
+  EXPECT_EQ((*scans)[1].objects, 0);
+  EXPECT_EQ((*store_->latest_complete_scan())->id, partial);
+  EXPECT_FALSE(store_->scan(999)->has_value());
+}
+
+TEST_F(StoreScanTest, CommitRefusesAnUnknownStatus) {
+  ScanWriter w = begin();
+  auto info = w.commit("done");
+  ASSERT_FALSE(info.ok());
+  EXPECT_TRUE(w.commit().ok());  // still open after the refusal
+}
+
+TEST_F(StoreScanTest, RollbackLeavesTheFileByteForByteAsItWas) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.commit().ok());
+  }
+  std::string before = file_bytes();
+  {
+    ScanWriter w = begin();
+    for (int i = 0; i < 5000; ++i)
+      ASSERT_TRUE(w.add(connector("/subscriptions/x" + std::to_string(i), "X")).ok());
+    w.rollback();
+    EXPECT_FALSE(w.add(connector("/subscriptions/y", "Y")).ok());
+  }
+  EXPECT_EQ(file_bytes(), before);
+  {
+    ScanWriter w = begin();  // destroyed uncommitted: rolls back
+    ASSERT_TRUE(w.add(connector("/subscriptions/z", "Z")).ok());
+  }
+  EXPECT_EQ(file_bytes(), before);
+  EXPECT_EQ(store_->scans()->size(), 1u);
+  EXPECT_EQ(query("SELECT count(*) FROM connector"), "1");
+}
+
+TEST_F(StoreScanTest, FailDiscardsTheAssetsButRecordsTheScanAndItsErrors) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(w.add_error({"/subscriptions/s2", "Connector", "HTTP 403: no access", 403}).ok());
+  ASSERT_TRUE(w.fail("collection aborted: HTTP 401").ok());
+  EXPECT_EQ(query("SELECT count(*) FROM connector"), "0");
+  auto scan = store_->scan(w.scan_id());
+  ASSERT_TRUE(scan.ok() && scan->has_value());
+  EXPECT_EQ((*scan)->status, "failed");
+  EXPECT_EQ((*scan)->message, "collection aborted: HTTP 401");
+  EXPECT_FALSE((*scan)->ended_at.empty());
+  auto errors = store_->collection_errors(w.scan_id());
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].http_status, 403);
+  EXPECT_FALSE(store_->latest_complete_scan()->has_value());
+}
+
+TEST_F(StoreScanTest, CollectionErrorsAreKeptWithTheirScan) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/S1", "One")).ok());
+  ASSERT_TRUE(w.add_error({"/subscriptions/S1", "Connector", "HTTP 403: no access", 403}).ok());
+  ASSERT_TRUE(w.commit("partial").ok());
+  auto errors = store_->collection_errors(w.scan_id());
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].resource, "/subscriptions/S1");
+  EXPECT_EQ((*errors)[0].type, "Connector");
+  EXPECT_EQ((*errors)[0].message, "HTTP 403: no access");
+  EXPECT_EQ(query("SELECT resource_key FROM _collection_errors"), "/subscriptions/s1");
+  EXPECT_TRUE(store_->collection_errors(w.scan_id() + 1)->empty());
+}
+
+TEST_F(StoreScanTest, UpsertsByCaseInsensitiveId) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/ABC", "First")).ok());
+  ASSERT_TRUE(w.add(connector("/subscriptions/abc", "Second")).ok());
+  auto info = w.commit();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->objects, 1);
+  EXPECT_EQ(query("SELECT _key, id, name FROM connector"),
+            "/subscriptions/abc|/subscriptions/abc|Second");
+}
+
+TEST_F(StoreScanTest, LinksChildrenToParentsCaseInsensitivelyWithinTheScan) {
+  const std::string c1 = "/subscriptions/S1/providers/Microsoft.Security/securityContacts/default";
+  const std::string orphan =
+      "/subscriptions/S9/providers/Microsoft.Security/securityContacts/default";
+  for (int scan = 0; scan < 2; ++scan) {
+    ScanWriter w = begin();
+    // The child may come before its parent; linking happens at commit.
+    ASSERT_TRUE(w.add(contact(c1, "/SUBSCRIPTIONS/s1")).ok());
+    ASSERT_TRUE(w.add(connector("/subscriptions/S1", "One")).ok());
+    ASSERT_TRUE(w.add(contact(orphan, "/subscriptions/S9")).ok());
+    ASSERT_TRUE(w.commit().ok());
+  }
+  EXPECT_EQ(query("SELECT c._scan, p._scan, c._has_security_contact_key FROM security_contact c "
+                  "JOIN connector p ON p._rid = c._has_security_contact_rid ORDER BY c._scan"),
+            "1|1|/subscriptions/s1\n2|2|/subscriptions/s1");
+  EXPECT_EQ(query("SELECT count(*) FROM security_contact WHERE _has_security_contact_rid IS NULL "
+                  "AND _has_security_contact_key = '/subscriptions/s9'"),
+            "2");
+}
+
+TEST_F(StoreScanTest, ConvertsFieldValuesToColumns) {
+  ScanWriter w = begin();
+  Record r = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/default",
+                     "/subscriptions/s1");
+  r.fields = {{"email", "a@x.com;b@x.com"},         {"emails", {"a@x.com", "b@x.com"}},
+              {"alertNotifications", true},         {"isEnabled", false},
+              {"notificationRoles", json::array()}, {"phone", nullptr},
+              {"notInTheSchema", "ignored"}};
+  ASSERT_TRUE(w.add(r).ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT id, email, emails, alertNotifications, isEnabled, notificationRoles, "
+                  "phone, alertMinimalSeverity, typeof(alertNotifications), _raw "
+                  "FROM security_contact"),
+            "/subscriptions/s1/providers/Microsoft.Security/securityContacts/default|"
+            "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|NULL|integer|" +
+                r.raw);
+}
+
+TEST_F(StoreScanTest, RefusesValuesOfTheWrongType) {
+  ScanWriter w = begin();
+  Record r = connector("/subscriptions/s1", "One");
+  r.fields["state"] = 3;
+  auto s = w.add(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.errors()[0].code, "invalid-record");
+  EXPECT_NE(s.errors()[0].message.find("field `state` must be String, got number"),
+            std::string::npos)
+      << s.errors()[0].message;
+  Record list = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/d",
+                        "/subscriptions/s1");
+  list.fields["emails"] = "a@x.com";
+  ASSERT_FALSE(w.add(list).ok());
+  Record no_id = connector("", "None");
+  ASSERT_FALSE(w.add(no_id).ok());
+  EXPECT_TRUE(w.add(connector("/subscriptions/s2", "Two")).ok());  // the writer is still usable
+}
+
+TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
+  ScanWriter w = begin();
+  auto other = Store::open(path_);
+  ASSERT_TRUE(other.ok());
+  sqlite3_busy_timeout(other->db(), 50);
+  auto second = ScanWriter::begin(*other, "second");
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.errors()[0].message.find("locked"), std::string::npos)
+      << second.errors()[0].message;
+  ASSERT_TRUE(w.commit().ok());
+}
+
+// Not a timed test: run with --gtest_also_run_disabled_tests to print rows/s.
+TEST_F(StoreScanTest, DISABLED_Throughput) {
+  const int n = std::getenv("POSTURE_ROWS") ? std::atoi(std::getenv("POSTURE_ROWS")) : 1000000;
+  auto start = std::chrono::steady_clock::now();
+  double cpu_start = cpu_seconds();
+  ScanWriter w = begin();
+  for (int i = 0; i < n; ++i) {
+    std::string sub = "/subscriptions/" + std::to_string(i);
+    ASSERT_TRUE(w.add(connector(sub, "S")).ok());
+    ASSERT_TRUE(
+        w.add(contact(sub + "/providers/Microsoft.Security/securityContacts/default", sub)).ok());
+  }
+  auto added = std::chrono::steady_clock::now();
+  ASSERT_TRUE(w.commit().ok());
+  auto end = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(end - start).count();
+  double c = std::chrono::duration<double>(end - added).count();
+  double cpu = cpu_seconds() - cpu_start;
+  std::printf(
+      "%d rows in %.2f s (commit %.2f s), %.2f s of CPU: %.0f rows/s, %.0f rows per CPU-s\n", 2 * n,
+      s, c, cpu, 2 * n / s, 2 * n / cpu);
+}
