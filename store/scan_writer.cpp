@@ -88,7 +88,9 @@ Status bind_field(Statement& stmt, int index, const Record& record, const schema
   }
   if (field.list) {
     if (!v->is_array()) return bad_value(record, field, *v);
-    stmt.bind(index, std::string_view(v->dump()));
+    // Strings from other collectors may hold invalid UTF-8: replace, never throw.
+    stmt.bind(index,
+              std::string_view(v->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     return ok_status();
   }
   switch (field.scalar) {

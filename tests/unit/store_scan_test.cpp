@@ -321,3 +321,13 @@ TEST_F(StoreScanTest, DISABLED_Throughput) {
       "%d rows in %.2f s (commit %.2f s), %.2f s of CPU: %.0f rows/s, %.0f rows per CPU-s\n", 2 * n,
       s, c, cpu, 2 * n / s, 2 * n / cpu);
 }
+
+TEST_F(StoreScanTest, InvalidUtf8InAListIsReplacedNotThrown) {
+  ScanWriter w = begin();
+  Record r = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/default",
+                     "/subscriptions/s1");
+  r.fields["emails"] = json::array({std::string("a\xff@x.com")});
+  ASSERT_TRUE(w.add(r).ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT emails FROM security_contact"), "[\"a\xEF\xBF\xBD@x.com\"]");
+}
