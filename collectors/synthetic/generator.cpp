@@ -126,34 +126,40 @@ class JsonOut {
   bool after_key_ = false;
 };
 
+// Appends `v` quoted, escaping '"', '\\' and control characters; runs of plain
+// characters (UTF-8 included) are appended in one piece.
 void JsonOut::append_escaped(std::string_view v) {
   static constexpr char kHex[] = "0123456789abcdef";
   o_ += '"';
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      o_ += '\\';
-      o_ += ch;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n':
-          o_ += "\\n";
-          break;
-        case '\t':
-          o_ += "\\t";
-          break;
-        case '\r':
-          o_ += "\\r";
-          break;
-        default:
-          o_ += "\\u00";
-          o_ += kHex[c >> 4];
-          o_ += kHex[c & 0xF];
-      }
-    } else {
-      o_ += ch;  // UTF-8 passes through unchanged
+  size_t plain = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    o_.append(v.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        o_ += "\\\"";
+        break;
+      case '\\':
+        o_ += "\\\\";
+        break;
+      case '\n':
+        o_ += "\\n";
+        break;
+      case '\t':
+        o_ += "\\t";
+        break;
+      case '\r':
+        o_ += "\\r";
+        break;
+      default:
+        o_ += "\\u00";
+        o_ += kHex[c >> 4];
+        o_ += kHex[c & 0xF];
     }
   }
+  o_.append(v.data() + plain, v.size() - plain);
   o_ += '"';
 }
 
