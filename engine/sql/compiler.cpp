@@ -7,6 +7,7 @@
 // Selections become json_object(...) per row, related lists json_group_array.
 #include "engine/sql/compiler.hpp"
 
+#include "engine/sql/rewrite.hpp"
 #include "store/store.hpp"
 
 namespace posture::sql {
@@ -198,7 +199,8 @@ class Compiler {
         std::string rows = "SELECT " + object_json(s.selections, *s.type, c) + " AS j FROM " +
                            d_.quote(s.type->table) + " AS " + c + " WHERE " +
                            column(c, s.relationship->fk_column) + " = " + column(t, store::kRowId);
-        if (s.where.kind != ir::Predicate::Kind::True) rows += " AND " + predicate(s.where, c);
+        ir::Predicate filter = rewrite(s.where);
+        if (filter.kind != ir::Predicate::Kind::True) rows += " AND " + predicate(filter, c);
         rows += order_and_page(s.sort, s.limit, s.offset, c);
         return d_.json_array_of(rows);
       }
@@ -207,7 +209,8 @@ class Compiler {
         std::string n = "(SELECT count(*) FROM " + d_.quote(s.type->table) + " AS " + c +
                         " WHERE " + column(c, s.relationship->fk_column) + " = " +
                         column(t, store::kRowId);
-        if (s.where.kind != ir::Predicate::Kind::True) n += " AND " + predicate(s.where, c);
+        ir::Predicate filter = rewrite(s.where);
+        if (filter.kind != ir::Predicate::Kind::True) n += " AND " + predicate(filter, c);
         n += ")";
         std::vector<std::pair<std::string, std::string>> members;
         for (const auto& inner : s.selections) members.emplace_back(inner.response_key, n);
@@ -233,7 +236,8 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
   std::string scan = c.bind(int64_t{0});  // placeholder for the scan id: parameter 1
   const std::string t = "t0";
   std::string where = scan_filter(dialect, t, scan);
-  if (root.where.kind != ir::Predicate::Kind::True) where += " AND " + c.predicate(root.where, t);
+  ir::Predicate filter = rewrite(root.where);
+  if (filter.kind != ir::Predicate::Kind::True) where += " AND " + c.predicate(filter, t);
   std::string from = " FROM " + dialect.quote(root.type->table) + " AS " + t + " WHERE " + where;
   std::string sql;
   if (root.aggregate) {
@@ -256,7 +260,8 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
   std::string sql = "SELECT " + c.column(t, "id") + ", " + c.column(t, "name") + ", " +
                     c.column(t, store::kKey) + " FROM " + dialect.quote(type.table) + " AS " + t +
                     " WHERE " + scan_filter(dialect, t, scan);
-  if (where.kind != ir::Predicate::Kind::True) sql += " AND " + c.predicate(where, t);
+  ir::Predicate filter = rewrite(where);
+  if (filter.kind != ir::Predicate::Kind::True) sql += " AND " + c.predicate(filter, t);
   sql += " ORDER BY " + c.column(t, store::kKey);
   return {std::move(sql), c.take_params()};
 }
@@ -264,7 +269,7 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
 Statement compile_predicate(const ir::Predicate& where, const std::string& alias,
                             const Dialect& dialect) {
   Compiler c(dialect);
-  std::string sql = c.predicate(where, alias);
+  std::string sql = c.predicate(rewrite(where), alias);
   return {std::move(sql), c.take_params()};
 }
 
