@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ struct Context {
   std::string source;
   // Variable values after defaults, as syntax values (no Variable kinds inside).
   std::map<std::string, syntax::Value> variables;
+  // Declared, nullable, without a value or default: an input field set to one
+  // is absent (GraphQL "Input Coercion"), not null.
+  std::set<std::string> absent;
   Diagnostics errors;
 
   SourceLocation at(syntax::Location loc) const { return {source, loc.line, loc.column}; }
@@ -27,6 +31,10 @@ struct Context {
 
   // The value with variables replaced by their values; reports undefined ones.
   const syntax::Value& resolve(const syntax::Value& v);
+  // Whether `v` is a variable that was not provided: its input field is left out.
+  bool is_absent(const syntax::Value& v) const {
+    return v.kind == syntax::Value::Kind::Variable && absent.count(v.text) > 0;
+  }
   // Describes a value for messages: `"abc"`, `42`, `an object`, `enum HIGH`.
   static std::string describe(const syntax::Value& v);
 };

@@ -82,12 +82,31 @@ bool is_string_like(const schema::Field& f) {
   return f.scalar == schema::ScalarType::String || f.scalar == schema::ScalarType::ID;
 }
 
+// Filters nested deeper than this are refused at compile time: the SQL they
+// would compile to overflows SQLite's fixed parser stack (100 entries), and no
+// real check nests a tenth as deep.
+constexpr int kMaxFilterDepth = 24;
+
 class FilterAnalyzer {
  public:
   FilterAnalyzer(Context& ctx) : ctx_(ctx) {}
 
   Predicate object(const schema::ObjectType& type, const Value& raw) {
+    struct Depth {
+      int& d;
+      explicit Depth(int& depth) : d(++depth) {}
+      ~Depth() { --d; }
+    } depth(depth_);
     const Value& v = ctx_.resolve(raw);
+    if (depth_ > kMaxFilterDepth) {
+      if (!too_deep_reported_)
+        ctx_.error(
+            "too-deep", v.loc,
+            "the filter is nested more than " + std::to_string(kMaxFilterDepth) + " levels deep",
+            "flatten it: AND and OR take lists, and NOT: { NOT: ... } cancels out");
+      too_deep_reported_ = true;
+      return Predicate::always(false);
+    }
     if (v.kind == Kind::Null) return Predicate::always(true);  // `where: null` filters nothing
     if (v.kind != Kind::Object) {
       ctx_.error("type-mismatch", v.loc,
@@ -95,7 +114,8 @@ class FilterAnalyzer {
       return Predicate::always(false);
     }
     std::vector<Predicate> parts;
-    for (const auto& f : v.fields) parts.push_back(key(type, f));
+    for (const auto& f : v.fields)
+      if (!ctx_.is_absent(f.value)) parts.push_back(key(type, f));
     Predicate p =
         parts.size() == 1 ? std::move(parts.front()) : Predicate::all_of(std::move(parts));
     p.loc = v.loc;
@@ -171,6 +191,7 @@ class FilterAnalyzer {
   Predicate nested_operators(const schema::Field& field, const Value& v, bool case_insensitive) {
     std::vector<Predicate> parts;
     for (const auto& f : v.fields) {
+      if (ctx_.is_absent(f.value)) continue;
       const Value& operand = ctx_.resolve(f.value);
       if (f.name == "caseInsensitive" && !case_insensitive) {
         if (operand.kind != Kind::Object)
@@ -309,7 +330,7 @@ class FilterAnalyzer {
         std::vector<Predicate> parts;
         for (const auto& f : v.fields)
           for (const auto& op : kRelationOperators)
-            if (op.nested == f.name)
+            if (op.nested == f.name && !ctx_.is_absent(f.value))
               parts.push_back(quantified(rel, op, ctx_.resolve(f.value), f.loc));
         return parts.size() == 1 ? std::move(parts.front()) : Predicate::all_of(std::move(parts));
       }
@@ -352,6 +373,7 @@ class FilterAnalyzer {
     }
     std::vector<Predicate> parts;
     for (const auto& f : v.fields) {
+      if (ctx_.is_absent(f.value)) continue;
       const Value& operand = ctx_.resolve(f.value);
       if (f.name == "count" && operand.kind == Kind::Object) {
         for (const auto& inner : operand.fields)
@@ -399,6 +421,8 @@ class FilterAnalyzer {
   }
 
   Context& ctx_;
+  int depth_ = 0;
+  bool too_deep_reported_ = false;
 };
 
 }  // namespace

@@ -57,7 +57,7 @@ class QueryAnalyzer {
                    "pass it with --var " + def.name + "=VALUE or --vars FILE.json");
         ctx_.variables[def.name] = Value{};  // reported once; analysis goes on to find more
       } else {
-        ctx_.variables[def.name] = Value{};
+        ctx_.absent.insert(def.name);
       }
     }
   }
@@ -192,6 +192,7 @@ class QueryAnalyzer {
                       ir::Predicate& where, std::vector<ir::SortKey>& sort,
                       std::optional<int64_t>& limit, int64_t& offset) {
     for (const auto& arg : s.arguments) {
+      if (ctx_.is_absent(arg.value)) continue;
       const Value& v = ctx_.resolve(arg.value);
       if (arg.name == "where") {
         where = analyze_filter(ctx_, type, v);
@@ -201,6 +202,7 @@ class QueryAnalyzer {
         sort = sort_keys(type, v);
       } else if (arg.name == "options" && v.kind == Kind::Object) {
         for (const auto& f : v.fields) {
+          if (ctx_.is_absent(f.value)) continue;
           const Value& o = ctx_.resolve(f.value);
           if (f.name == "sort")
             sort = sort_keys(type, o);
@@ -363,7 +365,7 @@ const syntax::OperationDefinition* choose_operation(Context& ctx, const syntax::
 
 Result<ir::Query> analyze(const syntax::Document& doc, const schema::Schema& schema,
                           const AnalyzeOptions& options) {
-  Context ctx{schema, doc, options.source_name, {}, {}};
+  Context ctx{schema, doc, options.source_name, {}, {}, {}};
   const syntax::OperationDefinition* op = choose_operation(ctx, doc, options.operation_name);
   if (!op) return ctx.errors;
   if (op->operation != "query") {

@@ -22,6 +22,7 @@ const Value& Context::resolve(const Value& v) {
   auto it = variables.find(v.text);
   if (it != variables.end()) return it->second;
   static const Value null_value;
+  if (absent.count(v.text)) return null_value;  // e.g. a list item: null
   error("undefined-variable", v.loc, "variable $" + v.text + " is not defined by the operation");
   return null_value;
 }
