@@ -142,6 +142,22 @@ TEST_F(ArmClientTest, RenewsAnExpiredTokenOnceForAllConcurrentRequests) {
   EXPECT_EQ(requests.back().headers["authorization"], "Bearer mock-token-2");
 }
 
+TEST_F(ArmClientTest, RenewsATokenBeforeItExpires) {
+  auto cred = client_credential();
+  mock.set_client("client-id-1", "client-secret-1", /*expires_in=*/2);
+  mock.set_delay(250ms);
+  auto c = client(cred, 1);
+  int ok = 0;
+  for (int i = 0; i < 8; ++i) {
+    c->get_async(subscriptions_url(), [&ok](ArmReply r) { ok += r.ok(); });
+  }
+  ASSERT_TRUE(c->run().ok());
+  EXPECT_EQ(ok, 8);
+  EXPECT_GE(mock.tokens_issued(), 2);  // renewed at half-life, before it expired
+  EXPECT_EQ(c->stats().reauthorized, 0u);
+  for (const auto& r : mock.requests()) EXPECT_NE(r.status, 401);
+}
+
 TEST_F(ArmClientTest, AnUnrenewableTokenRejectedIsAnErrorNamingTheSource) {
   mock.expire_tokens_after(0);
   auto reply = client()->get(subscriptions_url());

@@ -139,8 +139,12 @@ class AzureCollectTest : public ::testing::Test {
   std::vector<std::string> column(const std::string& table, const std::string& column,
                                   int64_t scan) {
     auto store = open_store();
-    std::string sql = "SELECT \"" + column + "\" FROM \"" + table +
-                      "\" WHERE _scan = ?1 ORDER BY _key, \"" + column + "\"";
+    // The original JSON lives in the side table <table>_raw.
+    std::string expr = column == "_raw"
+                           ? "(SELECT r._raw FROM \"" + table + "_raw\" AS r WHERE r._rid = t._rid)"
+                           : "t.\"" + column + "\"";
+    std::string sql = "SELECT " + expr + " FROM \"" + table +
+                      "\" AS t WHERE t._scan = ?1 ORDER BY t._key, " + expr;
     sqlite3_stmt* stmt = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
     sqlite3_bind_int64(stmt, 1, scan);

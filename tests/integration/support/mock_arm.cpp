@@ -117,6 +117,7 @@ void MockArm::add_subscriptions(int count) {
   int first = static_cast<int>(subscriptions_.size());
   for (int i = first; i < first + count; ++i) {
     subscriptions_.push_back({guid(i), "Subscription " + std::to_string(i)});
+    index_[guid(i)] = static_cast<size_t>(i);
   }
 }
 
@@ -317,13 +318,9 @@ HttpResponse MockArm::list_contacts(const HttpRequest& request, const std::strin
                            "' is invalid. The supported versions are "
                            "'2017-08-01-preview,2020-01-01-preview,2023-12-01-preview'."));
   }
-  size_t index = subscriptions_.size();
-  for (size_t i = 0; i < subscriptions_.size(); ++i) {
-    if (subscriptions_[i].guid == guid) index = i;
-  }
-  if (index == subscriptions_.size()) {
-    return HttpResponse::json(404, default_error_body(404));
-  }
+  auto found = index_.find(guid);
+  if (found == index_.end()) return HttpResponse::json(404, default_error_body(404));
+  size_t index = found->second;
   json items = json::array();
   bool unconfigured = unconfigured_.count(guid) > 0;
   std::string n = std::to_string(index);

@@ -115,6 +115,7 @@ class MockArm {
 
   mutable std::mutex mutex_;
   std::vector<MockSubscription> subscriptions_;
+  std::map<std::string, size_t> index_;  // guid -> position in subscriptions_
   std::set<std::string> unconfigured_, no_contacts_;
   int page_size_ = 100;
   int contacts_page_size_ = 0;

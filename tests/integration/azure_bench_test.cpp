@@ -1,0 +1,95 @@
+// Benchmark of `posture collect azure` (disabled by default; run with
+// --gtest_also_run_disabled_tests): 2,000 subscriptions from the mock ARM
+// server, every response delayed 50 ms, concurrency 16. Prints wall time and
+// requests/s; the goal is under 10 s. The floor is set by the delay:
+// 2,000 x 50 ms / 16 = 6.25 s for the contacts, plus the listing's pages.
+// POSTURE_BENCH_SUBSCRIPTIONS, _DELAY_MS, _CONCURRENCY and _PAGE_SIZE
+// override the scenario.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+#include "integration/support/azure_fixture.hpp"
+
+namespace posture::testing {
+namespace {
+
+int env_int(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? std::atoi(value) : fallback;
+}
+
+struct Scenario {
+  int subscriptions = env_int("POSTURE_BENCH_SUBSCRIPTIONS", 2000);
+  int delay_ms = env_int("POSTURE_BENCH_DELAY_MS", 50);
+  int concurrency = env_int("POSTURE_BENCH_CONCURRENCY", 16);
+  int page_size = env_int("POSTURE_BENCH_PAGE_SIZE", 100);
+};
+
+void report(const char* what, const Scenario& s, double seconds, uint64_t requests) {
+  std::printf(
+      "%s: %d subscriptions, %d ms per response, concurrency %d, %d per list page: "
+      "%.2f s wall, %llu requests, %.0f requests/s (floor %.2f s)\n",
+      what, s.subscriptions, s.delay_ms, s.concurrency, s.page_size, seconds,
+      static_cast<unsigned long long>(requests), requests / seconds,
+      (s.subscriptions * s.delay_ms / static_cast<double>(s.concurrency) +
+       ((s.subscriptions + s.page_size - 1) / s.page_size) * s.delay_ms) /
+          1000.0);
+}
+
+class AzureBench : public AzureCollectTest {
+ protected:
+  void SetUp() override {
+    AzureCollectTest::SetUp();
+    mock.add_subscriptions(scenario.subscriptions);
+    mock.set_page_size(scenario.page_size);
+    mock.set_delay(std::chrono::milliseconds(scenario.delay_ms));
+  }
+  Scenario scenario;
+};
+
+TEST_F(AzureBench, DISABLED_InProcess2000SubscriptionsAt50ms) {
+  auto o = options();
+  o.client.concurrency = scenario.concurrency;
+  o.client.timeout = 30s;
+  auto start = std::chrono::steady_clock::now();
+  auto summary = collect(o);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
+  EXPECT_EQ(summary->status, "complete");
+  EXPECT_EQ(summary->subscriptions, static_cast<size_t>(scenario.subscriptions));
+  EXPECT_EQ(summary->contacts, static_cast<size_t>(scenario.subscriptions));
+  report("in-process", scenario, seconds, summary->http.requests);
+  auto requests = mock.requests();
+  auto first_contacts = std::find_if(requests.begin(), requests.end(), [](const auto& r) {
+    return r.target.find("securityContacts") != std::string::npos;
+  });
+  if (first_contacts != requests.end()) {
+    std::printf("  listing until the first contacts request: %.2f s; contacts: %.2f s\n",
+                std::chrono::duration<double>(first_contacts->at - requests.front().at).count(),
+                std::chrono::duration<double>(requests.back().at - first_contacts->at).count());
+  }
+  RecordProperty("wall_seconds", std::to_string(seconds));
+  RecordProperty("requests_per_second", std::to_string(summary->http.requests / seconds));
+  EXPECT_LE(mock.connections(), scenario.concurrency + 1);
+  EXPECT_LT(seconds, 10.0);
+}
+
+TEST_F(AzureBench, DISABLED_Cli2000SubscriptionsAt50ms) {
+  if (!std::filesystem::exists(POSTURE_BINARY)) GTEST_SKIP() << "no " << POSTURE_BINARY;
+  auto start = std::chrono::steady_clock::now();
+  auto run = run_process(POSTURE_BINARY,
+                         {"collect", "azure", "--db", db_, "--arm-endpoint", mock.url(),
+                          "--concurrency", std::to_string(scenario.concurrency)},
+                         {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::cout << run.err;
+  report("posture binary", scenario, seconds, mock.requests().size());
+  EXPECT_LT(seconds, 10.0);
+}
+
+}  // namespace
+}  // namespace posture::testing
