@@ -148,6 +148,15 @@ inline Object object_from_json(const nlohmann::json& j, const schema::Schema& sc
   return object_from_json(j, schema, *type, "");
 }
 
+// Appends every object of `type` in the graph (roots and, recursively, children).
+inline void collect(const std::vector<Object>& objects, const std::string& type,
+                    std::vector<Object>& out) {
+  for (const auto& o : objects) {
+    if (o.type == type) out.push_back(o);
+    for (const auto& [name, children] : o.related) collect(children, type, out);
+  }
+}
+
 // An in-memory store holding one complete scan of some objects.
 struct LoadedStore {
   std::unique_ptr<store::Store> store;

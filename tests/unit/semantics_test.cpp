@@ -231,15 +231,6 @@ const posture::schema::Schema& schema_of(const Case& c) {
                             : posture::schema::Schema::builtin();
 }
 
-// Every object of `type` in the graph (roots and, recursively, children).
-void collect(const std::vector<Object>& objects, const std::string& type,
-             std::vector<Object>& out) {
-  for (const auto& o : objects) {
-    if (o.type == type) out.push_back(o);
-    for (const auto& [name, children] : o.related) collect(children, type, out);
-  }
-}
-
 std::string join(const std::vector<std::string>& ids) {
   if (ids.empty()) return "(none)";
   std::string s;
@@ -306,7 +297,7 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
   if (*ids != want)
     failure += "SQL (compile_matches): expected " + join(want) + ", got " + join(*ids) + "\n";
   std::vector<Object> candidates;
-  collect(objects, root.type->name, candidates);
+  posture::reference::collect(objects, root.type->name, candidates);
   auto reference = posture::reference::matching_ids(root.where, candidates);
   if (reference != want)
     failure += "reference interpreter: expected " + join(want) + ", got " + join(reference) + "\n";
