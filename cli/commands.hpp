@@ -27,6 +27,8 @@ struct Context {
 void add_import_command(CLI::App& app, Context& ctx);
 void add_query_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_report_command(CLI::App& app, Context& ctx);
+void add_diff_command(CLI::App& app, Context& ctx);
 void add_schema_command(CLI::App& app, Context& ctx);
 void add_collect_command(CLI::App& app, Context& ctx);
 void add_generate_command(CLI::App& app, Context& ctx);

@@ -1,8 +1,18 @@
-// Check evaluation: run the check's compiled filter once, then merge the
-// returned keys with the subject list (both in key order) into verdicts.
+// Check evaluation. A per-resource check is one statement: every subject in
+// key order with a flag saying whether the check's compiled query returned it
+//   SELECT s.id, s._key, s._key IN (SELECT m._key FROM (<matches>) AS m)
+//   FROM <table> AS s WHERE s._scan = ?1 [AND provider filter] ORDER BY s._key
+// so verdicts are filled while the rows stream by. Parallel evaluation hands
+// checks to workers through an atomic counter; each worker has its own
+// read-only connection and writes only its checks' result slots.
 #include "engine/checks/evaluate.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <thread>
 
 #include "engine/exec/cursor.hpp"
 
@@ -22,11 +32,99 @@ std::string_view status_name(Status s) {
   return "ERROR";
 }
 
-uint64_t CheckResult::count(Status s) const {
-  return static_cast<uint64_t>(std::count(verdicts.begin(), verdicts.end(), s));
+std::optional<Severity> severity_from_name(std::string_view name) {
+  std::string s(name);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (Severity v : {Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
+    if (severity_name(v) == s) return v;
+  return std::nullopt;
+}
+
+Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int64_t scan_id,
+                                                  const ExceptionList* exceptions, Date today) {
+  EvaluationContext context;
+  context.scan_id = scan_id;
+  context.exceptions = exceptions;
+  context.today = today;
+  auto errors = store.collection_errors(scan_id);
+  if (!errors) return errors.take_errors();
+  context.errors = std::move(errors).value();
+  for (uint32_t i = 0; i < context.errors.size(); ++i) {
+    const auto& e = context.errors[i];
+    context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
+  }
+  return context;
 }
 
 namespace {
+
+const sql::Dialect& dialect() {
+  return sql::sqlite_dialect();
+}
+
+std::string column_of(const schema::ObjectType& type, const char* field) {
+  const schema::Field* f = type.field(field);
+  return "s." + dialect().quote(f ? f->column : field);
+}
+
+// " AND (s.provider IS NULL OR s.provider IN (...))" when the check names
+// providers and the type has a provider field; appends the bound values to
+// `params` (whose size + 1 is the next parameter's number).
+std::string provider_filter(const Check& check, const schema::ObjectType& type,
+                            std::vector<ir::Literal>& params) {
+  if (check.providers.empty() || !type.field("provider")) return "";
+  std::string column = column_of(type, "provider");
+  std::string list;
+  for (const auto& p : check.providers) {
+    params.emplace_back(p);
+    list += (list.empty() ? "" : ", ") + dialect().param(params.size());
+  }
+  return " AND (" + column + " IS NULL OR " + column + " IN (" + list + "))";
+}
+
+// FROM and WHERE for the scan's rows of `type` in `order`. Store order reads
+// the rowid range of the scan (found on the (_scan, _key) index) sequentially;
+// the unary + keeps SQLite from preferring that index for the row scan.
+std::string from_subjects(const schema::ObjectType& type, Order order) {
+  const auto& d = dialect();
+  std::string table = d.quote(type.table), scan = d.quote(store::kScan),
+              rid = d.quote(store::kRowId);
+  std::string from = " FROM " + table + " AS s WHERE ";
+  if (order == Order::Key) return from + "s." + scan + " = " + d.param(1);
+  auto bound = [&](const char* fn) {
+    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + table + " WHERE " + scan + " = " +
+           d.param(1) + ")";
+  };
+  return from + "+s." + scan + " = " + d.param(1) + " AND s." + rid + " BETWEEN " + bound("min") +
+         " AND " + bound("max");
+}
+
+std::string order_by(Order order) {
+  return " ORDER BY s." + dialect().quote(order == Order::Key ? store::kKey : store::kRowId);
+}
+
+// `sql` with every parameter ?N (outside quotes) renumbered ?N+by.
+std::string shift_parameters(std::string_view sql, size_t by) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      quote = c == quote ? 0 : quote;  // a doubled quote closes and reopens: same result
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?' && i + 1 < sql.size() &&
+               std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      size_t j = i + 1;
+      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
+      out += "?" + std::to_string(std::stoul(std::string(sql.substr(i + 1, j - i - 1))) + by);
+      i = j - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t scan_id,
                                           const schema::ObjectType& type,
@@ -46,63 +144,201 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
 
 }  // namespace
 
-Result<const Subjects*> Evaluator::subjects(const schema::ObjectType& type) {
-  auto& slot = subjects_[type.name];
-  if (!slot) {
-    auto all = run_matches(store_, scan_id_, type, ir::Predicate::always(true));
-    if (!all) return all.take_errors();
-    slot = std::make_unique<Subjects>(Subjects{&type, std::move(all).value()});
-  }
-  return static_cast<const Subjects*>(slot.get());
+sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
+  sql::Statement st;
+  st.params.emplace_back(int64_t{0});  // parameter 1: the scan id
+  st.sql = "SELECT " + column_of(type, "id") + ", " + column_of(type, "name") + ", s." +
+           dialect().quote(store::kKey) + from_subjects(type, order);
+  st.sql += provider_filter(check, type, st.params) + order_by(order);
+  return st;
 }
 
-posture::Status Evaluator::collection_errors_into(CheckResult& result) {
-  if (!errors_) {
-    auto errors = store_.collection_errors(scan_id_);
-    if (!errors) return errors.take_errors();
-    errors_ = std::make_unique<std::map<std::string, std::string>>();
-    for (const auto& e : *errors)
-      (*errors_)[e.type + '\n' + store::arm_key(e.resource)] = e.message;
+posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
+                                        CheckResult& result) const {
+  // One row per subject: id, key, and whether the check's filter selects it.
+  const ir::RootField& root = check.query.query.roots.front();
+  sql::Statement where = sql::compile_predicate(root.where, "s");
+  sql::Statement st;
+  st.params.emplace_back(int64_t{0});  // parameter 1: the scan id
+  st.params.insert(st.params.end(), where.params.begin(), where.params.end());
+  st.sql = "SELECT " + column_of(type, "id") + ", s." + dialect().quote(store::kKey) + ", (" +
+           shift_parameters(where.sql, 1) + ")" + from_subjects(type, context_.order);
+  st.sql += provider_filter(check, type, st.params) + order_by(context_.order);
+  result.order = context_.order;
+  auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
+  if (!cursor) return cursor.take_errors();
+  const ExceptionList* exceptions =
+      context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
+  std::map<uint32_t, uint64_t> uses;
+  std::string error_key;
+  while (true) {
+    auto row = cursor->next();
+    if (!row) return row.take_errors();
+    if (!*row) break;
+    const auto index = static_cast<uint32_t>(result.verdicts.size());
+    Status verdict = cursor->text(2) == "1" ? Status::Fail : Status::Pass;
+    result.matched += verdict == Status::Fail;
+    if (!context_.error_index.empty()) {
+      error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
+      if (auto it = context_.error_index.find(error_key); it != context_.error_index.end()) {
+        verdict = Status::Error;
+        result.notes.push_back({index, {Note::Kind::CollectionError, it->second}});
+      }
+    }
+    if (verdict == Status::Fail && exceptions) {
+      if (auto e = exceptions->match(check.id, cursor->text(0), context_.today)) {
+        bool expired = exceptions->entries()[*e].expired(context_.today);
+        if (!expired) verdict = Status::Muted;
+        result.notes.push_back(
+            {index, {expired ? Note::Kind::ExpiredException : Note::Kind::Exception, *e}});
+        ++uses[*e];
+      }
+    }
+    result.verdicts.push_back(verdict);
+    ++result.counts[static_cast<size_t>(verdict)];
   }
-  const auto& resources = result.subjects->resources;
-  for (size_t i = 0; i < resources.size() && !errors_->empty(); ++i) {
-    auto it = errors_->find(result.subjects->type->name + '\n' + resources[i].key);
-    if (it == errors_->end()) continue;
-    result.verdicts[i] = Status::Error;
-    result.details[i] = it->second;
-  }
+  result.exception_uses.assign(uses.begin(), uses.end());
+  for (size_t s = 0; s < result.counts.size(); ++s)
+    if (result.counts[s]) result.status = std::max(result.status, static_cast<Status>(s));
   return ok_status();
 }
 
-Result<CheckResult> Evaluator::evaluate(const Check& check) {
+Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   CheckResult result;
   result.check = &check;
   const ir::RootField& root = check.query.query.roots.front();
-  auto matched = run_matches(store_, scan_id_, *root.type, root.where);
-  if (!matched) return matched.take_errors();
-  result.matched = matched->size();
   bool per_resource = check.expect.kind == Expectation::Kind::Empty &&
                       std::find(check.subjects.begin(), check.subjects.end(), root.type->name) !=
                           check.subjects.end();
-  if (!per_resource) {
-    result.status = check.expect.holds(result.matched) ? Status::Pass : Status::Fail;
-    result.returned = std::move(matched).value();
+  if (per_resource) {
+    result.subject_type = root.type;
+    if (auto st = this->per_resource(check, *root.type, result); !st) return st.take_errors();
     return result;
   }
-  auto subjects = this->subjects(*root.type);
-  if (!subjects) return subjects.take_errors();
-  result.subjects = *subjects;
-  const auto& resources = result.subjects->resources;
-  result.verdicts.assign(resources.size(), Status::Pass);
-  // Both lists are in key order: one merge pass marks the failures.
-  size_t i = 0;
-  for (const auto& m : *matched) {
-    while (i < resources.size() && resources[i].key < m.key) ++i;
-    if (i < resources.size() && resources[i].key == m.key) result.verdicts[i] = Status::Fail;
-  }
-  if (auto st = collection_errors_into(result); !st) return st.take_errors();
-  for (Status v : result.verdicts) result.status = std::max(result.status, v);
+  auto matched = run_matches(store_, context_.scan_id, *root.type, root.where);
+  if (!matched) return matched.take_errors();
+  result.matched = matched->size();
+  result.status = check.expect.holds(result.matched) ? Status::Pass : Status::Fail;
+  result.returned = std::move(matched).value();
+  // One finding per returned object (with the check's status), or one for the check.
+  result.counts[static_cast<size_t>(result.status)] = std::max<uint64_t>(1, result.returned.size());
   return result;
+}
+
+Result<Workspace> Workspace::load(const std::string& queries_dir,
+                                  const std::string& exceptions_file) {
+  Workspace ws;
+  auto catalog = Catalog::load(queries_dir);
+  if (!catalog) return catalog.take_errors();
+  ws.catalog = std::move(catalog).value();
+  auto frameworks =
+      FrameworkSet::load((std::filesystem::path(queries_dir) / "frameworks").string(), ws.catalog);
+  if (!frameworks) return frameworks.take_errors();
+  ws.frameworks = std::move(frameworks).value();
+  if (exceptions_file.empty()) return ws;
+  auto exceptions = ExceptionList::load(exceptions_file);
+  if (!exceptions) return exceptions.take_errors();
+  if (auto st = exceptions->validate(ws.catalog); !st) return st.take_errors();
+  ws.exceptions = std::make_unique<ExceptionList>(std::move(exceptions).value());
+  return ws;
+}
+
+Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
+                                                const FrameworkSet& frameworks,
+                                                const Selection& selection) {
+  Diagnostics errors;
+  std::vector<std::string> check_ids;
+  for (const auto& c : catalog.checks()) check_ids.push_back(c.id);
+  for (const auto& id : selection.ids) {
+    if (catalog.find(id)) continue;
+    Diagnostic d = Diagnostic::error("unknown-check", "no stored check `" + id + "`");
+    if (auto guess = closest_match(id, check_ids); !guess.empty())
+      d.hints.push_back("did you mean `" + guess + "`?");
+    errors.push_back(std::move(d));
+  }
+  std::vector<std::string> in_frameworks;
+  for (const auto& id : selection.frameworks) {
+    const Framework* fw = frameworks.find(id);
+    if (!fw) {
+      Diagnostic d = Diagnostic::error("unknown-framework", "no framework `" + id + "`");
+      std::vector<std::string> known = frameworks.ids();
+      if (auto guess = closest_match(id, known); !guess.empty())
+        d.hints.push_back("did you mean `" + guess + "`?");
+      else if (!known.empty())
+        d.hints.push_back("frameworks: " + nlohmann::json(known).dump());
+      errors.push_back(std::move(d));
+      continue;
+    }
+    for (auto& c : fw->check_ids()) in_frameworks.push_back(std::move(c));
+  }
+  if (!errors.empty()) return errors;
+  auto contains = [](const std::vector<std::string>& list, const std::string& v) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  std::vector<const Check*> out;
+  for (const auto& c : catalog.checks()) {
+    if (!selection.ids.empty() && !contains(selection.ids, c.id)) continue;
+    if (!selection.frameworks.empty() && !contains(in_frameworks, c.id)) continue;
+    if (selection.min_severity && c.severity < *selection.min_severity) continue;
+    if (!selection.providers.empty() && !c.providers.empty() &&
+        std::none_of(c.providers.begin(), c.providers.end(),
+                     [&](const std::string& p) { return contains(selection.providers, p); }))
+      continue;
+    out.push_back(&c);
+  }
+  if (out.empty())
+    return Diagnostic::error("empty-selection", "no stored check matches the selection")
+        .hint("`posture check --help` lists the selection options");
+  return out;
+}
+
+posture::Status bound_memory(const store::Store& store) {
+  // Without mmap, the pages a scan reads stay in the OS page cache (shared,
+  // reclaimable) and SQLite's own cache is capped, so memory does not grow
+  // with the store's size or the number of workers' mappings.
+  char* message = nullptr;
+  if (sqlite3_exec(store.db(), "PRAGMA mmap_size = 0; PRAGMA cache_size = -16384;", nullptr,
+                   nullptr, &message) == SQLITE_OK)
+    return ok_status();
+  std::string text = message ? message : "unknown error";
+  sqlite3_free(message);
+  return Diagnostic::error("store", "cannot set the connection's pragmas: " + text,
+                           {store.path(), 0, 0});
+}
+
+Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
+                                              const std::vector<const Check*>& checks,
+                                              const EvaluationContext& context, unsigned jobs) {
+  std::vector<std::optional<Result<CheckResult>>> slots(checks.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    auto store = store::Store::open(db_path, store::OpenMode::ReadOnly);
+    if (store) {
+      if (auto st = bound_memory(*store); !st) store = st.take_errors();
+    }
+    for (size_t i; (i = next.fetch_add(1)) < checks.size();) {
+      if (!store) {
+        slots[i].emplace(store.errors());
+        continue;
+      }
+      slots[i].emplace(Evaluator(*store, context).evaluate(*checks[i]));
+    }
+  };
+  size_t workers = std::max<size_t>(1, std::min<size_t>(jobs, checks.size()));
+  if (workers == 1) {
+    work();
+  } else {
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+    for (auto& t : threads) t.join();
+  }
+  std::vector<CheckResult> results;
+  results.reserve(checks.size());
+  for (auto& slot : slots) {
+    if (!*slot) return slot->take_errors();
+    results.push_back(std::move(*slot).value());
+  }
+  return results;
 }
 
 }  // namespace posture::checks

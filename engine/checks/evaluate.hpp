@@ -1,16 +1,27 @@
-// Evaluating checks on one scan of the store. Every resource of a check's
-// subject type gets a verdict: FAIL when the check's query returns it, ERROR
-// when its collection failed (its data is unknown: never a pass), PASS
-// otherwise. A check's status is the worst of its verdicts.
+// Evaluating checks on one scan of the store. Every resource a check applies to
+// (its subject type, restricted to the check's providers) gets a finding:
+//   FAIL   the check's query returns it;
+//   ERROR  its collection failed: its data is unknown, never a pass;
+//   MUTED  it fails, but an active exception covers it;
+//   PASS   otherwise.
+// A check's status is the worst of its findings (Pass < Muted < Error < Fail).
+// Findings are kept compactly (one byte per resource, plus sparse notes); the
+// resources' ids and names are read again, in the same order, when a report is
+// written, so a million resources do not sit in memory as strings.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/checks/catalog.hpp"
+#include "engine/checks/exceptions.hpp"
+#include "engine/checks/frameworks.hpp"
 #include "store/store.hpp"
 
 namespace posture::checks {
@@ -18,47 +29,126 @@ namespace posture::checks {
 // Ordered from best to worst: a check's status is the maximum of its findings.
 enum class Status : uint8_t { Pass, Muted, Error, Fail };
 std::string_view status_name(Status s);  // PASS, MUTED, ERROR, FAIL
+// "low" ... "critical", case-insensitive; nullopt for anything else.
+std::optional<Severity> severity_from_name(std::string_view name);
 
+// An object a query returned (for checks without per-resource findings).
 struct Resource {
   std::string id;  // ARM id as stored
   std::string name;
   std::string key;  // lower-cased id: the store's key
 };
 
-// The resources of one type in one scan, in key order; shared by every check
-// whose subject is that type.
-struct Subjects {
-  const schema::ObjectType* type = nullptr;
-  std::vector<Resource> resources;
+// Why a finding is what it is, beyond the query's answer.
+struct Note {
+  enum class Kind : uint8_t {
+    CollectionError,   // ref: index into EvaluationContext::errors
+    Exception,         // ref: the active exception (ExceptionList::entries()) that muted it
+    ExpiredException,  // ref: the expired exception that no longer mutes it
+  };
+  Kind kind = Kind::CollectionError;
+  uint32_t ref = 0;
+};
+
+// The order of a check's findings. Store: the scan's rows as stored (a
+// sequential read of the table, the fastest; for an import, the file's order).
+// Key: by lower-cased ARM id (what a diff of two scans merges on). Either is
+// deterministic for a given store, whatever the number of workers.
+enum class Order : uint8_t { Store, Key };
+
+// What every evaluation on one scan shares: the scan's collection errors, the
+// exceptions and the day against which they expire. Read-only once loaded.
+struct EvaluationContext {
+  int64_t scan_id = 0;
+  Order order = Order::Store;
+  const ExceptionList* exceptions = nullptr;  // may be null: no exceptions
+  Date today;
+  std::vector<store::CollectionError> errors;
+  std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
+
+  // Reads the scan's collection errors from `store`.
+  static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
+                                        const ExceptionList* exceptions, Date today);
 };
 
 struct CheckResult {
   const Check* check = nullptr;
   Status status = Status::Pass;
-  // Per-resource verdicts (checks expecting "eq []" on their subject type):
-  // verdicts[i] is the verdict of subjects->resources[i].
-  const Subjects* subjects = nullptr;
+  // Per-resource checks ("eq []" on one of their subject types): verdicts[i] is
+  // the finding of the i-th row of subjects_statement(*check, *subject_type, order).
+  const schema::ObjectType* subject_type = nullptr;
+  Order order = Order::Store;
   std::vector<Status> verdicts;
-  std::map<size_t, std::string> details;  // resource index -> why (e.g. the collection error)
-  uint64_t matched = 0;                   // objects the query returned
-  std::vector<Resource> returned;  // the query's objects, for checks without per-resource verdicts
-  uint64_t count(Status s) const;
+  std::vector<std::pair<uint32_t, Note>> notes;  // by verdict index, ascending
+  uint64_t matched = 0;                          // objects the query returned
+  std::vector<Resource> returned;                // other checks: the query's objects
+  std::array<uint64_t, 4> counts{};              // findings by Status
+  // Exceptions that matched a failing finding: (entry index, findings), ascending.
+  std::vector<std::pair<uint32_t, uint64_t>> exception_uses;
+
+  bool per_resource() const { return subject_type != nullptr; }
+  uint64_t count(Status s) const { return counts[static_cast<size_t>(s)]; }
+  uint64_t findings() const { return counts[0] + counts[1] + counts[2] + counts[3]; }
 };
+
+// The resources `check` applies to among objects of `type`: columns id, name,
+// _key in `order`. Parameter 1 is the scan id (as exec::Cursor binds it).
+sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order);
 
 class Evaluator {
  public:
-  // Evaluates on scan `scan_id` of `store`; the store must outlive the evaluator.
-  Evaluator(const store::Store& store, int64_t scan_id) : store_(store), scan_id_(scan_id) {}
-  Result<CheckResult> evaluate(const Check& check);
+  // Evaluates on `store` (a connection used by this evaluator's thread only);
+  // `store` and `context` must outlive the evaluator.
+  Evaluator(const store::Store& store, const EvaluationContext& context)
+      : store_(store), context_(context) {}
+  // Runs the check's compiled query once and derives every finding.
+  Result<CheckResult> evaluate(const Check& check) const;
 
  private:
-  Result<const Subjects*> subjects(const schema::ObjectType& type);
-  posture::Status collection_errors_into(CheckResult& result);
-
+  posture::Status per_resource(const Check& check, const schema::ObjectType& type,
+                               CheckResult& result) const;
   const store::Store& store_;
-  int64_t scan_id_;
-  std::map<std::string, std::unique_ptr<Subjects>> subjects_;   // by type name
-  std::unique_ptr<std::map<std::string, std::string>> errors_;  // resource key -> message
+  const EvaluationContext& context_;
 };
+
+// What a bulk run reads besides the store: the stored checks, the framework
+// mappings in <queries>/frameworks/, and the exceptions file if one is given.
+struct Workspace {
+  Catalog catalog;
+  FrameworkSet frameworks;
+  std::unique_ptr<ExceptionList> exceptions;  // null: no exceptions file
+
+  // Loads and cross-checks all three (an exception or a framework naming an
+  // unknown check is an error with file:line). `exceptions_file` may be "".
+  static Result<Workspace> load(const std::string& queries_dir, const std::string& exceptions_file);
+};
+
+// Which checks to run. Empty fields select everything; the criteria combine
+// with AND, several values of one criterion with OR.
+struct Selection {
+  std::vector<std::string> ids;
+  std::vector<std::string> frameworks;  // checks assessing a requirement of one of them
+  std::optional<Severity> min_severity;
+  std::vector<std::string> providers;  // checks for one of these (or for any provider)
+};
+
+// The selected checks in catalog order. Errors for unknown check or framework
+// ids (with suggestions) and for a selection that matches nothing.
+Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
+                                                const FrameworkSet& frameworks,
+                                                const Selection& selection);
+
+// Caps a read-only connection's memory for bulk reading (no mmap, a 16 MiB
+// page cache): evaluate_all does it for its workers; report writers' own
+// connection should get it too.
+posture::Status bound_memory(const store::Store& store);
+
+// Evaluates `checks` on scan context.scan_id of the store file `db_path` with
+// up to `jobs` workers, each on its own read-only connection. Results come in
+// the order of `checks` and are identical whatever `jobs` is. On any error the
+// first failing check's (in that order) diagnostics are returned.
+Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
+                                              const std::vector<const Check*>& checks,
+                                              const EvaluationContext& context, unsigned jobs);
 
 }  // namespace posture::checks

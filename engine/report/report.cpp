@@ -1,126 +1,140 @@
-// Writing reports. JSON is streamed object by object (a million findings do not
-// build a document in memory); strings are escaped with nlohmann::json.
+// What every report format shares: walking a check's findings (re-reading the
+// subjects from the store in evaluation order), explaining notes, summarising
+// exceptions, and choosing a writer by format name.
 #include "engine/report/report.hpp"
 
-#include <iomanip>
+#include <map>
 
-#include <nlohmann/json.hpp>
+#include "engine/exec/cursor.hpp"
 
 namespace posture::report {
 
-namespace {
-
-std::string q(const std::string& s) {
-  return nlohmann::json(s).dump();
-}
-
-void write_finding(std::ostream& out, const checks::Resource& r, checks::Status status,
-                   const std::string* detail, bool& first) {
-  out << (first ? "\n      " : ",\n      ");
-  first = false;
-  out << "{\"resource\":" << q(r.id) << ",\"name\":" << q(r.name) << ",\"status\":\""
-      << checks::status_name(status) << "\"";
-  if (detail) out << ",\"detail\":" << q(*detail);
-  out << "}";
-}
-
-void write_check(std::ostream& out, const checks::CheckResult& r) {
-  const checks::Check& c = *r.check;
-  out << "{\"id\":" << q(c.id) << ",\"title\":" << q(c.title) << ",\"severity\":\""
-      << checks::severity_name(c.severity) << "\",\"status\":\"" << checks::status_name(r.status)
-      << "\",\"expect\":" << q(c.expect.text)
-      << ",\"frameworks\":" << nlohmann::json(c.frameworks).dump() << ",\"matched\":" << r.matched
-      << ",\"counts\":{";
-  using S = checks::Status;
-  out << "\"pass\":" << r.count(S::Pass) << ",\"fail\":" << r.count(S::Fail)
-      << ",\"error\":" << r.count(S::Error) << ",\"muted\":" << r.count(S::Muted)
-      << "},\"findings\":[";
-  bool first = true;
-  if (r.subjects) {
-    for (size_t i = 0; i < r.verdicts.size(); ++i) {
-      auto d = r.details.find(i);
-      write_finding(out, r.subjects->resources[i], r.verdicts[i],
-                    d == r.details.end() ? nullptr : &d->second, first);
+Status for_each_finding(const Report& report, const checks::CheckResult& result,
+                        const std::function<void(const Finding&)>& visit) {
+  if (!result.per_resource()) {
+    Finding f;
+    f.status = result.status;
+    if (result.returned.empty()) {
+      visit(f);  // a check-level finding: the query's count decided
+      return ok_status();
     }
-  } else {
-    for (const auto& res : r.returned) write_finding(out, res, r.status, nullptr, first);
-  }
-  out << (first ? "]}" : "\n    ]}");
-}
-
-}  // namespace
-
-void write_json(const Report& report, std::ostream& out) {
-  using S = checks::Status;
-  uint64_t by_status[4] = {0, 0, 0, 0};
-  for (const auto& r : report.results) ++by_status[static_cast<int>(r.status)];
-  out << "{\n  \"scan\":{\"id\":" << report.scan.id << ",\"source\":" << q(report.scan.source)
-      << ",\"started_at\":" << q(report.scan.started_at)
-      << ",\"ended_at\":" << q(report.scan.ended_at) << ",\"status\":" << q(report.scan.status)
-      << "},\n  \"summary\":{\"checks\":" << report.results.size()
-      << ",\"pass\":" << by_status[static_cast<int>(S::Pass)]
-      << ",\"fail\":" << by_status[static_cast<int>(S::Fail)]
-      << ",\"error\":" << by_status[static_cast<int>(S::Error)]
-      << ",\"muted\":" << by_status[static_cast<int>(S::Muted)] << "},\n  \"checks\":[";
-  for (size_t i = 0; i < report.results.size(); ++i) {
-    out << (i ? ",\n    " : "\n    ");
-    write_check(out, report.results[i]);
-  }
-  out << (report.results.empty() ? "]\n}\n" : "\n  ]\n}\n");
-}
-
-namespace {
-
-std::string paint(checks::Status s, bool color) {
-  std::string name(checks::status_name(s));
-  if (!color) return name;
-  const char* code = s == checks::Status::Pass ? "32" : s == checks::Status::Fail ? "31" : "33";
-  return std::string("\033[") + code + "m" + name + "\033[0m";
-}
-
-std::string padded(const std::string& s, size_t width) {
-  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
-}
-
-}  // namespace
-
-void write_table(const Report& report, std::ostream& out, bool color) {
-  using S = checks::Status;
-  out << "Scan " << report.scan.id << " (" << report.scan.source << ", " << report.scan.ended_at
-      << ", " << report.scan.status << ")\n\n";
-  size_t width = 5;
-  for (const auto& r : report.results) width = std::max(width, r.check->id.size());
-  out << padded("STATUS", 7) << padded("SEVERITY", 9) << padded("CHECK", width + 1)
-      << "  PASS  FAIL ERROR MUTED\n";
-  uint64_t failed = 0, errored = 0;
-  for (const auto& r : report.results) {
-    std::string status(checks::status_name(r.status));
-    out << paint(r.status, color) << std::string(7 - status.size(), ' ')
-        << padded(std::string(checks::severity_name(r.check->severity)), 9)
-        << padded(r.check->id, width + 1) << std::setw(6) << r.count(S::Pass) << std::setw(6)
-        << r.count(S::Fail) << std::setw(6) << r.count(S::Error) << std::setw(6)
-        << r.count(S::Muted) << "\n";
-    failed += r.status == S::Fail;
-    errored += r.status == S::Error;
-  }
-  for (const auto& r : report.results) {
-    if (r.status == S::Pass) continue;
-    out << "\n" << r.check->id << ": " << r.check->title << "\n";
-    if (!r.subjects) {
-      out << "  expected " << r.check->expect.text << ", the query returned " << r.matched << "\n";
-      continue;
+    for (const auto& r : result.returned) {
+      f.resource = r.id;
+      f.name = r.name;
+      f.key = r.key;
+      visit(f);
     }
-    for (size_t i = 0; i < r.verdicts.size(); ++i) {
-      if (r.verdicts[i] == S::Pass) continue;
-      const auto& res = r.subjects->resources[i];
-      out << "  " << paint(r.verdicts[i], color) << "  " << res.id << "  " << res.name;
-      if (auto d = r.details.find(i); d != r.details.end()) out << "  (" << d->second << ")";
-      out << "\n";
-    }
+    return ok_status();
   }
-  out << "\n"
-      << report.results.size() << " checks: " << report.results.size() - failed - errored
-      << " passed, " << failed << " failed, " << errored << " with errors\n";
+  auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
+  auto cursor = exec::Cursor::open(report.store->db(), st, report.scan.id);
+  if (!cursor) return cursor.take_errors();
+  size_t i = 0;
+  auto note = result.notes.begin();
+  bool more_rows = false;
+  while (true) {
+    auto row = cursor->next();
+    if (!row) return row.take_errors();
+    if (!*row) break;
+    if (i >= result.verdicts.size()) {
+      more_rows = true;
+      break;
+    }
+    Finding f{cursor->text(0), cursor->text(1), cursor->text(2), result.verdicts[i], nullptr};
+    while (note != result.notes.end() && note->first < i) ++note;
+    if (note != result.notes.end() && note->first == i) f.note = &note->second;
+    visit(f);
+    ++i;
+  }
+  if (more_rows || i != result.verdicts.size())
+    return Diagnostic::error("report", "scan " + std::to_string(report.scan.id) +
+                                           " changed while the report was being written");
+  return ok_status();
+}
+
+const checks::Exception* note_exception(const Report& report, const checks::Note& note) {
+  if (note.kind == checks::Note::Kind::CollectionError || !report.context ||
+      !report.context->exceptions)
+    return nullptr;
+  return &report.context->exceptions->entries()[note.ref];
+}
+
+std::string note_detail(const Report& report, const checks::Note& note) {
+  if (note.kind == checks::Note::Kind::CollectionError) {
+    if (!report.context || note.ref >= report.context->errors.size()) return "collection failed";
+    return "collection failed: " + report.context->errors[note.ref].message;
+  }
+  const checks::Exception* e = note_exception(report, note);
+  if (!e) return "";
+  std::string who = " (owner " + e->owner + (e->ticket.empty() ? "" : ", ticket " + e->ticket);
+  if (note.kind == checks::Note::Kind::ExpiredException)
+    return "exception expired on " + e->expires.str() + who + "): " + e->reason;
+  return "muted until " + e->expires.str() + who + "): " + e->reason;
+}
+
+std::vector<ExceptionSummary> exception_summaries(const Report& report) {
+  std::vector<ExceptionSummary> out;
+  if (!report.context || !report.context->exceptions) return out;
+  std::map<uint32_t, uint64_t> uses;
+  for (const auto& r : report.results)
+    for (const auto& [index, n] : r.exception_uses) uses[index] += n;
+  const auto& entries = report.context->exceptions->entries();
+  const checks::Date today = report.context->today;
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    const checks::Exception& e = entries[i];
+    bool relevant = false;
+    for (const auto& r : report.results) relevant |= checks::glob_match(e.check, r.check->id);
+    if (!relevant) continue;
+    ExceptionSummary s;
+    s.index = i;
+    s.exception = &e;
+    s.days_left = e.days_left(today);
+    s.state = e.expired(today) ? "expired" : e.expiring(today) ? "expiring" : "active";
+    s.findings = uses.count(i) ? uses[i] : 0;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<Format> format_from_name(std::string_view name) {
+  static const std::pair<const char*, Format> names[] = {
+      {"table", Format::Table}, {"json", Format::Json},   {"csv", Format::Csv},
+      {"junit", Format::Junit}, {"sarif", Format::Sarif}, {"ocsf", Format::Ocsf}};
+  for (const auto& [n, f] : names)
+    if (name == n) return f;
+  return std::nullopt;
+}
+
+std::vector<std::string> format_names() {
+  return {"table", "json", "csv", "junit", "sarif", "ocsf"};
+}
+
+Status write(const Report& report, Format format, std::ostream& out, const WriteOptions& options) {
+  Status written = ok_status();
+  switch (format) {
+    case Format::Table:
+      written = write_table(report, out, options);
+      break;
+    case Format::Json:
+      written = write_json(report, out);
+      break;
+    case Format::Csv:
+      written = write_csv(report, out);
+      break;
+    case Format::Junit:
+      written = write_junit(report, out);
+      break;
+    case Format::Sarif:
+      written = write_sarif(report, out);
+      break;
+    case Format::Ocsf:
+      written = write_ocsf(report, out);
+      break;
+  }
+  if (!written) return written;
+  out.flush();
+  if (!out) return Diagnostic::error("io", "writing the report failed");
+  return ok_status();
 }
 
 }  // namespace posture::report

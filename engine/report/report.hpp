@@ -1,8 +1,18 @@
 // Reports of an evaluation: the results of every selected check on one scan,
-// written as a table for people or as JSON for machines (docs/output-formats.md).
+// in one of several formats (docs/output-formats.md describes each):
+//   table  for people (colour on a terminal)     csv    one row per finding
+//   json   the full report                       junit  one testcase per check x resource
+//   sarif  SARIF 2.1.0 for code-scanning tools   ocsf   OCSF Detection Findings, JSON Lines
+// Every writer streams: findings are produced one at a time by
+// for_each_finding (the resources' ids and names are read back from the store
+// in the evaluation's order), so no document of a million findings is built.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <ostream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/checks/evaluate.hpp"
@@ -10,18 +20,71 @@
 namespace posture::report {
 
 struct Report {
+  const store::Store* store = nullptr;  // read again for the resources' ids and names
   store::ScanInfo scan;
   std::vector<checks::CheckResult> results;
+  const checks::EvaluationContext* context = nullptr;  // collection errors, exceptions, today
+  std::string tool_version;                            // "0.1.0"
 };
 
-// The document's shape is stable and documented in docs/output-formats.md:
-// {"scan": {...}, "summary": {...}, "checks": [{"id", "title", "severity",
-//  "status", "expect", "frameworks", "counts", "findings": [{"resource",
-//  "name", "status", "detail"?}]}]}
-void write_json(const Report& report, std::ostream& out);
+// One finding of one check, valid during the visitor call only.
+struct Finding {
+  std::string_view resource;  // ARM id ("" for a check-level finding)
+  std::string_view name;
+  std::string_view key;  // lower-cased ARM id
+  checks::Status status = checks::Status::Pass;
+  const checks::Note* note = nullptr;  // why, beyond the query's answer; may be null
+};
 
-// A summary line per check, then the resources that did not pass.
-// `color`: ANSI colours for statuses (only when writing to a terminal).
-void write_table(const Report& report, std::ostream& out, bool color);
+// Calls `visit` for every finding of `result` in the evaluation's order: each
+// subject of a per-resource check; for other checks each object the query
+// returned, or one check-level finding when it returned none. Returns an error
+// when the store cannot be read (or no longer matches the evaluation).
+Status for_each_finding(const Report& report, const checks::CheckResult& result,
+                        const std::function<void(const Finding&)>& visit);
+
+// The exception a note refers to, or null (collection errors).
+const checks::Exception* note_exception(const Report& report, const checks::Note& note);
+// A sentence explaining a note: the collection error's message, or who muted
+// the finding, why and until when, or that the exception expired.
+std::string note_detail(const Report& report, const checks::Note& note);
+
+// An exception that concerns the selected checks, with how many findings it
+// covered; `state` is "active", "expiring" (within kExpiringWithinDays) or "expired".
+struct ExceptionSummary {
+  uint32_t index = 0;
+  const checks::Exception* exception = nullptr;
+  std::string state;
+  int64_t days_left = 0;
+  uint64_t findings = 0;
+};
+// Every exception whose check pattern matches a selected check, in file order.
+std::vector<ExceptionSummary> exception_summaries(const Report& report);
+
+enum class Format { Table, Json, Csv, Junit, Sarif, Ocsf };
+std::optional<Format> format_from_name(std::string_view name);
+std::vector<std::string> format_names();  // table, json, csv, junit, sarif, ocsf
+
+struct WriteOptions {
+  bool color = false;    // table: ANSI colours (only on a terminal, not with NO_COLOR)
+  size_t max_rows = 50;  // table: non-passing findings listed per check (0: all)
+};
+
+// Writes `report` as `format`. Errors: the store could not be read, or `out` failed.
+Status write(const Report& report, Format format, std::ostream& out,
+             const WriteOptions& options = {});
+
+// {"tool", "scan", "today", "summary", "checks": [{"id", "title", "severity",
+//  "status", "expect", "providers", "frameworks", "matched", "counts",
+//  "findings": [{"resource", "name", "status", "detail"?, "exception"?}]}],
+//  "exceptions", "expiring_exceptions"}
+Status write_json(const Report& report, std::ostream& out);
+// A summary line per check, the findings that did not pass, the exceptions
+// expiring soon.
+Status write_table(const Report& report, std::ostream& out, const WriteOptions& options = {});
+Status write_csv(const Report& report, std::ostream& out);
+Status write_junit(const Report& report, std::ostream& out);
+Status write_sarif(const Report& report, std::ostream& out);
+Status write_ocsf(const Report& report, std::ostream& out);
 
 }  // namespace posture::report

@@ -1,0 +1,140 @@
+// The JSON report, written as it goes: one finding at a time, never a DOM.
+// Its shape is documented in docs/output-formats.md; tests parse it back.
+#include <nlohmann/json.hpp>
+
+#include "engine/report/report.hpp"
+#include "engine/report/text.hpp"
+
+namespace posture::report {
+
+namespace {
+
+using text::json_string;
+using S = checks::Status;
+
+void counts_object(std::ostream& out, const std::array<uint64_t, 4>& c) {
+  out << "{\"pass\":" << c[0] << ",\"fail\":" << c[3] << ",\"error\":" << c[2]
+      << ",\"muted\":" << c[1] << "}";
+}
+
+// Writes an exception's fields as an object left open: the caller adds its own and the "}".
+void open_exception_object(std::ostream& out, const checks::Exception& e) {
+  out << "{\"check\":";
+  json_string(out, e.check);
+  out << ",\"resource\":";
+  json_string(out, e.resource);
+  out << ",\"owner\":";
+  json_string(out, e.owner);
+  out << ",\"reason\":";
+  json_string(out, e.reason);
+  out << ",\"expires\":\"" << e.expires.str() << "\"";
+  if (!e.ticket.empty()) {
+    out << ",\"ticket\":";
+    json_string(out, e.ticket);
+  }
+  out << ",\"source\":";
+  json_string(out, e.where.source + ":" + std::to_string(e.where.line));
+}
+
+void write_finding(std::ostream& out, const Report& report, const Finding& f, bool first) {
+  out << (first ? "\n      {\"resource\":" : ",\n      {\"resource\":");
+  json_string(out, f.resource);
+  out << ",\"name\":";
+  json_string(out, f.name);
+  out << ",\"status\":\"" << checks::status_name(f.status) << "\"";
+  if (f.note) {
+    out << ",\"detail\":";
+    json_string(out, note_detail(report, *f.note));
+    if (const checks::Exception* e = note_exception(report, *f.note)) {
+      out << ",\"exception\":";
+      open_exception_object(out, *e);
+      out << ",\"expired\":"
+          << (f.note->kind == checks::Note::Kind::ExpiredException ? "true" : "false") << "}";
+    }
+  }
+  out << "}";
+}
+
+Status write_check(std::ostream& out, const Report& report, const checks::CheckResult& r) {
+  const checks::Check& c = *r.check;
+  out << "{\"id\":";
+  json_string(out, c.id);
+  out << ",\"title\":";
+  json_string(out, c.title);
+  out << ",\"severity\":\"" << checks::severity_name(c.severity) << "\",\"status\":\""
+      << checks::status_name(r.status) << "\",\"expect\":";
+  json_string(out, c.expect.text);
+  out << ",\"providers\":" << nlohmann::json(c.providers).dump()
+      << ",\"frameworks\":" << nlohmann::json(c.frameworks).dump() << ",\"matched\":" << r.matched
+      << ",\"counts\":";
+  counts_object(out, r.counts);
+  out << ",\"findings\":[";
+  bool first = true;
+  auto st = for_each_finding(report, r, [&](const Finding& f) {
+    write_finding(out, report, f, first);
+    first = false;
+  });
+  if (!st) return st;
+  out << (first ? "]}" : "\n    ]}");
+  return ok_status();
+}
+
+void write_exception_lists(std::ostream& out, const Report& report) {
+  auto summaries = exception_summaries(report);
+  auto list = [&](bool expiring_only) {
+    out << "[";
+    bool first = true;
+    for (const auto& s : summaries) {
+      if (expiring_only && s.state != "expiring") continue;
+      out << (first ? "\n    " : ",\n    ");
+      first = false;
+      open_exception_object(out, *s.exception);
+      out << ",\"state\":\"" << s.state << "\",\"days_left\":" << s.days_left
+          << ",\"findings\":" << s.findings << "}";
+    }
+    out << (first ? "]" : "\n  ]");
+  };
+  out << ",\n  \"exceptions\":";
+  list(false);
+  out << ",\n  \"expiring_exceptions\":";
+  list(true);
+}
+
+}  // namespace
+
+Status write_json(const Report& report, std::ostream& out) {
+  std::array<uint64_t, 4> by_status{}, findings{};
+  for (const auto& r : report.results) {
+    ++by_status[static_cast<size_t>(r.status)];
+    for (size_t s = 0; s < 4; ++s) findings[s] += r.counts[s];
+  }
+  const auto& scan = report.scan;
+  out << "{\n  \"tool\":{\"name\":\"posture\",\"version\":";
+  json_string(out, report.tool_version);
+  out << "},\n  \"scan\":{\"id\":" << scan.id << ",\"source\":";
+  json_string(out, scan.source);
+  out << ",\"started_at\":";
+  json_string(out, scan.started_at);
+  out << ",\"ended_at\":";
+  json_string(out, scan.ended_at);
+  out << ",\"status\":";
+  json_string(out, scan.status);
+  out << "},\n  \"today\":\"" << (report.context ? report.context->today.str() : "") << "\"";
+  out << ",\n  \"summary\":{\"checks\":" << report.results.size()
+      << ",\"pass\":" << by_status[static_cast<size_t>(S::Pass)]
+      << ",\"fail\":" << by_status[static_cast<size_t>(S::Fail)]
+      << ",\"error\":" << by_status[static_cast<size_t>(S::Error)]
+      << ",\"muted\":" << by_status[static_cast<size_t>(S::Muted)] << ",\"findings\":";
+  counts_object(out, findings);
+  out << "},\n  \"checks\":[";
+  for (size_t i = 0; i < report.results.size(); ++i) {
+    out << (i ? ",\n    " : "\n    ");
+    if (auto st = write_check(out, report, report.results[i]); !st) return st;
+  }
+  out << (report.results.empty() ? "]" : "\n  ]");
+  write_exception_lists(out, report);
+  out << "\n}\n";
+  return ok_status();
+}
+
+}  // namespace posture::report

@@ -1,0 +1,155 @@
+// Escaping for JSON, XML and CSV with a UTF-8 decoder that replaces invalid
+// sequences, so no report is ever malformed because of a stored name.
+#include "engine/report/text.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+namespace posture::report::text {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the valid UTF-8 sequence at s[i] (1..4) and its code point; 0 when invalid.
+size_t utf8_sequence(std::string_view s, size_t i, uint32_t& cp) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  unsigned char c = b(0);
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  cp = c & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(k) & 0x3F);
+  }
+  static const uint32_t min_for[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min_for[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+// Calls plain(begin, end) for runs that need no escaping and special(i, n, cp)
+// for every other sequence (n == 0: an invalid byte at i).
+template <class NeedsEscape, class Plain, class Special>
+void scan(std::string_view s, NeedsEscape needs, Plain plain, Special special) {
+  size_t run = 0, i = 0;
+  while (i < s.size()) {
+    uint32_t cp = 0;
+    size_t n = utf8_sequence(s, i, cp);
+    if (n != 0 && !needs(cp)) {
+      i += n;
+      continue;
+    }
+    if (i > run) plain(s.substr(run, i - run));
+    special(i, n, cp);
+    i += n == 0 ? 1 : n;
+    run = i;
+  }
+  if (run < s.size()) plain(s.substr(run));
+}
+
+}  // namespace
+
+void json_string(std::ostream& out, std::string_view s) {
+  out.put('"');
+  scan(
+      s, [](uint32_t cp) { return cp < 0x20 || cp == '"' || cp == '\\'; },
+      [&](std::string_view run) {
+        out.write(run.data(), static_cast<std::streamsize>(run.size()));
+      },
+      [&](size_t, size_t n, uint32_t cp) {
+        if (n == 0) return void(out << kReplacement);
+        switch (cp) {
+          case '"':
+            return void(out << "\\\"");
+          case '\\':
+            return void(out << "\\\\");
+          case '\n':
+            return void(out << "\\n");
+          case '\r':
+            return void(out << "\\r");
+          case '\t':
+            return void(out << "\\t");
+          default: {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+            out << buf;
+          }
+        }
+      });
+  out.put('"');
+}
+
+std::string json_quoted(std::string_view s) {
+  std::ostringstream out;
+  json_string(out, s);
+  return out.str();
+}
+
+void xml_text(std::ostream& out, std::string_view s) {
+  scan(
+      s,
+      [](uint32_t cp) {
+        return cp < 0x20 || cp == '&' || cp == '<' || cp == '>' || cp == '"' || cp == '\'' ||
+               cp == 0xFFFE || cp == 0xFFFF;
+      },
+      [&](std::string_view run) {
+        out.write(run.data(), static_cast<std::streamsize>(run.size()));
+      },
+      [&](size_t, size_t n, uint32_t cp) {
+        if (n == 0) return void(out << kReplacement);
+        switch (cp) {
+          case '&':
+            return void(out << "&amp;");
+          case '<':
+            return void(out << "&lt;");
+          case '>':
+            return void(out << "&gt;");
+          case '"':
+            return void(out << "&quot;");
+          case '\'':
+            return void(out << "&apos;");
+          case '\t':
+            return void(out << "&#9;");
+          case '\n':
+            return void(out << "&#10;");
+          case '\r':
+            return void(out << "&#13;");
+          default:
+            out << kReplacement;  // not allowed in XML 1.0
+        }
+      });
+}
+
+void csv_field(std::ostream& out, std::string_view s) {
+  bool quote = !s.empty() && (s.front() == ' ' || s.back() == ' ');
+  quote = quote || s.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (quote) out.put('"');
+  scan(
+      s, [&](uint32_t cp) { return cp == '"'; },
+      [&](std::string_view run) {
+        out.write(run.data(), static_cast<std::streamsize>(run.size()));
+      },
+      [&](size_t, size_t n, uint32_t) { out << (n == 0 ? kReplacement : "\"\""); });
+  if (quote) out.put('"');
+}
+
+int64_t epoch_millis(std::string_view iso) {
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  std::string text(iso);
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) return 0;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+}  // namespace posture::report::text
