@@ -1,6 +1,7 @@
 // The store's tables, derived from the schema: one STRICT table per object
-// type (a column per scalar field, list fields as JSON array text, the original
-// JSON in _raw, and the parent columns of every relationship into the type),
+// type (a column per scalar field, list fields as JSON array text, and the
+// parent columns of every relationship into the type) with a side table
+// "<table>_raw" holding each row's original JSON,
 // plus the reserved tables _meta, _scans and _collection_errors.
 // ensure_tables creates what is missing, adds columns for fields a newer
 // schema introduced, and refuses stores of another format or shape.
@@ -53,7 +54,6 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
   t.columns.push_back({kKey, "TEXT", "NOT NULL"});
   for (const auto& f : type.fields)
     t.columns.push_back({f.column, std::string(column_type(f)), ""});
-  t.columns.push_back({kRaw, "TEXT", ""});
   for (const auto* rel : schema.relationships_into(type.name)) {
     t.columns.push_back({rel->fk_column, "INTEGER", ""});
     t.columns.push_back({rel->key_column, "TEXT", ""});
@@ -221,6 +221,11 @@ Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {
     auto t = asset_table(schema, type);
     if (!t) return t.take_errors();
     out.push_back(std::move(*t));
+    std::string raw = raw_table(type.table);
+    if (!names.insert(arm_key(raw)).second)
+      return Diagnostic::error(
+          "store", "schema type " + type.name + ": table name `" + raw + "` is used twice");
+    out.push_back({raw, {{kRowId, "INTEGER", "PRIMARY KEY"}, {kRaw, "TEXT", "NOT NULL"}}, {}});
   }
   return out;
 }

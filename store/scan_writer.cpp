@@ -20,7 +20,8 @@ using internal::store_error;
 namespace {
 
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key, then one per
-// field in schema order, then _raw, then the key and fk columns of each parent.
+// field in schema order, then the key and fk columns of each parent; it
+// returns the row's _rid, under which `raw` stores the original JSON.
 // `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
 // added after its parent is linked at once (commit links the others).
 struct InsertPlan {
@@ -28,6 +29,7 @@ struct InsertPlan {
   std::vector<const schema::Relationship*> parents;
   std::vector<Statement> lookups;
   Statement stmt;
+  Statement raw;
 };
 
 Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::ObjectType& type) {
@@ -36,7 +38,6 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   plan->parents = store.schema().relationships_into(type.name);
   std::vector<std::string> columns{kScan, kKey};
   for (const auto& f : type.fields) columns.push_back(f.column);
-  columns.push_back(kRaw);
   for (const auto* rel : plan->parents) {
     columns.push_back(rel->key_column);
     columns.push_back(rel->fk_column);
@@ -57,10 +58,18 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
   }
   std::string sql = "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" +
-                    params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates;
+                    params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
+                    " RETURNING " + kRowId;
   auto stmt = Statement::prepare(store.db(), store.path(), sql, /*persistent=*/true);
   if (!stmt) return stmt.take_errors();
   plan->stmt = std::move(*stmt);
+  auto raw = Statement::prepare(store.db(), store.path(),
+                                "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" +
+                                    kRowId + ", " + kRaw + ") VALUES (?1, ?2) ON CONFLICT(" +
+                                    kRowId + ") DO UPDATE SET " + kRaw + " = excluded." + kRaw,
+                                /*persistent=*/true);
+  if (!raw) return raw.take_errors();
+  plan->raw = std::move(*raw);
   return plan;
 }
 
@@ -248,7 +257,6 @@ Status ScanWriter::add(const Record& record) {
   int index = 3;
   for (const auto& field : p.type->fields)
     if (auto st = bind_field(s, index++, record, field); !st) return st;
-  s.bind(index++, std::string_view(record.raw));
   for (size_t i = 0; i < p.parents.size(); ++i, index += 2) {
     const schema::Relationship* rel = p.parents[i];
     bool mine = record.relationship && record.relationship->name == rel->name &&
@@ -264,10 +272,21 @@ Status ScanWriter::add(const Record& record) {
     lookup.reset();
   }
   int rc = s.step();
+  int64_t rid = rc == SQLITE_ROW ? s.column_int(0) : 0;
+  if (rc == SQLITE_ROW) rc = s.step();
   s.reset();
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
+  Statement& raw = p.raw;
+  raw.reset();
+  raw.bind(1, rid);
+  raw.bind(2, std::string_view(record.raw));
+  rc = raw.step();
+  raw.reset();
+  if (rc != SQLITE_DONE)
+    return sqlite_error(impl_->path(), impl_->db(),
+                        "storing the original JSON of " + record.type->name + " " + record.id);
   return ok_status();
 }
 

@@ -111,12 +111,13 @@ Status create_private_file(const std::string& path) {
 
 Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
   sqlite3_busy_timeout(db, 10000);
-  std::string pragmas =
-      "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+  std::string pragmas = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
+  // Readers map the file (fast scans); writers do not, so an import's resident
+  // memory stays at the page cache's 64 MiB however large the store grows.
   if (mode == OpenMode::ReadWrite)
-    pragmas += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+    pragmas += "PRAGMA mmap_size = 0; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
   else
-    pragmas += "PRAGMA query_only = 1;";
+    pragmas += "PRAGMA mmap_size = 268435456; PRAGMA query_only = 1;";
   return exec(db, path, pragmas);
 }
 

@@ -21,27 +21,34 @@
 namespace posture::store {
 
 // Columns every asset table has besides the schema's fields.
-inline constexpr const char* kRowId = "_rid";   // INTEGER PRIMARY KEY
-inline constexpr const char* kScan = "_scan";   // the scan's id
-inline constexpr const char* kKey = "_key";     // lower-cased ARM id: unique per scan
-inline constexpr const char* kRaw = "_raw";     // the original JSON document
+inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
+inline constexpr const char* kScan = "_scan";  // the scan's id
+inline constexpr const char* kKey = "_key";    // lower-cased ARM id: unique per scan
+inline constexpr const char* kRaw = "_raw";    // the original JSON document (in the raw table)
+
+// The original JSON of a type's rows lives in a side table, "<table>_raw"
+// (_rid, _raw), keyed by the row's _rid: the asset tables stay narrow, so the
+// scans checks make read a third of the pages.
+inline std::string raw_table(const std::string& table) {
+  return table + "_raw";
+}
 
 struct ScanInfo {
   int64_t id = 0;
   std::string source;      // "import:<files>", "azure", ...
   std::string started_at;  // ISO 8601 UTC
   std::string ended_at;
-  std::string status;      // running | complete | partial | failed
-  int64_t objects = 0;     // rows written
-  std::string message;     // why a scan failed or is partial; "" otherwise
+  std::string status;   // running | complete | partial | failed
+  int64_t objects = 0;  // rows written
+  std::string message;  // why a scan failed or is partial; "" otherwise
 };
 
 // A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
 // subscription's contacts). Checks report such resources as ERROR findings.
 struct CollectionError {
-  std::string resource;   // ARM id of the resource the error is about
-  std::string type;       // schema type of that resource (Connector)
-  std::string message;    // never contains a token
+  std::string resource;  // ARM id of the resource the error is about
+  std::string type;      // schema type of that resource (Connector)
+  std::string message;   // never contains a token
   int http_status = 0;
 };
 
@@ -83,9 +90,9 @@ class Store {
 // boolean, number, array of strings, or null (missing fields are NULL).
 struct Record {
   const schema::ObjectType* type = nullptr;
-  std::string id;          // ARM id as the API returned it
+  std::string id;  // ARM id as the API returned it
   nlohmann::json fields = nlohmann::json::object();
-  std::string raw;         // the original JSON document, verbatim
+  std::string raw;  // the original JSON document, verbatim
   // The parent this row belongs to through `relationship` (whose target is
   // `type`): the parent's ARM id. Matched case-insensitively at commit.
   const schema::Relationship* relationship = nullptr;

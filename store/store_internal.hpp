@@ -18,7 +18,7 @@ namespace posture::store::internal {
 
 // The store format this build writes and reads (kept in _meta.format). Bump it
 // when the layout of the reserved tables or columns changes incompatibly.
-inline constexpr int kStoreFormat = 1;
+inline constexpr int kStoreFormat = 2;  // 2: original JSON in <table>_raw
 
 // A "store" diagnostic: "store <path>: <what>: <SQLite's message>".
 Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what);

@@ -120,10 +120,13 @@ TEST_F(SnapshotImportTest, KeepsEachObjectsTextVerbatim) {
   std::ifstream in(kData + "mixed.jsonl");
   std::string line;
   for (int i = 0; i < 5; ++i) std::getline(in, line);
-  EXPECT_EQ(query("SELECT _raw FROM security_contact WHERE apiVersion = '2023-12-01-preview'"),
+  EXPECT_EQ(query("SELECT r._raw FROM security_contact JOIN security_contact_raw AS r USING (_rid) "
+                  "WHERE apiVersion = '2023-12-01-preview'"),
             line);
   // An element of a pretty-printed document keeps its indentation.
-  std::string raw = query("SELECT _raw FROM connector WHERE name = 'Contoso Sandbox'");
+  std::string raw = query(
+      "SELECT r._raw FROM connector JOIN connector_raw AS r USING (_rid) WHERE name = 'Contoso "
+      "Sandbox'");
   EXPECT_EQ(raw.rfind("{\n      \"id\": ", 0), 0u) << raw;
   EXPECT_EQ(json::parse(raw)["displayName"], "Contoso Sandbox");
 }

@@ -261,8 +261,8 @@ TEST_F(StoreScanTest, ConvertsFieldValuesToColumns) {
   ASSERT_TRUE(w.add(r).ok());
   ASSERT_TRUE(w.commit().ok());
   EXPECT_EQ(query("SELECT id, email, emails, alertNotifications, isEnabled, notificationRoles, "
-                  "phone, alertMinimalSeverity, typeof(alertNotifications), _raw "
-                  "FROM security_contact"),
+                  "phone, alertMinimalSeverity, typeof(alertNotifications), r._raw "
+                  "FROM security_contact JOIN security_contact_raw AS r USING (_rid)"),
             "/subscriptions/s1/providers/Microsoft.Security/securityContacts/default|"
             "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|NULL|integer|" +
                 r.raw);
