@@ -126,7 +126,9 @@ class FilterAnalyzer {
   Predicate key(const schema::ObjectType& type, const syntax::ObjectField& f) {
     const Value& v = ctx_.resolve(f.value);
     if (f.name == "AND" || f.name == "OR") return logical(type, f.name == "AND", v);
-    if (f.name == "NOT") return Predicate::negate(object(type, v));
+    // `NOT: null` is no filter, as `where: null` is (not the negation of one).
+    if (f.name == "NOT")
+      return v.kind == Kind::Null ? Predicate::always(true) : Predicate::negate(object(type, v));
     if (const schema::Field* field = type.field(f.name)) return scalar_value(*field, v, f.loc);
     if (const schema::Relationship* rel = type.relationship(f.name))
       return relation_value(*rel, v, f.loc);
@@ -279,15 +281,11 @@ class FilterAnalyzer {
 
   Predicate in_list(const schema::Field& field, const ScalarOperator& op, const Value& v,
                     Predicate p) {
-    if (v.kind != Kind::List) {
-      ctx_.error("type-mismatch", v.loc,
-                 field.name + std::string(op.suffix.empty() ? "" : op.suffix) +
-                     " takes a list of " + std::string(schema::scalar_name(field.scalar)) +
-                     ", found " + Context::describe(v));
-      return Predicate::always(false);
-    }
+    // GraphQL input coercion: a single value where a list is expected is a list of one.
+    const std::vector<Value> single{v};
+    const std::vector<Value>& items = v.kind == Kind::List ? v.list : single;
     bool null_listed = false;
-    for (const auto& raw_item : v.list) {
+    for (const auto& raw_item : items) {
       const Value& item = ctx_.resolve(raw_item);
       if (item.kind == Kind::Null) {
         null_listed = true;
