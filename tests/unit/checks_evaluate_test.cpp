@@ -1,0 +1,197 @@
+// Bulk evaluation: a finding for every resource (PASS/FAIL/ERROR/MUTED), the
+// same results whatever the number of workers and in either order, exceptions
+// before and after their expiry, and the selection of checks.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "checks_fixture.hpp"
+
+namespace posture::testing {
+namespace {
+
+using checks::Date;
+using checks::Status;
+
+Date day(const char* s) {
+  return *Date::parse(s);
+}
+
+// Per check: resource id -> status (and the note kind, if any), via the report walker.
+std::map<std::string, std::map<std::string, std::string>> findings(const Evaluation& e) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (const auto& r : e.report.results) {
+    auto& m = out[r.check->id];
+    auto st = report::for_each_finding(e.report, r, [&](const report::Finding& f) {
+      std::string v(checks::status_name(f.status));
+      if (f.note) v += "/" + report::note_detail(e.report, *f.note);
+      EXPECT_TRUE(m.emplace(std::string(f.resource), v).second) << "twice: " << f.resource;
+    });
+    EXPECT_TRUE(st.ok());
+  }
+  return out;
+}
+
+TEST(Evaluate, EveryResourceGetsAFindingAndTheCheckStatusIsTheWorst) {
+  StoreFixture fx;
+  int64_t scan = fx.import_sample();
+  auto ws = load_workspace();
+  auto e = evaluate(fx.db(), scan, ws, day("2025-01-01"));
+  ASSERT_EQ(e.report.results.size(), 4u);
+  for (const auto& r : e.report.results) {
+    EXPECT_TRUE(r.per_resource()) << r.check->id;
+    EXPECT_EQ(r.verdicts.size(), 16u) << r.check->id;
+    EXPECT_EQ(r.findings(), 16u);
+    EXPECT_EQ(r.status, Status::Fail) << "the sample fails every check";
+    EXPECT_EQ(r.matched, r.count(Status::Fail));
+  }
+  auto f = findings(e);
+  EXPECT_EQ(
+      f["azure-additional-email-address"]["/subscriptions/c0ffee00-0000-4000-8000-000000000002"],
+      "FAIL");
+  EXPECT_EQ(
+      f["azure-additional-email-address"]["/subscriptions/c0ffee00-0000-4000-8000-000000000001"],
+      "PASS");
+}
+
+TEST(Evaluate, CollectionErrorsAreErrorFindingsNeverPassOrFail) {
+  StoreFixture fx;
+  int64_t scan = fx.write_awkward_scan();
+  auto ws = load_workspace();
+  auto e = evaluate(fx.db(), scan, ws, day("2025-01-01"));
+  auto f = findings(e);
+  for (const auto& r : e.report.results) {
+    EXPECT_EQ(f[r.check->id][kWeird], "PASS") << r.check->id;
+    EXPECT_EQ(f[r.check->id][kBroken], "ERROR/collection failed: HTTP 403: no access")
+        << r.check->id;
+    EXPECT_EQ(f[r.check->id][kBare], "FAIL") << r.check->id;
+    EXPECT_EQ(r.status, Status::Fail);
+    EXPECT_EQ(r.count(Status::Error), 1u);
+  }
+}
+
+TEST(Evaluate, TheWorkersDoNotChangeTheResults) {
+  StoreFixture fx;
+  fx.import_sample();
+  int64_t scan = fx.write_awkward_scan();
+  auto ws = load_workspace();
+  auto one = evaluate(fx.db(), scan, ws, day("2025-01-01"), 1);
+  for (unsigned jobs : {2u, 4u, 16u}) {
+    auto many = evaluate(fx.db(), scan, ws, day("2025-01-01"), jobs);
+    ASSERT_EQ(many.report.results.size(), one.report.results.size());
+    for (size_t i = 0; i < one.report.results.size(); ++i) {
+      const auto& a = one.report.results[i];
+      const auto& b = many.report.results[i];
+      EXPECT_EQ(a.check, b.check) << "catalog order, whatever the workers";
+      EXPECT_EQ(a.verdicts, b.verdicts);
+      EXPECT_EQ(a.counts, b.counts);
+      ASSERT_EQ(a.notes.size(), b.notes.size());
+      for (size_t k = 0; k < a.notes.size(); ++k) {
+        EXPECT_EQ(a.notes[k].first, b.notes[k].first);
+        EXPECT_EQ(a.notes[k].second.ref, b.notes[k].second.ref);
+      }
+    }
+  }
+}
+
+TEST(Evaluate, KeyOrderHoldsTheSameFindingsSortedByKey) {
+  StoreFixture fx;
+  int64_t scan = fx.import_sample();
+  auto ws = load_workspace();
+  auto stored = evaluate(fx.db(), scan, ws, day("2025-01-01"), 2, checks::Order::Store);
+  auto keyed = evaluate(fx.db(), scan, ws, day("2025-01-01"), 2, checks::Order::Key);
+  EXPECT_EQ(findings(stored), findings(keyed));
+  std::string previous;
+  auto st = report::for_each_finding(keyed.report, keyed.report.results.front(),
+                                     [&](const report::Finding& f) {
+                                       EXPECT_LT(previous, std::string(f.key));
+                                       previous = f.key;
+                                     });
+  EXPECT_TRUE(st.ok());
+}
+
+constexpr const char* kStaging = "/subscriptions/c0ffee00-0000-4000-8000-000000000002";
+
+TEST(Evaluate, AnExceptionMutesUntilItsExpiryAndIsReportedExpiredAfter) {
+  StoreFixture fx;
+  int64_t scan = fx.import_sample();
+  std::string path = fx.write_file(
+      "ex.jsonl",
+      "{\"check\":\"azure-additional-email-address\",\"resource\":\"/SUBSCRIPTIONS/"
+      "C0FFEE00-0000-4000-8000-000000000002\",\"owner\":\"alice\",\"reason\":\"migrating\","
+      "\"expires\":\"2025-06-30\",\"ticket\":\"SEC-1\"}\n");
+  auto ws = load_workspace(path);
+  const char* check = "azure-additional-email-address";
+
+  auto before = evaluate(fx.db(), scan, ws, day("2025-06-30"));
+  auto f = findings(before);
+  EXPECT_EQ(f[check][kStaging],
+            "MUTED/muted until 2025-06-30 (owner alice, ticket SEC-1): migrating");
+  const auto& r = before.report.results.front();
+  EXPECT_EQ(r.count(Status::Muted), 1u);
+  EXPECT_EQ(r.count(Status::Fail), 3u);
+  EXPECT_EQ(r.exception_uses, (std::vector<std::pair<uint32_t, uint64_t>>{{0, 1}}));
+  auto summaries = report::exception_summaries(before.report);
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_EQ(summaries[0].state, "expiring");
+  EXPECT_EQ(summaries[0].days_left, 0);
+  EXPECT_EQ(summaries[0].findings, 1u);
+
+  auto after = evaluate(fx.db(), scan, ws, day("2025-07-01"));
+  f = findings(after);
+  EXPECT_EQ(f[check][kStaging],
+            "FAIL/exception expired on 2025-06-30 (owner alice, ticket SEC-1): migrating");
+  EXPECT_EQ(after.report.results.front().count(Status::Fail), 4u);
+  EXPECT_EQ(report::exception_summaries(after.report)[0].state, "expired");
+
+  auto long_before = evaluate(fx.db(), scan, ws, day("2025-01-01"));
+  EXPECT_EQ(report::exception_summaries(long_before.report)[0].state, "active");
+}
+
+TEST(Evaluate, AnExceptionNeverTurnsAnErrorIntoMuted) {
+  StoreFixture fx;
+  int64_t scan = fx.write_awkward_scan();
+  std::string path =
+      fx.write_file("ex.json",
+                    "[{\"check\":\"*\",\"resource\":\"*\",\"owner\":\"o\",\"reason\":\"all\","
+                    "\"expires\":\"2030-01-01\"}]");
+  auto ws = load_workspace(path);
+  auto e = evaluate(fx.db(), scan, ws, day("2025-01-01"));
+  auto f = findings(e);
+  for (const auto& r : e.report.results) {
+    EXPECT_EQ(f[r.check->id][kBare].substr(0, 6), "MUTED/");
+    EXPECT_EQ(f[r.check->id][kBroken].substr(0, 6), "ERROR/");
+    EXPECT_EQ(r.status, Status::Error) << "worst of PASS, ERROR, MUTED";
+  }
+}
+
+TEST(Select, ByIdFrameworkSeverityAndProvider) {
+  auto ws = load_workspace();
+  auto ids = [&](const checks::Selection& s) {
+    std::vector<std::string> out;
+    auto selected = checks::select_checks(ws.catalog, ws.frameworks, s);
+    EXPECT_TRUE(selected.ok()) << (selected.ok() ? "" : format(selected.errors()));
+    if (selected.ok())
+      for (const auto* c : *selected) out.push_back(c->id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids({}).size(), 4u);
+  EXPECT_EQ(
+      ids({{"azure-security-contact-configured", "azure-additional-email-address"}, {}, {}, {}}),
+      (V{"azure-additional-email-address", "azure-security-contact-configured"}))
+      << "catalog order";
+  EXPECT_EQ(ids({{}, {"dutch-cloud-baseline"}, {}, {}}), V{"azure-security-contact-configured"});
+  EXPECT_EQ(ids({{}, {"cis-azure-3.0.0"}, checks::Severity::High, {}}),
+            V{"azure-notify-alerts-high-severity"});
+  EXPECT_EQ(ids({{}, {}, checks::Severity::High, {"azure"}}).size(), 2u);
+
+  auto none = checks::select_checks(ws.catalog, ws.frameworks, {{}, {}, {}, {"aws"}});
+  EXPECT_FALSE(none.ok());
+  auto typo = checks::select_checks(ws.catalog, ws.frameworks, {{}, {"cis-azure-3.0"}, {}, {}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(format(typo.errors()).find("did you mean `cis-azure-3.0.0`?"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace posture::testing

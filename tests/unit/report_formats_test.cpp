@@ -1,0 +1,260 @@
+// Every report format written and parsed back: JSON, SARIF and OCSF with
+// nlohmann::json, CSV with a small RFC 4180 reader, JUnit XML with python3's
+// xml module (a real parser) in a subprocess, and the table. The store holds a
+// resource whose name has a comma, quotes, a newline, XML specials, a control
+// character and an invalid UTF-8 byte, plus an ERROR and a MUTED finding.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "checks_fixture.hpp"
+
+namespace posture::testing {
+namespace {
+
+using nlohmann::json;
+
+// Evaluates the awkward scan with one exception muting kBare for one check.
+struct Written {
+  StoreFixture fx;
+  checks::Workspace ws;
+  Evaluation e;
+  Written() {
+    int64_t scan = fx.write_awkward_scan();
+    ws = load_workspace(fx.write_file(
+        "ex.jsonl", "{\"check\":\"azure-additional-email-address\",\"resource\":\"" + kBare +
+                        "\",\"owner\":\"alice\",\"reason\":\"decommissioning, \\\"soon\\\"\","
+                        "\"expires\":\"2025-01-20\",\"ticket\":\"SEC-9\"}\n"));
+    e = evaluate(fx.db(), scan, ws, *checks::Date::parse("2025-01-01"), 2);
+  }
+  std::string as(report::Format format, report::WriteOptions options = {}) {
+    std::ostringstream out;
+    auto st = report::write(e.report, format, out, options);
+    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : format_errors(st));
+    return out.str();
+  }
+  static std::string format_errors(const Status& st) { return posture::format(st.errors()); }
+};
+
+// RFC 4180 records: fields split on commas, quoted fields may hold commas,
+// CR/LF and "" for a quote; every record ends with CRLF.
+std::vector<std::vector<std::string>> read_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && field.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      was_quoted = false;
+      rows.emplace_back();
+      ++i;
+    } else {
+      EXPECT_NE(c, '"') << "a quote inside an unquoted field at byte " << i;
+      EXPECT_NE(c, '\n') << "a bare LF at byte " << i;
+      field += c;
+    }
+  }
+  EXPECT_FALSE(quoted) << "unterminated quoted field";
+  EXPECT_TRUE(rows.back().empty() && field.empty()) << "the last record must end with CRLF";
+  rows.pop_back();
+  return rows;
+}
+
+TEST(ReportJson, ParsesBackWithTheContractAndItsExtensions) {
+  Written w;
+  json doc = json::parse(w.as(report::Format::Json));
+  ASSERT_EQ(doc["checks"].size(), 4u);
+  EXPECT_EQ(doc["today"], "2025-01-01");
+  EXPECT_EQ(doc["summary"]["findings"]["pass"].get<int>() +
+                doc["summary"]["findings"]["fail"].get<int>() +
+                doc["summary"]["findings"]["error"].get<int>() +
+                doc["summary"]["findings"]["muted"].get<int>(),
+            12);
+  for (const json& c : doc["checks"]) {
+    ASSERT_EQ(c["findings"].size(), 3u) << c["id"];
+    std::map<std::string, json> by_resource;
+    for (const json& f : c["findings"]) by_resource[f["resource"]] = f;
+    EXPECT_EQ(by_resource[kWeird]["status"], "PASS");
+    EXPECT_EQ(by_resource[kWeird]["name"],
+              "Weird, \"quoted\"\nname <&> \xC3\xA9t\xC3\xA9 \x01 \xEF\xBF\xBD")
+        << "the invalid byte becomes U+FFFD, the control character is escaped";
+    EXPECT_EQ(by_resource[kBroken]["status"], "ERROR");
+    EXPECT_EQ(by_resource[kBroken]["detail"], "collection failed: HTTP 403: no access");
+    if (c["id"] == "azure-additional-email-address") {
+      EXPECT_EQ(by_resource[kBare]["status"], "MUTED");
+      EXPECT_EQ(by_resource[kBare]["exception"]["owner"], "alice");
+      EXPECT_EQ(by_resource[kBare]["exception"]["expires"], "2025-01-20");
+      EXPECT_EQ(by_resource[kBare]["exception"]["ticket"], "SEC-9");
+      EXPECT_EQ(by_resource[kBare]["exception"]["expired"], false);
+      EXPECT_EQ(c["status"], "ERROR");
+    } else {
+      EXPECT_EQ(by_resource[kBare]["status"], "FAIL");
+      EXPECT_EQ(c["status"], "FAIL");
+    }
+  }
+  ASSERT_EQ(doc["expiring_exceptions"].size(), 1u);
+  EXPECT_EQ(doc["expiring_exceptions"][0]["days_left"], 19);
+  EXPECT_EQ(doc["expiring_exceptions"][0]["findings"], 1);
+  EXPECT_EQ(doc["exceptions"][0]["state"], "expiring");
+}
+
+TEST(ReportCsv, ParsesBackAsRfc4180WithOneRowPerFinding) {
+  Written w;
+  auto rows = read_csv(w.as(report::Format::Csv));
+  ASSERT_EQ(rows.size(), 1u + 12u);
+  const auto& header = rows[0];
+  EXPECT_EQ(header[0], "check");
+  EXPECT_EQ(header[4], "resource");
+  EXPECT_EQ(header[6], "status");
+  for (const auto& row : rows) EXPECT_EQ(row.size(), header.size());
+  int weird = 0, muted = 0;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i][4] == kWeird) {
+      ++weird;
+      EXPECT_EQ(rows[i][5], "Weird, \"quoted\"\nname <&> \xC3\xA9t\xC3\xA9 \x01 \xEF\xBF\xBD");
+    }
+    if (rows[i][6] == "MUTED") {
+      ++muted;
+      EXPECT_EQ(rows[i][8], "alice");
+      EXPECT_EQ(rows[i][9], "decommissioning, \"soon\"");
+      EXPECT_EQ(rows[i][10], "2025-01-20");
+      EXPECT_EQ(rows[i][11], "SEC-9");
+    }
+  }
+  EXPECT_EQ(weird, 4);
+  EXPECT_EQ(muted, 1);
+}
+
+TEST(ReportSarif, ParsesBackAsSarif210WithARulePerCheckAndAResultPerNonPassingFinding) {
+  Written w;
+  json doc = json::parse(w.as(report::Format::Sarif));
+  EXPECT_EQ(doc["version"], "2.1.0");
+  EXPECT_TRUE(doc["$schema"].get<std::string>().find("sarif-2.1.0") != std::string::npos);
+  ASSERT_EQ(doc["runs"].size(), 1u);
+  const json& run = doc["runs"][0];
+  const json& rules = run["tool"]["driver"]["rules"];
+  ASSERT_EQ(rules.size(), 4u);
+  const json& results = run["results"];
+  EXPECT_EQ(results.size(), 8u) << "kBroken (ERROR) and kBare (FAIL or MUTED) for each check";
+  for (const json& r : results) {
+    size_t index = r["ruleIndex"];
+    ASSERT_LT(index, rules.size());
+    EXPECT_EQ(rules[index]["id"], r["ruleId"]);
+    const json& loc = r["locations"][0]["logicalLocations"][0];
+    EXPECT_EQ(loc["kind"], "resource");
+    std::string fqn = loc["fullyQualifiedName"];
+    EXPECT_TRUE(fqn == kBroken || fqn == kBare) << fqn;
+    if (fqn == kBroken) {
+      EXPECT_EQ(r["kind"], "review");
+    }
+    if (fqn == kBare) {
+      EXPECT_EQ(r["kind"], "fail");
+    }
+    bool muted = r["properties"]["status"] == "MUTED";
+    EXPECT_EQ(r.contains("suppressions"), muted);
+    if (muted) {
+      EXPECT_EQ(r["suppressions"][0]["status"], "accepted");
+    }
+  }
+  for (const json& rule : rules) {
+    EXPECT_TRUE(rule["shortDescription"]["text"].is_string());
+    EXPECT_TRUE(rule["properties"]["security-severity"].is_string());
+  }
+}
+
+TEST(ReportOcsf, ParsesBackAsJsonLinesOfDetectionFindings) {
+  Written w;
+  std::istringstream lines(w.as(report::Format::Ocsf));
+  std::string line;
+  int n = 0, suppressed = 0;
+  while (std::getline(lines, line)) {
+    json f = json::parse(line);
+    ++n;
+    EXPECT_EQ(f["class_uid"], 2004);
+    EXPECT_EQ(f["category_uid"], 2);
+    EXPECT_EQ(f["activity_id"], 1);
+    EXPECT_EQ(f["type_uid"], 200401);
+    EXPECT_TRUE(f["time"].is_number_integer());
+    EXPECT_TRUE(f["severity_id"].get<int>() >= 1 && f["severity_id"].get<int>() <= 5);
+    EXPECT_TRUE(f["finding_info"]["uid"].is_string());
+    EXPECT_TRUE(f["finding_info"]["title"].is_string());
+    EXPECT_EQ(f["metadata"]["version"], "1.1.0");
+    EXPECT_EQ(f["metadata"]["product"]["name"], "Posture");
+    std::string uid = f["resources"][0]["uid"];
+    EXPECT_TRUE(uid == kBroken || uid == kBare) << uid;
+    EXPECT_EQ(f["cloud"]["account"]["uid"], uid.substr(15));
+    suppressed += f["status_id"] == 3;
+  }
+  EXPECT_EQ(n, 8);
+  EXPECT_EQ(suppressed, 1);
+}
+
+// Runs python3's XML parser on `xml`; returns its summary or the parse error.
+std::string python_junit_summary(const std::string& xml, const fs::path& dir) {
+  fs::path file = dir / "junit.xml";
+  std::ofstream(file, std::ios::binary) << xml;
+  std::string command =
+      "python3 -c \"import sys, xml.etree.ElementTree as E\n"
+      "r = E.parse(sys.argv[1]).getroot()\n"
+      "cases = r.findall('testsuite/testcase')\n"
+      "print(r.tag, r.get('tests'), r.get('failures'), r.get('errors'), r.get('skipped'), "
+      "len(cases), len(r.findall('testsuite/testcase/failure')), "
+      "len(r.findall('testsuite/testcase/error')), len(r.findall('testsuite/testcase/skipped')), "
+      "sum(1 for c in cases if c.get('name').startswith('" +
+      kWeird + " (Weird, \\\"quoted\\\"\\nname <&>')))\" " + file.string() + " 2>&1";
+  std::string out;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  return out;
+}
+
+TEST(ReportJunit, ParsesBackAsXmlWithOneTestcasePerCheckAndResource) {
+  Written w;
+  std::string xml = w.as(report::Format::Junit);
+  EXPECT_EQ(python_junit_summary(xml, w.fx.dir()), "testsuites 12 3 4 1 12 3 4 1 4\n")
+      << "tests failures errors skipped; testcases, <failure>, <error>, <skipped>; the awkward "
+         "name survives";
+}
+
+TEST(ReportTable, ListsNonPassingFindingsAndExpiringExceptionsWithoutColourUnlessAsked) {
+  Written w;
+  std::string plain = w.as(report::Format::Table);
+  EXPECT_EQ(plain.find("\033["), std::string::npos);
+  EXPECT_NE(plain.find("ERROR  " + kBroken), std::string::npos) << plain;
+  EXPECT_NE(plain.find("MUTED  " + kBare), std::string::npos) << plain;
+  EXPECT_NE(plain.find("Exceptions expiring within 30 days:"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("2025-01-20 (19 days left)"), std::string::npos) << plain;
+  report::WriteOptions color;
+  color.color = true;
+  EXPECT_NE(w.as(report::Format::Table, color).find("\033[31mFAIL\033[0m"), std::string::npos);
+  report::WriteOptions one;
+  one.max_rows = 1;
+  EXPECT_NE(w.as(report::Format::Table, one).find("... and 1 more"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace posture::testing
