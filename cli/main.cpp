@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_scans_command(app, ctx);
   add_lint_command(app, ctx);
   add_explain_command(app, ctx);
+  add_bench_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,157 @@
+// `posture bench`'s driver: opens the store read-only on one scan, loads the
+// catalogue, and for each check times its evaluation SQL against its baseline,
+// then the whole catalogue through the Evaluator. The measuring itself is in
+// measure.cpp, the output in output.cpp.
+#include "benchmarks/harness/bench.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "benchmarks/harness/measure.hpp"
+#include "engine/exec/cursor.hpp"
+
+namespace posture::bench {
+
+bool BenchReport::all_same() const {
+  for (const auto& c : checks)
+    if (!c.same_ids()) return false;
+  return true;
+}
+
+namespace {
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Result<uint64_t> count_rows(const store::Store& store, int64_t scan_id, const std::string& table) {
+  sql::Statement count{"SELECT count(*) FROM \"" + table + "\" WHERE _scan = ?1", {int64_t{0}}};
+  auto rows = run_ids(store.db(), count, scan_id);
+  if (!rows) return rows.take_errors();
+  return rows->empty() ? 0 : std::stoull(rows->front());
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Diagnostic::error("io", "cannot read the file", {path, 0, 0});
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Times the sides of one check (engine, evaluate and, if it has one, baseline)
+// against each other and compares their ids with the reference's.
+Status time_check(const store::Store& store, const checks::EvaluationContext& context,
+                  const checks::Check& check, const sql::Statement& engine, CheckBench& out,
+                  int repetitions) {
+  std::vector<Side> sides = {sql_side(store.db(), engine, context.scan_id),
+                             evaluate_side(store, context, check)};
+  std::vector<SideBench*> benches = {&out.engine, &out.evaluate};
+  if (out.has_baseline()) {
+    // ?1: the scan id, bound by the cursor like the engine's first parameter.
+    sides.push_back(sql_side(store.db(), {out.baseline.sql, {int64_t{0}}}, context.scan_id));
+    benches.push_back(&out.baseline);
+  }
+  auto ids = time_sides(sides, benches, repetitions);
+  if (!ids) return ids.take_errors();
+  const auto& reference = ids->back();  // the baseline's, else the evaluation's
+  for (size_t i = 0; i + 1 < ids->size(); ++i)
+    benches[i]->same_ids = compare_ids((*ids)[i], reference, benches[i]->diff);
+  if (!context.errors.empty()) {
+    // Collection errors turn FAIL findings into ERROR: the evaluation's ids
+    // differ by design, and cannot be a reference either.
+    for (SideBench* side : {&out.evaluate, out.has_baseline() ? nullptr : &out.engine}) {
+      if (!side) continue;
+      side->compared = false;
+      side->same_ids = true;
+    }
+  }
+  return ok_status();
+}
+
+// Times one check: its compile, then its sides.
+Result<CheckBench> bench_check(const store::Store& store, const checks::EvaluationContext& context,
+                               const checks::Check& check, const BenchOptions& o) {
+  CheckBench out;
+  out.id = check.id;
+  const ir::RootField& root = check.query.query.roots.front();
+  sql::Statement engine = sql::compile_matches(*root.type, root.where);
+  out.engine.sql = engine.sql;
+  auto subjects = count_rows(store, context.scan_id, root.type->table);
+  if (!subjects) return subjects.take_errors();
+  out.subjects = *subjects;
+  auto text = read_file(check.file);
+  if (!text) return text.take_errors();
+  auto compile = time_compile(*text, check.file, o.compile_iterations);
+  if (!compile) return compile.take_errors();
+  out.compile = *compile;
+  std::string path = (std::filesystem::path(o.baselines_dir) / (check.id + ".sql")).string();
+  auto baseline = load_baseline(store.db(), path);
+  if (!baseline) return baseline.take_errors();
+  if (!baseline->empty()) {
+    out.baseline_file = path;
+    out.baseline.sql = *baseline;
+  }
+  if (auto st = time_check(store, context, check, engine, out, o.repetitions); !st)
+    return st.take_errors();
+  return out;
+}
+
+}  // namespace
+
+Result<BenchReport> run(const BenchOptions& o) {
+  BenchReport report;
+  report.db = o.db;
+  report.repetitions = o.repetitions;
+  report.machine = describe_machine();
+  report.started_at = utc_now();
+  auto store = store::Store::open(o.db, store::OpenMode::ReadOnly);
+  if (!store) return store.take_errors();
+  auto scan = o.scan ? store->scan(*o.scan) : store->latest_complete_scan();
+  if (!scan) return scan.take_errors();
+  if (!*scan)
+    return Diagnostic::error("no-scan", "the store holds no such complete scan", {o.db, 0, 0});
+  report.scan = (*scan)->id;
+  for (const auto& type : store->schema().types()) {
+    auto rows = count_rows(*store, report.scan, type.table);
+    if (!rows) return rows.take_errors();
+    report.objects.emplace_back(type.name, *rows);
+  }
+  auto context =
+      checks::EvaluationContext::load(*store, report.scan, nullptr, checks::Date::today_utc());
+  if (!context) return context.take_errors();
+  auto start = std::chrono::steady_clock::now();
+  auto catalog = checks::Catalog::load(o.queries_dir);
+  report.catalog_load_ms = elapsed_ms(start);
+  if (!catalog) return catalog.take_errors();
+  for (const auto& id : o.only)
+    if (!catalog->find(id))
+      return Diagnostic::error("unknown-check", "no stored check `" + id + "`", {o.queries_dir});
+  std::vector<const checks::Check*> selected;
+  for (const auto& check : catalog->checks()) {
+    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), check.id) == o.only.end())
+      continue;
+    selected.push_back(&check);
+    auto bench = bench_check(*store, *context, check, o);
+    if (!bench) return bench.take_errors();
+    report.checks.push_back(std::move(bench).value());
+  }
+  report.peak_rss_queries_kib = peak_rss_kib();
+  report.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  auto all = time_evaluate_all(*store, report.scan, selected, report.jobs, o.repetitions);
+  if (!all) return all.take_errors();
+  report.evaluate_all = std::move(all).value();
+  report.peak_rss_kib = peak_rss_kib();
+  return report;
+}
+
+}  // namespace posture::bench

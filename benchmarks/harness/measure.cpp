@@ -1,0 +1,243 @@
+// The harness's measuring steps: statements run to the end and timed in
+// alternation, compile timings per stage, and the real Evaluator over the whole
+// catalogue. Every statement goes through exec::Cursor, the engine's own
+// prepare/bind/step path, so both sides of a comparison pay the same overheads.
+#include "benchmarks/harness/measure.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "engine/exec/cursor.hpp"
+#include "engine/semantic/analyzer.hpp"
+#include "engine/syntax/parser.hpp"
+
+namespace posture::bench {
+
+using Clock = std::chrono::steady_clock;
+
+Result<std::vector<std::string>> run_ids(sqlite3* db, const sql::Statement& statement,
+                                         int64_t scan_id) {
+  auto cursor = exec::Cursor::open(db, statement, scan_id);
+  if (!cursor) return cursor.take_errors();
+  std::vector<std::string> ids;
+  while (true) {
+    auto row = cursor->next();
+    if (!row) return row.take_errors();
+    if (!*row) break;
+    ids.emplace_back(cursor->text(0));
+  }
+  return ids;
+}
+
+namespace {
+
+Diagnostic baseline_error(const std::string& path, const std::string& message) {
+  return Diagnostic::error("baseline", message, {path, 0, 0});
+}
+
+// Whether `tail` (what follows the first statement) holds only blanks and comments.
+bool only_comments(const char* tail) {
+  std::string_view t(tail);
+  while (!t.empty()) {
+    if (std::isspace(static_cast<unsigned char>(t.front())) || t.front() == ';') {
+      t.remove_prefix(1);
+    } else if (t.substr(0, 2) == "--") {
+      auto nl = t.find('\n');
+      t.remove_prefix(nl == std::string_view::npos ? t.size() : nl);
+    } else if (t.substr(0, 2) == "/*") {
+      auto end = t.find("*/");
+      if (end == std::string_view::npos) return false;
+      t.remove_prefix(end + 2);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> load_baseline(sqlite3* db, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::string();
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string sql = text.str();
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
+    return baseline_error(path, std::string("cannot prepare: ") + sqlite3_errmsg(db));
+  if (!stmt) return baseline_error(path, "holds no SQL statement");
+  bool readonly = sqlite3_stmt_readonly(stmt);
+  int params = sqlite3_bind_parameter_count(stmt);
+  const char* first = sqlite3_bind_parameter_name(stmt, 1);
+  sqlite3_finalize(stmt);
+  if (!only_comments(tail)) return baseline_error(path, "holds more than one SQL statement");
+  if (!readonly) return baseline_error(path, "is not a read-only statement");
+  if (params != 1 || !first || std::string_view(first) != "?1")
+    return baseline_error(path, "must use exactly one parameter, ?1 (the scan id)");
+  return sql;
+}
+
+bool compare_ids(std::vector<std::string> side, std::vector<std::string> reference, IdDiff& diff) {
+  std::sort(side.begin(), side.end());
+  std::sort(reference.begin(), reference.end());
+  std::vector<std::string> only_side, only_reference;
+  // Multiset differences: a duplicated id on one side counts as a difference.
+  std::set_difference(side.begin(), side.end(), reference.begin(), reference.end(),
+                      std::back_inserter(only_side));
+  std::set_difference(reference.begin(), reference.end(), side.begin(), side.end(),
+                      std::back_inserter(only_reference));
+  diff.only_side = only_side.size();
+  diff.only_reference = only_reference.size();
+  constexpr size_t kExamples = 10;
+  only_side.resize(std::min(only_side.size(), kExamples));
+  only_reference.resize(std::min(only_reference.size(), kExamples));
+  diff.side_examples = std::move(only_side);
+  diff.reference_examples = std::move(only_reference);
+  return diff.only_side == 0 && diff.only_reference == 0;
+}
+
+Side sql_side(sqlite3* db, sql::Statement statement, int64_t scan_id) {
+  auto shared = std::make_shared<const sql::Statement>(std::move(statement));
+  Side side;
+  side.ids = [db, shared, scan_id] { return run_ids(db, *shared, scan_id); };
+  side.run = [db, shared, scan_id]() -> Result<uint64_t> {
+    auto ids = run_ids(db, *shared, scan_id);
+    if (!ids) return ids.take_errors();
+    return static_cast<uint64_t>(ids->size());
+  };
+  return side;
+}
+
+namespace {
+
+// The ids of a result's FAIL findings, or of the objects it returned.
+Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t scan_id,
+                                             const checks::CheckResult& result) {
+  std::vector<std::string> out;
+  if (!result.per_resource()) {
+    for (const auto& r : result.returned) out.push_back(r.id);
+    return out;
+  }
+  // The findings are in the order of subjects_statement's rows.
+  auto subjects = run_ids(
+      store.db(), checks::subjects_statement(*result.check, *result.subject_type, result.order),
+      scan_id);
+  if (!subjects) return subjects.take_errors();
+  if (subjects->size() != result.verdicts.size())
+    return Diagnostic::error(
+        "bench", "the findings of " + result.check->id + " do not line up with their subjects");
+  for (size_t i = 0; i < subjects->size(); ++i)
+    if (result.verdicts[i] == checks::Status::Fail) out.push_back(std::move((*subjects)[i]));
+  return out;
+}
+
+}  // namespace
+
+Side evaluate_side(const store::Store& store, const checks::EvaluationContext& context,
+                   const checks::Check& check) {
+  Side side;
+  side.run = [&store, &context, &check]() -> Result<uint64_t> {
+    auto result = checks::Evaluator(store, context).evaluate(check);
+    if (!result) return result.take_errors();
+    return result->matched;
+  };
+  side.ids = [&store, &context, &check]() -> Result<std::vector<std::string>> {
+    auto result = checks::Evaluator(store, context).evaluate(check);
+    if (!result) return result.take_errors();
+    return failing_ids(store, context.scan_id, *result);
+  };
+  return side;
+}
+
+Result<std::vector<std::vector<std::string>>> time_sides(const std::vector<Side>& sides,
+                                                         const std::vector<SideBench*>& out,
+                                                         int repetitions) {
+  std::vector<std::vector<std::string>> ids;
+  for (size_t i = 0; i < sides.size(); ++i) {
+    auto got = sides[i].ids();
+    if (!got) return got.take_errors();
+    out[i]->rows = got->size();
+    ids.push_back(std::move(got).value());
+  }
+  const size_t n = sides.size();
+  std::vector<std::vector<double>> wall(n), cpu(n);
+  for (int round = 0; round < repetitions; ++round) {
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = (static_cast<size_t>(round) + k) % n;
+      double cpu0 = thread_cpu_ms();
+      auto start = Clock::now();
+      auto rows = sides[i].run();
+      wall[i].push_back(elapsed_ms(start));
+      cpu[i].push_back(thread_cpu_ms() - cpu0);
+      if (!rows) return rows.take_errors();
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    out[i]->wall = summarize(std::move(wall[i]));
+    out[i]->cpu = summarize(std::move(cpu[i]));
+  }
+  return ids;
+}
+
+namespace {
+
+double median_us(std::vector<double> ms) {
+  return summarize(std::move(ms)).median_ms * 1000.0;
+}
+
+}  // namespace
+
+Result<CompileTiming> time_compile(const std::string& text, const std::string& file,
+                                   int iterations) {
+  const exec::Engine engine;
+  semantic::AnalyzeOptions options;
+  options.source_name = file;
+  std::vector<double> parse_ms, analyze_ms, sql_ms, total_ms;
+  for (int i = 0; i < std::max(iterations, 1); ++i) {
+    auto t0 = Clock::now();
+    auto doc = syntax::parse(text, file);
+    parse_ms.push_back(elapsed_ms(t0));
+    if (!doc) return doc.take_errors();
+    auto t1 = Clock::now();
+    auto query = semantic::analyze(*doc, engine.schema(), options);
+    analyze_ms.push_back(elapsed_ms(t1));
+    if (!query) return query.take_errors();
+    const ir::RootField& root = query->roots.front();
+    auto t2 = Clock::now();
+    sql::Statement statement = sql::compile_matches(*root.type, root.where);
+    sql_ms.push_back(elapsed_ms(t2));
+    // The whole path: the check file to the statement evaluation runs.
+    auto t3 = Clock::now();
+    auto check = checks::Catalog::parse_check(text, file, engine);
+    if (!check) return check.take_errors();
+    const ir::RootField& r = check->query.query.roots.front();
+    sql::Statement again = sql::compile_matches(*r.type, r.where);
+    total_ms.push_back(elapsed_ms(t3));
+    if (again.sql != statement.sql) return Diagnostic::error("bench", "unstable compile", {file});
+  }
+  return CompileTiming{median_us(std::move(parse_ms)), median_us(std::move(analyze_ms)),
+                       median_us(std::move(sql_ms)), median_us(std::move(total_ms))};
+}
+
+Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
+                                 const std::vector<const checks::Check*>& checks, unsigned jobs,
+                                 int repetitions) {
+  std::vector<double> samples;
+  for (int i = 0; i <= repetitions; ++i) {  // i == 0: the warm-up run, not kept
+    auto start = Clock::now();
+    auto context =
+        checks::EvaluationContext::load(store, scan_id, nullptr, checks::Date::today_utc());
+    if (!context) return context.take_errors();
+    auto results = checks::evaluate_all(store.path(), checks, *context, jobs);
+    if (!results) return results.take_errors();
+    if (i > 0) samples.push_back(elapsed_ms(start));
+  }
+  return summarize(std::move(samples));
+}
+
+}  // namespace posture::bench

@@ -1,0 +1,68 @@
+// The harness's measuring steps: the sides of a comparison (a SQL statement run
+// to the end, or the real Evaluator on one check) timed in rotation, id-set
+// comparison, the compile of one check, and the whole catalogue as `posture
+// check` evaluates it. Internal to the harness.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "benchmarks/harness/bench.hpp"
+#include "engine/checks/catalog.hpp"
+#include "engine/checks/evaluate.hpp"
+#include "engine/sql/compiler.hpp"
+#include "store/store.hpp"
+
+namespace posture::bench {
+
+// Prepares, binds (?1 = scan_id, then the statement's literals), steps through
+// every row and keeps column 0's text, as check evaluation materialises ids.
+Result<std::vector<std::string>> run_ids(sqlite3* db, const sql::Statement& statement,
+                                         int64_t scan_id);
+
+// Reads `path` and checks that it is one read-only statement whose only
+// parameter is ?1 (the scan). An empty string when the file does not exist.
+Result<std::string> load_baseline(sqlite3* db, const std::string& path);
+
+// One way of answering a check. `run` does the work once, as timed, and returns
+// how many ids it selected; `ids` does it untimed and returns the ids.
+struct Side {
+  std::function<Result<uint64_t>()> run;
+  std::function<Result<std::vector<std::string>>()> ids;
+};
+
+// `statement` on `db`, ?1 bound to `scan_id`; `run` materialises the ids too.
+Side sql_side(sqlite3* db, sql::Statement statement, int64_t scan_id);
+
+// checks::Evaluator::evaluate(check) on `store`; `ids` are its FAIL findings
+// (per-resource checks) or the objects it returned (other checks).
+Side evaluate_side(const store::Store& store, const checks::EvaluationContext& context,
+                   const checks::Check& check);
+
+// Gets every side's ids once (which also warms up), then times `repetitions`
+// rounds of one run per side, rotating which side goes first so none always
+// inherits another's cache state. Fills each SideBench's timings and rows and
+// returns the ids, side by side.
+Result<std::vector<std::vector<std::string>>> time_sides(const std::vector<Side>& sides,
+                                                         const std::vector<SideBench*>& out,
+                                                         int repetitions);
+
+// Compares `side` with `reference` as multisets; fills `diff`, returns equality.
+bool compare_ids(std::vector<std::string> side, std::vector<std::string> reference, IdDiff& diff);
+
+// Times the compile of the check in `text` (file name `file`), `iterations` times.
+Result<CompileTiming> time_compile(const std::string& text, const std::string& file,
+                                   int iterations);
+
+// Evaluates `checks` on the store file `db_path` as `posture check` does
+// (EvaluationContext::load, then checks::evaluate_all with `jobs` workers; no
+// exceptions, no report), once to warm up and then `repetitions` times.
+Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
+                                 const std::vector<const checks::Check*>& checks, unsigned jobs,
+                                 int repetitions);
+
+}  // namespace posture::bench

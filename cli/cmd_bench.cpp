@@ -1,0 +1,94 @@
+// `posture bench --db FILE`: times every stored check's SQL against its
+// hand-written baseline (benchmarks/baselines/<check-id>.sql) on the same
+// connection, plus the whole catalogue through the Evaluator; prints a table
+// and optionally writes JSON. Exit status: 0 when every engine/baseline pair
+// returned the same ids, 2 when one did not (the diff is printed) or on error.
+// The harness lives in benchmarks/harness/ (library posture_bench); a build
+// without benchmarks (POSTURE_BENCHMARKS=OFF) keeps the command and says so.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+#ifdef POSTURE_HAVE_BENCH
+#include "benchmarks/harness/bench.hpp"
+#endif
+
+namespace posture::cli {
+
+namespace {
+
+struct BenchCliOptions {
+  std::string db;
+  std::string json;
+  std::string queries;
+  std::string baselines;
+  std::vector<std::string> ids;
+  std::optional<int64_t> scan;
+  int repetitions = 7;
+  unsigned jobs = 0;
+};
+
+#ifdef POSTURE_HAVE_BENCH
+std::string default_baselines_dir() {
+  if (const char* env = std::getenv("POSTURE_BASELINES"); env && *env) return env;
+  return POSTURE_BASELINES_DIR;
+}
+
+int run(const BenchCliOptions& o, const Context& ctx) {
+  bench::BenchOptions options;
+  options.db = o.db;
+  options.queries_dir = o.queries.empty() ? default_queries_dir() : o.queries;
+  options.baselines_dir = o.baselines.empty() ? default_baselines_dir() : o.baselines;
+  options.scan = o.scan;
+  options.repetitions = o.repetitions;
+  options.only = o.ids;
+  options.jobs = o.jobs;
+  if (!ctx.quiet) std::cerr << "posture bench: measuring " << o.db << " ...\n";
+  auto report = bench::run(options);
+  if (!report) return report_errors(report.errors());
+  bench::write_table(*report, std::cout);
+  if (!o.json.empty()) {
+    std::ofstream file(o.json, std::ios::binary | std::ios::trunc);
+    if (file) bench::write_json(*report, file);
+    if (!file)
+      return report_errors({Diagnostic::error("io", "cannot write the JSON", {o.json, 0, 0})});
+  }
+  if (!report->all_same()) {
+    std::cerr << "error: the engine and a baseline returned different ids (see above)\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+#else
+int run(const BenchCliOptions&, const Context&) {
+  return report_errors(
+      {Diagnostic::error("unsupported", "this posture was built without the benchmark harness")
+           .hint("configure with -DPOSTURE_BENCHMARKS=ON")});
+}
+#endif
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<BenchCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Time each stored check's SQL against its hand-written baseline on a store");
+  cmd->add_option("--db", o->db, "The store (e.g. imported from `posture generate`)")->required();
+  cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side (default 7)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
+  cmd->add_option("--queries", o->queries,
+                  "The directory of stored checks (default: the bundled queries/)");
+  cmd->add_option("--baselines", o->baselines,
+                  "The directory of <check-id>.sql baselines (default: benchmarks/baselines)");
+  cmd->add_option("--check", o->ids, "Benchmark only this check id (repeatable)");
+  cmd->add_option("--jobs", o->jobs,
+                  "Workers for the whole-catalogue evaluation, as `posture check --jobs` "
+                  "(default: one per CPU)");
+  cmd->add_option("--scan", o->scan, "The scan to measure (default: the latest complete one)");
+  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
+}
+
+}  // namespace posture::cli

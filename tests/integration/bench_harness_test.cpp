@@ -1,0 +1,310 @@
+// The benchmark harness on a small synthetic inventory (2k connectors): every
+// stored check has a baseline in benchmarks/baselines/, and the engine's SQL and
+// the baseline return identical id sets for each; a wrong baseline is caught
+// with a diff; `posture bench` exits 0 / 2 accordingly and writes its JSON.
+// Timings are measured but never asserted: performance is shown by benchmarks.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "collectors/snapshot/importer.hpp"
+#include "collectors/synthetic/generator.hpp"
+#include "engine/checks/catalog.hpp"
+
+#ifdef POSTURE_HAVE_BENCH
+#include "benchmarks/harness/bench.hpp"
+#endif
+
+namespace posture {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kQueries = std::string(POSTURE_SOURCE_DIR) + "/queries";
+
+// One 2k-connector store shared by the tests of this file.
+class BenchHarnessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("posture-bench-test-" + std::to_string(::getpid())));
+    fs::create_directories(*dir_);
+    synthetic::GeneratorOptions options;
+    options.connectors = 2000;
+    options.seed = 7;
+    std::string jsonl = (*dir_ / "inventory.jsonl").string();
+    ASSERT_TRUE(synthetic::generate_file(options, jsonl).ok());
+    auto store = store::Store::open(db());
+    ASSERT_TRUE(store.ok()) << format(store.errors());
+    auto summary = snapshot::import_files(*store, {jsonl});
+    ASSERT_TRUE(summary.ok()) << format(summary.errors());
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*dir_, ec);
+    delete dir_;
+  }
+  static std::string db() { return (*dir_ / "store.db").string(); }
+  static fs::path dir() { return *dir_; }
+
+ private:
+  static fs::path* dir_;
+};
+
+fs::path* BenchHarnessTest::dir_ = nullptr;
+
+#ifdef POSTURE_HAVE_BENCH
+
+bench::BenchOptions quick_options(const std::string& db, const std::string& baselines) {
+  bench::BenchOptions o;
+  o.db = db;
+  o.queries_dir = kQueries;
+  o.baselines_dir = baselines;
+  o.repetitions = 1;
+  o.compile_iterations = 1;
+  return o;
+}
+
+TEST_F(BenchHarnessTest, EveryStoredCheckHasABaselineReturningTheSameIds) {
+  auto catalog = checks::Catalog::load(kQueries);
+  ASSERT_TRUE(catalog.ok()) << format(catalog.errors());
+  auto report = bench::run(quick_options(db(), POSTURE_BASELINES_DIR));
+  ASSERT_TRUE(report.ok()) << format(report.errors());
+  ASSERT_EQ(report->checks.size(), catalog->checks().size());
+  for (const auto& c : report->checks) {
+    SCOPED_TRACE(c.id);
+    ASSERT_TRUE(c.has_baseline()) << "write benchmarks/baselines/" << c.id << ".sql";
+    EXPECT_TRUE(c.engine.same_ids) << c.engine.diff.only_side << " ids only in the engine's, "
+                                   << c.engine.diff.only_reference << " only in the baseline's";
+    EXPECT_TRUE(c.evaluate.same_ids)
+        << c.evaluate.diff.only_side << " ids only in the "
+        << "evaluation's, " << c.evaluate.diff.only_reference << " only in the baseline's";
+    EXPECT_TRUE(c.evaluate.compared);
+    EXPECT_EQ(c.engine.rows, c.baseline.rows);
+    EXPECT_EQ(c.evaluate.rows, c.baseline.rows);
+    // The synthetic mix makes every check fail somewhere and pass somewhere,
+    // so an empty or a full result would mean the comparison proves little.
+    EXPECT_GT(c.engine.rows, 0u);
+    EXPECT_LT(c.engine.rows, c.subjects);
+    EXPECT_EQ(c.subjects, 2000u);
+  }
+  EXPECT_TRUE(report->all_same());
+}
+
+TEST_F(BenchHarnessTest, AWrongBaselineIsReportedWithTheDifferingIds) {
+  fs::path wrong = dir() / "wrong-baselines";
+  fs::create_directories(wrong);
+  // Every connector: a superset of any check's failures.
+  std::ofstream(wrong / "azure-security-alert-emails-owners.sql")
+      << "-- deliberately wrong\nSELECT id FROM connector WHERE _scan = ?1;\n";
+  auto options = quick_options(db(), wrong.string());
+  options.only = {"azure-security-alert-emails-owners"};
+  auto report = bench::run(options);
+  ASSERT_TRUE(report.ok()) << format(report.errors());
+  ASSERT_EQ(report->checks.size(), 1u);
+  const auto& c = report->checks.front();
+  EXPECT_FALSE(c.same_ids());
+  EXPECT_FALSE(c.engine.same_ids);
+  EXPECT_FALSE(c.evaluate.same_ids);
+  EXPECT_FALSE(report->all_same());
+  EXPECT_EQ(c.engine.diff.only_side, 0u);
+  EXPECT_EQ(c.engine.diff.only_reference, c.baseline.rows - c.engine.rows);
+  EXPECT_FALSE(c.engine.diff.reference_examples.empty());
+  std::ostringstream table;
+  bench::write_table(*report, table);
+  EXPECT_NE(table.str().find("DIFFERENT IDS for azure-security-alert-emails-owners: engine"),
+            std::string::npos);
+  EXPECT_NE(table.str().find("DIFFERENT IDS for azure-security-alert-emails-owners: evaluate"),
+            std::string::npos);
+}
+
+TEST_F(BenchHarnessTest, ABaselineMustBeOneReadOnlyStatementFilteredByScan) {
+  fs::path bad = dir() / "bad-baselines";
+  fs::create_directories(bad);
+  std::ofstream(bad / "azure-security-alert-emails-owners.sql") << "SELECT id FROM connector;";
+  auto options = quick_options(db(), bad.string());
+  options.only = {"azure-security-alert-emails-owners"};
+  auto report = bench::run(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(format(report.errors()).find("?1"), std::string::npos);
+}
+
+// Values the synthetic mix never produces, in two scans of one store, so the
+// baselines are shown equal to the engine where the SQL shapes could differ:
+// NULLs, "" and " ", case, a role holding a quote ("x\"Owner"), empty and
+// missing lists, several contacts, an orphan contact (no parent: NULL FK), and
+// the same subscriptions in an older scan with the opposite configuration.
+class BenchEdgeCaseTest : public ::testing::Test {
+ protected:
+  using json = nlohmann::json;
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("posture-bench-edge-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    auto store = store::Store::open(db());
+    ASSERT_TRUE(store.ok()) << format(store.errors());
+    write_scan(*store, true);
+    write_scan(*store, false);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string db() const { return (dir_ / "edge.db").string(); }
+
+  static std::string sub(int i) {
+    return "/subscriptions/00000000-0000-4000-8000-" + std::string(11, '0') + std::to_string(i);
+  }
+
+  static store::Record connector(const store::Store& s, int i) {
+    store::Record r;
+    r.type = s.schema().type("Connector");
+    r.id = sub(i);
+    r.fields = {{"id", r.id}, {"name", "edge " + std::to_string(i)}, {"provider", "azure"}};
+    r.raw = json{{"id", r.id}}.dump();
+    return r;
+  }
+
+  // A contact of subscription `i` named `name` with `fields` (schema names).
+  static store::Record contact(const store::Store& s, int i, const std::string& name, json fields) {
+    store::Record r;
+    r.type = s.schema().type("SecurityContact");
+    r.id = sub(i) + "/providers/Microsoft.Security/securityContacts/" + name;
+    fields["id"] = r.id;
+    fields["name"] = name;
+    r.fields = std::move(fields);
+    r.raw = json{{"id", r.id}}.dump();
+    r.relationship = s.schema().relationships_into("SecurityContact").at(0);
+    r.parent_id = sub(i);
+    return r;
+  }
+
+  static json good() {
+    return {{"email", "sec@example.com"},      {"phone", "+1-555-0100"},
+            {"alertNotifications", true},      {"alertMinimalSeverity", "High"},
+            {"notificationByRoleState", "On"}, {"notificationRoles", {"Owner"}}};
+  }
+  static json with(json base, const json& changes) {
+    base.update(changes);
+    return base;
+  }
+
+  // The contacts of the latest scan (`older`: every subscription fully configured).
+  static std::vector<store::Record> contacts(const store::Store& s, bool older) {
+    if (older) {
+      std::vector<store::Record> out;
+      for (int i = 2; i <= 12; ++i) out.push_back(contact(s, i, "default", good()));
+      return out;
+    }
+    return {
+        contact(s, 2, "default", with(good(), {{"notificationRoles", {"x\"Owner"}}})),
+        contact(s, 3, "default", with(good(), {{"notificationRoles", {"x\"Owner", "Owner"}}})),
+        contact(s, 4, "default",
+                with(good(), {{"notificationRoles", {"owner"}}, {"alertMinimalSeverity", "high"}})),
+        contact(s, 5, "default", json::object()),
+        contact(
+            s, 6, "default",
+            with(good(), {{"email", " "}, {"phone", ""}, {"alertMinimalSeverity", "Critical"}})),
+        contact(s, 7, "default1", good()),
+        contact(s, 7, "default2", with(good(), {{"email", ""}, {"notificationRoles", json()}})),
+        contact(s, 8, "default",
+                with(good(), {{"alertNotifications", nullptr}, {"alertMinimalSeverity", nullptr}})),
+        contact(s, 9, "default", with(good(), {{"notificationRoles", json::array()}})),
+        contact(s, 10, "default",
+                with(good(), {{"email", nullptr}, {"notificationByRoleState", "Off"}})),
+        contact(s, 11, "default", with(good(), {{"alertMinimalSeverity", nullptr}})),
+        contact(s, 99, "orphan", good()),  // subscription 99 does not exist: NULL FK
+    };
+  }
+
+  static void write_scan(store::Store& s, bool older) {
+    auto writer = store::ScanWriter::begin(s, older ? "edge-older" : "edge");
+    ASSERT_TRUE(writer.ok()) << format(writer.errors());
+    for (int i = 1; i <= 12; ++i) ASSERT_TRUE(writer->add(connector(s, i)).ok());
+    for (const auto& c : contacts(s, older)) {
+      auto st = writer->add(c);
+      ASSERT_TRUE(st.ok()) << format(st.errors());
+    }
+    auto info = writer->commit();
+    ASSERT_TRUE(info.ok()) << format(info.errors());
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(BenchEdgeCaseTest, BaselinesReturnTheEngineIdsOnEveryScan) {
+  for (int64_t scan : {1, 2}) {
+    SCOPED_TRACE("scan " + std::to_string(scan));
+    auto options = quick_options(db(), POSTURE_BASELINES_DIR);
+    options.scan = scan;
+    auto report = bench::run(options);
+    ASSERT_TRUE(report.ok()) << format(report.errors());
+    for (const auto& c : report->checks) {
+      EXPECT_TRUE(c.engine.same_ids)
+          << c.id << ": " << c.engine.diff.only_side << " only in the engine's, "
+          << c.engine.diff.only_reference << " only in the baseline's";
+      EXPECT_TRUE(c.evaluate.same_ids)
+          << c.id << ": " << c.evaluate.diff.only_side << " only in the evaluation's, "
+          << c.evaluate.diff.only_reference << " only in the baseline's";
+      EXPECT_EQ(c.subjects, 12u) << c.id;
+      // Scan 1 fails only subscription 1 (no contact); scan 2 fails more.
+      if (scan == 1) EXPECT_EQ(c.engine.rows, 1u) << c.id;
+      if (scan == 2) EXPECT_GT(c.engine.rows, 3u) << c.id;
+    }
+  }
+}
+
+#endif  // POSTURE_HAVE_BENCH
+
+int run_posture(const std::string& args) {
+  std::string command = std::string(POSTURE_BINARY) + " --quiet " + args + " > /dev/null 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(BenchHarnessTest, TheCommandWritesJsonAndExitsZeroWhenAllIdsMatch) {
+#ifndef POSTURE_HAVE_BENCH
+  GTEST_SKIP() << "built without the benchmark harness (POSTURE_BENCHMARKS=OFF)";
+#endif
+  std::string json = (dir() / "bench.json").string();
+  ASSERT_EQ(run_posture("bench --db " + db() + " --repetitions 1 --json " + json), 0);
+  std::ifstream in(json);
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["format"], "posture-bench/1");
+  EXPECT_EQ(doc["all_same_ids"], true);
+  EXPECT_EQ(doc["objects"]["Connector"], 2000);
+  std::set<std::string> ids;
+  for (const auto& c : doc["checks"]) {
+    ids.insert(c["id"].get<std::string>());
+    EXPECT_EQ(c["same_ids"], true) << c["id"];
+    EXPECT_EQ(c["engine"]["rows"], c["baseline"]["rows"]) << c["id"];
+    EXPECT_EQ(c["evaluate"]["rows"], c["baseline"]["rows"]) << c["id"];
+  }
+  EXPECT_EQ(ids.size(), 4u);
+}
+
+TEST_F(BenchHarnessTest, TheCommandExitsTwoWhenABaselineDisagrees) {
+#ifndef POSTURE_HAVE_BENCH
+  GTEST_SKIP() << "built without the benchmark harness (POSTURE_BENCHMARKS=OFF)";
+#endif
+  fs::path wrong = dir() / "wrong-cli";
+  fs::create_directories(wrong);
+  std::ofstream(wrong / "azure-security-contact-configured.sql")
+      << "SELECT id FROM connector WHERE _scan = ?1 AND 0";
+  EXPECT_EQ(run_posture("bench --db " + db() + " --repetitions 1 --baselines " + wrong.string() +
+                        " --check azure-security-contact-configured"),
+            2);
+}
+
+}  // namespace
+}  // namespace posture
