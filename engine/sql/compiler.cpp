@@ -1,11 +1,19 @@
 // IR -> SQL. Predicates become two-valued boolean expressions:
 //   missing field        t."f" IS NULL
 //   comparisons          (t."f" IS NOT NULL AND <comparison>)   -- false when missing
-//   rel some/none        [NOT] EXISTS (SELECT 1 FROM child c WHERE c.fk = t._rid AND p)
-//   rel all              EXISTS(child) AND NOT EXISTS(child AND NOT p)   -- non-vacuous
-//   rel single           (SELECT count(*) FROM child WHERE fk AND p) = 1
+//   rel some/none        t._rid [NOT] IN (SELECT c.fk FROM child c WHERE c.fk IS NOT NULL AND p)
+//   rel all              t._rid IN (children) AND t._rid NOT IN (children where NOT p)
+//   rel single           t._rid IN (SELECT fk ... WHERE p GROUP BY fk HAVING count(*) = 1)
+//   relAggregate count   (SELECT count(*) FROM child c WHERE c.fk = t._rid) <op> n
+// Quantifiers are uncorrelated: SQLite builds each related set once per
+// statement instead of probing the child table once per row (the sets never
+// hold NULL, so IN stays two-valued).
 // Selections become json_object(...) per row, related lists json_group_array.
 #include "engine/sql/compiler.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/sql/rewrite.hpp"
 #include "store/store.hpp"
@@ -82,11 +90,27 @@ class Compiler {
                        const char* empty) {
     if (p.children.empty()) return empty;
     if (p.children.size() == 1) return predicate(p.children.front(), t);
-    std::string out = "(";
-    for (size_t i = 0; i < p.children.size(); ++i) {
-      if (i) out += op;
-      out += predicate(p.children[i], t);
+    std::vector<std::string> terms;
+    for (const auto& child : p.children) terms.push_back(predicate(child, t));
+    // SQLite's expression tree gains a level per term of an `a OR b OR ...`
+    // chain and refuses more than 1000: a long chain is written as chains of
+    // chains, at most kMaxChain terms each (unchanged up to kMaxChain terms).
+    while (terms.size() > kMaxChain) {
+      std::vector<std::string> groups;
+      for (size_t i = 0; i < terms.size(); i += kMaxChain)
+        groups.push_back(chain(terms, i, std::min(terms.size(), i + kMaxChain), op));
+      terms = std::move(groups);
     }
+    return chain(terms, 0, terms.size(), op);
+  }
+
+  static constexpr size_t kMaxChain = 32;
+
+  // "(terms[begin] op ... op terms[end - 1])"
+  static std::string chain(const std::vector<std::string>& terms, size_t begin, size_t end,
+                           const char* op) {
+    std::string out = "(";
+    for (size_t i = begin; i < end; ++i) out += (i > begin ? op : "") + terms[i];
     return out + ")";
   }
 
@@ -100,8 +124,11 @@ class Compiler {
     std::string subject = ci ? d_.fold_case(col) : col;
     std::string test;
     switch (p.op) {
-      case ir::CompareOp::Includes:
-        return d_.list_includes(col, bind(p.values[0]), ci);
+      case ir::CompareOp::Includes:  // the dialect finds the element's JSON encoding
+        return "(" + col + " IS NOT NULL AND " +
+               d_.list_includes(
+                   col, bind(nlohmann::json(std::get<std::string>(p.values[0])).dump()), ci) +
+               ")";
       case ir::CompareOp::Eq:
         test = subject + " = " + value();
         break;
@@ -126,16 +153,12 @@ class Compiler {
       case ir::CompareOp::Contains:
         test = "instr(" + subject + ", " + value() + ") > 0";
         break;
-      case ir::CompareOp::StartsWith: {
-        std::string v = value();
-        test = "substr(" + subject + ", 1, length(" + v + ")) = " + v;
+      case ir::CompareOp::StartsWith:
+        test = d_.starts_with(subject, value());
         break;
-      }
-      case ir::CompareOp::EndsWith: {
-        std::string v = value();
-        test = "(length(" + v + ") = 0 OR substr(" + subject + ", -length(" + v + ")) = " + v + ")";
+      case ir::CompareOp::EndsWith:
+        test = d_.ends_with(subject, value());
         break;
-      }
       case ir::CompareOp::Matches: {
         std::string pattern = std::get<std::string>(p.values[0]);
         test = d_.regex_full_match(col, bind(ci ? "(?i)" + pattern : pattern));
@@ -151,25 +174,36 @@ class Compiler {
            column(c, p.relationship->fk_column) + " = " + column(t, store::kRowId);
   }
 
-  std::string related(const ir::Predicate& p, const std::string& t) {
+  // (SELECT c.fk FROM child AS c WHERE c.fk IS NOT NULL [AND cond] [tail]): the
+  // rowids of the parents having a related row that satisfies `cond`.
+  std::string parents_with(const ir::Predicate& p, const ir::Predicate* cond, bool negate_cond,
+                           const std::string& tail = "") {
     std::string c = alias();
+    std::string fk = column(c, p.relationship->fk_column);
+    std::string out = "(SELECT " + fk + " FROM " + d_.quote(p.target->table) + " AS " + c +
+                      " WHERE " + fk + " IS NOT NULL";
+    if (cond)
+      out += negate_cond ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+    return out + tail + ")";
+  }
+
+  std::string related(const ir::Predicate& p, const std::string& t) {
     const ir::Predicate& inner = p.children.front();
-    bool trivial = inner.kind == ir::Predicate::Kind::True;
-    std::string from = children(p, t, c);
-    std::string cond = trivial ? "" : " AND " + predicate(inner, c);
+    const ir::Predicate* cond = inner.kind == ir::Predicate::Kind::True ? nullptr : &inner;
+    std::string rid = column(t, store::kRowId);
     switch (p.quantifier) {
       case ir::Quantifier::Some:
-        return "EXISTS (SELECT 1 FROM " + from + cond + ")";
+        return rid + " IN " + parents_with(p, cond, false);
       case ir::Quantifier::None:
-        return "NOT EXISTS (SELECT 1 FROM " + from + cond + ")";
-      case ir::Quantifier::Single:
-        return "(SELECT count(*) FROM " + from + cond + ") = 1";
+        return rid + " NOT IN " + parents_with(p, cond, false);
+      case ir::Quantifier::Single: {
+        std::string group = " GROUP BY 1 HAVING count(*) = 1";
+        return rid + " IN " + parents_with(p, cond, false, group);
+      }
       case ir::Quantifier::All: {
-        std::string any = "EXISTS (SELECT 1 FROM " + from + ")";
-        if (trivial) return any;
-        std::string c2 = alias();
-        return "(" + any + " AND NOT EXISTS (SELECT 1 FROM " + children(p, t, c2) + " AND NOT (" +
-               predicate(inner, c2) + ")))";
+        std::string any = rid + " IN " + parents_with(p, nullptr, false);
+        if (!cond) return any;
+        return "(" + any + " AND " + rid + " NOT IN " + parents_with(p, cond, true) + ")";
       }
     }
     return "0";

@@ -18,9 +18,16 @@ class Dialect {
   virtual std::string param(size_t index) const = 0;
   // A quoted identifier. Identifiers come only from the schema.
   virtual std::string quote(std::string_view identifier) const = 0;
-  // True when the JSON-array column `list` holds `value` (false for NULL lists).
-  virtual std::string list_includes(const std::string& list, const std::string& value,
+  // True when the JSON-array column `list` holds the element whose JSON
+  // encoding is `encoded` (e.g. a parameter bound to "\"Owner\""); false for
+  // NULL lists. Arrays are stored compact, as nlohmann::json::dump() writes them.
+  virtual std::string list_includes(const std::string& list, const std::string& encoded,
                                     bool case_insensitive) const = 0;
+  // True (1) or false (0), never NULL, when the string `value` (never NULL
+  // here) starts / ends with the string `affix`, compared character for
+  // character (a NUL character included); `affix` is a parameter.
+  virtual std::string starts_with(const std::string& value, const std::string& affix) const = 0;
+  virtual std::string ends_with(const std::string& value, const std::string& affix) const = 0;
   // True when `value` (never NULL here) fully matches the RE2 `pattern`.
   virtual std::string regex_full_match(const std::string& value,
                                        const std::string& pattern) const = 0;

@@ -2,6 +2,8 @@
 // 0/1, and posture_regexp() (RE2, registered by the store on every connection).
 #include "engine/sql/dialect.hpp"
 
+#include <algorithm>
+
 namespace posture::sql {
 namespace {
 
@@ -15,12 +17,30 @@ class SqliteDialect final : public Dialect {
     return out + "\"";
   }
 
-  std::string list_includes(const std::string& list, const std::string& value,
+  // Compact arrays are `["a","b"]`: with commas around the inside, an element
+  // is exactly `,<encoding>,`. No string can hold `,"` or `",` (its quotes are
+  // escaped as \"), so the match is exact without parsing; a plain instr()
+  // first rules out most rows cheaply.
+  std::string list_includes(const std::string& list, const std::string& encoded,
                             bool case_insensitive) const override {
-    std::string element = case_insensitive ? fold_case("je.value") : "je.value";
-    std::string wanted = case_insensitive ? fold_case(value) : value;
-    return "EXISTS (SELECT 1 FROM json_each(" + list + ") AS je WHERE " + element + " = " + wanted +
-           ")";
+    std::string l = case_insensitive ? fold_case(list) : list;
+    std::string e = case_insensitive ? fold_case(encoded) : encoded;
+    return "(instr(" + l + ", " + e + ") > 0 AND instr(',' || substr(" + l + ", 2, length(" + l +
+           ") - 2) || ',', ',' || " + e + " || ',') > 0)";
+  }
+
+  // On bytes (UTF-8 makes a byte prefix a character prefix): SQLite's length()
+  // and substr() of text stop at a NUL character. substr() of an empty BLOB
+  // is NULL, hence the coalesce.
+  std::string starts_with(const std::string& value, const std::string& affix) const override {
+    std::string a = "CAST(" + affix + " AS BLOB)";
+    return "coalesce(substr(CAST(" + value + " AS BLOB), 1, length(" + a + ")), X'') = " + a;
+  }
+
+  std::string ends_with(const std::string& value, const std::string& affix) const override {
+    std::string a = "CAST(" + affix + " AS BLOB)";
+    return "(length(" + a + ") = 0 OR coalesce(substr(CAST(" + value + " AS BLOB), -length(" + a +
+           ")), X'') = " + a + ")";
   }
 
   std::string regex_full_match(const std::string& value,
@@ -28,14 +48,20 @@ class SqliteDialect final : public Dialect {
     return "posture_regexp(" + pattern + ", " + value + ")";
   }
 
+  // SQLite functions take at most 127 arguments, so json_object() at most 63
+  // members: a bigger object is spliced as text from objects of 63 (each
+  // stripped of its braces; substr(x, -1, -1e9) is x without its last
+  // character) and marked as JSON again.
   std::string json_object(
       const std::vector<std::pair<std::string, std::string>>& members) const override {
-    std::string out = "json_object(";
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (i) out += ", ";
-      out += "'" + escape(members[i].first) + "', " + members[i].second;
+    if (members.size() <= kMaxMembers) return object_of(members, 0, members.size());
+    std::string text = "'{'";
+    for (size_t i = 0; i < members.size(); i += kMaxMembers) {
+      std::string part = object_of(members, i, std::min(members.size(), i + kMaxMembers));
+      text +=
+          std::string(i ? " || ','" : "") + " || substr(substr(" + part + ", -1, -1000000000), 2)";
     }
-    return out + ")";
+    return "json(" + text + " || '}')";
   }
 
   std::string json_boolean(const std::string& column) const override {
@@ -51,6 +77,18 @@ class SqliteDialect final : public Dialect {
   std::string fold_case(const std::string& expr) const override { return "lower(" + expr + ")"; }
 
  private:
+  static constexpr size_t kMaxMembers = 63;
+
+  static std::string object_of(const std::vector<std::pair<std::string, std::string>>& members,
+                               size_t begin, size_t end) {
+    std::string out = "json_object(";
+    for (size_t i = begin; i < end; ++i) {
+      if (i > begin) out += ", ";
+      out += "'" + escape(members[i].first) + "', " + members[i].second;
+    }
+    return out + ")";
+  }
+
   static std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
