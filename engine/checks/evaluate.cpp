@@ -1,7 +1,7 @@
-// Check evaluation. A per-resource check is one statement: every subject in
-// key order with a flag saying whether the check's compiled query returned it
-//   SELECT s.id, s._key, s._key IN (SELECT m._key FROM (<matches>) AS m)
-//   FROM <table> AS s WHERE s._scan = ?1 [AND provider filter] ORDER BY s._key
+// Check evaluation. A per-resource check is one statement: every subject with
+// the check's compiled filter evaluated on it (a two-valued SQL expression)
+//   SELECT s.id, s._key, (<filter over s>) FROM <table> AS s
+//   WHERE <the scan's rows> [AND provider filter] ORDER BY s._rid | s._key
 // so verdicts are filled while the rows stream by. Parallel evaluation hands
 // checks to workers through an atomic counter; each worker has its own
 // read-only connection and writes only its checks' result slots.
