@@ -62,6 +62,11 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
                                       quote_ident(type.table) + "(" + quote_ident(rel->fk_column) +
                                       ")");
   }
+  // (_scan, rowid): the first and last rowid of a scan in O(log n), so the
+  // engine reads a scan's rows as one sequential rowid range.
+  std::string by_scan = type.table + "_scan";
+  t.indexes.emplace_back(by_scan, "CREATE INDEX IF NOT EXISTS " + quote_ident(by_scan) + " ON " +
+                                      quote_ident(type.table) + "(_scan)");
   std::string unique = type.table + "_scan_key";
   t.indexes.emplace_back(unique, "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_ident(unique) +
                                      " ON " + quote_ident(type.table) + "(_scan, _key)");

@@ -21,8 +21,8 @@ struct Statement {
 // it. Parameter 1 is the scan id.
 Statement compile_root(const ir::RootField& root, const Dialect& dialect = sqlite_dialect());
 
-// The objects of `type` in the scan (parameter 1) that satisfy `where`, in key
-// order: columns id, name, _key. What check evaluation runs.
+// The objects of `type` in the scan (parameter 1) that satisfy `where`, in
+// store (rowid) order: columns id, name, _key. What check evaluation runs.
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect = sqlite_dialect());
 

@@ -17,16 +17,19 @@ class SqliteDialect final : public Dialect {
     return out + "\"";
   }
 
-  // Compact arrays are `["a","b"]`: with commas around the inside, an element
-  // is exactly `,<encoding>,`. No string can hold `,"` or `",` (its quotes are
-  // escaped as \"), so the match is exact without parsing; a plain instr()
-  // first rules out most rows cheaply.
+  // Compact arrays are `["a","b"]`. Inside a string every quote is escaped
+  // (\"), so an occurrence of the encoding `"Owner"` whose opening quote is not
+  // preceded by a backslash is a whole element: when the text never holds
+  // `\"Owner"` one instr() decides. Otherwise the exact test: with commas
+  // around the inside, an element is exactly `,<encoding>,` (no string can
+  // hold `,"` or `",`).
   std::string list_includes(const std::string& list, const std::string& encoded,
                             bool case_insensitive) const override {
     std::string l = case_insensitive ? fold_case(list) : list;
     std::string e = case_insensitive ? fold_case(encoded) : encoded;
-    return "(instr(" + l + ", " + e + ") > 0 AND instr(',' || substr(" + l + ", 2, length(" + l +
-           ") - 2) || ',', ',' || " + e + " || ',') > 0)";
+    return "(instr(" + l + ", " + e + ") > 0 AND (instr(" + l + ", '\\' || " + e +
+           ") = 0 OR instr(',' || substr(" + l + ", 2, length(" + l + ") - 2) || ',', ',' || " + e +
+           " || ',') > 0))";
   }
 
   // On bytes (UTF-8 makes a byte prefix a character prefix): SQLite's length()
