@@ -10,6 +10,7 @@
 
 #include "engine/base/diagnostic.hpp"
 #include "engine/schema/schema.hpp"
+#include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/ir.hpp"
 #include "engine/syntax/ast.hpp"
 
@@ -25,6 +26,15 @@ struct Context {
   // is absent (GraphQL "Input Coercion"), not null.
   std::set<std::string> absent;
   Diagnostics errors;
+  Limits limits;
+  size_t filter_nodes = 0;  // filter keys and values analysed so far
+  size_t selections = 0;    // fields selected so far, fragments expanded
+  bool over_limit = false;  // a limit was crossed (reported once): stop expanding
+
+  // Counts `n` more filter nodes at `loc`; false (reported once) past the limit.
+  bool count_filter_nodes(size_t n, syntax::Location loc);
+  // Whether a list or string value is within its limit; reports it when not.
+  bool within_limits(const syntax::Value& v);
 
   SourceLocation at(syntax::Location loc) const { return {source, loc.line, loc.column}; }
   void error(std::string code, syntax::Location loc, std::string message, std::string hint = "");

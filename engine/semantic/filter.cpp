@@ -114,8 +114,10 @@ class FilterAnalyzer {
       return Predicate::always(false);
     }
     std::vector<Predicate> parts;
-    for (const auto& f : v.fields)
+    for (const auto& f : v.fields) {
+      if (!ctx_.count_filter_nodes(1, f.loc)) return Predicate::always(false);
       if (!ctx_.is_absent(f.value)) parts.push_back(key(type, f));
+    }
     Predicate p =
         parts.size() == 1 ? std::move(parts.front()) : Predicate::all_of(std::move(parts));
     p.loc = v.loc;
@@ -193,6 +195,7 @@ class FilterAnalyzer {
   Predicate nested_operators(const schema::Field& field, const Value& v, bool case_insensitive) {
     std::vector<Predicate> parts;
     for (const auto& f : v.fields) {
+      if (!ctx_.count_filter_nodes(1, f.loc)) break;
       if (ctx_.is_absent(f.value)) continue;
       const Value& operand = ctx_.resolve(f.value);
       if (f.name == "caseInsensitive" && !case_insensitive) {
@@ -281,6 +284,7 @@ class FilterAnalyzer {
 
   Predicate in_list(const schema::Field& field, const ScalarOperator& op, const Value& v,
                     Predicate p) {
+    if (!ctx_.within_limits(v)) return Predicate::always(false);
     // GraphQL input coercion: a single value where a list is expected is a list of one.
     const std::vector<Value> single{v};
     const std::vector<Value>& items = v.kind == Kind::List ? v.list : single;

@@ -1,7 +1,11 @@
 // The query analyser: picks the operation, binds variables, and turns root
 // fields and selection sets into the IR, expanding fragments (the built-in
 // `...AssetFragment` included) and honouring @include / @skip.
+#include <optional>
 #include <set>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/context.hpp"
@@ -40,14 +44,81 @@ Value from_json(const nlohmann::json& j, syntax::Location loc) {
   return v;
 }
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points above U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    char32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+// What makes a variable's JSON value unusable, as (code, message), or nullopt.
+// Checked without recursion before from_json (which recurses) sees it: the
+// nesting, the text's size, and that every string is UTF-8 (the parser checks
+// the query's text; variables come from files and --var, and a string that is
+// not UTF-8 could not be written back as JSON).
+std::optional<std::pair<std::string, std::string>> variable_problem(const nlohmann::json& value,
+                                                                    const Limits& limits,
+                                                                    size_t& bytes) {
+  std::vector<std::pair<const nlohmann::json*, int>> pending{{&value, 1}};
+  while (!pending.empty()) {
+    auto [j, depth] = pending.back();
+    pending.pop_back();
+    if (depth > limits.max_variable_depth)
+      return std::pair{"too-deep", "is nested more than " +
+                                       std::to_string(limits.max_variable_depth) + " levels deep"};
+    ++bytes;
+    if (j->is_string()) {
+      bytes += j->get_ref<const std::string&>().size();
+      if (!valid_utf8(j->get_ref<const std::string&>()))
+        return std::pair{"invalid-utf8", "holds a string that is not valid UTF-8"};
+    }
+    for (auto it = j->begin(); j->is_structured() && it != j->end(); ++it) {
+      if (j->is_object() && !valid_utf8(it.key()))
+        return std::pair{"invalid-utf8", "holds a key that is not valid UTF-8"};
+      bytes += j->is_object() ? it.key().size() : 0;
+      pending.push_back({&*it, depth + 1});
+    }
+    if (bytes > limits.max_variables_bytes)
+      return std::pair{"too-large", "with the other variables, is larger than " +
+                                        std::to_string(limits.max_variables_bytes) + " bytes"};
+  }
+  return std::nullopt;
+}
+
 class QueryAnalyzer {
  public:
   explicit QueryAnalyzer(Context& ctx) : ctx_(ctx) {}
 
   void bind_variables(const syntax::OperationDefinition& op, const nlohmann::json& given) {
+    size_t bytes = 0;
     for (const auto& def : op.variables) {
       if (given.is_object() && given.contains(def.name)) {
-        ctx_.variables[def.name] = from_json(given[def.name], def.loc);
+        const nlohmann::json& value = given[def.name];
+        if (auto problem = variable_problem(value, ctx_.limits, bytes)) {
+          ctx_.error(problem->first, def.loc, "the value of $" + def.name + " " + problem->second);
+          ctx_.over_limit = true;
+          ctx_.variables[def.name] = Value{};
+          continue;
+        }
+        ctx_.variables[def.name] = from_json(value, def.loc);
       } else if (def.default_value) {
         ctx_.variables[def.name] = *def.default_value;
       } else if (def.type.non_null) {
@@ -82,9 +153,18 @@ class QueryAnalyzer {
   void for_each_field(const std::vector<syntax::Selection>& selections,
                       const std::string& type_name, F&& f) {
     for (const auto& s : selections) {
+      if (ctx_.over_limit) return;  // reported once; expanding further could take forever
       if (!included(s.directives)) continue;
       switch (s.kind) {
         case syntax::Selection::Kind::Field:
+          if (++ctx_.selections > ctx_.limits.max_selections) {
+            ctx_.error("too-large", s.loc,
+                       "the query selects more than " + std::to_string(ctx_.limits.max_selections) +
+                           " fields once its fragments are expanded",
+                       "fragments that spread other fragments several times multiply");
+            ctx_.over_limit = true;
+            return;
+          }
           f(s);
           break;
         case syntax::Selection::Kind::InlineFragment:
@@ -112,6 +192,14 @@ class QueryAnalyzer {
     }
     if (!active_fragments_.insert(s.name).second) {
       ctx_.error("fragment-cycle", s.loc, "fragment `" + s.name + "` spreads itself");
+      return;
+    }
+    if (static_cast<int>(active_fragments_.size()) > ctx_.limits.max_fragment_depth) {
+      ctx_.error("too-deep", s.loc,
+                 "fragments spread each other more than " +
+                     std::to_string(ctx_.limits.max_fragment_depth) + " levels deep");
+      ctx_.over_limit = true;
+      active_fragments_.erase(s.name);
       return;
     }
     if (included(frag->directives) && applies(frag->type_condition, type_name, frag->loc))
@@ -365,7 +453,7 @@ const syntax::OperationDefinition* choose_operation(Context& ctx, const syntax::
 
 Result<ir::Query> analyze(const syntax::Document& doc, const schema::Schema& schema,
                           const AnalyzeOptions& options) {
-  Context ctx{schema, doc, options.source_name, {}, {}, {}};
+  Context ctx{schema, doc, options.source_name, {}, {}, {}, options.limits};
   const syntax::OperationDefinition* op = choose_operation(ctx, doc, options.operation_name);
   if (!op) return ctx.errors;
   if (op->operation != "query") {

@@ -27,6 +27,45 @@ const Value& Context::resolve(const Value& v) {
   return null_value;
 }
 
+bool Context::count_filter_nodes(size_t n, syntax::Location loc) {
+  filter_nodes += n;
+  if (filter_nodes <= limits.max_filter_nodes) return true;
+  if (!over_limit)
+    error("too-large", loc,
+          "the query holds more than " + std::to_string(limits.max_filter_nodes) +
+              " filter keys and values",
+          "split it into several checks, or match a list field with _INCLUDES");
+  over_limit = true;
+  return false;
+}
+
+bool Context::within_limits(const Value& v) {
+  if (v.kind == Kind::List && v.list.size() > limits.max_list_items) {
+    error("too-large", v.loc,
+          "the list holds " + std::to_string(v.list.size()) + " items: at most " +
+              std::to_string(limits.max_list_items) + " are allowed");
+    return false;
+  }
+  if (v.kind == Kind::String && v.text.size() > limits.max_string_bytes) {
+    error("too-large", v.loc,
+          "the string is " + std::to_string(v.text.size()) + " bytes long: at most " +
+              std::to_string(limits.max_string_bytes) + " are allowed");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The first bytes of UTF-8 `text`, at most `n`, never cutting a character.
+std::string utf8_prefix(const std::string& text, size_t n) {
+  if (n >= text.size()) return text;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+}  // namespace
+
 std::string Context::describe(const Value& v) {
   switch (v.kind) {
     case Kind::Null:
@@ -35,7 +74,7 @@ std::string Context::describe(const Value& v) {
     case Kind::Float:
       return v.text;
     case Kind::String:
-      return "\"" + (v.text.size() > 40 ? v.text.substr(0, 40) + "..." : v.text) + "\"";
+      return "\"" + (v.text.size() > 40 ? utf8_prefix(v.text, 40) + "..." : v.text) + "\"";
     case Kind::Boolean:
       return v.boolean ? "true" : "false";
     case Kind::Enum:
@@ -69,6 +108,7 @@ std::string type_text(const schema::Field& f) {
 std::optional<ir::Literal> field_literal(Context& ctx, const schema::Field& field, const Value& raw,
                                          bool element_of_list) {
   const Value& v = ctx.resolve(raw);
+  if (!ctx.within_limits(v) || !ctx.count_filter_nodes(1, v.loc)) return std::nullopt;
   if (field.list && !element_of_list) {
     // Equality with a whole list: compared as the list's compact JSON text.
     if (v.kind != Kind::List) {
