@@ -58,7 +58,11 @@ std::string errors_response(const Diagnostics& errors) {
     if (!d.hints.empty()) e["extensions"]["hints"] = d.hints;
     list.push_back(std::move(e));
   }
-  return nlohmann::json{{"errors", list}}.dump() + "\n";
+  // A message may quote bytes that are not UTF-8 (a variable's value, a file's
+  // name): they are replaced, never a reason to throw.
+  return nlohmann::json{{"errors", list}}.dump(-1, ' ', false,
+                                               nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace posture::exec
