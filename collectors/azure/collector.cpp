@@ -20,7 +20,8 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-constexpr int kMaxPages = 10000;  // a nextLink chain longer than this is a server bug
+constexpr int kMaxPages = 10000;    // a nextLink chain longer than this is a server bug
+constexpr int kMaxBodyDepth = 256;  // as the importer: ARM bodies nest a few levels
 
 // One ARM list page: its objects (with their text as received, key order kept)
 // and the link to the next page ("" on the last).
@@ -45,6 +46,11 @@ bool safe_segment(std::string_view text) {
 // Parses a 2xx body as an ARM list: an envelope, a bare array (contacts in
 // 2020-01-01-preview) or a single object. Errors name the URL.
 Result<Page> parse_page(const ArmReply& reply) {
+  if (snapshot::nested_deeper_than(reply.body, kMaxBodyDepth))
+    return Diagnostic::error("malformed-response",
+                             "GET " + reply.url + ": the response is nested more than " +
+                                 std::to_string(kMaxBodyDepth) + " levels deep",
+                             {reply.url, 0, 0});
   ordered_json doc;
   try {
     doc = ordered_json::parse(reply.body);

@@ -351,6 +351,28 @@ std::vector<std::string> split_emails(std::string_view text) {
   return out;
 }
 
+bool nested_deeper_than(std::string_view text, int levels) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > levels) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 Result<std::vector<json>> response_items(const json& body) {
   if (body.is_array()) return std::vector<json>(body.begin(), body.end());
   if (!body.is_object())

@@ -34,6 +34,12 @@ Result<store::Record> normalize(const nlohmann::json& object, std::string raw,
 // Splits an email list on ';' and ',', trims whitespace, drops empties.
 std::vector<std::string> split_emails(std::string_view text);
 
+// Whether JSON `text` nests arrays and objects more than `levels` deep (a
+// scan of the bytes, without parsing). ARM bodies nest a few levels; deeper
+// ones are refused before they are parsed, because copying, converting and
+// writing a JSON value recurse once per level.
+bool nested_deeper_than(std::string_view text, int levels);
+
 // The elements an ARM response body holds: a list envelope's `value`, a bare
 // array (2020-01-01-preview), or a single object. Errors when it is none of these.
 Result<std::vector<nlohmann::json>> response_items(const nlohmann::json& body);
