@@ -68,7 +68,11 @@ void print_json(const std::vector<ScanRow>& rows) {
                      {"message", s.message},
                      {"errors", errors}});
   }
-  std::cout << ordered_json{{"scans", scans}}.dump(2) << "\n";
+  // A source (a file's name) or a message may hold bytes that are not UTF-8:
+  // replaced, never a reason to throw.
+  std::cout << ordered_json{{"scans", scans}}.dump(2, ' ', false,
+                                                   ordered_json::error_handler_t::replace)
+            << "\n";
 }
 
 }  // namespace
