@@ -18,6 +18,12 @@ namespace posture::cli {
 
 namespace {
 
+// NO_COLOR (no-color.org): set and not empty turns colour off.
+bool no_color() {
+  const char* v = std::getenv("NO_COLOR");
+  return v && *v;
+}
+
 struct CheckOptions {
   std::string db;
   std::string format = "table";
@@ -77,7 +83,7 @@ int run(const CheckOptions& o) {
   if (!output) return report_errors(output.errors());
   report::WriteOptions options;
   options.max_rows = o.max_rows;
-  options.color = output->is_stdout() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  options.color = output->is_stdout() && isatty(STDOUT_FILENO) && !no_color();
   auto format = report::format_from_name(o.format).value_or(report::Format::Table);
   if (auto st = report::write(report, format, output->stream(), options); !st)
     return report_errors(st.errors());
