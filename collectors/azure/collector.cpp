@@ -46,6 +46,13 @@ bool safe_segment(std::string_view text) {
 // Parses a 2xx body as an ARM list: an envelope, a bare array (contacts in
 // 2020-01-01-preview) or a single object. Errors name the URL.
 Result<Page> parse_page(const ArmReply& reply) {
+  // JSON never holds a raw NUL byte, but nlohmann's parser takes one for the
+  // end of the input and would ignore whatever follows it.
+  if (reply.body.find('\0') != std::string::npos)
+    return Diagnostic::error(
+        "malformed-response",
+        "GET " + reply.url + ": the response holds a NUL byte, so it is not JSON",
+        {reply.url, 0, 0});
   if (snapshot::nested_deeper_than(reply.body, kMaxBodyDepth))
     return Diagnostic::error("malformed-response",
                              "GET " + reply.url + ": the response is nested more than " +
