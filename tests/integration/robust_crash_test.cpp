@@ -1,0 +1,318 @@
+// Crash consistency: `posture import` and `posture collect azure` (against the
+// mock ARM server) are killed with SIGKILL at random moments, at least 50
+// times each, and after every kill the store must open (read-only, as
+// `posture check` opens it, and read-write), pass `PRAGMA integrity_check`,
+// and hold the scans it held before or those plus the new one, never a mix.
+//
+// The invariant follows from ScanWriter: the scan's `running` row and all its
+// rows are written in one transaction, so after a crash
+//   - no scan is `running` (that row never outlives its transaction);
+//   - the complete scans are the previous ones, or those and the new one;
+//   - every complete scan has all its rows: `_scans.objects` equals its rows,
+//     which equal what its input holds, every contact linked to its connector;
+//   - no row, raw document or collection error belongs to a scan that is not
+//     recorded;
+//   - the newest complete scan answers queries with its own rows.
+// The seed is printed (and read from POSTURE_CRASH_SEED to replay a run).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/exec/engine.hpp"
+#include "integration/support/azure_fixture.hpp"
+
+namespace posture::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kKills = 50;
+
+// What one scan must hold, by the source it was written from.
+struct Expected {
+  int64_t connectors = 0;
+  int64_t contacts = 0;
+};
+
+uint64_t seed_from_environment() {
+  if (const char* s = std::getenv("POSTURE_CRASH_SEED"); s && *s)
+    return std::strtoull(s, nullptr, 10);
+  return static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+}
+
+// ARM JSON Lines: `n` subscriptions, each with a 2023-12-01-preview contact.
+std::string inventory(int n, const std::string& tag) {
+  std::ostringstream out;
+  for (int i = 0; i < n; ++i) {
+    char guid[40];
+    std::snprintf(guid, sizeof guid, "00000000-0000-4000-8000-%012d", i);
+    std::string sub = std::string("/subscriptions/") + guid;
+    out << R"({"id":")" << sub << R"(","subscriptionId":")" << guid << R"(","displayName":")" << tag
+        << i << R"(","state":"Enabled"})"
+        << "\n";
+    out << R"({"id":")" << sub
+        << R"(/providers/Microsoft.Security/securityContacts/default","name":"default","type":"Microsoft.Security/securityContacts","properties":{"emails":"a@example.com;b@example.com","phone":"+1 555","isEnabled":true,"notificationsSources":[{"sourceType":"Alert","minimalSeverity":"High"}],"notificationsByRole":{"state":"On","roles":["Owner"]}}})"
+        << "\n";
+  }
+  return out.str();
+}
+
+class RobustCrashTest : public AzureCollectTest {
+ protected:
+  void SetUp() override {
+    AzureCollectTest::SetUp();
+    if (!fs::exists(POSTURE_BINARY)) GTEST_SKIP() << "no " << POSTURE_BINARY;
+    seed_ = seed_from_environment();
+    rng_.seed(seed_);
+    std::cout << "crash test seed: " << seed_ << " (replay with POSTURE_CRASH_SEED=" << seed_ << ")"
+              << std::endl;
+    RecordProperty("seed", std::to_string(seed_));
+  }
+
+  // Starts posture with `args` and `env`, its output thrown away.
+  pid_t spawn(const std::vector<std::string>& args, std::vector<std::string> env) {
+    env.push_back("PATH=/usr/bin:/bin");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      std::vector<char*> argv{const_cast<char*>(POSTURE_BINARY)};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      std::vector<char*> envp;
+      for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+      envp.push_back(nullptr);
+      ::execve(POSTURE_BINARY, argv.data(), envp.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  // Runs posture and sends SIGKILL after `delay` unless it has exited by then.
+  // Returns whether it was killed (else it must have exited with 0).
+  bool run_and_kill(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                    std::chrono::microseconds delay) {
+    pid_t pid = spawn(args, env);
+    auto deadline = Clock::now() + delay;
+    int status = 0;
+    while (Clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "posture failed on its own";
+        return false;
+      }
+      std::this_thread::sleep_for(std::min<std::chrono::microseconds>(
+          std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()),
+          std::chrono::microseconds(500)));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return WIFSIGNALED(status);
+  }
+
+  // Seconds one uninterrupted run takes (and checks that it succeeds).
+  double time_one_run(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    auto started = Clock::now();
+    ProcessResult r = run_process(POSTURE_BINARY, args, env);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::chrono::duration<double>(Clock::now() - started).count();
+  }
+
+  // A random moment to kill a run that takes `seconds`: uniform over the run
+  // for even kills, in its last quarter (where the commit is) for odd ones.
+  std::chrono::microseconds kill_delay(int kill, double seconds) {
+    std::uniform_real_distribution<double> whole(0.0, 1.05), late(0.75, 1.0);
+    double at = (kill % 2 ? late(rng_) : whole(rng_)) * seconds;
+    return std::chrono::microseconds(static_cast<int64_t>(at * 1e6));
+  }
+
+  std::string one(sqlite3* db, const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return std::string("ERROR: ") + sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+  int64_t number(sqlite3* db, const std::string& sql) { return std::atoll(one(db, sql).c_str()); }
+
+  // Checks the invariant after a kill; returns the number of complete (or
+  // partial) scans. `expected` maps a scan's source to what it must hold;
+  // `scans_before` (when known) is how many complete scans there were before.
+  int64_t check_store(const std::map<std::string, Expected>& expected,
+                      std::optional<int64_t> scans_before, const std::string& context);
+
+  // No row, raw document or collection error belongs to an unrecorded scan.
+  void check_no_orphans(sqlite3* db);
+
+  // Puts the store back to the copy `base` (no -wal, no -shm).
+  void restore(const std::string& base) {
+    remove_store();
+    fs::copy_file(base, db_);
+  }
+
+  uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+};
+
+void RobustCrashTest::check_no_orphans(sqlite3* db) {
+  const std::string recorded = "(SELECT id FROM _scans WHERE status IN ('complete', 'partial'))";
+  bool raw_tables = one(db, "SELECT name FROM sqlite_master WHERE name = 'connector_raw'") != "";
+  for (std::string table : {"connector", "security_contact"}) {
+    EXPECT_EQ(number(db, "SELECT count(*) FROM " + table + " WHERE _scan NOT IN " + recorded), 0)
+        << "rows of " << table << " outside any complete scan";
+    if (!raw_tables) continue;
+    EXPECT_EQ(number(db, "SELECT count(*) FROM " + table +
+                             "_raw WHERE _rid NOT IN (SELECT _rid "
+                             "FROM " +
+                             table + ")"),
+              0)
+        << "raw documents without their row in " << table;
+  }
+  EXPECT_EQ(number(db,
+                   "SELECT count(*) FROM _collection_errors WHERE scan NOT IN (SELECT id "
+                   "FROM _scans)"),
+            0);
+}
+
+int64_t RobustCrashTest::check_store(const std::map<std::string, Expected>& expected,
+                                     std::optional<int64_t> scans_before,
+                                     const std::string& context) {
+  SCOPED_TRACE(context + ", seed " + std::to_string(seed_));
+  {
+    auto reader = store::Store::open(db_, store::OpenMode::ReadOnly);
+    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : format(reader.errors()));
+  }
+  auto opened = store::Store::open(db_);
+  EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : format(opened.errors()));
+  if (!opened.ok()) return -1;
+  sqlite3* db = opened->db();
+  EXPECT_EQ(one(db, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(number(db,
+                   "SELECT count(*) FROM _scans WHERE status NOT IN ('complete', 'partial', "
+                   "'failed')"),
+            0)
+      << "a scan is still " << one(db, "SELECT status FROM _scans WHERE status = 'running'");
+  check_no_orphans(db);
+  const std::string fk =
+      schema::Schema::builtin().type("Connector")->relationships.front().fk_column;
+  auto scans = opened->scans().value();
+  int64_t complete = 0;
+  for (const auto& scan : scans) {
+    if (scan.status == "failed") continue;
+    ++complete;
+    std::string id = std::to_string(scan.id);
+    int64_t connectors = number(db, "SELECT count(*) FROM connector WHERE _scan = " + id);
+    int64_t contacts = number(db, "SELECT count(*) FROM security_contact WHERE _scan = " + id);
+    EXPECT_EQ(scan.objects, connectors + contacts) << "scan " << id;
+    auto want = expected.find(scan.source);
+    EXPECT_NE(want, expected.end()) << "unexpected scan source " << scan.source;
+    if (want != expected.end()) {
+      EXPECT_EQ(connectors, want->second.connectors) << "scan " << id << " is not whole";
+      EXPECT_EQ(contacts, want->second.contacts) << "scan " << id << " is not whole";
+    }
+    EXPECT_EQ(number(db, "SELECT count(*) FROM security_contact WHERE _scan = " + id + " AND \"" +
+                             fk + "\" IS NULL"),
+              0)
+        << "contacts of scan " << id << " without their connector";
+  }
+  if (scans_before) {
+    EXPECT_TRUE(complete == *scans_before || complete == *scans_before + 1)
+        << complete << " complete scans after a kill, " << *scans_before << " before";
+  }
+  auto latest = opened->latest_complete_scan().value();
+  if (latest) {
+    exec::Engine engine;
+    auto q = engine.compile("{ connectorsAggregate { count } }");
+    std::ostringstream out;
+    EXPECT_TRUE(q.ok() && exec::execute(*q, *opened, latest->id, out).ok());
+    auto want = expected.find(latest->source);
+    if (want != expected.end()) {
+      EXPECT_EQ(nlohmann::json::parse(out.str())["data"]["connectorsAggregate"]["count"],
+                want->second.connectors);
+    }
+  }
+  return complete;
+}
+
+TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
+  const std::string small = db_ + ".small.jsonl", large = db_ + ".large.jsonl";
+  std::ofstream(small) << inventory(5, "small-");
+  std::ofstream(large) << inventory(12000, "large-");
+  std::map<std::string, Expected> expected{{"import:" + small, {5, 5}},
+                                           {"import:" + large, {12000, 12000}}};
+  const std::string base = db_ + ".base";
+  ASSERT_EQ(run_process(POSTURE_BINARY, {"import", "--db", db_, small}, {}).exit_code, 0);
+  fs::copy_file(db_, base);
+  std::vector<std::string> args{"-q", "import", "--db", db_, large};
+  double seconds = time_one_run(args, {});
+  std::cout << "an uninterrupted import of " << large << " takes " << seconds << " s" << std::endl;
+
+  int killed = 0, before_commit = 0;
+  for (int kill = 0; kill < kKills; ++kill) {
+    // Every other kill starts from the one-scan store, the others pile up scans.
+    if (kill % 2 == 0) restore(base);
+    int64_t scans_before =
+        check_store(expected, std::nullopt, "before kill " + std::to_string(kill));
+    bool was_killed = run_and_kill(args, {}, kill_delay(kill, seconds));
+    killed += was_killed;
+    int64_t after = check_store(expected, scans_before, "after kill " + std::to_string(kill));
+    before_commit += was_killed && after == scans_before;
+    if (HasFailure()) break;
+  }
+  std::cout << kKills << " runs: " << killed << " killed, " << before_commit
+            << " of them before their commit" << std::endl;
+  EXPECT_GE(killed, kKills / 2);
+  EXPECT_GE(before_commit, 10);
+  // The store stays usable: a clean import after all that succeeds.
+  EXPECT_EQ(run_process(POSTURE_BINARY, {"import", "--db", db_, small}, {}).exit_code, 0);
+  fs::remove(small), fs::remove(large), fs::remove(base);
+}
+
+TEST_F(RobustCrashTest, KilledCollectionsLeaveThePreviousScanOrTheNewOne) {
+  mock.add_subscriptions(120);
+  mock.set_delay(std::chrono::milliseconds(15));
+  std::map<std::string, Expected> expected{{"azure", {120, 120}}};
+  std::vector<std::string> args{"-q", "collect",        "azure",    "--db",
+                                db_,  "--arm-endpoint", mock.url(), "--concurrency",
+                                "4",  "--timeout",      "5"};
+  std::vector<std::string> env{std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken};
+  double seconds = time_one_run(args, env);
+  std::cout << "an uninterrupted collection of 120 subscriptions takes " << seconds << " s"
+            << std::endl;
+  int64_t scans = check_store(expected, 0, "after the first collection");
+  int killed = 0, before_commit = 0;
+  for (int kill = 0; kill < kKills; ++kill) {
+    bool was_killed = run_and_kill(args, env, kill_delay(kill, seconds));
+    killed += was_killed;
+    int64_t after = check_store(expected, scans, "after kill " + std::to_string(kill));
+    before_commit += was_killed && after == scans;
+    scans = after;
+    if (HasFailure()) break;
+  }
+  std::cout << kKills << " runs: " << killed << " killed, " << before_commit
+            << " of them before their commit" << std::endl;
+  EXPECT_GE(killed, kKills / 2);
+  EXPECT_GE(before_commit, 10);
+}
+
+}  // namespace
+}  // namespace posture::testing
