@@ -1,6 +1,7 @@
 // syntax::parse: GraphQL text to a syntax::Document.
 //
-// The steps: check the text is UTF-8; lex it with the generated lexer; scan
+// The steps: check the text is UTF-8; lex it (lexer.cpp: the grammar's lexer
+// rules by hand, token for token what the generated lexer makes); scan
 // the tokens for lexical errors and the depth limit (parse_tokens.cpp); parse
 // with the generated parser, first with fast SLL prediction and the
 // BailErrorStrategy, and only when that fails again with full LL prediction
@@ -20,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "GraphQLLexer.h"
 #include "GraphQLParser.h"
+#include "engine/syntax/lexer.hpp"
 #include "engine/syntax/parse_errors.hpp"
 #include "engine/syntax/parse_tokens.hpp"
 #include "engine/syntax/parse_tree_builder.hpp"
@@ -39,35 +40,6 @@ enum class Rule { Definitions, BareSelections };
 // stack in a debug build (a few KB under AddressSanitizer); 1000 levels stay
 // well inside a thread's default 8 MB, and no real query comes near.
 constexpr int kDeepestSupported = 1000;
-
-// The byte offset of the first invalid UTF-8 sequence, if any (overlong
-// forms, surrogates and code points above U+10FFFF are invalid too).
-std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
-                         : c >= 0xE0 && c <= 0xEF ? 3
-                         : c >= 0xF0 && c <= 0xF4 ? 4
-                                                  : 0;
-    if (length == 0 || i + length > text.size()) return i;
-    unsigned char second = static_cast<unsigned char>(text[i + 1]);
-    unsigned char low = 0x80, high = 0xBF;
-    if (c == 0xE0) low = 0xA0;
-    if (c == 0xED) high = 0x9F;
-    if (c == 0xF0) low = 0x90;
-    if (c == 0xF4) high = 0x8F;
-    if (second < low || second > high) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
-    i += length;
-  }
-  return std::nullopt;
-}
 
 // 1-based line and column (in code points) of a byte offset; a line ends at
 // \n, \r\n or \r.
@@ -218,13 +190,12 @@ class TwoStageParser {
 
 Result<Document> parse_text(std::string_view text, std::string_view source,
                             const ParseOptions& options) {
-  if (auto bad = find_invalid_utf8(text))
+  if (auto bad = detail::find_invalid_utf8(text))
     return Diagnostic::error("syntax", "the text is not valid UTF-8",
                              location_of(text, *bad, source));
 
-  antlr4::ANTLRInputStream input(normalise_line_ends(text));
-  posture::grammar::GraphQLLexer lexer(&input);
-  lexer.removeErrorListeners();
+  detail::CodePointStream input(normalise_line_ends(text));
+  detail::Lexer lexer(input);
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
 

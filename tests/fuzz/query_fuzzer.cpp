@@ -6,6 +6,9 @@
 // diagnostics, but it must never crash, and once it compiled, SQLite must
 // accept the SQL and the streamed response must be valid JSON: a SQL error
 // there is a compiler bug (or a limit the analyser should have enforced).
+// Every valid UTF-8 text is also lexed by both the parser's hand-written
+// lexer and the one ANTLR generates from the grammar: any token on which they
+// differ is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -16,10 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "GraphQLLexer.h"
+
 #include "collectors/snapshot/normalize.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/semantic/lint.hpp"
 #include "engine/sql/compiler.hpp"
+#include "engine/syntax/lexer.hpp"
 #include "engine/syntax/parser.hpp"
 #include "store/store.hpp"
 
@@ -97,6 +103,28 @@ void run_matches(const sql::Statement& statement, const Fixture& f, std::string_
   if (!error.empty()) finding("compile_matches SQL failed: " + error, query);
 }
 
+// The two lexers on `text`, token by token.
+void compare_lexers(std::string_view text) {
+  if (syntax::detail::find_invalid_utf8(text)) return;
+  const std::string utf8(text);
+  antlr4::ANTLRInputStream generated_input(utf8);
+  grammar::GraphQLLexer generated(&generated_input);
+  generated.removeErrorListeners();
+  syntax::detail::CodePointStream input(utf8);
+  syntax::detail::Lexer lexer(input);
+  for (size_t i = 0;; ++i) {
+    std::unique_ptr<antlr4::Token> want = generated.nextToken(), got = lexer.nextToken();
+    if (want->getType() != got->getType() || want->getStartIndex() != got->getStartIndex() ||
+        want->getStopIndex() != got->getStopIndex() || want->getLine() != got->getLine() ||
+        want->getCharPositionInLine() != got->getCharPositionInLine() ||
+        want->getChannel() != got->getChannel() || want->getText() != got->getText())
+      finding("the lexers differ at token " + std::to_string(i) + ": generated " +
+                  want->toString() + ", hand-written " + got->toString(),
+              text);
+    if (want->getType() == antlr4::Token::EOF) return;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -109,6 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (vars.is_object()) options.variables = std::move(vars);
   }
   Fixture& f = fixture();
+  compare_lexers(text);
   auto doc = syntax::parse(text);
   if (!doc) {
     (void)exec::errors_response(doc.errors());
