@@ -146,6 +146,9 @@ Result<BenchReport> run(const BenchOptions& o) {
     report.checks.push_back(std::move(bench).value());
   }
   report.peak_rss_queries_kib = peak_rss_kib();
+  auto subjects = time_subjects(*store, *context, selected, o.repetitions, report.subject_lists);
+  if (!subjects) return subjects.take_errors();
+  report.subjects = std::move(subjects).value();
   report.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   auto all = time_evaluate_all(*store, report.scan, selected, report.jobs, o.repetitions);
   if (!all) return all.take_errors();

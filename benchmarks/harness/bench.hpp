@@ -55,7 +55,9 @@ struct IdDiff {
 //   engine    the SQL the engine compiles for it (sql::compile_matches of the
 //             root field's filter: `posture query` and the brief's contract);
 //   evaluate  checks::Evaluator::evaluate on the check, what `posture check`
-//             runs per check (its findings' FAIL ids are compared);
+//             runs per check (its findings' FAIL ids are compared), the
+//             subject list it shares with the other checks already read
+//             (BenchReport::subjects times that read);
 //   baseline  benchmarks/baselines/<check-id>.sql.
 struct SideBench {
   std::string sql;  // the statement ("" for evaluate)
@@ -102,6 +104,8 @@ struct BenchReport {
   std::string started_at;  // ISO 8601 UTC
   std::vector<CheckBench> checks;
   double catalog_load_ms = 0;
+  Timing subjects;             // reading the subject lists an evaluation run shares (time_subjects)
+  uint64_t subject_lists = 0;  // how many distinct lists that is
   Timing evaluate_all;       // the selected checks through checks::evaluate_all, as `posture check`
   unsigned jobs = 0;         // the workers evaluate_all used
   int64_t peak_rss_kib = 0;  // at the end

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "engine/exec/cursor.hpp"
@@ -222,6 +223,27 @@ Result<CompileTiming> time_compile(const std::string& text, const std::string& f
   }
   return CompileTiming{median_us(std::move(parse_ms)), median_us(std::move(analyze_ms)),
                        median_us(std::move(sql_ms)), median_us(std::move(total_ms))};
+}
+
+Result<Timing> time_subjects(const store::Store& store, const checks::EvaluationContext& context,
+                             const std::vector<const checks::Check*>& checks, int repetitions,
+                             uint64_t& lists) {
+  std::vector<double> samples;
+  for (int i = 0; i <= repetitions; ++i) {  // i == 0: the warm-up run, not kept
+    auto start = Clock::now();
+    checks::SubjectCache cache;
+    std::set<const checks::Subjects*> distinct;
+    for (const checks::Check* check : checks) {
+      const schema::ObjectType* type = checks::subject_type(*check);
+      if (!type) continue;
+      auto subjects = cache.get(store, context, *check, *type);
+      if (!subjects) return subjects.take_errors();
+      distinct.insert(subjects->get());
+    }
+    if (i > 0) samples.push_back(elapsed_ms(start));
+    lists = distinct.size();
+  }
+  return summarize(std::move(samples));
 }
 
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,

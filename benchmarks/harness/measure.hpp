@@ -58,6 +58,15 @@ bool compare_ids(std::vector<std::string> side, std::vector<std::string> referen
 Result<CompileTiming> time_compile(const std::string& text, const std::string& file,
                                    int iterations);
 
+// Reads the subject lists of the per-resource `checks` into a new
+// checks::SubjectCache, once to warm up and then `repetitions` times: what an
+// evaluation run reads once and shares between the checks (and what the
+// evaluate side's timings leave out, its context having read them already).
+// `lists` is the number of distinct lists.
+Result<Timing> time_subjects(const store::Store& store, const checks::EvaluationContext& context,
+                             const std::vector<const checks::Check*>& checks, int repetitions,
+                             uint64_t& lists);
+
 // Evaluates `checks` on the store file `db_path` as `posture check` does
 // (EvaluationContext::load, then checks::evaluate_all with `jobs` workers; no
 // exceptions, no report), once to warm up and then `repetitions` times.

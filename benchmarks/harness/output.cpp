@@ -72,6 +72,9 @@ void write_header(const BenchReport& r, std::ostream& out) {
 void write_footer(const BenchReport& r, std::ostream& out) {
   out << "\nall " << r.checks.size() << " checks evaluated as `posture check --jobs " << r.jobs
       << "` (no output): " << timing_cell(r.evaluate_all) << " ms (med/min/p90)\n";
+  out << "subject lists (" << r.subject_lists
+      << ", read once per run and shared by the checks; not in `evaluate`): "
+      << timing_cell(r.subjects) << " ms (med/min/p90)\n";
   out << "catalogue load: " << fixed(r.catalog_load_ms, 2) << " ms; peak RSS "
       << mib(r.peak_rss_queries_kib) << " after the comparisons, " << mib(r.peak_rss_kib)
       << " at the end (mmap'd store pages count)\n";
@@ -198,6 +201,9 @@ void write_json(const BenchReport& r, std::ostream& out) {
   Json all = timing_json(r.evaluate_all);
   all["checks"] = r.checks.size();
   all["jobs"] = r.jobs;
+  Json subjects = timing_json(r.subjects);
+  subjects["lists"] = r.subject_lists;
+  j["subjects"] = std::move(subjects);
   j["evaluate_all"] = std::move(all);
   j["catalog_load_ms"] = round3(r.catalog_load_ms);
   j["peak_rss_kib"] = r.peak_rss_kib;

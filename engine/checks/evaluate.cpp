@@ -1,10 +1,14 @@
-// Check evaluation. A per-resource check is one statement: every subject with
-// the check's compiled filter evaluated on it (a two-valued SQL expression)
-//   SELECT s.id, s._key, (<filter over s>) FROM <table> AS s
-//   WHERE <the scan's rows> [AND provider filter] ORDER BY s._rid | s._key
-// so verdicts are filled while the rows stream by. Parallel evaluation hands
-// checks to workers through an atomic counter; each worker has its own
-// read-only connection and writes only its checks' result slots.
+// Check evaluation. A per-resource check is two statements on the scan's rows
+// of its subject type, read in rowid order:
+//   SELECT s._rid FROM <table> AS s WHERE <the scan's rows> [AND provider filter]
+//   SELECT s._rid [, s.id] FROM ... [AND provider filter] AND (<filter over s>)
+// the first (the subjects: a finding per row) read once per run and shared by
+// every check on the same subjects (SubjectCache), the second the check's own:
+// only the rows it selects, merged into the subjects' verdicts by rowid. Ids
+// are read only for selected rows, and only when exceptions may mute them.
+// Parallel evaluation hands checks to workers through an atomic counter; each
+// worker has its own read-only connection and writes only its checks' result
+// slots.
 #include "engine/checks/evaluate.hpp"
 
 #include <algorithm>
@@ -46,6 +50,7 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
   context.scan_id = scan_id;
   context.exceptions = exceptions;
   context.today = today;
+  context.subjects = std::make_shared<SubjectCache>();
   auto errors = store.collection_errors(scan_id);
   if (!errors) return errors.take_errors();
   context.errors = std::move(errors).value();
@@ -144,75 +149,187 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
 
 }  // namespace
 
-sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
+namespace {
+
+// The subjects of `check` among objects of `type` in `order`, with `columns`
+// (of the table aliased s): every statement listing them has this shape, so
+// they list the same rows in the same order. Parameter 1 is the scan id.
+sql::Statement subjects_with(const std::string& columns, const Check& check,
+                             const schema::ObjectType& type, Order order) {
   sql::Statement st;
-  st.params.emplace_back(int64_t{0});  // parameter 1: the scan id
-  st.sql = "SELECT " + column_of(type, "id") + ", " + column_of(type, "name") + ", s." +
-           dialect().quote(store::kKey) + from_subjects(type, order);
+  st.params.emplace_back(int64_t{0});
+  st.sql = "SELECT " + columns + from_subjects(type, order);
   st.sql += provider_filter(check, type, st.params) + order_by(order);
   return st;
 }
 
+}  // namespace
+
+sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
+  return subjects_with(column_of(type, "id") + ", " + column_of(type, "name") + ", s." +
+                           dialect().quote(store::kKey),
+                       check, type, order);
+}
+
+Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
+                                                          const EvaluationContext& context,
+                                                          const Check& check,
+                                                          const schema::ObjectType& type) {
+  // Keys are read only when some collection error is about this type.
+  bool keys = std::any_of(context.errors.begin(), context.errors.end(),
+                          [&](const store::CollectionError& e) { return e.type == type.name; });
+  std::string columns = "s." + dialect().quote(store::kRowId);
+  if (keys) columns += ", s." + dialect().quote(store::kKey);
+  sql::Statement st = subjects_with(columns, check, type, context.order);
+  // The statement and its provider values name the list.
+  std::string key = st.sql;
+  for (size_t i = 1; i < st.params.size(); ++i) key += '\0' + std::get<std::string>(st.params[i]);
+  Entry* entry;
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = entries_[key];
+    if (!slot) slot = std::make_unique<Entry>();
+    entry = slot.get();
+  }
+  std::call_once(entry->once, [&] {
+    auto cursor = exec::Cursor::open(store.db(), st, context.scan_id);
+    if (!cursor) {
+      entry->errors = cursor.take_errors();
+      return;
+    }
+    auto subjects = std::make_shared<Subjects>();
+    std::string error_key;
+    while (true) {
+      auto row = cursor->next();
+      if (!row) {
+        entry->errors = row.take_errors();
+        return;
+      }
+      if (!*row) break;
+      const auto index = static_cast<uint32_t>(subjects->rids.size());
+      subjects->rids.push_back(cursor->integer(0));
+      if (keys) {
+        error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
+        if (auto it = context.error_index.find(error_key); it != context.error_index.end())
+          subjects->errors.emplace_back(index, it->second);
+      }
+    }
+    if (context.order == Order::Key) {
+      subjects->by_rid.reserve(subjects->rids.size());
+      for (uint32_t i = 0; i < subjects->rids.size(); ++i)
+        subjects->by_rid.emplace_back(subjects->rids[i], i);
+      std::sort(subjects->by_rid.begin(), subjects->by_rid.end());
+    }
+    entry->subjects = std::move(subjects);
+  });
+  if (!entry->errors.empty()) return entry->errors;
+  return entry->subjects;
+}
+
+Result<std::shared_ptr<const Subjects>> Evaluator::subjects(const Check& check,
+                                                            const schema::ObjectType& type) const {
+  if (context_.subjects) return context_.subjects->get(store_, context_, check, type);
+  SubjectCache own;  // a context not made by load(): nothing to share
+  return own.get(store_, context_, check, type);
+}
+
 posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
                                         CheckResult& result) const {
-  // One row per subject: id, key, and whether the check's filter selects it.
+  const ExceptionList* exceptions =
+      context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
+  // The rows the check selects, in rowid order (whatever the findings' order).
   const ir::RootField& root = check.query.query.roots.front();
   sql::Statement where = sql::compile_predicate(root.where, "s");
   sql::Statement st;
   st.params.emplace_back(int64_t{0});  // parameter 1: the scan id
   st.params.insert(st.params.end(), where.params.begin(), where.params.end());
-  st.sql = "SELECT " + column_of(type, "id") + ", s." + dialect().quote(store::kKey) + ", (" +
-           shift_parameters(where.sql, 1) + ")" + from_subjects(type, context_.order);
-  st.sql += provider_filter(check, type, st.params) + order_by(context_.order);
-  result.order = context_.order;
+  st.sql = "SELECT s." + dialect().quote(store::kRowId) +
+           (exceptions ? ", " + column_of(type, "id") : std::string()) +
+           from_subjects(type, Order::Store) + " AND (" + shift_parameters(where.sql, 1) + ")";
+  st.sql += provider_filter(check, type, st.params) + order_by(Order::Store);
   auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
-  const ExceptionList* exceptions =
-      context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
-  std::map<uint32_t, uint64_t> uses;
-  std::string error_key;
+  std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with exceptions)
   while (true) {
     auto row = cursor->next();
     if (!row) return row.take_errors();
     if (!*row) break;
-    const auto index = static_cast<uint32_t>(result.verdicts.size());
-    Status verdict = cursor->text(2) == "1" ? Status::Fail : Status::Pass;
-    result.matched += verdict == Status::Fail;
-    if (!context_.error_index.empty()) {
-      error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
-      if (auto it = context_.error_index.find(error_key); it != context_.error_index.end()) {
-        verdict = Status::Error;
-        result.notes.push_back({index, {Note::Kind::CollectionError, it->second}});
-      }
-    }
-    if (verdict == Status::Fail && exceptions) {
-      if (auto e = exceptions->match(check.id, cursor->text(0), context_.today)) {
-        bool expired = exceptions->entries()[*e].expired(context_.today);
-        if (!expired) verdict = Status::Muted;
-        result.notes.push_back(
-            {index, {expired ? Note::Kind::ExpiredException : Note::Kind::Exception, *e}});
-        ++uses[*e];
-      }
-    }
-    result.verdicts.push_back(verdict);
-    ++result.counts[static_cast<size_t>(verdict)];
+    selected.emplace_back(cursor->integer(0), exceptions ? std::string(cursor->text(1)) : "");
   }
-  result.exception_uses.assign(uses.begin(), uses.end());
+
+  auto subjects = this->subjects(check, type);
+  if (!subjects) return subjects.take_errors();
+  const Subjects& all = **subjects;
+  result.order = context_.order;
+  result.verdicts.assign(all.rids.size(), Status::Pass);
+  std::vector<std::pair<uint32_t, const std::string*>> failed;  // index, id
+  failed.reserve(selected.size());
+  size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
+  for (const auto& [rid, id] : selected) {
+    uint32_t index;
+    if (context_.order == Order::Store) {
+      while (next < all.rids.size() && all.rids[next] < rid) ++next;
+      if (next == all.rids.size() || all.rids[next] != rid) continue;
+      index = static_cast<uint32_t>(next);
+    } else {
+      auto it = std::lower_bound(all.by_rid.begin(), all.by_rid.end(),
+                                 std::pair<int64_t, uint32_t>{rid, 0});
+      if (it == all.by_rid.end() || it->first != rid) continue;
+      index = it->second;
+    }
+    result.verdicts[index] = Status::Fail;
+    failed.emplace_back(index, &id);
+  }
+  // Both statements filter the same rows, so every selected row is a subject.
+  if (failed.size() != selected.size())
+    return Diagnostic::error(
+        "internal", "check `" + check.id + "` selected rows that are not among its subjects");
+  result.matched = failed.size();
+
+  // A collection error makes the finding ERROR, selected or not.
+  for (const auto& [index, error] : all.errors) {
+    result.verdicts[index] = Status::Error;
+    result.notes.push_back({index, {Note::Kind::CollectionError, error}});
+  }
+  if (exceptions) {
+    std::map<uint32_t, uint64_t> uses;
+    for (const auto& [index, id] : failed) {
+      if (result.verdicts[index] != Status::Fail) continue;
+      auto e = exceptions->match(check.id, *id, context_.today);
+      if (!e) continue;
+      bool expired = exceptions->entries()[*e].expired(context_.today);
+      if (!expired) result.verdicts[index] = Status::Muted;
+      result.notes.push_back(
+          {index, {expired ? Note::Kind::ExpiredException : Note::Kind::Exception, *e}});
+      ++uses[*e];
+    }
+    result.exception_uses.assign(uses.begin(), uses.end());
+  }
+  // Notes by finding index (Order::Key visits the selected rows in rowid order).
+  std::stable_sort(result.notes.begin(), result.notes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  for (Status v : result.verdicts) ++result.counts[static_cast<size_t>(v)];
   for (size_t s = 0; s < result.counts.size(); ++s)
     if (result.counts[s]) result.status = std::max(result.status, static_cast<Status>(s));
   return ok_status();
+}
+
+const schema::ObjectType* subject_type(const Check& check) {
+  const ir::RootField& root = check.query.query.roots.front();
+  bool per_resource = check.expect.kind == Expectation::Kind::Empty &&
+                      std::find(check.subjects.begin(), check.subjects.end(), root.type->name) !=
+                          check.subjects.end();
+  return per_resource ? root.type : nullptr;
 }
 
 Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   CheckResult result;
   result.check = &check;
   const ir::RootField& root = check.query.query.roots.front();
-  bool per_resource = check.expect.kind == Expectation::Kind::Empty &&
-                      std::find(check.subjects.begin(), check.subjects.end(), root.type->name) !=
-                          check.subjects.end();
-  if (per_resource) {
-    result.subject_type = root.type;
-    if (auto st = this->per_resource(check, *root.type, result); !st) return st.take_errors();
+  if (const schema::ObjectType* type = subject_type(check)) {
+    result.subject_type = type;
+    if (auto st = this->per_resource(check, *type, result); !st) return st.take_errors();
     return result;
   }
   auto matched = run_matches(store_, context_.scan_id, *root.type, root.where);

@@ -12,7 +12,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -56,8 +58,12 @@ struct Note {
 // deterministic for a given store, whatever the number of workers.
 enum class Order : uint8_t { Store, Key };
 
+class SubjectCache;
+
 // What every evaluation on one scan shares: the scan's collection errors, the
-// exceptions and the day against which they expire. Read-only once loaded.
+// exceptions and the day against which they expire, and the subjects read so
+// far (see SubjectCache). Read-only once loaded, but for that cache, which is
+// safe to use from several workers at once.
 struct EvaluationContext {
   int64_t scan_id = 0;
   Order order = Order::Store;
@@ -65,10 +71,39 @@ struct EvaluationContext {
   Date today;
   std::vector<store::CollectionError> errors;
   std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
+  std::shared_ptr<SubjectCache> subjects;                 // made by load(); null: not shared
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
                                         const ExceptionList* exceptions, Date today);
+};
+
+// The resources a per-resource check applies to, as rowids in the order of
+// subjects_statement: a finding's index is its subject's position here.
+struct Subjects {
+  std::vector<int64_t> rids;
+  std::vector<std::pair<int64_t, uint32_t>> by_rid;   // Order::Key: (rowid, index), by rowid
+  std::vector<std::pair<uint32_t, uint32_t>> errors;  // (index, EvaluationContext::errors[i])
+};
+
+// Subject lists read once per evaluation run and shared by the checks with
+// the same subject type and providers: each check's statement then returns
+// only the rowids it selects. The first worker that needs a list reads it;
+// others that need the same one wait for it.
+class SubjectCache {
+ public:
+  Result<std::shared_ptr<const Subjects>> get(const store::Store& store,
+                                              const EvaluationContext& context, const Check& check,
+                                              const schema::ObjectType& type);
+
+ private:
+  struct Entry {
+    std::once_flag once;
+    std::shared_ptr<const Subjects> subjects;
+    Diagnostics errors;
+  };
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Entry>> entries_;
 };
 
 struct CheckResult {
@@ -91,6 +126,11 @@ struct CheckResult {
   uint64_t findings() const { return counts[0] + counts[1] + counts[2] + counts[3]; }
 };
 
+// The type whose every object gets a finding of `check` (its root field's,
+// when the check expects "eq []" and names that type among its subjects), or
+// null: the check's finding is about the query's answer as a whole.
+const schema::ObjectType* subject_type(const Check& check);
+
 // The resources `check` applies to among objects of `type`: columns id, name,
 // _key in `order`. Parameter 1 is the scan id (as exec::Cursor binds it).
 sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order);
@@ -107,6 +147,8 @@ class Evaluator {
  private:
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
+  Result<std::shared_ptr<const Subjects>> subjects(const Check& check,
+                                                   const schema::ObjectType& type) const;
   const store::Store& store_;
   const EvaluationContext& context_;
 };

@@ -56,6 +56,10 @@ std::string_view Cursor::text(int column) const {
            : std::string_view();
 }
 
+int64_t Cursor::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
 bool Cursor::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

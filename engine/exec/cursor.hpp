@@ -23,6 +23,7 @@ class Cursor {
   // Advances to the next row: true when there is one, false at the end.
   Result<bool> next();
   std::string_view text(int column) const;
+  int64_t integer(int column) const;
   bool is_null(int column) const;
 
  private:

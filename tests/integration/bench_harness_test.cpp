@@ -294,6 +294,10 @@ TEST_F(BenchHarnessTest, TheCommandWritesJsonAndExitsZeroWhenAllIdsMatch) {
     EXPECT_EQ(c["evaluate"]["rows"], c["baseline"]["rows"]) << c["id"];
   }
   EXPECT_EQ(ids.size(), 4u);
+  // The four checks are all about connectors on azure: one shared subject list.
+  EXPECT_EQ(doc["subjects"]["lists"], 1);
+  EXPECT_EQ(doc["subjects"]["samples_ms"].size(), 1u);
+  EXPECT_GT(doc["subjects"]["median_ms"].get<double>(), 0.0);
 }
 
 TEST_F(BenchHarnessTest, TheCommandExitsTwoWhenABaselineDisagrees) {

@@ -3,7 +3,9 @@
 // before and after their expiry, and the selection of checks.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <tuple>
 
 #include "checks_fixture.hpp"
 
@@ -108,6 +110,65 @@ TEST(Evaluate, KeyOrderHoldsTheSameFindingsSortedByKey) {
                                        previous = f.key;
                                      });
   EXPECT_TRUE(st.ok());
+}
+
+// Checks share one read of their subjects per run only when they apply to
+// the same resources: here three checks with the same query differ in their
+// providers, and each must get a finding for exactly its own subjects.
+TEST(Evaluate, ChecksForDifferentProvidersEachGetTheirOwnSubjects) {
+  StoreFixture fx;
+  {
+    auto store = store::Store::open(fx.db());
+    ASSERT_TRUE(store.ok());
+    auto writer = store::ScanWriter::begin(*store, "test:providers");
+    ASSERT_TRUE(writer.ok());
+    const schema::ObjectType* connector = store->schema().type("Connector");
+    const std::vector<std::tuple<std::string, std::string, std::string>> rows{
+        {"/subscriptions/a1", "azure", "fails"},
+        {"/subscriptions/a2", "azure", "ok"},
+        {"/subscriptions/w1", "aws", "fails"},
+        {"/subscriptions/n1", "", "fails"}};  // no provider: every check applies to it
+    for (const auto& [id, provider, name] : rows) {
+      store::Record r;
+      r.type = connector;
+      r.id = id;
+      r.fields = {{"name", name}};
+      if (!provider.empty()) r.fields["provider"] = provider;
+      r.raw = "{}";
+      ASSERT_TRUE(writer->add(r).ok());
+    }
+    ASSERT_TRUE(writer->commit().ok());
+  }
+  fs::create_directory(fx.dir() / "queries");
+  for (const auto& [id, providers] :
+       std::vector<std::pair<std::string, std::string>>{{"on-azure", "providers: [\"azure\"]"},
+                                                        {"on-aws", "providers: [\"aws\"]"},
+                                                        {"anywhere", ""}})
+    fx.write_file("queries/" + id + ".graphql",
+                  "query Q @check(id: \"" + id + "\", title: \"t\", severity: LOW, " + providers +
+                      " subjects: [Connector], expect: \"eq []\") {\n"
+                      "  connectors(where: { name: \"fails\" }) { id }\n}\n");
+  checks::Workspace ws;
+  auto catalog = checks::Catalog::load((fx.dir() / "queries").string());
+  ASSERT_TRUE(catalog.ok()) << format(catalog.errors());
+  ws.catalog = std::move(catalog).value();
+  auto expected = [](const std::string& id) -> std::map<std::string, std::string> {
+    if (id == "on-azure")
+      return {{"/subscriptions/a1", "FAIL"},
+              {"/subscriptions/a2", "PASS"},
+              {"/subscriptions/n1", "FAIL"}};
+    if (id == "on-aws") return {{"/subscriptions/w1", "FAIL"}, {"/subscriptions/n1", "FAIL"}};
+    return {{"/subscriptions/a1", "FAIL"},
+            {"/subscriptions/a2", "PASS"},
+            {"/subscriptions/w1", "FAIL"},
+            {"/subscriptions/n1", "FAIL"}};
+  };
+  for (auto order : {checks::Order::Store, checks::Order::Key}) {
+    auto e = evaluate(fx.db(), 1, ws, day("2025-01-01"), 1, order);
+    auto f = findings(e);
+    ASSERT_EQ(f.size(), 3u);
+    for (const auto& [id, by_resource] : f) EXPECT_EQ(by_resource, expected(id)) << id;
+  }
 }
 
 constexpr const char* kStaging = "/subscriptions/c0ffee00-0000-4000-8000-000000000002";
