@@ -9,8 +9,8 @@
 
 namespace posture::report {
 
-Status for_each_finding(const Report& report, const checks::CheckResult& result,
-                        const std::function<void(const Finding&)>& visit) {
+Status for_findings_while(const Report& report, const checks::CheckResult& result,
+                          const std::function<bool(const Finding&)>& visit) {
   if (!result.per_resource()) {
     Finding f;
     f.status = result.status;
@@ -22,7 +22,7 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
       f.resource = r.id;
       f.name = r.name;
       f.key = r.key;
-      visit(f);
+      if (!visit(f)) break;
     }
     return ok_status();
   }
@@ -43,13 +43,21 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
     Finding f{cursor->text(0), cursor->text(1), cursor->text(2), result.verdicts[i], nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
-    visit(f);
+    if (!visit(f)) return ok_status();
     ++i;
   }
   if (more_rows || i != result.verdicts.size())
     return Diagnostic::error("report", "scan " + std::to_string(report.scan.id) +
                                            " changed while the report was being written");
   return ok_status();
+}
+
+Status for_each_finding(const Report& report, const checks::CheckResult& result,
+                        const std::function<void(const Finding&)>& visit) {
+  return for_findings_while(report, result, [&](const Finding& f) {
+    visit(f);
+    return true;
+  });
 }
 
 const checks::Exception* note_exception(const Report& report, const checks::Note& note) {

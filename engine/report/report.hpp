@@ -42,6 +42,9 @@ struct Finding {
 // when the store cannot be read (or no longer matches the evaluation).
 Status for_each_finding(const Report& report, const checks::CheckResult& result,
                         const std::function<void(const Finding&)>& visit);
+// The same, stopping (without reading further) once `visit` returns false.
+Status for_findings_while(const Report& report, const checks::CheckResult& result,
+                          const std::function<bool(const Finding&)>& visit);
 
 // The exception a note refers to, or null (collection errors).
 const checks::Exception* note_exception(const Report& report, const checks::Note& note);

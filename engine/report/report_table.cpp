@@ -2,6 +2,7 @@
 // not pass (at most WriteOptions::max_rows per check), the exceptions expiring
 // soon or expired, and a closing summary. ANSI colours only when asked (the CLI
 // asks on a terminal without NO_COLOR).
+#include <algorithm>
 #include <iomanip>
 
 #include "engine/report/report.hpp"
@@ -45,19 +46,20 @@ Status write_details(std::ostream& out, const Report& report, const checks::Chec
     out << "  expected " << r.check->expect.text << ", the query returned " << r.matched << "\n";
     return ok_status();
   }
-  uint64_t shown = 0, hidden = 0;
-  auto st = for_each_finding(report, r, [&](const Finding& f) {
-    if (f.status == S::Pass) return;
-    if (options.max_rows && shown >= options.max_rows) {
-      ++hidden;
-      return;
-    }
+  // Non-passing findings are counted already: the walk stops at the last one
+  // shown, so a large inventory's ids are not all read for a few lines.
+  const uint64_t listed = r.findings() - r.count(S::Pass);
+  uint64_t shown = 0;
+  auto st = listed == 0 ? ok_status() : for_findings_while(report, r, [&](const Finding& f) {
+    if (f.status == S::Pass) return true;
     ++shown;
     out << "  " << painted(f.status, options.color, 7) << f.resource << "  " << f.name;
     if (f.note) out << "  (" << note_detail(report, *f.note) << ")";
     out << "\n";
+    return (!options.max_rows || shown < options.max_rows) && shown < listed;
   });
   if (!st) return st;
+  const uint64_t hidden = listed - std::min(listed, shown);
   if (hidden)
     out << "  ... and " << hidden
         << " more (--max-rows 0 lists all; --format csv or json has every finding)\n";

@@ -256,5 +256,41 @@ TEST(ReportTable, ListsNonPassingFindingsAndExpiringExceptionsWithoutColourUnles
   EXPECT_NE(w.as(report::Format::Table, one).find("... and 1 more"), std::string::npos);
 }
 
+// The table lists the first --max-rows non-passing findings of each check in
+// the evaluation's order (it stops reading there) and counts the rest.
+TEST(ReportTable, ListsTheFirstNonPassingFindingsInOrderAndCountsTheRest) {
+  StoreFixture fx;
+  int64_t scan = fx.import_sample();
+  auto ws = load_workspace();
+  auto e = evaluate(fx.db(), scan, ws, *checks::Date::parse("2025-01-01"), 1);
+  for (uint64_t max_rows : {0u, 1u, 3u, 100u}) {
+    report::WriteOptions options;
+    options.max_rows = max_rows;
+    std::ostringstream out;
+    ASSERT_TRUE(report::write(e.report, report::Format::Table, out, options).ok());
+    const std::string table = out.str();
+    for (const auto& r : e.report.results) {
+      SCOPED_TRACE(r.check->id + ", --max-rows " + std::to_string(max_rows));
+      std::vector<std::string> failing;
+      ASSERT_TRUE(report::for_each_finding(e.report, r, [&](const report::Finding& f) {
+                    if (f.status != checks::Status::Pass) failing.emplace_back(f.resource);
+                  }).ok());
+      ASSERT_GE(failing.size(), 4u);
+      size_t shown = max_rows ? std::min<size_t>(max_rows, failing.size()) : failing.size();
+      // This check's section: from its heading to the next blank line.
+      size_t begin = table.find("\n" + r.check->id + ": ");
+      ASSERT_NE(begin, std::string::npos);
+      std::string section = table.substr(begin + 1, table.find("\n\n", begin + 1) - begin);
+      std::vector<std::string> listed;
+      std::istringstream lines(section);
+      for (std::string line; std::getline(lines, line);)
+        if (line.rfind("  FAIL ", 0) == 0) listed.push_back(line.substr(9, line.find("  ", 9) - 9));
+      EXPECT_EQ(listed, std::vector<std::string>(failing.begin(), failing.begin() + shown));
+      std::string more = "... and " + std::to_string(failing.size() - shown) + " more";
+      EXPECT_EQ(section.find(more) != std::string::npos, shown < failing.size()) << section;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace posture::testing
