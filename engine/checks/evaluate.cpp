@@ -87,48 +87,17 @@ std::string provider_filter(const Check& check, const schema::ObjectType& type,
   return " AND (" + column + " IS NULL OR " + column + " IN (" + list + "))";
 }
 
-// FROM and WHERE for the scan's rows of `type` in `order`. Store order reads
-// the rowid range of the scan (found on the (_scan, _key) index) sequentially;
-// the unary + keeps SQLite from preferring that index for the row scan.
+// FROM and WHERE for the scan's rows of `type` in `order`: in store order the
+// scan's rowid range, read sequentially (sql::scan_rows).
 std::string from_subjects(const schema::ObjectType& type, Order order) {
   const auto& d = dialect();
-  std::string table = d.quote(type.table), scan = d.quote(store::kScan),
-              rid = d.quote(store::kRowId);
-  std::string from = " FROM " + table + " AS s WHERE ";
-  if (order == Order::Key) return from + "s." + scan + " = " + d.param(1);
-  auto bound = [&](const char* fn) {
-    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + table + " WHERE " + scan + " = " +
-           d.param(1) + ")";
-  };
-  return from + "+s." + scan + " = " + d.param(1) + " AND s." + rid + " BETWEEN " + bound("min") +
-         " AND " + bound("max");
+  std::string from = " FROM " + d.quote(type.table) + " AS s WHERE ";
+  if (order == Order::Key) return from + "s." + d.quote(store::kScan) + " = " + d.param(1);
+  return from + sql::scan_rows(d, type.table, "s", d.param(1));
 }
 
 std::string order_by(Order order) {
   return " ORDER BY s." + dialect().quote(order == Order::Key ? store::kKey : store::kRowId);
-}
-
-// `sql` with every parameter ?N (outside quotes) renumbered ?N+by.
-std::string shift_parameters(std::string_view sql, size_t by) {
-  std::string out;
-  char quote = 0;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    char c = sql[i];
-    if (quote) {
-      quote = c == quote ? 0 : quote;  // a doubled quote closes and reopens: same result
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '?' && i + 1 < sql.size() &&
-               std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
-      size_t j = i + 1;
-      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
-      out += "?" + std::to_string(std::stoul(std::string(sql.substr(i + 1, j - i - 1))) + by);
-      i = j - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t scan_id,
@@ -239,13 +208,12 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
       context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
   const ir::RootField& root = check.query.query.roots.front();
-  sql::Statement where = sql::compile_predicate(root.where, "s");
+  sql::Statement where = sql::compile_predicate(type, root.where, "s");  // ?1: the scan id
   sql::Statement st;
-  st.params.emplace_back(int64_t{0});  // parameter 1: the scan id
-  st.params.insert(st.params.end(), where.params.begin(), where.params.end());
+  st.params = std::move(where.params);
   st.sql = "SELECT s." + dialect().quote(store::kRowId) +
            (exceptions ? ", " + column_of(type, "id") : std::string()) +
-           from_subjects(type, Order::Store) + " AND (" + shift_parameters(where.sql, 1) + ")";
+           from_subjects(type, Order::Store) + " AND (" + where.sql + ")";
   st.sql += provider_filter(check, type, st.params) + order_by(Order::Store);
   auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
   if (!cursor) return cursor.take_errors();

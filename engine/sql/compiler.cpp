@@ -7,11 +7,14 @@
 //   relAggregate count   (SELECT count(*) FROM child c WHERE c.fk = t._rid) <op> n
 // Quantifiers are uncorrelated: SQLite builds each related set once per
 // statement instead of probing the child table once per row (the sets never
-// hold NULL, so IN stays two-valued).
+// hold NULL, so IN stays two-valued). A set reads only the scan's rows of the
+// child table (scan_rows below), so a store holding many scans costs no more
+// per check than one holding a single scan.
 // Selections become json_object(...) per row, related lists json_group_array.
 #include "engine/sql/compiler.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -20,11 +23,35 @@
 
 namespace posture::sql {
 
+std::string scan_bounds(const Dialect& d, const std::string& table, const std::string& scan_param) {
+  const std::string t = d.quote(table), rid = d.quote(store::kRowId), scan = d.quote(store::kScan);
+  auto bound = [&](const char* fn) {
+    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + t + " WHERE " + scan + " = " +
+           scan_param + ")";
+  };
+  return bound("min") + " AND " + bound("max");
+}
+
+std::string scan_rows(const Dialect& d, const std::string& table, const std::string& alias,
+                      const std::string& scan_param) {
+  // A scan's rows are one rowid range (a scan is written in one transaction):
+  // reading it in rowid order is sequential, unlike a walk of an index on
+  // _scan. The unary + keeps SQLite on that range rather than such an index.
+  return "+" + alias + "." + d.quote(store::kScan) + " = " + scan_param + " AND " + alias + "." +
+         d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
+}
+
 namespace {
 
 class Compiler {
  public:
   explicit Compiler(const Dialect& d) : d_(d) {}
+
+  // Binds parameter 1, the scan id; related sets are then restricted to it.
+  std::string bind_scan() {
+    scan_ = bind(int64_t{0});
+    return scan_;
+  }
 
   std::string bind(ir::Literal v) {
     params_.push_back(std::move(v));
@@ -35,7 +62,14 @@ class Compiler {
     return alias + "." + d_.quote(name);
   }
 
-  std::string alias() { return "t" + std::to_string(next_alias_++); }
+  // A new table alias for rows of `table`.
+  std::string alias(const std::string& table) {
+    std::string a = "t" + std::to_string(next_alias_++);
+    tables_[a] = table;
+    return a;
+  }
+  // Names the alias a statement's outer rows have.
+  void outer_alias(const std::string& alias, const std::string& table) { tables_[alias] = table; }
 
   std::string predicate(const ir::Predicate& p, const std::string& t) {
     using K = ir::Predicate::Kind;
@@ -175,13 +209,26 @@ class Compiler {
   }
 
   // (SELECT c.fk FROM child AS c WHERE c.fk IS NOT NULL [AND cond] [tail]): the
-  // rowids of the parents having a related row that satisfies `cond`.
-  std::string parents_with(const ir::Predicate& p, const ir::Predicate* cond, bool negate_cond,
-                           const std::string& tail = "") {
-    std::string c = alias();
+  // rowids of the parents (rows of alias t) having a related row that
+  // satisfies `cond`. With a scan bound, the set reads only that scan's rows:
+  // with a condition, the child table's rowid range for the scan; without one,
+  // the range of the foreign key index holding the scan's parents (covering:
+  // the table is not read). Either is exact without the bound, since a child
+  // points only at parents of its own scan; the bounds save reading the
+  // other scans' rows.
+  std::string parents_with(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
+                           bool negate_cond, const std::string& tail = "") {
+    std::string c = alias(p.target->table);
     std::string fk = column(c, p.relationship->fk_column);
     std::string out = "(SELECT " + fk + " FROM " + d_.quote(p.target->table) + " AS " + c +
                       " WHERE " + fk + " IS NOT NULL";
+    if (!scan_.empty()) {
+      if (cond)
+        out += " AND " + column(c, store::kRowId) + " BETWEEN " +
+               scan_bounds(d_, p.target->table, scan_);
+      else if (auto parent = tables_.find(t); parent != tables_.end())
+        out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
+    }
     if (cond)
       out += negate_cond ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
     return out + tail + ")";
@@ -193,17 +240,17 @@ class Compiler {
     std::string rid = column(t, store::kRowId);
     switch (p.quantifier) {
       case ir::Quantifier::Some:
-        return rid + " IN " + parents_with(p, cond, false);
+        return rid + " IN " + parents_with(p, t, cond, false);
       case ir::Quantifier::None:
-        return rid + " NOT IN " + parents_with(p, cond, false);
+        return rid + " NOT IN " + parents_with(p, t, cond, false);
       case ir::Quantifier::Single: {
         std::string group = " GROUP BY 1 HAVING count(*) = 1";
-        return rid + " IN " + parents_with(p, cond, false, group);
+        return rid + " IN " + parents_with(p, t, cond, false, group);
       }
       case ir::Quantifier::All: {
-        std::string any = rid + " IN " + parents_with(p, nullptr, false);
+        std::string any = rid + " IN " + parents_with(p, t, nullptr, false);
         if (!cond) return any;
-        return "(" + any + " AND " + rid + " NOT IN " + parents_with(p, cond, true) + ")";
+        return "(" + any + " AND " + rid + " NOT IN " + parents_with(p, t, cond, true) + ")";
       }
     }
     return "0";
@@ -211,7 +258,7 @@ class Compiler {
 
   std::string count(const ir::Predicate& p, const std::string& t) {
     static const char* ops[] = {" = ", " < ", " <= ", " > ", " >= "};
-    std::string c = alias();
+    std::string c = alias(p.target->table);
     return "(SELECT count(*) FROM " + children(p, t, c) + ")" + ops[static_cast<int>(p.count_op)] +
            bind(p.count);
   }
@@ -229,7 +276,7 @@ class Compiler {
         return col;
       }
       case K::Related: {
-        std::string c = alias();
+        std::string c = alias(s.type->table);
         std::string rows = "SELECT " + object_json(s.selections, *s.type, c) + " AS j FROM " +
                            d_.quote(s.type->table) + " AS " + c + " WHERE " +
                            column(c, s.relationship->fk_column) + " = " + column(t, store::kRowId);
@@ -239,7 +286,7 @@ class Compiler {
         return d_.json_array_of(rows);
       }
       case K::RelatedAggregate: {
-        std::string c = alias();
+        std::string c = alias(s.type->table);
         std::string n = "(SELECT count(*) FROM " + d_.quote(s.type->table) + " AS " + c +
                         " WHERE " + column(c, s.relationship->fk_column) + " = " +
                         column(t, store::kRowId);
@@ -256,6 +303,8 @@ class Compiler {
 
   const Dialect& d_;
   std::vector<ir::Literal> params_;
+  std::string scan_;                           // the scan id's parameter, once bound
+  std::map<std::string, std::string> tables_;  // alias -> table
   int next_alias_ = 1;
 };
 
@@ -267,8 +316,9 @@ std::string scan_filter(const Dialect& d, const std::string& t, const std::strin
 
 Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
   Compiler c(dialect);
-  std::string scan = c.bind(int64_t{0});  // placeholder for the scan id: parameter 1
+  std::string scan = c.bind_scan();  // placeholder for the scan id: parameter 1
   const std::string t = "t0";
+  c.outer_alias(t, root.type->table);
   std::string where = scan_filter(dialect, t, scan);
   ir::Predicate filter = rewrite(root.where);
   if (filter.kind != ir::Predicate::Kind::True) where += " AND " + c.predicate(filter, t);
@@ -289,30 +339,23 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect) {
   Compiler c(dialect);
-  std::string scan = c.bind(int64_t{0});
+  std::string scan = c.bind_scan();
   const std::string t = "t0";
-  std::string table = dialect.quote(type.table), rid = dialect.quote(store::kRowId),
-              scan_col = dialect.quote(store::kScan);
-  // A scan's rows are one rowid range (a scan is written in one transaction):
-  // reading it in rowid order is sequential, unlike a walk of the key index.
-  // The unary + keeps SQLite on that range rather than the (_scan, _key) index.
-  auto bound = [&](const char* fn) {
-    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + table + " WHERE " + scan_col +
-           " = " + scan + ")";
-  };
+  c.outer_alias(t, type.table);
   std::string sql = "SELECT " + c.column(t, "id") + ", " + c.column(t, "name") + ", " +
-                    c.column(t, store::kKey) + " FROM " + table + " AS " + t + " WHERE +" + t +
-                    "." + scan_col + " = " + scan + " AND " + t + "." + rid + " BETWEEN " +
-                    bound("min") + " AND " + bound("max");
+                    c.column(t, store::kKey) + " FROM " + dialect.quote(type.table) + " AS " + t +
+                    " WHERE " + scan_rows(dialect, type.table, t, scan);
   ir::Predicate filter = rewrite(where);
   if (filter.kind != ir::Predicate::Kind::True) sql += " AND " + c.predicate(filter, t);
   sql += " ORDER BY " + c.column(t, store::kRowId);
   return {std::move(sql), c.take_params()};
 }
 
-Statement compile_predicate(const ir::Predicate& where, const std::string& alias,
-                            const Dialect& dialect) {
+Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
+                            const std::string& alias, const Dialect& dialect) {
   Compiler c(dialect);
+  c.bind_scan();
+  c.outer_alias(alias, type.table);
   std::string sql = c.predicate(rewrite(where), alias);
   return {std::move(sql), c.take_params()};
 }

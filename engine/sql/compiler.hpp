@@ -26,9 +26,20 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect = sqlit
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect = sqlite_dialect());
 
-// The predicate alone as a boolean SQL expression over the table alias `alias`
-// (used by tests and by `posture explain`).
-Statement compile_predicate(const ir::Predicate& where, const std::string& alias,
-                            const Dialect& dialect = sqlite_dialect());
+// The predicate alone as a boolean SQL expression over rows of `type` with
+// the table alias `alias` (check evaluation puts it in its own statements).
+// Parameter 1 is the scan id, as in the others: params[0] is its placeholder.
+Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
+                            const std::string& alias, const Dialect& dialect = sqlite_dialect());
+
+// "(SELECT min(_rid) ...) AND (SELECT max(_rid) ...)": the first and last
+// rowid of scan `scan_param` in `table`, for a BETWEEN.
+std::string scan_bounds(const Dialect& dialect, const std::string& table,
+                        const std::string& scan_param);
+
+// The condition selecting the rows of scan `scan_param` (a parameter such as
+// ?1) in `table` AS `alias`, read in rowid order.
+std::string scan_rows(const Dialect& dialect, const std::string& table, const std::string& alias,
+                      const std::string& scan_param);
 
 }  // namespace posture::sql
