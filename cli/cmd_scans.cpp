@@ -1,6 +1,7 @@
 // `posture scans --db FILE [--format table|json]`: lists the store's scans
 // (id, source, start, end, status, objects, message), newest last, and the
 // collection errors of every scan that has some (partial or failed ones).
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -13,8 +14,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// `text` left-aligned in `width` columns, and at least one space after it.
 std::string pad(std::string text, size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 
@@ -32,11 +34,13 @@ struct ScanRow {
 };
 
 void print_table(const std::vector<ScanRow>& rows) {
-  std::cout << pad("ID", 6) << pad("SOURCE", 10) << pad("STARTED", 22) << pad("ENDED", 22)
+  size_t source = 10;  // as wide as the longest source (a file path, "azure:<tenant>")
+  for (const auto& row : rows) source = std::max(source, row.scan.source.size() + 2);
+  std::cout << pad("ID", 6) << pad("SOURCE", source) << pad("STARTED", 22) << pad("ENDED", 22)
             << pad("STATUS", 10) << pad("OBJECTS", 9) << "MESSAGE\n";
   for (const auto& row : rows) {
     const auto& s = row.scan;
-    std::cout << pad(std::to_string(s.id), 6) << pad(s.source, 10) << pad(s.started_at, 22)
+    std::cout << pad(std::to_string(s.id), 6) << pad(s.source, source) << pad(s.started_at, 22)
               << pad(s.ended_at.empty() ? "-" : s.ended_at, 22) << pad(s.status, 10)
               << pad(std::to_string(s.objects), 9) << one_line(s.message, 120) << "\n";
     for (const auto& e : row.errors) {

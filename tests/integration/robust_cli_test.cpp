@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -152,6 +154,33 @@ TEST_F(RobustCliTest, FileNamesThatAreNotUtf8AreListedAsValidJson) {
   EXPECT_TRUE(json::accept(scans.out)) << scans.out;
   auto table = posture({"scans", "--db", db_});
   EXPECT_EQ(table.exit_code, 0) << table.err;
+}
+
+// A long source (an imported file's path) widens its column instead of
+// running into the next one: every row's start time sits under STARTED.
+TEST_F(RobustCliTest, TheScansTableKeepsItsColumnsWithLongSources) {
+  std::string content(std::istreambuf_iterator<char>(std::ifstream(sample()).rdbuf()), {});
+  std::string shortname = write(".s.jsonl", content);
+  std::string longname = write("." + std::string(60, 'x') + ".jsonl", content);
+  ASSERT_EQ(posture({"import", "--db", db_, longname}).exit_code, 0);
+  ASSERT_EQ(posture({"import", "--db", db_, shortname}).exit_code, 0);
+  auto table = posture({"scans", "--db", db_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream lines(table.out);
+  std::string header, row;
+  ASSERT_TRUE(std::getline(lines, header));
+  const size_t started = header.find("STARTED");
+  ASSERT_NE(started, std::string::npos);
+  int rows = 0;
+  while (std::getline(lines, row)) {
+    ASSERT_GT(row.size(), started + 4) << row;
+    // An ISO 8601 time starts there: four digits and a dash, after a space.
+    EXPECT_EQ(row[started - 1], ' ') << table.out;
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(row[started])) && row[started + 4] == '-')
+        << table.out;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2);
 }
 
 TEST_F(RobustCliTest, HostileArmResponsesBecomeCollectionErrorsNotCrashes) {
