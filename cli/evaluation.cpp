@@ -1,0 +1,87 @@
+// The evaluation steps `posture check`, `report` and `diff` share.
+#include "cli/evaluation.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+namespace posture::cli {
+
+const std::vector<std::string>& severity_names() {
+  static const std::vector<std::string> names = {"low", "medium", "high", "critical"};
+  return names;
+}
+
+void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
+                            const std::string& exceptions_help) {
+  cmd->add_option("--db", o.db, "The store")->required();
+  cmd->add_option("--queries", o.queries,
+                  "The directory of stored checks and frameworks/ (default: the bundled queries/)");
+  cmd->add_option("--jobs,-j", o.jobs,
+                  "Parallel workers, each with its own read-only connection (default: cores)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--exceptions", o.exceptions, exceptions_help);
+  cmd->add_option("--today", o.today,
+                  "The day exceptions expire against, YYYY-MM-DD (default: $POSTURE_TODAY, "
+                  "else today in UTC)");
+}
+
+void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb) {
+  cmd->add_option("--check", o.ids, verb + " this check id (repeatable)");
+  cmd->add_option("--framework", o.frameworks,
+                  verb + " the checks of this framework, e.g. cis-azure-3.0.0 (repeatable)");
+  cmd->add_option("--severity", o.severity, verb + " checks of at least this severity")
+      ->check(CLI::IsMember(severity_names(), CLI::ignore_case));
+  cmd->add_option("--provider", o.providers, verb + " checks for this provider (repeatable)");
+}
+
+Result<Loaded> load_workspace(const EvaluationOptions& o) {
+  auto ws =
+      checks::Workspace::load(o.queries.empty() ? default_queries_dir() : o.queries, o.exceptions);
+  if (!ws) return ws.take_errors();
+  auto today = checks::Date::resolve(o.today, std::getenv("POSTURE_TODAY"));
+  if (!today) return today.take_errors();
+  return Loaded{std::move(ws).value(), *today};
+}
+
+Result<std::vector<const checks::Check*>> select_checks(const EvaluationOptions& o,
+                                                        const checks::Workspace& workspace) {
+  checks::Selection selection{o.ids, o.frameworks, std::nullopt, o.providers};
+  if (!o.severity.empty()) selection.min_severity = checks::severity_from_name(o.severity);
+  return checks::select_checks(workspace.catalog, workspace.frameworks, selection);
+}
+
+Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded,
+                                std::optional<int64_t> scan,
+                                const std::vector<const checks::Check*>& selected,
+                                checks::Order order) {
+  auto opened = open_scan(o.db, scan);
+  if (!opened) return opened.take_errors();
+  if (auto st = checks::bound_memory(opened->store); !st) return st.take_errors();
+  auto context = checks::EvaluationContext::load(opened->store, opened->scan.id,
+                                                 loaded.workspace.exceptions.get(), loaded.today);
+  if (!context) return context.take_errors();
+  context->order = order;
+  std::vector<checks::CheckResult> results;
+  if (!selected.empty()) {
+    unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+    auto evaluated = checks::evaluate_all(o.db, selected, *context, jobs);
+    if (!evaluated) return evaluated.take_errors();
+    results = std::move(evaluated).value();
+  }
+  Evaluated out{std::make_unique<OpenedScan>(std::move(opened).value()),
+                std::make_unique<checks::EvaluationContext>(std::move(context).value()),
+                {}};
+  out.report = report::Report{&out.opened->store, out.opened->scan, std::move(results),
+                              out.context.get(), POSTURE_VERSION};
+  return out;
+}
+
+bool use_color(const report::Output& output) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return output.is_stdout() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+}  // namespace posture::cli
