@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/process.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -159,48 +161,11 @@ constexpr const char* kSeedQuery = R"({
   }
 })";
 
-struct Process {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Process = posture::testing::ProcessResult;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Runs build/posture with `args` (no shell: arguments are passed verbatim) and
-// captures its exit status, standard output and standard error.
-Process posture(const fs::path& dir, const std::vector<std::string>& args) {
-  const fs::path out = dir / "stdout.txt";
-  const fs::path err = dir / "stderr.txt";
-  std::vector<std::string> argv_storage{POSTURE_BINARY};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd_out = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int fd_err = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int fd_in = open("/dev/null", O_RDONLY);
-    if (fd_out < 0 || fd_err < 0 || fd_in < 0) _exit(127);
-    dup2(fd_in, 0);
-    dup2(fd_out, 1);
-    dup2(fd_err, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  Process run;
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid) return run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
+// Runs build/posture with `args` in the test's environment.
+Process posture(const std::vector<std::string>& args) {
+  return posture::testing::run_process_in_env(POSTURE_BINARY, args);
 }
 
 fs::path make_temp_dir() {
@@ -221,7 +186,7 @@ class SampleVerdicts : public ::testing::Test {
     dir_ = make_temp_dir();
     ASSERT_FALSE(dir_.empty());
     db_ = (dir_ / "s.db").string();
-    Process import = posture(dir_, {"import", "--db", db_, sample_path().string()});
+    Process import = posture({"import", "--db", db_, sample_path().string()});
     ASSERT_EQ(import.exit_code, 0) << import.err;
   }
   void TearDown() override {
@@ -232,7 +197,7 @@ class SampleVerdicts : public ::testing::Test {
   // Runs `posture check --format json`, expects exit status 1 (some checks fail)
   // and returns the parsed report.
   json check(std::string* text = nullptr) {
-    Process run = posture(dir_, {"check", "--db", db_, "--format", "json"});
+    Process run = posture({"check", "--db", db_, "--format", "json"});
     EXPECT_EQ(run.exit_code, 1) << "some checks fail on the sample: " << run.err;
     if (text) *text = run.out;
     json report = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
@@ -300,7 +265,7 @@ TEST_F(SampleVerdicts, CheckStatusIsFailWhenAnyFindingFails) {
 }
 
 TEST_F(SampleVerdicts, SeedQueryListsExactlyTheConnectorsFailingTheEmailCheck) {
-  Process run = posture(dir_, {"query", "--db", db_, "-e", kSeedQuery});
+  Process run = posture({"query", "--db", db_, "-e", kSeedQuery});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json response = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
   ASSERT_FALSE(response.is_discarded()) << "not JSON: " << run.out;
@@ -332,7 +297,7 @@ TEST_F(SampleVerdicts, MalformedImportFailsWithFileAndLineAndKeepsTheStore) {
     out << R"({"value":[]})"
         << "\n";
   }
-  Process import = posture(dir_, {"import", "--db", db_, bad.string()});
+  Process import = posture({"import", "--db", db_, bad.string()});
   EXPECT_EQ(import.exit_code, 2) << import.out << import.err;
   EXPECT_NE(import.err.find(bad.string() + ":3"), std::string::npos)
       << "stderr should name " << bad.string() << ":3, got: " << import.err;

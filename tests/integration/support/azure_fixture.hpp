@@ -21,59 +21,11 @@
 #include "collectors/azure/collector.hpp"
 #include "integration/support/mock_arm.hpp"
 #include "store/store.hpp"
+#include "tests/support/process.hpp"
 
 namespace posture::testing {
 
 using namespace std::chrono_literals;
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// What a run of the posture binary printed and returned.
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `binary args...` with exactly `env` (plus PATH) as its environment.
-inline ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
-                                 std::vector<std::string> env) {
-  static std::atomic<int> serial{0};
-  auto dir = std::filesystem::temp_directory_path();
-  std::string tag = std::to_string(::getpid()) + "-" + std::to_string(serial++);
-  std::string out_path = (dir / ("posture-out-" + tag)).string();
-  std::string err_path = (dir / ("posture-err-" + tag)).string();
-  env.push_back("PATH=/usr/bin:/bin");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    ::execve(binary.c_str(), argv.data(), envp.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ProcessResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
-  std::filesystem::remove(out_path);
-  std::filesystem::remove(err_path);
-  return result;
-}
 
 class AzureCollectTest : public ::testing::Test {
  protected:
