@@ -12,6 +12,7 @@
 #include <string>
 
 #include "collectors/snapshot/importer.hpp"
+#include "unit/temp_store_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -24,22 +25,8 @@ const std::string kData = std::string(POSTURE_SOURCE_DIR) + "/tests/data/import/
 const std::string kS1 = "/subscriptions/11111111-0000-4000-8000-000000000001";
 const std::string kS2 = "/subscriptions/11111111-0000-4000-8000-000000000002";
 
-class SnapshotImportTest : public ::testing::Test {
+class SnapshotImportTest : public posture::testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "posture-import-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    db_ = (fs::path(dir_) / "assets.db").string();
-    auto store = Store::open(db_);
-    ASSERT_TRUE(store.ok()) << posture::format(store.errors());
-    store_ = std::make_unique<Store>(std::move(store).value());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   std::string write(const std::string& name, const std::string& text) {
     std::string path = (fs::path(dir_) / name).string();
     std::ofstream(path, std::ios::binary) << text;
@@ -76,17 +63,6 @@ class SnapshotImportTest : public ::testing::Test {
     sqlite3_finalize(stmt);
     return out;
   }
-
-  std::string file_bytes() {
-    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    std::ifstream in(db_, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
-  std::string dir_, db_;
-  std::unique_ptr<Store> store_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "store/store.hpp"
+#include "unit/temp_store_fixture.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -24,22 +25,8 @@ using posture::store::Store;
 
 namespace {
 
-class StoreScanTest : public ::testing::Test {
+class StoreScanTest : public posture::testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "posture-scan-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (fs::path(dir_) / "assets.db").string();
-    auto store = Store::open(path_);
-    ASSERT_TRUE(store.ok()) << posture::format(store.errors());
-    store_ = std::make_unique<Store>(std::move(store).value());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   const posture::schema::ObjectType* type(const char* name) { return store_->schema().type(name); }
 
   Record connector(const std::string& id, const std::string& name) {
@@ -68,15 +55,6 @@ class StoreScanTest : public ::testing::Test {
     return std::move(w).value();
   }
 
-  // Checkpoints the WAL into the database and returns the file's bytes.
-  std::string file_bytes() {
-    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
   std::string query(const std::string& sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
@@ -92,9 +70,6 @@ class StoreScanTest : public ::testing::Test {
     sqlite3_finalize(stmt);
     return out;
   }
-
-  std::string dir_, path_;
-  std::unique_ptr<Store> store_;
 };
 
 double cpu_seconds() {
@@ -289,7 +264,7 @@ TEST_F(StoreScanTest, RefusesValuesOfTheWrongType) {
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
   ScanWriter w = begin();
-  auto other = Store::open(path_);
+  auto other = Store::open(db_);
   ASSERT_TRUE(other.ok());
   sqlite3_busy_timeout(other->db(), 50);
   auto second = ScanWriter::begin(*other, "second");
