@@ -47,22 +47,6 @@ class SnapshotImportTest : public posture::testing::TempStoreTest {
     EXPECT_EQ(summary.errors()[0].code, "import");
     return posture::format(summary.errors()[0]);
   }
-
-  std::string query(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-      return std::string("ERROR: ") + sqlite3_errmsg(store_->db());
-    std::string out;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      if (!out.empty()) out += "\n";
-      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-        auto* t = sqlite3_column_text(stmt, i);
-        out += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-      }
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
 };
 
 }  // namespace

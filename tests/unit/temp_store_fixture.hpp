@@ -1,5 +1,6 @@
 // Fixture for store-level unit tests: a fresh store file (db_, opened as
-// store_) in a temporary directory of its own (dir_), removed afterwards.
+// store_) in a temporary directory of its own (dir_), removed afterwards, and
+// helpers to read it back.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -39,6 +40,24 @@ class TempStoreTest : public ::testing::Test {
     std::stringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();
+  }
+
+  // The rows of `sql`, one line each, columns separated by '|' (NULL for
+  // null), or "ERROR: ..." when the statement cannot be prepared.
+  std::string query(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return std::string("ERROR: ") + sqlite3_errmsg(store_->db());
+    std::string out;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      if (!out.empty()) out += "\n";
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        auto* t = sqlite3_column_text(stmt, i);
+        out += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+      }
+    }
+    sqlite3_finalize(stmt);
+    return out;
   }
 
   std::string dir_, db_;
