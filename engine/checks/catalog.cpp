@@ -3,6 +3,7 @@
 #include "engine/checks/catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -80,6 +81,14 @@ std::string_view severity_name(Severity s) {
   return "medium";
 }
 
+std::optional<Severity> severity_from_name(std::string_view name) {
+  std::string s(name);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (Severity v : {Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
+    if (severity_name(v) == s) return v;
+  return std::nullopt;
+}
+
 const Check* Catalog::find(std::string_view id) const {
   for (const auto& c : checks_)
     if (c.id == id) return &c;
@@ -135,13 +144,6 @@ struct DirectiveReader {
   }
 };
 
-std::optional<Severity> parse_severity(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (Severity v : {Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
-    if (severity_name(v) == s) return v;
-  return std::nullopt;
-}
-
 }  // namespace
 
 Result<Check> Catalog::parse_check(std::string_view text, const std::string& file,
@@ -173,7 +175,7 @@ Result<Check> Catalog::parse_check(std::string_view text, const std::string& fil
   check.remediation = r.text("remediation", false);
   std::string expect = r.text("expect", true);
   if (!r.errors.empty()) return r.errors;
-  auto sev = parse_severity(severity);
+  auto sev = severity_from_name(severity);
   if (!sev)
     return Diagnostic::error("check-metadata", "unknown severity `" + severity + "`",
                              r.at(directive->loc))

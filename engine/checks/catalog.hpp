@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct Expectation {
 
 enum class Severity { Low, Medium, High, Critical };
 std::string_view severity_name(Severity s);  // "low" ... "critical"
+// "low" ... "critical", case-insensitive; nullopt for anything else.
+std::optional<Severity> severity_from_name(std::string_view name);
 
 struct Check {
   std::string id;

@@ -36,21 +36,12 @@ std::string_view status_name(Status s) {
   return "ERROR";
 }
 
-std::optional<Severity> severity_from_name(std::string_view name) {
-  std::string s(name);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (Severity v : {Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
-    if (severity_name(v) == s) return v;
-  return std::nullopt;
-}
-
 Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int64_t scan_id,
                                                   const ExceptionList* exceptions, Date today) {
   EvaluationContext context;
   context.scan_id = scan_id;
   context.exceptions = exceptions;
   context.today = today;
-  context.subjects = std::make_shared<SubjectCache>();
   auto errors = store.collection_errors(scan_id);
   if (!errors) return errors.take_errors();
   context.errors = std::move(errors).value();
@@ -121,13 +112,17 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
 namespace {
 
 // The subjects of `check` among objects of `type` in `order`, with `columns`
-// (of the table aliased s): every statement listing them has this shape, so
-// they list the same rows in the same order. Parameter 1 is the scan id.
+// (of the table aliased s) and, if given, only those `filter` selects (a
+// statement from sql::compile_predicate). Every statement listing subjects
+// has this shape, so they list the same rows in the same order. Parameter 1
+// is the scan id.
 sql::Statement subjects_with(const std::string& columns, const Check& check,
-                             const schema::ObjectType& type, Order order) {
+                             const schema::ObjectType& type, Order order,
+                             std::optional<sql::Statement> filter = std::nullopt) {
   sql::Statement st;
-  st.params.emplace_back(int64_t{0});
+  st.params = filter ? std::move(filter->params) : std::vector<ir::Literal>{int64_t{0}};
   st.sql = "SELECT " + columns + from_subjects(type, order);
+  if (filter) st.sql += " AND (" + filter->sql + ")";
   st.sql += provider_filter(check, type, st.params) + order_by(order);
   return st;
 }
@@ -195,26 +190,15 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
   return entry->subjects;
 }
 
-Result<std::shared_ptr<const Subjects>> Evaluator::subjects(const Check& check,
-                                                            const schema::ObjectType& type) const {
-  if (context_.subjects) return context_.subjects->get(store_, context_, check, type);
-  SubjectCache own;  // a context not made by load(): nothing to share
-  return own.get(store_, context_, check, type);
-}
-
 posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
                                         CheckResult& result) const {
   const ExceptionList* exceptions =
       context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
   const ir::RootField& root = check.query.query.roots.front();
-  sql::Statement where = sql::compile_predicate(type, root.where, "s");  // ?1: the scan id
-  sql::Statement st;
-  st.params = std::move(where.params);
-  st.sql = "SELECT s." + dialect().quote(store::kRowId) +
-           (exceptions ? ", " + column_of(type, "id") : std::string()) +
-           from_subjects(type, Order::Store) + " AND (" + where.sql + ")";
-  st.sql += provider_filter(check, type, st.params) + order_by(Order::Store);
+  sql::Statement st = subjects_with(
+      "s." + dialect().quote(store::kRowId) + (exceptions ? ", " + column_of(type, "id") : ""),
+      check, type, Order::Store, sql::compile_predicate(type, root.where, "s"));
   auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with exceptions)
@@ -225,7 +209,7 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
     selected.emplace_back(cursor->integer(0), exceptions ? std::string(cursor->text(1)) : "");
   }
 
-  auto subjects = this->subjects(check, type);
+  auto subjects = context_.subjects->get(store_, context_, check, type);
   if (!subjects) return subjects.take_errors();
   const Subjects& all = **subjects;
   result.order = context_.order;

@@ -31,8 +31,6 @@ namespace posture::checks {
 // Ordered from best to worst: a check's status is the maximum of its findings.
 enum class Status : uint8_t { Pass, Muted, Error, Fail };
 std::string_view status_name(Status s);  // PASS, MUTED, ERROR, FAIL
-// "low" ... "critical", case-insensitive; nullopt for anything else.
-std::optional<Severity> severity_from_name(std::string_view name);
 
 // An object a query returned (for checks without per-resource findings).
 struct Resource {
@@ -58,25 +56,7 @@ struct Note {
 // deterministic for a given store, whatever the number of workers.
 enum class Order : uint8_t { Store, Key };
 
-class SubjectCache;
-
-// What every evaluation on one scan shares: the scan's collection errors, the
-// exceptions and the day against which they expire, and the subjects read so
-// far (see SubjectCache). Read-only once loaded, but for that cache, which is
-// safe to use from several workers at once.
-struct EvaluationContext {
-  int64_t scan_id = 0;
-  Order order = Order::Store;
-  const ExceptionList* exceptions = nullptr;  // may be null: no exceptions
-  Date today;
-  std::vector<store::CollectionError> errors;
-  std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
-  std::shared_ptr<SubjectCache> subjects;                 // made by load(); null: not shared
-
-  // Reads the scan's collection errors from `store`.
-  static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
-                                        const ExceptionList* exceptions, Date today);
-};
+struct EvaluationContext;
 
 // The resources a per-resource check applies to, as rowids in the order of
 // subjects_statement: a finding's index is its subject's position here.
@@ -104,6 +84,24 @@ class SubjectCache {
   };
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+// What every evaluation on one scan shares: the scan's collection errors, the
+// exceptions and the day against which they expire, and the subjects read so
+// far (see SubjectCache). Read-only once loaded, but for that cache, which is
+// safe to use from several workers at once.
+struct EvaluationContext {
+  int64_t scan_id = 0;
+  Order order = Order::Store;
+  const ExceptionList* exceptions = nullptr;  // may be null: no exceptions
+  Date today;
+  std::vector<store::CollectionError> errors;
+  std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
+  std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
+
+  // Reads the scan's collection errors from `store`.
+  static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
+                                        const ExceptionList* exceptions, Date today);
 };
 
 struct CheckResult {
@@ -147,8 +145,6 @@ class Evaluator {
  private:
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
-  Result<std::shared_ptr<const Subjects>> subjects(const Check& check,
-                                                   const schema::ObjectType& type) const;
   const store::Store& store_;
   const EvaluationContext& context_;
 };

@@ -45,13 +45,14 @@ namespace {
 
 class Compiler {
  public:
-  explicit Compiler(const Dialect& d) : d_(d) {}
-
-  // Binds parameter 1, the scan id; related sets are then restricted to it.
-  std::string bind_scan() {
+  // A statement over rows of `table` aliased `outer`. Parameter 1 is the scan
+  // id (bound to a placeholder here); related sets are restricted to it.
+  Compiler(const Dialect& d, const std::string& outer, const std::string& table) : d_(d) {
     scan_ = bind(int64_t{0});
-    return scan_;
+    tables_[outer] = table;
   }
+
+  const std::string& scan() const { return scan_; }
 
   std::string bind(ir::Literal v) {
     params_.push_back(std::move(v));
@@ -68,8 +69,12 @@ class Compiler {
     tables_[a] = table;
     return a;
   }
-  // Names the alias a statement's outer rows have.
-  void outer_alias(const std::string& alias, const std::string& table) { tables_[alias] = table; }
+
+  // " AND <where over t>", after the IR rewrites; "" when it selects everything.
+  std::string and_where(const ir::Predicate& where, const std::string& t) {
+    ir::Predicate filter = rewrite(where);
+    return filter.kind == ir::Predicate::Kind::True ? "" : " AND " + predicate(filter, t);
+  }
 
   std::string predicate(const ir::Predicate& p, const std::string& t) {
     using K = ir::Predicate::Kind;
@@ -280,8 +285,7 @@ class Compiler {
         std::string rows = "SELECT " + object_json(s.selections, *s.type, c) + " AS j FROM " +
                            d_.quote(s.type->table) + " AS " + c + " WHERE " +
                            column(c, s.relationship->fk_column) + " = " + column(t, store::kRowId);
-        ir::Predicate filter = rewrite(s.where);
-        if (filter.kind != ir::Predicate::Kind::True) rows += " AND " + predicate(filter, c);
+        rows += and_where(s.where, c);
         rows += order_and_page(s.sort, s.limit, s.offset, c);
         return d_.json_array_of(rows);
       }
@@ -290,8 +294,7 @@ class Compiler {
         std::string n = "(SELECT count(*) FROM " + d_.quote(s.type->table) + " AS " + c +
                         " WHERE " + column(c, s.relationship->fk_column) + " = " +
                         column(t, store::kRowId);
-        ir::Predicate filter = rewrite(s.where);
-        if (filter.kind != ir::Predicate::Kind::True) n += " AND " + predicate(filter, c);
+        n += and_where(s.where, c);
         n += ")";
         std::vector<std::pair<std::string, std::string>> members;
         for (const auto& inner : s.selections) members.emplace_back(inner.response_key, n);
@@ -315,13 +318,9 @@ std::string scan_filter(const Dialect& d, const std::string& t, const std::strin
 }  // namespace
 
 Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
-  Compiler c(dialect);
-  std::string scan = c.bind_scan();  // placeholder for the scan id: parameter 1
   const std::string t = "t0";
-  c.outer_alias(t, root.type->table);
-  std::string where = scan_filter(dialect, t, scan);
-  ir::Predicate filter = rewrite(root.where);
-  if (filter.kind != ir::Predicate::Kind::True) where += " AND " + c.predicate(filter, t);
+  Compiler c(dialect, t, root.type->table);
+  std::string where = scan_filter(dialect, t, c.scan()) + c.and_where(root.where, t);
   std::string from = " FROM " + dialect.quote(root.type->table) + " AS " + t + " WHERE " + where;
   std::string sql;
   if (root.aggregate) {
@@ -338,24 +337,18 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
 
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect) {
-  Compiler c(dialect);
-  std::string scan = c.bind_scan();
   const std::string t = "t0";
-  c.outer_alias(t, type.table);
+  Compiler c(dialect, t, type.table);
   std::string sql = "SELECT " + c.column(t, "id") + ", " + c.column(t, "name") + ", " +
                     c.column(t, store::kKey) + " FROM " + dialect.quote(type.table) + " AS " + t +
-                    " WHERE " + scan_rows(dialect, type.table, t, scan);
-  ir::Predicate filter = rewrite(where);
-  if (filter.kind != ir::Predicate::Kind::True) sql += " AND " + c.predicate(filter, t);
-  sql += " ORDER BY " + c.column(t, store::kRowId);
+                    " WHERE " + scan_rows(dialect, type.table, t, c.scan()) +
+                    c.and_where(where, t) + " ORDER BY " + c.column(t, store::kRowId);
   return {std::move(sql), c.take_params()};
 }
 
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect) {
-  Compiler c(dialect);
-  c.bind_scan();
-  c.outer_alias(alias, type.table);
+  Compiler c(dialect, alias, type.table);
   std::string sql = c.predicate(rewrite(where), alias);
   return {std::move(sql), c.take_params()};
 }
