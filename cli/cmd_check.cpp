@@ -25,13 +25,8 @@ struct CheckOptions : EvaluationOptions {
 // 1 when a check at or above `fail_on` failed, else 2 when one errored, else 0.
 int exit_status(const std::vector<checks::CheckResult>& results,
                 std::optional<checks::Severity> fail_on) {
-  bool failed = false, errored = false;
-  for (const auto& r : results) {
-    if (fail_on && r.check->severity < *fail_on) continue;
-    failed = failed || r.status == checks::Status::Fail;
-    errored = errored || r.status == checks::Status::Error;
-  }
-  return failed ? kExitFailed : errored ? kExitError : kExitOk;
+  if (any_with_status(results, checks::Status::Fail, fail_on)) return kExitFailed;
+  return any_with_status(results, checks::Status::Error, fail_on) ? kExitError : kExitOk;
 }
 
 int run(const CheckOptions& o) {

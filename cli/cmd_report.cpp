@@ -49,11 +49,10 @@ int run(const ReportOptions& o) {
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
   if (o.fail_on.empty()) return kExitOk;
-  auto threshold = checks::severity_from_name(o.fail_on);
-  for (const auto& r : report.results)
-    if (r.status == checks::Status::Fail && threshold && r.check->severity >= *threshold)
-      return kExitFailed;
-  return kExitOk;
+  return any_with_status(report.results, checks::Status::Fail,
+                         checks::severity_from_name(o.fail_on))
+             ? kExitFailed
+             : kExitOk;
 }
 
 }  // namespace

@@ -10,7 +10,13 @@
 namespace posture::cli {
 
 const std::vector<std::string>& severity_names() {
-  static const std::vector<std::string> names = {"low", "medium", "high", "critical"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (auto s : {checks::Severity::Low, checks::Severity::Medium, checks::Severity::High,
+                   checks::Severity::Critical})
+      out.emplace_back(checks::severity_name(s));
+    return out;
+  }();
   return names;
 }
 
@@ -77,6 +83,13 @@ Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded
   out.report = report::Report{&out.opened->store, out.opened->scan, std::move(results),
                               out.context.get(), POSTURE_VERSION};
   return out;
+}
+
+bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Status status,
+                     std::optional<checks::Severity> min) {
+  return std::any_of(results.begin(), results.end(), [&](const checks::CheckResult& r) {
+    return r.status == status && (!min || r.check->severity >= *min);
+  });
 }
 
 bool use_color(const report::Output& output) {

@@ -67,6 +67,11 @@ Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded
                                 const std::vector<const checks::Check*>& selected,
                                 checks::Order order = checks::Order::Store);
 
+// Whether a check of at least severity `min` (any check, when not given) has
+// status `status`.
+bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Status status,
+                     std::optional<checks::Severity> min);
+
 // Whether a report written to `output` gets colour: standard output is a
 // terminal and NO_COLOR (no-color.org) is unset or empty.
 bool use_color(const report::Output& output);

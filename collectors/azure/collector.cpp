@@ -20,8 +20,7 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-constexpr int kMaxPages = 10000;    // a nextLink chain longer than this is a server bug
-constexpr int kMaxBodyDepth = 256;  // as the importer: ARM bodies nest a few levels
+constexpr int kMaxPages = 10000;  // a nextLink chain longer than this is a server bug
 
 // One ARM list page: its objects (with their text as received, key order kept)
 // and the link to the next page ("" on the last).
@@ -53,10 +52,10 @@ Result<Page> parse_page(const ArmReply& reply) {
         "malformed-response",
         "GET " + reply.url + ": the response holds a NUL byte, so it is not JSON",
         {reply.url, 0, 0});
-  if (snapshot::nested_deeper_than(reply.body, kMaxBodyDepth))
+  if (snapshot::nested_deeper_than(reply.body, snapshot::kMaxJsonDepth))
     return Diagnostic::error("malformed-response",
                              "GET " + reply.url + ": the response is nested more than " +
-                                 std::to_string(kMaxBodyDepth) + " levels deep",
+                                 std::to_string(snapshot::kMaxJsonDepth) + " levels deep",
                              {reply.url, 0, 0});
   ordered_json doc;
   try {

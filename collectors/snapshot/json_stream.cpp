@@ -3,6 +3,8 @@
 // loop that tells JSON Lines from JSON documents and feeds the handler.
 #include "collectors/snapshot/json_stream.hpp"
 
+#include "collectors/snapshot/normalize.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +21,6 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
-constexpr int kMaxDepth = 256;
 
 bool is_space(int c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -154,8 +155,9 @@ bool ElementSplitter::emit(json&& v, std::string&& raw, SourceLocation where) {
 
 bool ElementSplitter::open(json&& container) {
   int d = depth_++;
-  if (d >= kMaxDepth) {
-    error_ = import_error(r_, "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  if (d >= kMaxJsonDepth) {
+    error_ =
+        import_error(r_, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return false;
   }
   SourceLocation here{r_.name(), r_.line(), r_.column()};

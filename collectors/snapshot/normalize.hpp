@@ -40,6 +40,10 @@ std::vector<std::string> split_emails(std::string_view text);
 // writing a JSON value recurse once per level.
 bool nested_deeper_than(std::string_view text, int levels);
 
+// The deepest nesting of arrays and objects the importer and the collector
+// accept in an ARM object or response body.
+inline constexpr int kMaxJsonDepth = 256;
+
 // The elements an ARM response body holds: a list envelope's `value`, a bare
 // array (2020-01-01-preview), or a single object. Errors when it is none of these.
 Result<std::vector<nlohmann::json>> response_items(const nlohmann::json& body);

@@ -94,7 +94,6 @@ std::vector<ExceptionSummary> exception_summaries(const Report& report) {
     for (const auto& r : report.results) relevant |= checks::glob_match(e.check, r.check->id);
     if (!relevant) continue;
     ExceptionSummary s;
-    s.index = i;
     s.exception = &e;
     s.days_left = e.days_left(today);
     s.state = e.expired(today) ? "expired" : e.expiring(today) ? "expiring" : "active";

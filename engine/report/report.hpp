@@ -55,7 +55,6 @@ std::string note_detail(const Report& report, const checks::Note& note);
 // An exception that concerns the selected checks, with how many findings it
 // covered; `state` is "active", "expiring" (within kExpiringWithinDays) or "expired".
 struct ExceptionSummary {
-  uint32_t index = 0;
   const checks::Exception* exception = nullptr;
   std::string state;
   int64_t days_left = 0;

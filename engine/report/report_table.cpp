@@ -46,11 +46,12 @@ Status write_details(std::ostream& out, const Report& report, const checks::Chec
     out << "  expected " << r.check->expect.text << ", the query returned " << r.matched << "\n";
     return ok_status();
   }
-  // Non-passing findings are counted already: the walk stops at the last one
-  // shown, so a large inventory's ids are not all read for a few lines.
+  // Non-passing findings are counted already (at least one: the check did
+  // not pass): the walk stops at the last one shown, so a large inventory's
+  // ids are not all read for a few lines.
   const uint64_t listed = r.findings() - r.count(S::Pass);
   uint64_t shown = 0;
-  auto st = listed == 0 ? ok_status() : for_findings_while(report, r, [&](const Finding& f) {
+  auto st = for_findings_while(report, r, [&](const Finding& f) {
     if (f.status == S::Pass) return true;
     ++shown;
     out << "  " << painted(f.status, options.color, 7) << f.resource << "  " << f.name;
@@ -59,7 +60,7 @@ Status write_details(std::ostream& out, const Report& report, const checks::Chec
     return (!options.max_rows || shown < options.max_rows) && shown < listed;
   });
   if (!st) return st;
-  const uint64_t hidden = listed - std::min(listed, shown);
+  const uint64_t hidden = listed - shown;
   if (hidden)
     out << "  ... and " << hidden
         << " more (--max-rows 0 lists all; --format csv or json has every finding)\n";

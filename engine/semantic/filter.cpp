@@ -8,6 +8,7 @@
 
 #include <array>
 #include <charconv>
+#include <span>
 
 #include "engine/semantic/context.hpp"
 
@@ -286,8 +287,8 @@ class FilterAnalyzer {
                     Predicate p) {
     if (!ctx_.within_limits(v)) return Predicate::always(false);
     // GraphQL input coercion: a single value where a list is expected is a list of one.
-    const std::vector<Value> single{v};
-    const std::vector<Value>& items = v.kind == Kind::List ? v.list : single;
+    std::span<const Value> items =
+        v.kind == Kind::List ? std::span<const Value>(v.list) : std::span<const Value>(&v, 1);
     bool null_listed = false;
     for (const auto& raw_item : items) {
       const Value& item = ctx_.resolve(raw_item);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/utf8.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/context.hpp"
 
@@ -44,31 +45,6 @@ Value from_json(const nlohmann::json& j, syntax::Location loc) {
   return v;
 }
 
-// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
-// points above U+10FFFF).
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80                 ? 1
-               : c >= 0xC2 && c <= 0xDF ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    char32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char next = static_cast<unsigned char>(s[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return false;
-    i += n;
-  }
-  return true;
-}
-
 // What makes a variable's JSON value unusable, as (code, message), or nullopt.
 // Checked without recursion before from_json (which recurses) sees it: the
 // nesting, the text's size, and that every string is UTF-8 (the parser checks
@@ -87,11 +63,11 @@ std::optional<std::pair<std::string, std::string>> variable_problem(const nlohma
     ++bytes;
     if (j->is_string()) {
       bytes += j->get_ref<const std::string&>().size();
-      if (!valid_utf8(j->get_ref<const std::string&>()))
+      if (find_invalid_utf8(j->get_ref<const std::string&>()))
         return std::pair{"invalid-utf8", "holds a string that is not valid UTF-8"};
     }
     for (auto it = j->begin(); j->is_structured() && it != j->end(); ++it) {
-      if (j->is_object() && !valid_utf8(it.key()))
+      if (j->is_object() && find_invalid_utf8(it.key()))
         return std::pair{"invalid-utf8", "holds a key that is not valid UTF-8"};
       bytes += j->is_object() ? it.key().size() : 0;
       pending.push_back({&*it, depth + 1});

@@ -22,12 +22,9 @@
 
 namespace posture::syntax::detail {
 
-// The byte offset of the first invalid UTF-8 sequence, if any (overlong
-// forms, surrogates and code points above U+10FFFF are invalid too). Both
-// lexers read code points, so only valid UTF-8 may reach them.
-std::optional<std::size_t> find_invalid_utf8(std::string_view text);
-
 // ANTLR's input stream (UTF-32 code points), with its code points readable.
+// Both lexers read code points: only valid UTF-8 (find_invalid_utf8) may
+// reach them.
 class CodePointStream : public antlr4::ANTLRInputStream {
  public:
   explicit CodePointStream(const std::string& utf8) : antlr4::ANTLRInputStream(utf8) {}

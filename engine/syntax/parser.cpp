@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "GraphQLParser.h"
+#include "engine/base/utf8.hpp"
 #include "engine/syntax/lexer.hpp"
 #include "engine/syntax/parse_errors.hpp"
 #include "engine/syntax/parse_tokens.hpp"
@@ -190,7 +191,7 @@ class TwoStageParser {
 
 Result<Document> parse_text(std::string_view text, std::string_view source,
                             const ParseOptions& options) {
-  if (auto bad = detail::find_invalid_utf8(text))
+  if (auto bad = find_invalid_utf8(text))
     return Diagnostic::error("syntax", "the text is not valid UTF-8",
                              location_of(text, *bad, source));
 

@@ -24,8 +24,6 @@ using namespace posture;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr int kMaxBodyDepth = 256;  // what the collector accepts
-
 [[noreturn]] void finding(const std::string& what) {
   std::fprintf(stderr, "fuzz_arm_response: %s\n", what.c_str());
   std::abort();
@@ -82,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (counter.deepest > 0 && !snapshot::nested_deeper_than(body, counter.deepest - 1)))
     finding("nested_deeper_than disagrees with the parser's depth " +
             std::to_string(counter.deepest));
-  if (counter.deepest > kMaxBodyDepth) return 0;  // refused as too deep
+  if (counter.deepest > snapshot::kMaxJsonDepth) return 0;  // refused as too deep
   ordered_json doc = ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return 0;
   auto items = snapshot::response_items(json(doc));

@@ -22,6 +22,8 @@
 #include "GraphQLLexer.h"
 
 #include "collectors/snapshot/normalize.hpp"
+#include "engine/base/utf8.hpp"
+#include "engine/exec/cursor.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/semantic/lint.hpp"
 #include "engine/sql/compiler.hpp"
@@ -80,32 +82,18 @@ Fixture& fixture() {
 
 // Runs one statement to the end; a SQL error is a finding.
 void run_matches(const sql::Statement& statement, const Fixture& f, std::string_view query) {
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3* db = f.store.db();
-  if (sqlite3_prepare_v2(db, statement.sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-    finding(std::string("compile_matches SQL refused: ") + sqlite3_errmsg(db), query);
-  int rc = sqlite3_bind_int64(stmt, 1, f.scan);
-  for (size_t i = 1; i < statement.params.size() && rc == SQLITE_OK; ++i) {
-    const ir::Literal& v = statement.params[i];
-    int at = static_cast<int>(i + 1);
-    if (auto* s = std::get_if<std::string>(&v))
-      rc = sqlite3_bind_text(stmt, at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-    else if (auto* n = std::get_if<int64_t>(&v))
-      rc = sqlite3_bind_int64(stmt, at, *n);
-    else if (auto* d = std::get_if<double>(&v))
-      rc = sqlite3_bind_double(stmt, at, *d);
-    else if (auto* b = std::get_if<bool>(&v))
-      rc = sqlite3_bind_int(stmt, at, *b ? 1 : 0);
+  auto cursor = exec::Cursor::open(f.store.db(), statement, f.scan);
+  if (!cursor) finding("compile_matches SQL refused: " + format(cursor.errors()), query);
+  while (true) {
+    auto row = cursor->next();
+    if (!row) finding("compile_matches SQL failed: " + format(row.errors()), query);
+    if (!*row) return;
   }
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) rc = sqlite3_step(stmt);
-  std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
-  sqlite3_finalize(stmt);
-  if (!error.empty()) finding("compile_matches SQL failed: " + error, query);
 }
 
 // The two lexers on `text`, token by token.
 void compare_lexers(std::string_view text) {
-  if (syntax::detail::find_invalid_utf8(text)) return;
+  if (find_invalid_utf8(text)) return;
   const std::string utf8(text);
   antlr4::ANTLRInputStream generated_input(utf8);
   grammar::GraphQLLexer generated(&generated_input);

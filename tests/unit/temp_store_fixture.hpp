@@ -7,12 +7,11 @@
 #include <stdlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "store/store.hpp"
+#include "tests/support/process.hpp"
 
 namespace posture::testing {
 
@@ -36,10 +35,7 @@ class TempStoreTest : public ::testing::Test {
   // Checkpoints the WAL into the database and returns the file's bytes.
   std::string file_bytes() {
     sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    std::ifstream in(db_, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
+    return slurp(db_);
   }
 
   // The rows of `sql`, one line each, columns separated by '|' (NULL for
