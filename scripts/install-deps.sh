@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev
   clang libclang-rt-14-dev
   python3
+  jq time
 )
 
 missing=()
