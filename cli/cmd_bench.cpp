@@ -3,17 +3,14 @@
 // connection, plus the whole catalogue through the Evaluator; prints a table
 // and optionally writes JSON. Exit status: 0 when every engine/baseline pair
 // returned the same ids, 2 when one did not (the diff is printed) or on error.
-// The harness lives in benchmarks/harness/ (library posture_bench); a build
-// without benchmarks (POSTURE_BENCHMARKS=OFF) keeps the command and says so.
+// The harness is engine/bench/ (library posture_bench), which the CLI links.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
 
-#ifdef POSTURE_HAVE_BENCH
-#include "benchmarks/harness/bench.hpp"
-#endif
+#include "engine/bench/bench.hpp"
 
 namespace posture::cli {
 
@@ -30,7 +27,6 @@ struct BenchCliOptions {
   unsigned jobs = 0;
 };
 
-#ifdef POSTURE_HAVE_BENCH
 std::string default_baselines_dir() {
   if (const char* env = std::getenv("POSTURE_BASELINES"); env && *env) return env;
   return POSTURE_BASELINES_DIR;
@@ -61,13 +57,6 @@ int run(const BenchCliOptions& o, const Context& ctx) {
   }
   return kExitOk;
 }
-#else
-int run(const BenchCliOptions&, const Context&) {
-  return report_errors(
-      {Diagnostic::error("unsupported", "this posture was built without the benchmark harness")
-           .hint("configure with -DPOSTURE_BENCHMARKS=ON")});
-}
-#endif
 
 }  // namespace
 

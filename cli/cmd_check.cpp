@@ -1,6 +1,6 @@
 // `posture check --db FILE`: evaluates the stored checks (all, or a selection
 // by id, framework, severity and provider) on a scan, in parallel, applies the
-// exceptions, and writes the report in the chosen format.
+// waivers, and writes the report in the chosen format.
 // Exit status: 0 nothing failed; 1 a check at or above --fail-on (default:
 // any) failed; 2 an error (bad input, or findings at or above --fail-on that
 // could not be evaluated because their collection failed).
@@ -25,8 +25,8 @@ struct CheckOptions : EvaluationOptions {
 // 1 when a check at or above `fail_on` failed, else 2 when one errored, else 0.
 int exit_status(const std::vector<checks::CheckResult>& results,
                 std::optional<checks::Severity> fail_on) {
-  if (any_with_status(results, checks::Status::Fail, fail_on)) return kExitFailed;
-  return any_with_status(results, checks::Status::Error, fail_on) ? kExitError : kExitOk;
+  if (any_with_status(results, checks::Verdict::Fail, fail_on)) return kExitFailed;
+  return any_with_status(results, checks::Verdict::Error, fail_on) ? kExitError : kExitOk;
 }
 
 int run(const CheckOptions& o) {

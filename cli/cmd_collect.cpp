@@ -109,7 +109,7 @@ void run_collect(const CollectFlags& flags, Context& ctx) {
   options.subscriptions = flags.subscriptions;
   bool progress = show_progress(ctx);
   if (progress) options.progress = progress_line();
-  auto store = store::Store::open(flags.db, store::OpenMode::ReadWrite);
+  auto store = store::Store::open(flags.db, posture::schema::builtin(), store::OpenMode::ReadWrite);
   if (!store) {
     ctx.exit_code = report_errors(store.errors());
     return;

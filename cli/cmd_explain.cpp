@@ -46,12 +46,12 @@ int run(const ExplainOptions& o) {
   if (!compiled) return report_errors(compiled.errors());
   std::optional<store::Store> store;
   if (!o.db.empty()) {
-    auto opened = store::Store::open(o.db, store::OpenMode::ReadOnly);
+    auto opened = store::Store::open(o.db, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (!opened) return report_errors(opened.errors());
     store.emplace(std::move(opened).value());
   }
   for (size_t i = 0; i < compiled->statements.size(); ++i) {
-    const ir::RootField& root = compiled->query.roots[i];
+    const ir::RootField& root = compiled->optimised.roots[i];
     const sql::Statement& st = compiled->statements[i];
     std::cout << "== " << root.response_key << " (" << root.type->name << ")\n-- filter\n"
               << ir::to_string(root.where, 1) << "-- sql\n  " << st.sql << "\n-- parameters\n";

@@ -19,7 +19,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
                   "Files of ARM objects, list responses or JSON Lines ('-': stdin)")
       ->required();
   cmd->callback([opts, &ctx] {
-    auto store = store::Store::open(opts->db, store::OpenMode::ReadWrite);
+    auto store = store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadWrite);
     if (!store) {
       ctx.exit_code = report_errors(store.errors());
       return;

@@ -46,13 +46,13 @@ int run(const LintOptions& o) {
       found.push_back(
           Diagnostic::warning("manual-check", "no query: a manual check", {path, 0, 0}));
     } else {
-      found = semantic::lint(*doc, schema::Schema::builtin(), path);
+      found = semantic::lint(*doc, schema::builtin(), path);
     }
     bool has_error = false;
     for (const auto& d : found) {
-      ++counts[(d.severity == Severity::Error ? "error " : "warning ") + d.code];
-      has_error = has_error || d.severity == Severity::Error;
-      warnings += d.severity == Severity::Warning;
+      ++counts[(d.level == Level::Error ? "error " : "warning ") + d.code];
+      has_error = has_error || d.level == Level::Error;
+      warnings += d.level == Level::Warning;
       if (!o.summary_only) std::cerr << format(d) << "\n";
     }
     files_with_errors += has_error;

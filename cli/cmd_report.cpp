@@ -49,7 +49,7 @@ int run(const ReportOptions& o) {
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
   if (o.fail_on.empty()) return kExitOk;
-  return any_with_status(report.results, checks::Status::Fail,
+  return any_with_status(report.results, checks::Verdict::Fail,
                          checks::severity_from_name(o.fail_on))
              ? kExitFailed
              : kExitOk;

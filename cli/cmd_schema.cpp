@@ -9,7 +9,7 @@ void add_schema_command(CLI::App& app, Context& ctx) {
   CLI::App* cmd =
       app.add_subcommand("schema", "Print the asset model (GraphQL SDL) that queries run against");
   cmd->callback([&ctx] {
-    std::cout << schema::Schema::builtin().sdl();
+    std::cout << schema::builtin().sdl();
     ctx.exit_code = kExitOk;
   });
 }

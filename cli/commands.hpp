@@ -9,7 +9,8 @@
 
 #include <optional>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
+#include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 
 namespace posture::cli {

@@ -10,7 +10,7 @@ namespace posture::cli {
 
 Result<OpenedScan> open_scan(const std::string& db, std::optional<int64_t> scan_id,
                              store::OpenMode mode) {
-  auto store = store::Store::open(db, mode);
+  auto store = store::Store::open(db, posture::schema::builtin(), mode);
   if (!store) return store.take_errors();
   Result<std::optional<store::ScanInfo>> scan =
       scan_id ? store->scan(*scan_id) : store->latest_complete_scan();

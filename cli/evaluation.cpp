@@ -21,14 +21,14 @@ const std::vector<std::string>& severity_names() {
 }
 
 void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& exceptions_help) {
+                            const std::string& waivers_help) {
   cmd->add_option("--db", o.db, "The store")->required();
   cmd->add_option("--queries", o.queries,
                   "The directory of stored checks and frameworks/ (default: the bundled queries/)");
   cmd->add_option("--jobs,-j", o.jobs,
                   "Parallel workers, each with its own read-only connection (default: cores)")
       ->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--exceptions", o.exceptions, exceptions_help);
+  cmd->add_option("--exceptions", o.waivers, waivers_help);
   cmd->add_option("--today", o.today,
                   "The day exceptions expire against, YYYY-MM-DD (default: $POSTURE_TODAY, "
                   "else today in UTC)");
@@ -45,7 +45,7 @@ void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::strin
 
 Result<Loaded> load_workspace(const EvaluationOptions& o) {
   auto ws =
-      checks::Workspace::load(o.queries.empty() ? default_queries_dir() : o.queries, o.exceptions);
+      checks::Workspace::load(o.queries.empty() ? default_queries_dir() : o.queries, o.waivers);
   if (!ws) return ws.take_errors();
   auto today = checks::Date::resolve(o.today, std::getenv("POSTURE_TODAY"));
   if (!today) return today.take_errors();
@@ -67,7 +67,7 @@ Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded
   if (!opened) return opened.take_errors();
   if (auto st = checks::bound_memory(opened->store); !st) return st.take_errors();
   auto context = checks::EvaluationContext::load(opened->store, opened->scan.id,
-                                                 loaded.workspace.exceptions.get(), loaded.today);
+                                                 loaded.workspace.waivers.get(), loaded.today);
   if (!context) return context.take_errors();
   context->order = order;
   std::vector<checks::CheckResult> results;
@@ -85,7 +85,7 @@ Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded
   return out;
 }
 
-bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Status status,
+bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Verdict status,
                      std::optional<checks::Severity> min) {
   return std::any_of(results.begin(), results.end(), [&](const checks::CheckResult& r) {
     return r.status == status && (!min || r.check->severity >= *min);

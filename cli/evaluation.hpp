@@ -1,5 +1,5 @@
 // What `posture check`, `report` and `diff` share: their common options, the
-// workspace (stored checks, frameworks, exceptions) and the day exceptions
+// workspace (stored checks, frameworks, waivers) and the day waivers
 // expire against, the selection of checks, and the evaluation of one scan.
 #pragma once
 
@@ -20,7 +20,7 @@ namespace posture::cli {
 struct EvaluationOptions {
   std::string db;
   std::string queries;
-  std::string exceptions;
+  std::string waivers;
   std::string today;
   unsigned jobs = 0;  // 0: one per core
   // The selection (not offered by every command).
@@ -33,15 +33,15 @@ struct EvaluationOptions {
 // "low", "medium", "high", "critical".
 const std::vector<std::string>& severity_names();
 
-// Adds --db, --queries, --jobs, --exceptions (described by `exceptions_help`)
+// Adds --db, --queries, --jobs, --waivers (described by `waivers_help`)
 // and --today to `cmd`.
 void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& exceptions_help);
+                            const std::string& waivers_help);
 // Adds --check, --framework, --severity and --provider, their help starting
 // with `verb` ("Evaluate", "Compare").
 void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb);
 
-// The stored checks, frameworks and exceptions, and the day of evaluation
+// The stored checks, frameworks and waivers, and the day of evaluation
 // (--today, else $POSTURE_TODAY, else today in UTC).
 struct Loaded {
   checks::Workspace workspace;
@@ -69,7 +69,7 @@ Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded
 
 // Whether a check of at least severity `min` (any check, when not given) has
 // status `status`.
-bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Status status,
+bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Verdict status,
                      std::optional<checks::Severity> min);
 
 // Whether a report written to `output` gets colour: standard output is a

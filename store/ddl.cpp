@@ -171,7 +171,7 @@ Status apply(sqlite3* db, const std::string& path, const std::vector<std::string
   }
   if (fresh) {
     std::string meta = "INSERT OR REPLACE INTO _meta(key, value) VALUES ('format', '" +
-                       std::to_string(kStoreFormat) + "'), ('created_at', '" + utc_now() + "')";
+                       std::to_string(kStoreFormat) + "'), ('created_at', '" + text::utc_now() + "')";
     if (auto s = exec(db, path, meta); !s) {
       (void)exec(db, path, "ROLLBACK");
       return s;

@@ -201,7 +201,7 @@ Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::s
   if (with_id) stmt->bind(1, scan_id);
   stmt->bind(2, std::string_view(source));
   stmt->bind(3, std::string_view(started_at));
-  if (status == "failed") stmt->bind(4, std::string_view(internal::utc_now()));
+  if (status == "failed") stmt->bind(4, std::string_view(text::utc_now()));
   stmt->bind(5, std::string_view(status));
   stmt->bind(6, std::string_view(message));
   if (stmt->step() != SQLITE_DONE) return sqlite_error(path(), db(), "recording the scan");
@@ -213,7 +213,7 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
   auto impl = std::make_unique<Impl>();
   impl->store = &store;
   impl->source = std::move(source);
-  impl->started_at = internal::utc_now();
+  impl->started_at = text::utc_now();
   if (auto s = exec(store.db(), store.path(), "BEGIN IMMEDIATE"); !s) return s.take_errors();
   impl->open = true;  // from here the destructor rolls back
   if (auto s = impl->insert_scan_row("running", "", false); !s) {
@@ -325,7 +325,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   if (auto s = m.link_parents(); !s) return fail_with(s.take_errors());
   auto objects = m.count_objects();
   if (!objects) return fail_with(objects.take_errors());
-  ScanInfo info{scan_id_, m.source, m.started_at, internal::utc_now(), status, *objects, message};
+  ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(), status, *objects, message};
   auto stmt = Statement::prepare(
       m.db(), m.path(),
       "UPDATE _scans SET ended_at = ?2, status = ?3, objects = ?4, message = ?5 WHERE id = ?1");

@@ -76,14 +76,6 @@ Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
   return store_error(path, "`" + shown + "`: " + why);
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace internal
 
@@ -151,7 +143,7 @@ Result<std::vector<ScanInfo>> query_scans(sqlite3* db, const std::string& path,
 
 }  // namespace
 
-Result<Store> Store::open(const std::string& path, OpenMode mode, const schema::Schema& schema) {
+Result<Store> Store::open(const std::string& path, const schema::Schema& schema, OpenMode mode) {
   bool memory = path == ":memory:" || path.empty();
   if (!memory && mode == OpenMode::ReadWrite) {
     if (auto s = create_private_file(path); !s) return s.take_errors();
@@ -231,10 +223,7 @@ Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) c
 }
 
 std::string arm_key(std::string_view id) {
-  std::string out(id);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return text::ascii_lower(id);
 }
 
 }  // namespace posture::store

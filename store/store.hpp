@@ -15,23 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/base/result.hpp"
-#include "engine/schema/schema.hpp"
+#include "base/result.hpp"
+#include "engine/model/schema.hpp"
+#include "store/layout.hpp"
 
 namespace posture::store {
-
-// Columns every asset table has besides the schema's fields.
-inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
-inline constexpr const char* kScan = "_scan";  // the scan's id
-inline constexpr const char* kKey = "_key";    // lower-cased ARM id: unique per scan
-inline constexpr const char* kRaw = "_raw";    // the original JSON document (in the raw table)
-
-// The original JSON of a type's rows lives in a side table, "<table>_raw"
-// (_rid, _raw), keyed by the row's _rid: the asset tables stay narrow, so the
-// scans checks make read a third of the pages.
-inline std::string raw_table(const std::string& table) {
-  return table + "_raw";
-}
 
 struct ScanInfo {
   int64_t id = 0;
@@ -63,8 +51,8 @@ class Store {
   // "store") name the path and SQLite's message; a file that is not a Posture
   // store, or was made by an incompatible format or schema, is refused.
   // ReadWrite adds the columns of fields a newer schema introduced.
-  static Result<Store> open(const std::string& path, OpenMode mode = OpenMode::ReadWrite,
-                            const schema::Schema& schema = schema::Schema::builtin());
+  static Result<Store> open(const std::string& path, const schema::Schema& schema,
+                            OpenMode mode = OpenMode::ReadWrite);
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
   ~Store();

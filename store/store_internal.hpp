@@ -11,8 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/result.hpp"
-#include "engine/schema/schema.hpp"
+#include "base/result.hpp"
+#include "base/text.hpp"
+#include "engine/model/schema.hpp"
 
 namespace posture::store::internal {
 
@@ -96,7 +97,5 @@ Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema&
 // Registers posture_regexp(pattern, value) on `db`.
 Status register_functions(sqlite3* db, const std::string& path);
 
-// The current time as ISO 8601 UTC, e.g. 2026-11-23T11:33:41Z.
-std::string utc_now();
 
 }  // namespace posture::store::internal

@@ -22,6 +22,7 @@
 #include "engine/semantic/analyzer.hpp"
 #include "engine/sql/compiler.hpp"
 #include "engine/syntax/parser.hpp"
+#include "engine/optimizer/optimizer.hpp"
 
 namespace {
 
@@ -88,7 +89,7 @@ void BM_Parse(benchmark::State& state, const Source& s) {
 void BM_Analyze(benchmark::State& state, const Source& s) {
   auto doc = syntax::parse(s.text, s.name);
   if (!doc) return state.SkipWithError("parse failed");
-  const auto& schema = schema::Schema::builtin();
+  const auto& schema = schema::builtin();
   auto options = options_for(s.name);
   for (auto _ : state) {
     auto query = semantic::analyze(*doc, schema, options);
@@ -100,9 +101,9 @@ void BM_Analyze(benchmark::State& state, const Source& s) {
 void BM_CompileSql(benchmark::State& state, const Source& s) {
   auto check = checks::Catalog::parse_check(s.text, s.name);
   if (!check) return state.SkipWithError("check does not compile");
-  const ir::RootField& root = check->query.query.roots.front();
-  for (auto _ : state) {
-    sql::Statement statement = sql::compile_matches(*root.type, root.where);
+  const ir::RootField& root = check->query.analysed.roots.front();
+  for (auto _ : state) {  // optimize + SQL
+    sql::Statement statement = sql::compile_matches(*root.type, optimizer::rewrite(root.where));
     benchmark::DoNotOptimize(statement);
   }
 }
@@ -111,7 +112,7 @@ void BM_CheckToSql(benchmark::State& state, const Source& s) {
   for (auto _ : state) {
     auto check = checks::Catalog::parse_check(s.text, s.name);
     if (!check) return state.SkipWithError("check does not compile");
-    const ir::RootField& root = check->query.query.roots.front();
+    const ir::RootField& root = check->query.optimised.roots.front();
     sql::Statement statement = sql::compile_matches(*root.type, root.where);
     benchmark::DoNotOptimize(statement);
   }
@@ -139,7 +140,7 @@ BENCHMARK(BM_CorpusParse)->Unit(benchmark::kMillisecond);
 
 // The queries our schema can answer, pre-parsed: analyse and compile each.
 static void BM_CorpusAnalyzeCompile(benchmark::State& state) {
-  const auto& schema = schema::Schema::builtin();
+  const auto& schema = schema::builtin();
   std::vector<std::pair<Source, syntax::Document>> ok;
   for (const auto& s : corpus()) {
     auto doc = syntax::parse(s.text, s.name);

@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "collectors/azure/auth.hpp"
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 
 namespace posture::azure {
 

@@ -2,6 +2,8 @@
 // the client-credentials flow against Entra ID. See auth.hpp.
 #include "collectors/azure/auth.hpp"
 
+#include "base/text.hpp"
+
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -25,14 +27,6 @@ std::optional<std::string> env(const char* name) {
   return std::string(value);
 }
 
-std::string iso_time(Clock::time_point t) {
-  std::time_t seconds = Clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // A number of seconds in a JSON number or a numeric string.
 std::optional<int64_t> json_seconds(const json& value) {
@@ -191,7 +185,7 @@ Result<std::shared_ptr<Credential>> Credential::resolve(const AuthSettings& sett
     cred->adopt({*settings.access_token, jwt_expiry(*settings.access_token), Clock::now()});
     if (expired(cred->current_)) {
       return Diagnostic::error("token-expired", "AZURE_ACCESS_TOKEN expired at " +
-                                                    iso_time(*cred->current_.expires_at))
+                                                    text::iso_utc(*cred->current_.expires_at))
           .hint(
               "get a new one: export AZURE_ACCESS_TOKEN=$(az account get-access-token "
               "--query accessToken -o tsv)");
@@ -206,7 +200,7 @@ Result<std::shared_ptr<Credential>> Credential::resolve(const AuthSettings& sett
     if (!token) return token.take_errors();
     if (expired(*token)) {
       return Diagnostic::error("token-expired", "the token in " + settings.token_file +
-                                                    " expired at " + iso_time(*token->expires_at))
+                                                    " expired at " + text::iso_utc(*token->expires_at))
           .hint("refresh it: az account get-access-token > " + settings.token_file);
     }
     cred->adopt(std::move(*token));

@@ -2,6 +2,7 @@
 // security contacts concurrently, normalise everything and write one scan.
 // See collector.hpp for the outcomes; HTTP details are ArmClient's.
 #include "collectors/azure/collector.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -28,12 +29,6 @@ struct Page {
   std::vector<std::pair<json, std::string>> items;
   std::string next_link;
 };
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 bool safe_segment(std::string_view text) {
   if (text.empty() || text.size() > 128) return false;
@@ -99,8 +94,9 @@ struct Connector {
 
 class Collection {
  public:
-  Collection(const CollectOptions& options, ArmClient& client, store::ScanWriter& writer)
-      : options_(options), client_(client), writer_(writer) {}
+  Collection(const CollectOptions& options, ArmClient& client, store::ScanWriter& writer,
+             const schema::Schema& schema)
+      : options_(options), client_(client), writer_(writer), schema_(schema) {}
 
   Status list_subscriptions();
   Status select_and_store_subscriptions();
@@ -118,6 +114,7 @@ class Collection {
   const CollectOptions& options_;
   ArmClient& client_;
   store::ScanWriter& writer_;
+  const schema::Schema& schema_;
   std::vector<store::Record> subscriptions_;
   std::vector<Connector> connectors_;
   std::vector<store::CollectionError> errors_;
@@ -157,7 +154,7 @@ Status Collection::list_subscriptions() {
                                  "GET " + link + ": an item of the list is not a subscription: " +
                                      item.dump().substr(0, 200));
       }
-      auto record = snapshot::normalize(item, raw);
+      auto record = snapshot::normalize(item, raw, schema_);
       if (!record) {
         return Diagnostic::error("malformed-response",
                                  "GET " + link + ": " + record.errors().front().message);
@@ -180,7 +177,7 @@ Status Collection::list_subscriptions() {
 Status Collection::select_and_store_subscriptions() {
   std::set<std::string> wanted;
   for (const auto& s : options_.subscriptions) {
-    std::string guid = lower(s);
+    std::string guid = text::ascii_lower(s);
     if (guid.rfind("/subscriptions/", 0) == 0) guid = guid.substr(15);
     wanted.insert(guid);
   }
@@ -190,8 +187,8 @@ Status Collection::select_and_store_subscriptions() {
     std::string guid = field != record.fields.end() && field->is_string()
                            ? field->get<std::string>()
                            : record.id.substr(record.id.rfind('/') + 1);
-    if (!wanted.empty() && !wanted.count(lower(guid))) continue;
-    found.insert(lower(guid));
+    if (!wanted.empty() && !wanted.count(text::ascii_lower(guid))) continue;
+    found.insert(text::ascii_lower(guid));
     connectors_.push_back({record.id, guid, {}, {}});
     if (Status added = writer_.add(record); !added) return added;
   }
@@ -243,7 +240,7 @@ void Collection::on_contacts(size_t index, ArmReply reply) {
                               "GET " + reply.url + ": an item of the list is not a security " +
                                   "contact: " + item.dump().substr(0, 200));
     }
-    auto record = snapshot::normalize(item, raw);
+    auto record = snapshot::normalize(item, raw, schema_);
     if (!record) {
       return connector_failed(index, reply.http_status,
                               "GET " + reply.url + ": " + record.errors().front().message);
@@ -314,7 +311,7 @@ Status check_options(const CollectOptions& options) {
                              "--api-version '" + options.api_version + "' is not an API version");
   }
   for (const auto& s : options.subscriptions) {
-    std::string guid = lower(s);
+    std::string guid = text::ascii_lower(s);
     if (guid.rfind("/subscriptions/", 0) == 0) guid = guid.substr(15);
     if (!safe_segment(guid)) {
       return Diagnostic::error("invalid-option", "--subscription '" + s +
@@ -335,7 +332,7 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
   if (!client) return client.take_errors();
   auto writer = store::ScanWriter::begin(store, "azure");
   if (!writer) return writer.take_errors();
-  Collection collection(options, **client, *writer);
+  Collection collection(options, **client, *writer, store.schema());
   Status status = collection.list_subscriptions();
   if (status) status = collection.select_and_store_subscriptions();
   if (status) status = collection.read_contacts();

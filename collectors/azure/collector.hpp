@@ -21,7 +21,7 @@
 
 #include "collectors/azure/arm_client.hpp"
 #include "collectors/azure/auth.hpp"
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "store/store.hpp"
 
 namespace posture::azure {

@@ -1,6 +1,7 @@
 // HTTP over libcurl for the Azure collector: URL checks, the shared easy-handle
 // set-up and response capture. See http.hpp.
 #include "collectors/azure/http.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,13 +13,6 @@
 
 namespace posture::azure {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 void init_curl_once() {
   static std::once_flag once;
@@ -59,7 +53,7 @@ std::optional<UrlOrigin> url_origin(std::string_view url) {
   UrlOrigin origin;
   size_t colon = url.find("://");
   if (colon == std::string_view::npos) return std::nullopt;
-  origin.scheme = lower(url.substr(0, colon));
+  origin.scheme = text::ascii_lower(url.substr(0, colon));
   if (origin.scheme != "http" && origin.scheme != "https") return std::nullopt;
   std::string_view rest = url.substr(colon + 3);
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
@@ -68,7 +62,7 @@ std::optional<UrlOrigin> url_origin(std::string_view url) {
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
-    origin.host = lower(authority.substr(1, close - 1));
+    origin.host = text::ascii_lower(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return std::nullopt;
@@ -76,7 +70,7 @@ std::optional<UrlOrigin> url_origin(std::string_view url) {
     }
   } else {
     size_t port_colon = authority.rfind(':');
-    origin.host = lower(authority.substr(0, port_colon));
+    origin.host = text::ascii_lower(authority.substr(0, port_colon));
     if (port_colon != std::string_view::npos) port_text = authority.substr(port_colon + 1);
   }
   if (origin.host.empty()) return std::nullopt;
@@ -93,7 +87,7 @@ std::optional<UrlOrigin> url_origin(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = text::ascii_lower(host);
   return h == "127.0.0.1" || h == "localhost" || h == "::1";
 }
 
@@ -227,7 +221,7 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t count, void* self
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     t->retry_after_.reset();  // a new response (after 100 Continue) starts
-  } else if (line.size() > 12 && lower(line.substr(0, 12)) == "retry-after:") {
+  } else if (line.size() > 12 && text::ascii_lower(line.substr(0, 12)) == "retry-after:") {
     t->retry_after_ = parse_retry_after(line.substr(12));
   }
   return n;

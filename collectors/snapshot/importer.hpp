@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "store/store.hpp"
 
 namespace posture::snapshot {

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 
 namespace posture::snapshot::internal {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "store/store.hpp"
 
 namespace posture::snapshot {
@@ -29,7 +29,7 @@ ArmKind classify(const nlohmann::json& object);
 // A contact's parent is the subscription its ARM id starts with.
 // Errors (code "invalid-object") say which property is wrong.
 Result<store::Record> normalize(const nlohmann::json& object, std::string raw,
-                                const schema::Schema& schema = schema::Schema::builtin());
+                                const schema::Schema& schema);
 
 // Splits an email list on ';' and ',', trims whitespace, drops empties.
 std::vector<std::string> split_emails(std::string_view text);

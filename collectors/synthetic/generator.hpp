@@ -12,7 +12,7 @@
 #include <ostream>
 #include <string>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 
 namespace posture::synthetic {
 

@@ -1,6 +1,7 @@
 // Reading checks: the @check directive's arguments become Check metadata, the
 // operation itself is compiled once for evaluation.
 #include "engine/checks/catalog.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -82,8 +83,7 @@ std::string_view severity_name(Severity s) {
 }
 
 std::optional<Severity> severity_from_name(std::string_view name) {
-  std::string s(name);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string s = text::ascii_lower(name);
   for (Severity v : {Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
     if (severity_name(v) == s) return v;
   return std::nullopt;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "engine/exec/engine.hpp"
 
 namespace posture::checks {

@@ -5,7 +5,7 @@
 // the first (the subjects: a finding per row) read once per run and shared by
 // every check on the same subjects (SubjectCache), the second the check's own:
 // only the rows it selects, merged into the subjects' verdicts by rowid. Ids
-// are read only for selected rows, and only when exceptions may mute them.
+// are read only for selected rows, and only when waivers may mute them.
 // Parallel evaluation hands checks to workers through an atomic counter; each
 // worker has its own read-only connection and writes only its checks' result
 // slots.
@@ -22,25 +22,25 @@
 
 namespace posture::checks {
 
-std::string_view status_name(Status s) {
+std::string_view verdict_name(Verdict s) {
   switch (s) {
-    case Status::Pass:
+    case Verdict::Pass:
       return "PASS";
-    case Status::Muted:
+    case Verdict::Muted:
       return "MUTED";
-    case Status::Error:
+    case Verdict::Error:
       return "ERROR";
-    case Status::Fail:
+    case Verdict::Fail:
       return "FAIL";
   }
   return "ERROR";
 }
 
 Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int64_t scan_id,
-                                                  const ExceptionList* exceptions, Date today) {
+                                                  const WaiverList* waivers, Date today) {
   EvaluationContext context;
   context.scan_id = scan_id;
-  context.exceptions = exceptions;
+  context.waivers = waivers;
   context.today = today;
   auto errors = store.collection_errors(scan_id);
   if (!errors) return errors.take_errors();
@@ -192,28 +192,28 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
 
 posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
                                         CheckResult& result) const {
-  const ExceptionList* exceptions =
-      context_.exceptions && !context_.exceptions->empty() ? context_.exceptions : nullptr;
+  const WaiverList* waivers =
+      context_.waivers && !context_.waivers->empty() ? context_.waivers : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
-  const ir::RootField& root = check.query.query.roots.front();
+  const ir::RootField& root = check.query.optimised.roots.front();
   sql::Statement st = subjects_with(
-      "s." + dialect().quote(store::kRowId) + (exceptions ? ", " + column_of(type, "id") : ""),
+      "s." + dialect().quote(store::kRowId) + (waivers ? ", " + column_of(type, "id") : ""),
       check, type, Order::Store, sql::compile_predicate(type, root.where, "s"));
   auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
-  std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with exceptions)
+  std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with waivers)
   while (true) {
     auto row = cursor->next();
     if (!row) return row.take_errors();
     if (!*row) break;
-    selected.emplace_back(cursor->integer(0), exceptions ? std::string(cursor->text(1)) : "");
+    selected.emplace_back(cursor->integer(0), waivers ? std::string(cursor->text(1)) : "");
   }
 
   auto subjects = context_.subjects->get(store_, context_, check, type);
   if (!subjects) return subjects.take_errors();
   const Subjects& all = **subjects;
   result.order = context_.order;
-  result.verdicts.assign(all.rids.size(), Status::Pass);
+  result.verdicts.assign(all.rids.size(), Verdict::Pass);
   std::vector<std::pair<uint32_t, const std::string*>> failed;  // index, id
   failed.reserve(selected.size());
   size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
@@ -229,7 +229,7 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
       if (it == all.by_rid.end() || it->first != rid) continue;
       index = it->second;
     }
-    result.verdicts[index] = Status::Fail;
+    result.verdicts[index] = Verdict::Fail;
     failed.emplace_back(index, &id);
   }
   // Both statements filter the same rows, so every selected row is a subject.
@@ -240,35 +240,35 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
 
   // A collection error makes the finding ERROR, selected or not.
   for (const auto& [index, error] : all.errors) {
-    result.verdicts[index] = Status::Error;
+    result.verdicts[index] = Verdict::Error;
     result.notes.push_back({index, {Note::Kind::CollectionError, error}});
   }
-  if (exceptions) {
+  if (waivers) {
     std::map<uint32_t, uint64_t> uses;
     for (const auto& [index, id] : failed) {
-      if (result.verdicts[index] != Status::Fail) continue;
-      auto e = exceptions->match(check.id, *id, context_.today);
+      if (result.verdicts[index] != Verdict::Fail) continue;
+      auto e = waivers->match(check.id, *id, context_.today);
       if (!e) continue;
-      bool expired = exceptions->entries()[*e].expired(context_.today);
-      if (!expired) result.verdicts[index] = Status::Muted;
+      bool expired = waivers->entries()[*e].expired(context_.today);
+      if (!expired) result.verdicts[index] = Verdict::Muted;
       result.notes.push_back(
-          {index, {expired ? Note::Kind::ExpiredException : Note::Kind::Exception, *e}});
+          {index, {expired ? Note::Kind::ExpiredWaiver : Note::Kind::Waiver, *e}});
       ++uses[*e];
     }
-    result.exception_uses.assign(uses.begin(), uses.end());
+    result.waiver_uses.assign(uses.begin(), uses.end());
   }
   // Notes by finding index (Order::Key visits the selected rows in rowid order).
   std::stable_sort(result.notes.begin(), result.notes.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  for (Status v : result.verdicts) ++result.counts[static_cast<size_t>(v)];
+  for (Verdict v : result.verdicts) ++result.counts[static_cast<size_t>(v)];
   for (size_t s = 0; s < result.counts.size(); ++s)
-    if (result.counts[s]) result.status = std::max(result.status, static_cast<Status>(s));
+    if (result.counts[s]) result.status = std::max(result.status, static_cast<Verdict>(s));
   return ok_status();
 }
 
 const schema::ObjectType* subject_type(const Check& check) {
-  const ir::RootField& root = check.query.query.roots.front();
+  const ir::RootField& root = check.query.optimised.roots.front();
   bool per_resource = check.expect.kind == Expectation::Kind::Empty &&
                       std::find(check.subjects.begin(), check.subjects.end(), root.type->name) !=
                           check.subjects.end();
@@ -278,7 +278,7 @@ const schema::ObjectType* subject_type(const Check& check) {
 Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   CheckResult result;
   result.check = &check;
-  const ir::RootField& root = check.query.query.roots.front();
+  const ir::RootField& root = check.query.optimised.roots.front();
   if (const schema::ObjectType* type = subject_type(check)) {
     result.subject_type = type;
     if (auto st = this->per_resource(check, *type, result); !st) return st.take_errors();
@@ -287,7 +287,7 @@ Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   auto matched = run_matches(store_, context_.scan_id, *root.type, root.where);
   if (!matched) return matched.take_errors();
   result.matched = matched->size();
-  result.status = check.expect.holds(result.matched) ? Status::Pass : Status::Fail;
+  result.status = check.expect.holds(result.matched) ? Verdict::Pass : Verdict::Fail;
   result.returned = std::move(matched).value();
   // One finding per returned object (with the check's status), or one for the check.
   result.counts[static_cast<size_t>(result.status)] = std::max<uint64_t>(1, result.returned.size());
@@ -295,7 +295,7 @@ Result<CheckResult> Evaluator::evaluate(const Check& check) const {
 }
 
 Result<Workspace> Workspace::load(const std::string& queries_dir,
-                                  const std::string& exceptions_file) {
+                                  const std::string& waivers_file) {
   Workspace ws;
   auto catalog = Catalog::load(queries_dir);
   if (!catalog) return catalog.take_errors();
@@ -304,11 +304,11 @@ Result<Workspace> Workspace::load(const std::string& queries_dir,
       FrameworkSet::load((std::filesystem::path(queries_dir) / "frameworks").string(), ws.catalog);
   if (!frameworks) return frameworks.take_errors();
   ws.frameworks = std::move(frameworks).value();
-  if (exceptions_file.empty()) return ws;
-  auto exceptions = ExceptionList::load(exceptions_file);
-  if (!exceptions) return exceptions.take_errors();
-  if (auto st = exceptions->validate(ws.catalog); !st) return st.take_errors();
-  ws.exceptions = std::make_unique<ExceptionList>(std::move(exceptions).value());
+  if (waivers_file.empty()) return ws;
+  auto waivers = WaiverList::load(waivers_file);
+  if (!waivers) return waivers.take_errors();
+  if (auto st = waivers->validate(ws.catalog); !st) return st.take_errors();
+  ws.waivers = std::make_unique<WaiverList>(std::move(waivers).value());
   return ws;
 }
 
@@ -381,7 +381,7 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
   std::vector<std::optional<Result<CheckResult>>> slots(checks.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    auto store = store::Store::open(db_path, store::OpenMode::ReadOnly);
+    auto store = store::Store::open(db_path, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (store) {
       if (auto st = bound_memory(*store); !st) store = st.take_errors();
     }

@@ -2,7 +2,7 @@
 // (its subject type, restricted to the check's providers) gets a finding:
 //   FAIL   the check's query returns it;
 //   ERROR  its collection failed: its data is unknown, never a pass;
-//   MUTED  it fails, but an active exception covers it;
+//   MUTED  it fails, but an active waiver covers it;
 //   PASS   otherwise.
 // A check's status is the worst of its findings (Pass < Muted < Error < Fail).
 // Findings are kept compactly (one byte per resource, plus sparse notes); the
@@ -22,15 +22,15 @@
 #include <vector>
 
 #include "engine/checks/catalog.hpp"
-#include "engine/checks/exceptions.hpp"
+#include "engine/checks/waivers.hpp"
 #include "engine/checks/frameworks.hpp"
 #include "store/store.hpp"
 
 namespace posture::checks {
 
 // Ordered from best to worst: a check's status is the maximum of its findings.
-enum class Status : uint8_t { Pass, Muted, Error, Fail };
-std::string_view status_name(Status s);  // PASS, MUTED, ERROR, FAIL
+enum class Verdict : uint8_t { Pass, Muted, Error, Fail };
+std::string_view verdict_name(Verdict s);  // PASS, MUTED, ERROR, FAIL
 
 // An object a query returned (for checks without per-resource findings).
 struct Resource {
@@ -43,8 +43,8 @@ struct Resource {
 struct Note {
   enum class Kind : uint8_t {
     CollectionError,   // ref: index into EvaluationContext::errors
-    Exception,         // ref: the active exception (ExceptionList::entries()) that muted it
-    ExpiredException,  // ref: the expired exception that no longer mutes it
+    Waiver,         // ref: the active waiver (WaiverList::entries()) that muted it
+    ExpiredWaiver,  // ref: the expired waiver that no longer mutes it
   };
   Kind kind = Kind::CollectionError;
   uint32_t ref = 0;
@@ -87,13 +87,13 @@ class SubjectCache {
 };
 
 // What every evaluation on one scan shares: the scan's collection errors, the
-// exceptions and the day against which they expire, and the subjects read so
+// waivers and the day against which they expire, and the subjects read so
 // far (see SubjectCache). Read-only once loaded, but for that cache, which is
 // safe to use from several workers at once.
 struct EvaluationContext {
   int64_t scan_id = 0;
   Order order = Order::Store;
-  const ExceptionList* exceptions = nullptr;  // may be null: no exceptions
+  const WaiverList* waivers = nullptr;  // may be null: no waivers
   Date today;
   std::vector<store::CollectionError> errors;
   std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
@@ -101,26 +101,26 @@ struct EvaluationContext {
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
-                                        const ExceptionList* exceptions, Date today);
+                                        const WaiverList* waivers, Date today);
 };
 
 struct CheckResult {
   const Check* check = nullptr;
-  Status status = Status::Pass;
+  Verdict status = Verdict::Pass;
   // Per-resource checks ("eq []" on one of their subject types): verdicts[i] is
   // the finding of the i-th row of subjects_statement(*check, *subject_type, order).
   const schema::ObjectType* subject_type = nullptr;
   Order order = Order::Store;
-  std::vector<Status> verdicts;
+  std::vector<Verdict> verdicts;
   std::vector<std::pair<uint32_t, Note>> notes;  // by verdict index, ascending
   uint64_t matched = 0;                          // objects the query returned
   std::vector<Resource> returned;                // other checks: the query's objects
-  std::array<uint64_t, 4> counts{};              // findings by Status
-  // Exceptions that matched a failing finding: (entry index, findings), ascending.
-  std::vector<std::pair<uint32_t, uint64_t>> exception_uses;
+  std::array<uint64_t, 4> counts{};              // findings by Verdict
+  // Waivers that matched a failing finding: (entry index, findings), ascending.
+  std::vector<std::pair<uint32_t, uint64_t>> waiver_uses;
 
   bool per_resource() const { return subject_type != nullptr; }
-  uint64_t count(Status s) const { return counts[static_cast<size_t>(s)]; }
+  uint64_t count(Verdict s) const { return counts[static_cast<size_t>(s)]; }
   uint64_t findings() const { return counts[0] + counts[1] + counts[2] + counts[3]; }
 };
 
@@ -150,15 +150,15 @@ class Evaluator {
 };
 
 // What a bulk run reads besides the store: the stored checks, the framework
-// mappings in <queries>/frameworks/, and the exceptions file if one is given.
+// mappings in <queries>/frameworks/, and the waivers file if one is given.
 struct Workspace {
   Catalog catalog;
   FrameworkSet frameworks;
-  std::unique_ptr<ExceptionList> exceptions;  // null: no exceptions file
+  std::unique_ptr<WaiverList> waivers;  // null: no waivers file
 
-  // Loads and cross-checks all three (an exception or a framework naming an
-  // unknown check is an error with file:line). `exceptions_file` may be "".
-  static Result<Workspace> load(const std::string& queries_dir, const std::string& exceptions_file);
+  // Loads and cross-checks all three (a waiver or a framework naming an
+  // unknown check is an error with file:line). `waivers_file` may be "".
+  static Result<Workspace> load(const std::string& queries_dir, const std::string& waivers_file);
 };
 
 // Which checks to run. Empty fields select everything; the criteria combine

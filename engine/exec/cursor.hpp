@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "engine/sql/compiler.hpp"
 
 namespace posture::exec {

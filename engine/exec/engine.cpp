@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/exec/cursor.hpp"
+#include "engine/optimizer/optimizer.hpp"
 #include "engine/syntax/parser.hpp"
 
 namespace posture::exec {
@@ -19,8 +20,9 @@ Result<CompiledQuery> Engine::compile(syntax::Document document,
                                       const semantic::AnalyzeOptions& options) const {
   auto query = semantic::analyze(document, *schema_, options);
   if (!query) return query.take_errors();
-  CompiledQuery compiled{std::move(document), std::move(query).value(), {}};
-  for (const auto& root : compiled.query.roots)
+  ir::Query optimised = optimizer::optimize(*query);
+  CompiledQuery compiled{std::move(document), std::move(query).value(), std::move(optimised), {}};
+  for (const auto& root : compiled.optimised.roots)
     compiled.statements.push_back(sql::compile_root(root));
   return compiled;
 }
@@ -29,7 +31,7 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
                std::ostream& out) {
   out << "{\"data\":{";
   for (size_t i = 0; i < query.statements.size(); ++i) {
-    const ir::RootField& root = query.query.roots[i];
+    const ir::RootField& root = query.optimised.roots[i];
     auto cursor = Cursor::open(store.db(), query.statements[i], scan_id);
     if (!cursor) return cursor.take_errors();
     out << (i ? "," : "") << nlohmann::json(root.response_key).dump() << ":";
@@ -52,7 +54,7 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
 std::string errors_response(const Diagnostics& errors) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& d : errors) {
-    if (d.severity != Severity::Error) continue;
+    if (d.level != Level::Error) continue;
     nlohmann::json e{{"message", d.message}, {"extensions", {{"code", d.code}}}};
     if (d.where.line > 0) e["locations"] = {{{"line", d.where.line}, {"column", d.where.column}}};
     if (!d.hints.empty()) e["extensions"]["hints"] = d.hints;

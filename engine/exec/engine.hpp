@@ -1,4 +1,4 @@
-// The engine's public API for one query: text -> parse -> analyze -> compile,
+// The engine's public API for one query: text -> parse -> analyze -> optimize -> compile,
 // then execute on a scan of a store, streaming the GraphQL response.
 //   Engine engine;
 //   auto q = engine.compile(text);            // Result<CompiledQuery>, diagnostics with
@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
+#include "engine/schema/schema.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/sql/compiler.hpp"
 #include "engine/syntax/ast.hpp"
@@ -18,15 +19,19 @@
 
 namespace posture::exec {
 
+// One query through every stage: its syntax tree, the IR as analysed, the IR
+// the optimizer rewrote (what the SQL is built from), and one statement per
+// root field, in order.
 struct CompiledQuery {
   syntax::Document document;
-  ir::Query query;
-  std::vector<sql::Statement> statements;  // one per root field, in order
+  ir::Query analysed;
+  ir::Query optimised;
+  std::vector<sql::Statement> statements;
 };
 
 class Engine {
  public:
-  explicit Engine(const schema::Schema& schema = schema::Schema::builtin()) : schema_(&schema) {}
+  explicit Engine(const schema::Schema& schema = schema::builtin()) : schema_(&schema) {}
   const schema::Schema& schema() const { return *schema_; }
 
   // Parses, analyses and compiles `text`. Any error: no query at all.

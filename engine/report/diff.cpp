@@ -11,7 +11,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 
 struct Row {
   const checks::Check* check = nullptr;
@@ -45,8 +45,8 @@ class Sink {
   void row(const Row& r) {
     ++summary_.changes[static_cast<size_t>(r.change)];
     ++per_check_[static_cast<size_t>(r.change)];
-    std::string from = r.from ? std::string(checks::status_name(*r.from)) : "ABSENT";
-    std::string to = r.to ? std::string(checks::status_name(*r.to)) : "ABSENT";
+    std::string from = r.from ? std::string(checks::verdict_name(*r.from)) : "ABSENT";
+    std::string to = r.to ? std::string(checks::verdict_name(*r.to)) : "ABSENT";
     if (format_ == Format::Csv) {
       for (std::string_view f : {std::string_view(r.check->id), std::string_view(r.resource),
                                  std::string_view(r.name), change_name(r.change)}) {

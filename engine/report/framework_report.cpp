@@ -13,7 +13,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 constexpr size_t kNotAssessed = 4;
 
 std::optional<double> score_of(const std::array<uint64_t, 4>& c) {
@@ -66,7 +66,7 @@ std::array<uint64_t, 4> combine(const std::vector<const checks::CheckResult*>& c
 std::string requirement_status(const RequirementResult& r) {
   if (r.checks.empty()) return "NOT_ASSESSED";
   for (S s : {S::Fail, S::Error, S::Muted})
-    if (r.counts[static_cast<size_t>(s)]) return std::string(checks::status_name(s));
+    if (r.counts[static_cast<size_t>(s)]) return std::string(checks::verdict_name(s));
   return "PASS";
 }
 
@@ -103,7 +103,7 @@ void write_json(const Report& report, const FrameworkResult& result, std::ostrea
         << r.status << "\",\"checks\":[";
     for (size_t k = 0; k < r.checks.size(); ++k)
       out << (k ? "," : "") << "{\"id\":" << text::json_quoted(r.checks[k]->check->id)
-          << ",\"status\":\"" << checks::status_name(r.checks[k]->status) << "\"}";
+          << ",\"status\":\"" << checks::verdict_name(r.checks[k]->status) << "\"}";
     out << "],\"counts\":";
     write_counts(out, r.counts);
     out << ",\"score\":";

@@ -20,7 +20,7 @@ namespace posture::report {
 struct RequirementResult {
   const checks::Requirement* requirement = nullptr;
   std::vector<const checks::CheckResult*> checks;  // those evaluated, in catalog order
-  std::array<uint64_t, 4> counts{};                // findings by checks::Status
+  std::array<uint64_t, 4> counts{};                // findings by checks::Verdict
   std::string status;                              // PASS FAIL ERROR MUTED NOT_ASSESSED
   std::optional<double> score;                     // nullopt: nothing to score
 };

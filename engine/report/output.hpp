@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 
 namespace posture::report {
 

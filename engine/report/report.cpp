@@ -1,6 +1,6 @@
 // What every report format shares: walking a check's findings (re-reading the
 // subjects from the store in evaluation order), explaining notes, summarising
-// exceptions, and choosing a writer by format name.
+// waivers, and choosing a writer by format name.
 #include "engine/report/report.hpp"
 
 #include <map>
@@ -60,11 +60,11 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
   });
 }
 
-const checks::Exception* note_exception(const Report& report, const checks::Note& note) {
+const checks::Waiver* note_exception(const Report& report, const checks::Note& note) {
   if (note.kind == checks::Note::Kind::CollectionError || !report.context ||
-      !report.context->exceptions)
+      !report.context->waivers)
     return nullptr;
-  return &report.context->exceptions->entries()[note.ref];
+  return &report.context->waivers->entries()[note.ref];
 }
 
 std::string note_detail(const Report& report, const checks::Note& note) {
@@ -72,29 +72,29 @@ std::string note_detail(const Report& report, const checks::Note& note) {
     if (!report.context || note.ref >= report.context->errors.size()) return "collection failed";
     return "collection failed: " + report.context->errors[note.ref].message;
   }
-  const checks::Exception* e = note_exception(report, note);
+  const checks::Waiver* e = note_exception(report, note);
   if (!e) return "";
   std::string who = " (owner " + e->owner + (e->ticket.empty() ? "" : ", ticket " + e->ticket);
-  if (note.kind == checks::Note::Kind::ExpiredException)
+  if (note.kind == checks::Note::Kind::ExpiredWaiver)
     return "exception expired on " + e->expires.str() + who + "): " + e->reason;
   return "muted until " + e->expires.str() + who + "): " + e->reason;
 }
 
-std::vector<ExceptionSummary> exception_summaries(const Report& report) {
-  std::vector<ExceptionSummary> out;
-  if (!report.context || !report.context->exceptions) return out;
+std::vector<WaiverSummary> waiver_summaries(const Report& report) {
+  std::vector<WaiverSummary> out;
+  if (!report.context || !report.context->waivers) return out;
   std::map<uint32_t, uint64_t> uses;
   for (const auto& r : report.results)
-    for (const auto& [index, n] : r.exception_uses) uses[index] += n;
-  const auto& entries = report.context->exceptions->entries();
+    for (const auto& [index, n] : r.waiver_uses) uses[index] += n;
+  const auto& entries = report.context->waivers->entries();
   const checks::Date today = report.context->today;
   for (uint32_t i = 0; i < entries.size(); ++i) {
-    const checks::Exception& e = entries[i];
+    const checks::Waiver& e = entries[i];
     bool relevant = false;
     for (const auto& r : report.results) relevant |= checks::glob_match(e.check, r.check->id);
     if (!relevant) continue;
-    ExceptionSummary s;
-    s.exception = &e;
+    WaiverSummary s;
+    s.waiver = &e;
     s.days_left = e.days_left(today);
     s.state = e.expired(today) ? "expired" : e.expiring(today) ? "expiring" : "active";
     s.findings = uses.count(i) ? uses[i] : 0;

@@ -23,7 +23,7 @@ struct Report {
   const store::Store* store = nullptr;  // read again for the resources' ids and names
   store::ScanInfo scan;
   std::vector<checks::CheckResult> results;
-  const checks::EvaluationContext* context = nullptr;  // collection errors, exceptions, today
+  const checks::EvaluationContext* context = nullptr;  // collection errors, waivers, today
   std::string tool_version;                            // "0.1.0"
 };
 
@@ -32,7 +32,7 @@ struct Finding {
   std::string_view resource;  // ARM id ("" for a check-level finding)
   std::string_view name;
   std::string_view key;  // lower-cased ARM id
-  checks::Status status = checks::Status::Pass;
+  checks::Verdict status = checks::Verdict::Pass;
   const checks::Note* note = nullptr;  // why, beyond the query's answer; may be null
 };
 
@@ -46,22 +46,22 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
 Status for_findings_while(const Report& report, const checks::CheckResult& result,
                           const std::function<bool(const Finding&)>& visit);
 
-// The exception a note refers to, or null (collection errors).
-const checks::Exception* note_exception(const Report& report, const checks::Note& note);
+// The waiver a note refers to, or null (collection errors).
+const checks::Waiver* note_exception(const Report& report, const checks::Note& note);
 // A sentence explaining a note: the collection error's message, or who muted
-// the finding, why and until when, or that the exception expired.
+// the finding, why and until when, or that the waiver expired.
 std::string note_detail(const Report& report, const checks::Note& note);
 
-// An exception that concerns the selected checks, with how many findings it
+// A waiver that concerns the selected checks, with how many findings it
 // covered; `state` is "active", "expiring" (within kExpiringWithinDays) or "expired".
-struct ExceptionSummary {
-  const checks::Exception* exception = nullptr;
+struct WaiverSummary {
+  const checks::Waiver* waiver = nullptr;
   std::string state;
   int64_t days_left = 0;
   uint64_t findings = 0;
 };
-// Every exception whose check pattern matches a selected check, in file order.
-std::vector<ExceptionSummary> exception_summaries(const Report& report);
+// Every waiver whose check pattern matches a selected check, in file order.
+std::vector<WaiverSummary> waiver_summaries(const Report& report);
 
 enum class Format { Table, Json, Csv, Junit, Sarif, Ocsf };
 std::optional<Format> format_from_name(std::string_view name);
@@ -81,7 +81,7 @@ Status write(const Report& report, Format format, std::ostream& out,
 //  "findings": [{"resource", "name", "status", "detail"?, "exception"?}]}],
 //  "exceptions", "expiring_exceptions"}
 Status write_json(const Report& report, std::ostream& out);
-// A summary line per check, the findings that did not pass, the exceptions
+// A summary line per check, the findings that did not pass, the waivers
 // expiring soon.
 Status write_table(const Report& report, std::ostream& out, const WriteOptions& options = {});
 Status write_csv(const Report& report, std::ostream& out);

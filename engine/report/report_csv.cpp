@@ -29,14 +29,14 @@ Status write_csv(const Report& report, std::ostream& out) {
   for (const auto& r : report.results) {
     const checks::Check& c = *r.check;
     std::string_view severity = checks::severity_name(c.severity);
-    std::string_view check_status = checks::status_name(r.status);
+    std::string_view check_status = checks::verdict_name(r.status);
     auto st = for_each_finding(report, r, [&](const Finding& f) {
       std::string detail = f.note ? note_detail(report, *f.note) : "";
-      const checks::Exception* e = f.note ? note_exception(report, *f.note) : nullptr;
+      const checks::Waiver* e = f.note ? note_exception(report, *f.note) : nullptr;
       std::string expires = e ? e->expires.str() : "";
-      bool expired = f.note && f.note->kind == checks::Note::Kind::ExpiredException;
+      bool expired = f.note && f.note->kind == checks::Note::Kind::ExpiredWaiver;
       row(out, {c.id, c.title, severity, check_status, f.resource, f.name,
-                checks::status_name(f.status), detail, e ? e->owner : "", e ? e->reason : "",
+                checks::verdict_name(f.status), detail, e ? e->owner : "", e ? e->reason : "",
                 expires, e ? e->ticket : "", e ? (expired ? "true" : "false") : ""});
     });
     if (!st) return st;

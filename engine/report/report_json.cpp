@@ -10,15 +10,15 @@ namespace posture::report {
 namespace {
 
 using text::json_string;
-using S = checks::Status;
+using S = checks::Verdict;
 
 void counts_object(std::ostream& out, const std::array<uint64_t, 4>& c) {
   out << "{\"pass\":" << c[0] << ",\"fail\":" << c[3] << ",\"error\":" << c[2]
       << ",\"muted\":" << c[1] << "}";
 }
 
-// Writes an exception's fields as an object left open: the caller adds its own and the "}".
-void open_exception_object(std::ostream& out, const checks::Exception& e) {
+// Writes a waiver's fields as an object left open: the caller adds its own and the "}".
+void open_exception_object(std::ostream& out, const checks::Waiver& e) {
   out << "{\"check\":";
   json_string(out, e.check);
   out << ",\"resource\":";
@@ -41,15 +41,15 @@ void write_finding(std::ostream& out, const Report& report, const Finding& f, bo
   json_string(out, f.resource);
   out << ",\"name\":";
   json_string(out, f.name);
-  out << ",\"status\":\"" << checks::status_name(f.status) << "\"";
+  out << ",\"status\":\"" << checks::verdict_name(f.status) << "\"";
   if (f.note) {
     out << ",\"detail\":";
     json_string(out, note_detail(report, *f.note));
-    if (const checks::Exception* e = note_exception(report, *f.note)) {
+    if (const checks::Waiver* e = note_exception(report, *f.note)) {
       out << ",\"exception\":";
       open_exception_object(out, *e);
       out << ",\"expired\":"
-          << (f.note->kind == checks::Note::Kind::ExpiredException ? "true" : "false") << "}";
+          << (f.note->kind == checks::Note::Kind::ExpiredWaiver ? "true" : "false") << "}";
     }
   }
   out << "}";
@@ -62,7 +62,7 @@ Status write_check(std::ostream& out, const Report& report, const checks::CheckR
   out << ",\"title\":";
   json_string(out, c.title);
   out << ",\"severity\":\"" << checks::severity_name(c.severity) << "\",\"status\":\""
-      << checks::status_name(r.status) << "\",\"expect\":";
+      << checks::verdict_name(r.status) << "\",\"expect\":";
   json_string(out, c.expect.text);
   out << ",\"providers\":" << nlohmann::json(c.providers).dump()
       << ",\"frameworks\":" << nlohmann::json(c.frameworks).dump() << ",\"matched\":" << r.matched
@@ -80,7 +80,7 @@ Status write_check(std::ostream& out, const Report& report, const checks::CheckR
 }
 
 void write_exception_lists(std::ostream& out, const Report& report) {
-  auto summaries = exception_summaries(report);
+  auto summaries = waiver_summaries(report);
   auto list = [&](bool expiring_only) {
     out << "[";
     bool first = true;
@@ -88,7 +88,7 @@ void write_exception_lists(std::ostream& out, const Report& report) {
       if (expiring_only && s.state != "expiring") continue;
       out << (first ? "\n    " : ",\n    ");
       first = false;
-      open_exception_object(out, *s.exception);
+      open_exception_object(out, *s.waiver);
       out << ",\"state\":\"" << s.state << "\",\"days_left\":" << s.days_left
           << ",\"findings\":" << s.findings << "}";
     }

@@ -1,6 +1,6 @@
 // JUnit XML for CI systems: a <testsuite> per check, a <testcase> per check x
 // resource; FAIL is a <failure>, ERROR an <error>, MUTED <skipped> (with the
-// exception), PASS an empty testcase. Counts in the attributes come from the
+// waiver), PASS an empty testcase. Counts in the attributes come from the
 // evaluation, so the document streams.
 #include "engine/report/report.hpp"
 #include "engine/report/text.hpp"
@@ -9,7 +9,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 using text::xml_text;
 
 void attribute(std::ostream& out, const char* name, std::string_view value) {
@@ -78,7 +78,7 @@ Status write_junit(const Report& report, std::ostream& out) {
     out << ">\n    <properties>\n";
     for (const auto& [k, v] : {std::pair<const char*, std::string>{"title", c.title},
                                {"severity", std::string(checks::severity_name(c.severity))},
-                               {"status", std::string(checks::status_name(r.status))}}) {
+                               {"status", std::string(checks::verdict_name(r.status))}}) {
       out << "      <property";
       attribute(out, "name", k);
       attribute(out, "value", v);

@@ -1,7 +1,7 @@
 // OCSF 1.1.0 Detection Finding (class_uid 2004, category_uid 2 Findings) as
 // JSON Lines: one event per line for every finding that did not pass, so a
 // SIEM can ingest the stream as it is written. FAIL is status New, MUTED is
-// Suppressed (with the exception), ERROR is Other ("Error": not evaluated).
+// Suppressed (with the waiver), ERROR is Other ("Error": not evaluated).
 #include <nlohmann/json.hpp>
 
 #include "engine/report/report.hpp"
@@ -11,7 +11,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 using text::json_string;
 
 constexpr const char* kOcsfVersion = "1.1.0";
@@ -80,7 +80,7 @@ void write_event(std::ostream& out, const Report& report, const checks::Check& c
     out << ",\"resources\":[{\"uid\":";
     json_string(out, f.resource);
     key(out, "name", f.name);
-    key(out, "type", c.query.query.roots.front().type->name);
+    key(out, "type", c.query.optimised.roots.front().type->name);
     out << "}]";
   }
   out << ",\"cloud\":{\"provider\":\"Azure\"";
@@ -98,7 +98,7 @@ void write_event(std::ostream& out, const Report& report, const checks::Check& c
   out << ",\"metadata\":{\"version\":\"" << kOcsfVersion
       << "\",\"product\":{\"name\":\"Posture\",\"vendor_name\":\"Posture\",\"version\":";
   json_string(out, report.tool_version);
-  out << "}},\"unmapped\":{\"check_status\":\"" << checks::status_name(f.status)
+  out << "}},\"unmapped\":{\"check_status\":\"" << checks::verdict_name(f.status)
       << "\",\"frameworks\":" << nlohmann::json(c.frameworks).dump()
       << ",\"scan_id\":" << report.scan.id << "}}\n";
 }

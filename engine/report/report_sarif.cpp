@@ -2,7 +2,7 @@
 // (title, rationale, remediation, severity as `security-severity`), a result
 // per finding that did not pass, located by the resource's ARM id as a logical
 // location. MUTED results carry an accepted external suppression (the
-// exception); ERROR results are kind "review". Streamed, never a DOM.
+// waiver); ERROR results are kind "review". Streamed, never a DOM.
 #include <nlohmann/json.hpp>
 
 #include "engine/report/report.hpp"
@@ -12,7 +12,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 using text::json_string;
 
 const char* level_of(checks::Severity s) {
@@ -87,7 +87,7 @@ void write_result(std::ostream& out, const Report& report, const checks::Check& 
   }
   out << ",\"partialFingerprints\":{\"postureFinding/v1\":";
   json_string(out, c.id + ":" + std::string(f.key));
-  out << "},\"properties\":{\"status\":\"" << checks::status_name(f.status) << "\"}";
+  out << "},\"properties\":{\"status\":\"" << checks::verdict_name(f.status) << "\"}";
   if (f.status == S::Muted) {
     out << ",\"suppressions\":[{\"kind\":\"external\",\"status\":\"accepted\",\"justification\":";
     json_string(out, detail);

@@ -1,5 +1,5 @@
 // The table for people: a line per check with its counts, the findings that did
-// not pass (at most WriteOptions::max_rows per check), the exceptions expiring
+// not pass (at most WriteOptions::max_rows per check), the waivers expiring
 // soon or expired, and a closing summary. ANSI colours only when asked (the CLI
 // asks on a terminal without NO_COLOR).
 #include <algorithm>
@@ -11,7 +11,7 @@ namespace posture::report {
 
 namespace {
 
-using S = checks::Status;
+using S = checks::Verdict;
 
 const char* colour_of(S s) {
   switch (s) {
@@ -29,7 +29,7 @@ const char* colour_of(S s) {
 
 // The status name padded to `width`, coloured when `color`.
 std::string painted(S s, bool color, size_t width) {
-  std::string name(checks::status_name(s));
+  std::string name(checks::verdict_name(s));
   std::string pad(name.size() < width ? width - name.size() : 1, ' ');
   if (!color) return name + pad;
   return std::string("\033[") + colour_of(s) + "m" + name + "\033[0m" + pad;
@@ -68,7 +68,7 @@ Status write_details(std::ostream& out, const Report& report, const checks::Chec
 }
 
 void write_exceptions(std::ostream& out, const Report& report) {
-  auto summaries = exception_summaries(report);
+  auto summaries = waiver_summaries(report);
   for (const char* state : {"expiring", "expired"}) {
     bool header = false;
     for (const auto& s : summaries) {
@@ -81,7 +81,7 @@ void write_exceptions(std::ostream& out, const Report& report) {
             << "\n";
         header = true;
       }
-      const checks::Exception& e = *s.exception;
+      const checks::Waiver& e = *s.waiver;
       out << "  " << e.expires.str() << " ("
           << (s.days_left >= 0 ? std::to_string(s.days_left) + " days left"
                                : std::to_string(-s.days_left) + " days ago")

@@ -1,86 +1,14 @@
-// Loads the asset model from GraphQL SDL: object types with @store become
-// tables and root fields, scalar fields become columns, and list fields of
-// object type with @relationship become one-to-many links.
+// The SDL loader: see schema.hpp.
 #include "engine/schema/schema.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 
+#include "base/text.hpp"
 #include "engine/syntax/parser.hpp"
 
 namespace posture::schema {
-
-std::string_view scalar_name(ScalarType t) {
-  switch (t) {
-    case ScalarType::ID:
-      return "ID";
-    case ScalarType::String:
-      return "String";
-    case ScalarType::Int:
-      return "Int";
-    case ScalarType::Float:
-      return "Float";
-    case ScalarType::Boolean:
-      return "Boolean";
-  }
-  return "String";
-}
-
-const Field* ObjectType::field(std::string_view n) const {
-  for (const auto& f : fields)
-    if (f.name == n) return &f;
-  return nullptr;
-}
-
-const Relationship* ObjectType::relationship(std::string_view n) const {
-  for (const auto& r : relationships)
-    if (r.name == n) return &r;
-  return nullptr;
-}
-
-std::vector<std::string> ObjectType::member_names() const {
-  std::vector<std::string> out;
-  for (const auto& f : fields) out.push_back(f.name);
-  for (const auto& r : relationships) out.push_back(r.name);
-  return out;
-}
-
-const ObjectType* Schema::type(std::string_view name) const {
-  for (const auto& t : types_)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
-const ObjectType* Schema::type_by_plural(std::string_view plural) const {
-  for (const auto& t : types_)
-    if (t.plural == plural) return &t;
-  return nullptr;
-}
-
-const Interface* Schema::interface(std::string_view name) const {
-  for (const auto& i : interfaces_)
-    if (i.name == name) return &i;
-  return nullptr;
-}
-
-std::vector<const Relationship*> Schema::relationships_into(std::string_view type) const {
-  std::vector<const Relationship*> out;
-  for (const auto& t : types_)
-    for (const auto& r : t.relationships)
-      if (r.target == type) out.push_back(&r);
-  return out;
-}
-
-std::vector<std::string> Schema::root_field_names() const {
-  std::vector<std::string> out;
-  for (const auto& t : types_) {
-    out.push_back(t.plural);
-    out.push_back(t.plural + "Aggregate");
-  }
-  return out;
-}
 
 namespace {
 
@@ -97,11 +25,6 @@ std::string string_argument(const syntax::Directive* d, std::string_view arg) {
   if (!d) return "";
   const syntax::Value* v = d->argument(arg);
   return v && v->kind == syntax::Value::Kind::String ? v->text : "";
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 SourceLocation at(std::string_view source, syntax::Location loc) {
@@ -163,8 +86,8 @@ struct Loader {
       r.type = string_argument(rel, "type");
       r.owner = def.name;
       r.target = fd.type.base_name();
-      r.fk_column = "_" + lower(r.type) + "_rid";
-      r.key_column = "_" + lower(r.type) + "_key";
+      r.fk_column = "_" + text::ascii_lower(r.type) + "_rid";
+      r.key_column = "_" + text::ascii_lower(r.type) + "_key";
       if (r.type.empty()) error(rel->loc, "@relationship on " + fd.name + " needs a type");
       t.relationships.push_back(std::move(r));
     }
@@ -187,30 +110,30 @@ struct Loader {
 
 }  // namespace
 
-Result<Schema> Schema::parse(std::string_view sdl, std::string_view source_name) {
+Result<Schema> parse(std::string_view sdl, std::string_view source_name) {
   auto doc = syntax::parse(sdl, source_name);
   if (!doc) return doc.take_errors();
   Loader loader{source_name, *doc, {}};
-  Schema schema;
-  schema.sdl_ = std::string(sdl);
+  std::vector<ObjectType> types;
+  std::vector<Interface> interfaces;
   for (const auto& def : doc->types) {
     if (def.kind == syntax::TypeDefinition::Kind::Object) {
-      loader.load_object(def, schema.types_);
+      loader.load_object(def, types);
     } else if (def.kind == syntax::TypeDefinition::Kind::Interface) {
       Interface iface{def.name, {}};
       for (const auto& fd : def.fields)
         if (auto f = loader.scalar_field(fd)) iface.fields.push_back(std::move(*f));
-      schema.interfaces_.push_back(std::move(iface));
+      interfaces.push_back(std::move(iface));
     }
   }
-  loader.check_references(schema.types_);
+  loader.check_references(types);
   if (!loader.errors.empty()) return loader.errors;
-  return schema;
+  return Schema(std::string(sdl), std::move(types), std::move(interfaces));
 }
 
-const Schema& Schema::builtin() {
+const Schema& builtin() {
   static const Schema schema = [] {
-    auto loaded = Schema::parse(builtin_sdl(), "engine/schema/assets.graphql");
+    auto loaded = parse(builtin_sdl(), "engine/schema/assets.graphql");
     if (!loaded) {
       // The embedded SDL is part of the program: a broken one is a build defect.
       std::fputs(format(loaded.errors()).c_str(), stderr);

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/base/diagnostic.hpp"
-#include "engine/schema/schema.hpp"
+#include "base/diagnostic.hpp"
+#include "engine/model/schema.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/ir.hpp"
 #include "engine/syntax/ast.hpp"

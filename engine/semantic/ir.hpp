@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/schema/schema.hpp"
+#include "engine/model/schema.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace posture::ir {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "engine/base/diagnostic.hpp"
-#include "engine/schema/schema.hpp"
+#include "base/diagnostic.hpp"
+#include "engine/model/schema.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace posture::semantic {

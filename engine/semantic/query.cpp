@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/base/utf8.hpp"
+#include "base/utf8.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/context.hpp"
 

@@ -18,8 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/sql/rewrite.hpp"
-#include "store/store.hpp"
+#include "store/layout.hpp"
 
 namespace posture::sql {
 
@@ -70,9 +69,8 @@ class Compiler {
     return a;
   }
 
-  // " AND <where over t>", after the IR rewrites; "" when it selects everything.
-  std::string and_where(const ir::Predicate& where, const std::string& t) {
-    ir::Predicate filter = rewrite(where);
+  // " AND <where over t>"; "" when it selects everything.
+  std::string and_where(const ir::Predicate& filter, const std::string& t) {
     return filter.kind == ir::Predicate::Kind::True ? "" : " AND " + predicate(filter, t);
   }
 
@@ -349,7 +347,7 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect) {
   Compiler c(dialect, alias, type.table);
-  std::string sql = c.predicate(rewrite(where), alias);
+  std::string sql = c.predicate(where, alias);
   return {std::move(sql), c.take_params()};
 }
 

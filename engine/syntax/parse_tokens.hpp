@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 
 namespace antlr4 {
 class Token;

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace antlr4 {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "GraphQLParser.h"
-#include "engine/base/utf8.hpp"
+#include "base/utf8.hpp"
 #include "engine/syntax/lexer.hpp"
 #include "engine/syntax/parse_errors.hpp"
 #include "engine/syntax/parse_tokens.hpp"

@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace posture::syntax {

@@ -76,7 +76,7 @@ void check_store(const store::Store& store, const Result<snapshot::ImportSummary
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   write_input(data, size);
-  auto store = store::Store::open(":memory:");
+  auto store = store::Store::open(":memory:", posture::schema::builtin());
   if (!store) finding("cannot open an in-memory store: " + format(store.errors()));
   std::string path = "/proc/self/fd/" + std::to_string(input_fd());
   auto result = snapshot::import_files(*store, {path});

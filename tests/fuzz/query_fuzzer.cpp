@@ -22,7 +22,7 @@
 #include "GraphQLLexer.h"
 
 #include "collectors/snapshot/normalize.hpp"
-#include "engine/base/utf8.hpp"
+#include "base/utf8.hpp"
 #include "engine/exec/cursor.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/semantic/lint.hpp"
@@ -59,7 +59,7 @@ struct Fixture {
 };
 
 Fixture make_fixture() {
-  auto opened = store::Store::open(":memory:");
+  auto opened = store::Store::open(":memory:", posture::schema::builtin());
   if (!opened) finding("cannot open the store: " + format(opened.errors()), "");
   Fixture f{std::move(opened).value()};
   auto writer = store::ScanWriter::begin(f.store, "fuzz");
@@ -143,7 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     finding("a compiled query failed: " + format(s.errors()), text);
   if (!nlohmann::json::accept(out.str()))
     finding("the response is not valid JSON: " + out.str().substr(0, 2000), text);
-  for (const auto& root : compiled->query.roots)
+  for (const auto& root : compiled->optimised.roots)
     run_matches(sql::compile_matches(*root.type, root.where), f, text);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/schema/schema.hpp"
 #include "integration/support/azure_fixture.hpp"
 
 namespace posture::testing {
@@ -95,7 +96,7 @@ TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithClientCredentials) {
 TEST_F(AzureCliTest, NoSecretAppearsInTheWalOfAnOpenStore) {
   mock.add_subscriptions(4);
   mock.add_fault(MockArm::guid(0) + "/providers", Fault::http(403));
-  auto store = store::Store::open(db_);
+  auto store = store::Store::open(db_, posture::schema::builtin());
   ASSERT_TRUE(store.ok());
   auto summary = azure::collect(*store, options(), client_credentials(kKnownSecret));
   ASSERT_TRUE(summary.ok());

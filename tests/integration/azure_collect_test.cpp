@@ -4,6 +4,7 @@
 // failing subscription list) and what each leaves in the store.
 #include <gtest/gtest.h>
 
+#include "engine/schema/schema.hpp"
 #include "integration/support/azure_fixture.hpp"
 
 namespace posture::testing {
@@ -14,7 +15,7 @@ std::string contacts_path(int index) {
 }
 
 std::string fk_column() {
-  return schema::Schema::builtin().type("Connector")->relationship("securityContacts")->fk_column;
+  return schema::builtin().type("Connector")->relationship("securityContacts")->fk_column;
 }
 
 TEST_F(AzureCollectTest, StoresSubscriptionsAndContactsOf2023) {

@@ -20,9 +20,7 @@
 #include "collectors/synthetic/generator.hpp"
 #include "engine/checks/catalog.hpp"
 
-#ifdef POSTURE_HAVE_BENCH
-#include "benchmarks/harness/bench.hpp"
-#endif
+#include "engine/bench/bench.hpp"
 
 namespace posture {
 namespace {
@@ -43,7 +41,7 @@ class BenchHarnessTest : public ::testing::Test {
     options.seed = 7;
     std::string jsonl = (*dir_ / "inventory.jsonl").string();
     ASSERT_TRUE(synthetic::generate_file(options, jsonl).ok());
-    auto store = store::Store::open(db());
+    auto store = store::Store::open(db(), posture::schema::builtin());
     ASSERT_TRUE(store.ok()) << format(store.errors());
     auto summary = snapshot::import_files(*store, {jsonl});
     ASSERT_TRUE(summary.ok()) << format(summary.errors());
@@ -62,7 +60,6 @@ class BenchHarnessTest : public ::testing::Test {
 
 fs::path* BenchHarnessTest::dir_ = nullptr;
 
-#ifdef POSTURE_HAVE_BENCH
 
 bench::BenchOptions quick_options(const std::string& db, const std::string& baselines) {
   bench::BenchOptions o;
@@ -150,7 +147,7 @@ class BenchEdgeCaseTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("posture-bench-edge-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    auto store = store::Store::open(db());
+    auto store = store::Store::open(db(), posture::schema::builtin());
     ASSERT_TRUE(store.ok()) << format(store.errors());
     write_scan(*store, true);
     write_scan(*store, false);
@@ -266,7 +263,6 @@ TEST_F(BenchEdgeCaseTest, BaselinesReturnTheEngineIdsOnEveryScan) {
   }
 }
 
-#endif  // POSTURE_HAVE_BENCH
 
 int run_posture(const std::string& args) {
   std::string command = std::string(POSTURE_BINARY) + " --quiet " + args + " > /dev/null 2>&1";
@@ -275,9 +271,6 @@ int run_posture(const std::string& args) {
 }
 
 TEST_F(BenchHarnessTest, TheCommandWritesJsonAndExitsZeroWhenAllIdsMatch) {
-#ifndef POSTURE_HAVE_BENCH
-  GTEST_SKIP() << "built without the benchmark harness (POSTURE_BENCHMARKS=OFF)";
-#endif
   std::string json = (dir() / "bench.json").string();
   ASSERT_EQ(run_posture("bench --db " + db() + " --repetitions 1 --json " + json), 0);
   std::ifstream in(json);
@@ -301,9 +294,6 @@ TEST_F(BenchHarnessTest, TheCommandWritesJsonAndExitsZeroWhenAllIdsMatch) {
 }
 
 TEST_F(BenchHarnessTest, TheCommandExitsTwoWhenABaselineDisagrees) {
-#ifndef POSTURE_HAVE_BENCH
-  GTEST_SKIP() << "built without the benchmark harness (POSTURE_BENCHMARKS=OFF)";
-#endif
   fs::path wrong = dir() / "wrong-cli";
   fs::create_directories(wrong);
   std::ofstream(wrong / "azure-security-contact-configured.sql")

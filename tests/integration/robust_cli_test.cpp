@@ -1,7 +1,7 @@
 // Robustness of the `posture` program end to end: the store and its -wal and
 // -shm files are private (mode 0600) whatever the umask; hostile inputs on
 // the command line, in files and in ARM responses give a clear error and an
-// exit code, never a crash (an exit by signal or an uncaught exception), and
+// exit code, never a crash (an exit by signal or an uncaught waiver), and
 // whatever they leave in the store can be listed and reported as valid JSON.
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/normalize.hpp"
 #include "integration/support/azure_fixture.hpp"
 
@@ -40,7 +41,7 @@ class RobustCliTest : public AzureCollectTest {
   }
 
   // Fails unless posture ended by itself (no signal, no abort from an
-  // uncaught exception) with a non-zero exit code and a message on stderr.
+  // uncaught waiver) with a non-zero exit code and a message on stderr.
   void expect_clean_refusal(const ProcessResult& r, const std::string& what) {
     EXPECT_GT(r.exit_code, 0) << what;
     EXPECT_LT(r.exit_code, 64) << what << " crashed:\n" << r.err.substr(0, 2000);
@@ -75,7 +76,7 @@ mode_t mode_of(const std::string& path) {
 TEST_F(RobustCliTest, StoreAndItsWalAndShmAreCreatedPrivateWhateverTheUmask) {
   mode_t old = ::umask(0);
   {
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     ASSERT_TRUE(store.ok());
     auto writer = store::ScanWriter::begin(*store, "test");
     ASSERT_TRUE(writer.ok());
@@ -223,13 +224,14 @@ TEST_F(RobustCliTest, MessagesThatAreNotUtf8AreReportedAsValidJson) {
   // A collection error whose message was cut inside a character, as a store
   // written by any version may hold.
   {
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     ASSERT_TRUE(store.ok());
     auto writer = store::ScanWriter::begin(*store, "azure");
     ASSERT_TRUE(writer.ok());
     std::string id = "/subscriptions/00000000-0000-4000-8000-000000000001";
     auto record = snapshot::normalize(
-        json{{"id", id}, {"subscriptionId", "00000000-0000-4000-8000-000000000001"}}, "");
+        json{{"id", id}, {"subscriptionId", "00000000-0000-4000-8000-000000000001"}}, "",
+        store->schema());
     ASSERT_TRUE(record.ok());
     ASSERT_TRUE(writer->add(*record).ok());
     ASSERT_TRUE(writer->add_error({id, "Connector", "HTTP 403: cut in \xc3", 403}).ok());

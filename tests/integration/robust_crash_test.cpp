@@ -199,10 +199,10 @@ int64_t RobustCrashTest::check_store(const std::map<std::string, Expected>& expe
                                      const std::string& context) {
   SCOPED_TRACE(context + ", seed " + std::to_string(seed_));
   {
-    auto reader = store::Store::open(db_, store::OpenMode::ReadOnly);
+    auto reader = store::Store::open(db_, posture::schema::builtin(), store::OpenMode::ReadOnly);
     EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : format(reader.errors()));
   }
-  auto opened = store::Store::open(db_);
+  auto opened = store::Store::open(db_, posture::schema::builtin());
   EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : format(opened.errors()));
   if (!opened.ok()) return -1;
   sqlite3* db = opened->db();
@@ -214,7 +214,7 @@ int64_t RobustCrashTest::check_store(const std::map<std::string, Expected>& expe
       << "a scan is still " << one(db, "SELECT status FROM _scans WHERE status = 'running'");
   check_no_orphans(db);
   const std::string fk =
-      schema::Schema::builtin().type("Connector")->relationships.front().fk_column;
+      schema::builtin().type("Connector")->relationships.front().fk_column;
   auto scans = opened->scans().value();
   int64_t complete = 0;
   for (const auto& scan : scans) {

@@ -29,7 +29,7 @@ namespace posture::reference {
 // relationship two levels deep. Account -> members: Member -> devices: Device.
 inline const schema::Schema& test_schema() {
   static const schema::Schema schema = [] {
-    auto parsed = schema::Schema::parse(R"(
+    auto parsed = schema::parse(R"(
 type Account @store(table: "account", plural: "accounts") {
   id: ID!
   name: String
@@ -186,7 +186,7 @@ inline Status write_object(store::ScanWriter& writer, const schema::Schema& sche
 
 inline Result<LoadedStore> load_store(const std::vector<Object>& objects,
                                       const schema::Schema& schema) {
-  auto opened = store::Store::open(":memory:", store::OpenMode::ReadWrite, schema);
+  auto opened = store::Store::open(":memory:", schema, store::OpenMode::ReadWrite);
   if (!opened) return opened.take_errors();
   LoadedStore loaded{std::make_unique<store::Store>(std::move(opened).value()), 0};
   auto writer = store::ScanWriter::begin(*loaded.store, "test");

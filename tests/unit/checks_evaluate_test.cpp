@@ -1,5 +1,5 @@
 // Bulk evaluation: a finding for every resource (PASS/FAIL/ERROR/MUTED), the
-// same results whatever the number of workers and in either order, exceptions
+// same results whatever the number of workers and in either order, waivers
 // before and after their expiry, and the selection of checks.
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@ namespace posture::testing {
 namespace {
 
 using checks::Date;
-using checks::Status;
+using checks::Verdict;
 
 Date day(const char* s) {
   return *Date::parse(s);
@@ -25,7 +25,7 @@ std::map<std::string, std::map<std::string, std::string>> findings(const Evaluat
   for (const auto& r : e.report.results) {
     auto& m = out[r.check->id];
     auto st = report::for_each_finding(e.report, r, [&](const report::Finding& f) {
-      std::string v(checks::status_name(f.status));
+      std::string v(checks::verdict_name(f.status));
       if (f.note) v += "/" + report::note_detail(e.report, *f.note);
       EXPECT_TRUE(m.emplace(std::string(f.resource), v).second) << "twice: " << f.resource;
     });
@@ -44,8 +44,8 @@ TEST(Evaluate, EveryResourceGetsAFindingAndTheCheckStatusIsTheWorst) {
     EXPECT_TRUE(r.per_resource()) << r.check->id;
     EXPECT_EQ(r.verdicts.size(), 16u) << r.check->id;
     EXPECT_EQ(r.findings(), 16u);
-    EXPECT_EQ(r.status, Status::Fail) << "the sample fails every check";
-    EXPECT_EQ(r.matched, r.count(Status::Fail));
+    EXPECT_EQ(r.status, Verdict::Fail) << "the sample fails every check";
+    EXPECT_EQ(r.matched, r.count(Verdict::Fail));
   }
   auto f = findings(e);
   EXPECT_EQ(
@@ -67,8 +67,8 @@ TEST(Evaluate, CollectionErrorsAreErrorFindingsNeverPassOrFail) {
     EXPECT_EQ(f[r.check->id][kBroken], "ERROR/collection failed: HTTP 403: no access")
         << r.check->id;
     EXPECT_EQ(f[r.check->id][kBare], "FAIL") << r.check->id;
-    EXPECT_EQ(r.status, Status::Fail);
-    EXPECT_EQ(r.count(Status::Error), 1u);
+    EXPECT_EQ(r.status, Verdict::Fail);
+    EXPECT_EQ(r.count(Verdict::Error), 1u);
   }
 }
 
@@ -118,7 +118,7 @@ TEST(Evaluate, KeyOrderHoldsTheSameFindingsSortedByKey) {
 TEST(Evaluate, ChecksForDifferentProvidersEachGetTheirOwnSubjects) {
   StoreFixture fx;
   {
-    auto store = store::Store::open(fx.db());
+    auto store = store::Store::open(fx.db(), posture::schema::builtin());
     ASSERT_TRUE(store.ok());
     auto writer = store::ScanWriter::begin(*store, "test:providers");
     ASSERT_TRUE(writer.ok());
@@ -189,10 +189,10 @@ TEST(Evaluate, AnExceptionMutesUntilItsExpiryAndIsReportedExpiredAfter) {
   EXPECT_EQ(f[check][kStaging],
             "MUTED/muted until 2025-06-30 (owner alice, ticket SEC-1): migrating");
   const auto& r = before.report.results.front();
-  EXPECT_EQ(r.count(Status::Muted), 1u);
-  EXPECT_EQ(r.count(Status::Fail), 3u);
-  EXPECT_EQ(r.exception_uses, (std::vector<std::pair<uint32_t, uint64_t>>{{0, 1}}));
-  auto summaries = report::exception_summaries(before.report);
+  EXPECT_EQ(r.count(Verdict::Muted), 1u);
+  EXPECT_EQ(r.count(Verdict::Fail), 3u);
+  EXPECT_EQ(r.waiver_uses, (std::vector<std::pair<uint32_t, uint64_t>>{{0, 1}}));
+  auto summaries = report::waiver_summaries(before.report);
   ASSERT_EQ(summaries.size(), 1u);
   EXPECT_EQ(summaries[0].state, "expiring");
   EXPECT_EQ(summaries[0].days_left, 0);
@@ -202,11 +202,11 @@ TEST(Evaluate, AnExceptionMutesUntilItsExpiryAndIsReportedExpiredAfter) {
   f = findings(after);
   EXPECT_EQ(f[check][kStaging],
             "FAIL/exception expired on 2025-06-30 (owner alice, ticket SEC-1): migrating");
-  EXPECT_EQ(after.report.results.front().count(Status::Fail), 4u);
-  EXPECT_EQ(report::exception_summaries(after.report)[0].state, "expired");
+  EXPECT_EQ(after.report.results.front().count(Verdict::Fail), 4u);
+  EXPECT_EQ(report::waiver_summaries(after.report)[0].state, "expired");
 
   auto long_before = evaluate(fx.db(), scan, ws, day("2025-01-01"));
-  EXPECT_EQ(report::exception_summaries(long_before.report)[0].state, "active");
+  EXPECT_EQ(report::waiver_summaries(long_before.report)[0].state, "active");
 }
 
 TEST(Evaluate, AnExceptionNeverTurnsAnErrorIntoMuted) {
@@ -222,7 +222,7 @@ TEST(Evaluate, AnExceptionNeverTurnsAnErrorIntoMuted) {
   for (const auto& r : e.report.results) {
     EXPECT_EQ(f[r.check->id][kBare].substr(0, 6), "MUTED/");
     EXPECT_EQ(f[r.check->id][kBroken].substr(0, 6), "ERROR/");
-    EXPECT_EQ(r.status, Status::Error) << "worst of PASS, ERROR, MUTED";
+    EXPECT_EQ(r.status, Verdict::Error) << "worst of PASS, ERROR, MUTED";
   }
 }
 

@@ -1,7 +1,7 @@
 // Test fixture shared by the checks_* and report_* unit tests: a store file in
 // a temporary directory holding the bundled sample (scan 1) and, on demand, a
 // hand-written scan with a collection error and awkward names; helpers to load
-// the bundled checks with exceptions and evaluate like `posture check` does.
+// the bundled checks with waivers and evaluate like `posture check` does.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -60,7 +60,7 @@ class StoreFixture {
 
   // Imports the bundled sample as a new scan; returns its id.
   int64_t import_sample() {
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     EXPECT_TRUE(store.ok()) << (store.ok() ? "" : format(store.errors()));
     auto summary = snapshot::import_files(*store, {sample_path()});
     EXPECT_TRUE(summary.ok()) << (summary.ok() ? "" : format(summary.errors()));
@@ -71,7 +71,7 @@ class StoreFixture {
   // everything), kBroken (its contacts could not be read: a collection error)
   // and kBare (no contact: fails everything).
   int64_t write_awkward_scan() {
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     EXPECT_TRUE(store.ok());
     const auto& schema = store->schema();
     const schema::ObjectType* connector = schema.type("Connector");
@@ -122,8 +122,8 @@ class StoreFixture {
   std::string db_;
 };
 
-inline checks::Workspace load_workspace(const std::string& exceptions_file = "") {
-  auto ws = checks::Workspace::load(queries_dir(), exceptions_file);
+inline checks::Workspace load_workspace(const std::string& waivers_file = "") {
+  auto ws = checks::Workspace::load(queries_dir(), waivers_file);
   EXPECT_TRUE(ws.ok()) << (ws.ok() ? "" : format(ws.errors()));
   return std::move(ws).value();
 }
@@ -135,12 +135,12 @@ inline Evaluation evaluate(const std::string& db, int64_t scan, const checks::Wo
   if (selected.empty())
     for (const auto& c : ws.catalog.checks()) selected.push_back(&c);
   Evaluation e;
-  auto store = store::Store::open(db, store::OpenMode::ReadOnly);
+  auto store = store::Store::open(db, posture::schema::builtin(), store::OpenMode::ReadOnly);
   EXPECT_TRUE(store.ok());
   e.store = std::make_unique<store::Store>(std::move(store).value());
   auto info = e.store->scan(scan);
   EXPECT_TRUE(info.ok() && info->has_value());
-  auto context = checks::EvaluationContext::load(*e.store, scan, ws.exceptions.get(), today);
+  auto context = checks::EvaluationContext::load(*e.store, scan, ws.waivers.get(), today);
   EXPECT_TRUE(context.ok());
   e.context = std::make_unique<checks::EvaluationContext>(std::move(context).value());
   e.context->order = order;

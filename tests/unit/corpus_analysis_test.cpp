@@ -82,7 +82,7 @@ TEST(Corpus, QueriesAboutSecurityContactsRunOnTheStore) {
   fs::path dir = fs::temp_directory_path() / ("posture-corpus-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   {
-    auto store = store::Store::open((dir / "s.db").string());
+    auto store = store::Store::open((dir / "s.db").string(), posture::schema::builtin());
     ASSERT_TRUE(store) << format(store.errors());
     auto imported = snapshot::import_files(
         *store, {std::string(POSTURE_SOURCE_DIR) + "/collectors/samples/azure-sample.jsonl"});

@@ -73,7 +73,7 @@ TEST(DocsExamples, EveryExampleReturnsWhatTheDocSays) {
   fs::path dir = fs::temp_directory_path() / ("posture-docs-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "inventory.jsonl") << doc.inventory;
-  auto store = store::Store::open((dir / "docs.db").string());
+  auto store = store::Store::open((dir / "docs.db").string(), posture::schema::builtin());
   ASSERT_TRUE(store) << format(store.errors());
   auto imported = snapshot::import_files(*store, {(dir / "inventory.jsonl").string()});
   ASSERT_TRUE(imported) << format(imported.errors());

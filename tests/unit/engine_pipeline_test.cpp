@@ -29,7 +29,7 @@ class PipelineTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("posture-pipeline-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    auto store = store::Store::open((dir_ / "s.db").string());
+    auto store = store::Store::open((dir_ / "s.db").string(), posture::schema::builtin());
     ASSERT_TRUE(store) << format(store.errors());
     store_.emplace(std::move(store).value());
     auto summary = snapshot::import_files(
@@ -137,7 +137,7 @@ TEST(Lint, FlagsConstructsWhoseMeaningDiffersAcrossVersions) {
     securityContacts(where: { OR: [] }) { id } })");
   ASSERT_TRUE(doc) << format(doc.errors());
   std::multiset<std::string> codes;
-  for (const auto& d : semantic::lint(*doc, schema::Schema::builtin(), "<q>")) codes.insert(d.code);
+  for (const auto& d : semantic::lint(*doc, schema::builtin(), "<q>")) codes.insert(d.code);
   EXPECT_EQ(codes.count("empty-quantifier"), 1u);
   EXPECT_EQ(codes.count("all-quantifier"), 1u);
   EXPECT_EQ(codes.count("two-valued-not"), 1u);
@@ -149,7 +149,7 @@ TEST(Lint, StoredChecksAreCleanAndNullListedNegationIsNotFlagged) {
   auto doc = syntax::parse(
       R"({ securityContacts(where: { email_NOT_IN: [null, ""], NOT: { phone: "" } }) { id } })");
   ASSERT_TRUE(doc) << format(doc.errors());
-  auto found = semantic::lint(*doc, schema::Schema::builtin(), "<q>");
+  auto found = semantic::lint(*doc, schema::builtin(), "<q>");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found.front().code, "two-valued-not");
   EXPECT_NE(found.front().message.find("phone"), std::string::npos);
@@ -158,7 +158,7 @@ TEST(Lint, StoredChecksAreCleanAndNullListedNegationIsNotFlagged) {
       R"(buckets(where: { policies_ALL: { effect: "Deny" }, tags_SOME: {} }) { id })");
   ASSERT_TRUE(other) << format(other.errors());
   std::multiset<std::string> codes;
-  for (const auto& d : semantic::lint(*other, schema::Schema::builtin(), "<q>"))
+  for (const auto& d : semantic::lint(*other, schema::builtin(), "<q>"))
     codes.insert(d.code);
   EXPECT_EQ(codes.count("all-quantifier"), 1u);
   EXPECT_EQ(codes.count("empty-quantifier"), 1u);

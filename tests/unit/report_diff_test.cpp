@@ -49,7 +49,7 @@ struct TwoScans {
   Evaluation from, to;
   TwoScans() {
     int64_t a = fx.import_sample();
-    auto store = store::Store::open(fx.db());
+    auto store = store::Store::open(fx.db(), posture::schema::builtin());
     auto b = snapshot::import_files(*store, {changed_sample(fx.dir())});
     EXPECT_TRUE(b.ok());
     auto today = *checks::Date::parse("2025-01-01");

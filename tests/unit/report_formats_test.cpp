@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-// Evaluates the awkward scan with one exception muting kBare for one check.
+// Evaluates the awkward scan with one waiver muting kBare for one check.
 struct Written {
   StoreFixture fx;
   checks::Workspace ws;
@@ -273,7 +273,7 @@ TEST(ReportTable, ListsTheFirstNonPassingFindingsInOrderAndCountsTheRest) {
       SCOPED_TRACE(r.check->id + ", --max-rows " + std::to_string(max_rows));
       std::vector<std::string> failing;
       ASSERT_TRUE(report::for_each_finding(e.report, r, [&](const report::Finding& f) {
-                    if (f.status != checks::Status::Pass) failing.emplace_back(f.resource);
+                    if (f.status != checks::Verdict::Pass) failing.emplace_back(f.resource);
                   }).ok());
       ASSERT_GE(failing.size(), 4u);
       size_t shown = max_rows ? std::min<size_t>(max_rows, failing.size()) : failing.size();

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/importer.hpp"
 #include "unit/robust_support.hpp"
 
@@ -28,7 +29,7 @@ class RobustImport : public ::testing::Test {
     std::string pattern = (fs::temp_directory_path() / "posture-robust-import-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    auto store = store::Store::open(dir_ + "/assets.db");
+    auto store = store::Store::open(dir_ + "/assets.db", posture::schema::builtin());
     ASSERT_TRUE(store.ok());
     store_ = std::make_unique<store::Store>(std::move(store).value());
     // The previous complete scan every failed import must leave alone.

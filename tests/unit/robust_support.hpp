@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/normalize.hpp"
 #include "engine/exec/engine.hpp"
 #include "store/store.hpp"
@@ -28,13 +29,13 @@ struct MemoryStore {
 };
 
 inline MemoryStore memory_store(const std::vector<std::string>& arm_objects) {
-  auto opened = store::Store::open(":memory:");
+  auto opened = store::Store::open(":memory:", posture::schema::builtin());
   EXPECT_TRUE(opened.ok());
   MemoryStore m{std::move(opened).value()};
   auto writer = store::ScanWriter::begin(m.store, "robust-test");
   EXPECT_TRUE(writer.ok());
   for (const auto& text : arm_objects) {
-    auto record = snapshot::normalize(json::parse(text), text);
+    auto record = snapshot::normalize(json::parse(text), text, m.store.schema());
     EXPECT_TRUE(record.ok()) << (record.ok() ? "" : format(record.errors())) << "\n" << text;
     if (record.ok()) {
       EXPECT_TRUE(writer->add(*record).ok());

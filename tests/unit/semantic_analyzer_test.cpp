@@ -28,7 +28,7 @@ using SKind = posture::ir::Selection::Kind;
 
 Result<Query> analyze(std::string_view text, json variables = json::object(),
                       std::string operation = "",
-                      const posture::schema::Schema& schema = posture::schema::Schema::builtin()) {
+                      const posture::schema::Schema& schema = posture::schema::builtin()) {
   auto doc = posture::syntax::parse(text, "q.graphql");
   if (!doc) return doc.take_errors();
   posture::semantic::AnalyzeOptions options;
@@ -66,7 +66,7 @@ void expect_error(std::string_view text, const std::string& code, int line, int 
   EXPECT_EQ(d->where.line, line) << d->message;
   EXPECT_EQ(d->where.column, column) << d->message;
   EXPECT_EQ(d->where.source, "q.graphql");
-  EXPECT_EQ(d->severity, posture::Severity::Error);
+  EXPECT_EQ(d->level, posture::Level::Error);
   if (!hint.empty()) {
     EXPECT_TRUE(has_hint(*d, hint)) << posture::format(*d);
   }

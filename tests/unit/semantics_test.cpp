@@ -228,7 +228,7 @@ std::vector<Case> load_all_cases() {
 
 const posture::schema::Schema& schema_of(const Case& c) {
   return c.schema == "test" ? posture::reference::test_schema()
-                            : posture::schema::Schema::builtin();
+                            : posture::schema::builtin();
 }
 
 std::string join(const std::vector<std::string>& ids) {
@@ -271,7 +271,7 @@ std::optional<std::vector<std::string>> response_ids(const posture::exec::Compil
     return std::nullopt;
   }
   json response = json::parse(out.str(), nullptr, false);
-  const auto& root = q.query.roots.front();
+  const auto& root = q.optimised.roots.front();
   if (response.is_discarded() || root.aggregate) return std::nullopt;
   std::vector<std::string> ids;
   for (const auto& item : response["data"][root.response_key]) {
@@ -286,7 +286,7 @@ std::optional<std::vector<std::string>> response_ids(const posture::exec::Compil
 std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
                       const std::vector<Object>& objects) {
   const auto& schema = schema_of(c);
-  const auto& root = q.query.roots.front();
+  const auto& root = q.optimised.roots.front();
   auto loaded = posture::reference::load_store(objects, schema);
   if (!loaded) return "loading the inventory: " + posture::format(loaded.errors());
   auto ids = posture::reference::sql_ids(*loaded, *root.type, root.where);
@@ -298,7 +298,7 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
     failure += "SQL (compile_matches): expected " + join(want) + ", got " + join(*ids) + "\n";
   std::vector<Object> candidates;
   posture::reference::collect(objects, root.type->name, candidates);
-  auto reference = posture::reference::matching_ids(root.where, candidates);
+  auto reference = posture::reference::matching_ids(q.analysed.roots.front().where, candidates);
   if (reference != want)
     failure += "reference interpreter: expected " + join(want) + ", got " + join(reference) + "\n";
   if (auto response = response_ids(q, *loaded, failure); response && *response != want)
@@ -330,7 +330,7 @@ std::string run_case(const Case& c) {
     return check_error(c, compiled.errors());
   }
   if (!compiled) return "the query does not compile:\n" + posture::format(compiled.errors());
-  if (compiled->query.roots.empty()) return "the query has no root field";
+  if (compiled->optimised.roots.empty()) return "the query has no root field";
   return run_query(c, *compiled, objects);
 }
 

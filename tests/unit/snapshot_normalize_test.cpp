@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/normalize.hpp"
 
 using nlohmann::json;
@@ -54,13 +55,13 @@ const json k2023 =
              {"notificationsByRole", {{"state", "On"}, {"roles", {"Owner", "ServiceAdmin"}}}}});
 
 json fields_of(const json& object) {
-  auto record = normalize(object, "");
+  auto record = normalize(object, "", posture::schema::builtin());
   EXPECT_TRUE(record.ok()) << (record.ok() ? "" : posture::format(record.errors()));
   return record.ok() ? record->fields : json();
 }
 
 std::string error_of(const json& object) {
-  auto record = normalize(object, "");
+  auto record = normalize(object, "", posture::schema::builtin());
   EXPECT_FALSE(record.ok());
   if (record.ok()) return "";
   EXPECT_EQ(record.errors()[0].code, "invalid-object");
@@ -100,7 +101,7 @@ TEST(SnapshotNormalizeSubscription, MapsTheListItemToAConnector) {
               {"state", "Enabled"},
               {"subscriptionPolicies", {{"spendingLimit", "Off"}}}};
   std::string raw = sub.dump(2);
-  auto record = normalize(sub, raw);
+  auto record = normalize(sub, raw, posture::schema::builtin());
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->type->name, "Connector");
   EXPECT_EQ(record->id, kSub);
@@ -158,7 +159,7 @@ TEST(SnapshotNormalizeContact2017, MissingKeysStayMissing) {
 }
 
 TEST(SnapshotNormalizeContact2020, MapsEveryField) {
-  auto record = normalize(k2020, "");
+  auto record = normalize(k2020, "", posture::schema::builtin());
   ASSERT_TRUE(record.ok());
   json f = record->fields;
   EXPECT_EQ(f["apiVersion"], "2020-01-01-preview");
@@ -239,7 +240,7 @@ TEST(SnapshotNormalizeContact2023, AcceptsThePublishedAttachPathTypo) {
 }
 
 TEST(SnapshotNormalizeContact, LinksToTheSubscriptionItsIdStartsWith) {
-  auto record = normalize(k2020, "");
+  auto record = normalize(k2020, "", posture::schema::builtin());
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->type->name, "SecurityContact");
   EXPECT_EQ(record->parent_id, kSub);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/importer.hpp"
 
 namespace fs = std::filesystem;
@@ -72,7 +73,8 @@ class SnapshotStreamTest : public ::testing::Test {
   // Imports `path` into a fresh store with a small page cache (so SQLite's own
   // memory does not hide the importer's) and returns the peak RSS growth in KiB.
   long import_and_measure(const std::string& path, uint64_t expected_subscriptions) {
-    auto store = Store::open((fs::path(dir_) / (fs::path(path).stem().string() + ".db")).string());
+    auto store = Store::open((fs::path(dir_) / (fs::path(path).stem().string() + ".db")).string(),
+                              posture::schema::builtin());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return -1;
     sqlite3_exec(store->db(), "PRAGMA cache_size = -2048; PRAGMA mmap_size = 0", nullptr, nullptr,

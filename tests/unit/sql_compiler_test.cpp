@@ -73,15 +73,15 @@ posture::reference::LoadedStore load(const std::vector<std::string>& lines) {
   std::vector<Object> objects;
   for (const auto& line : lines)
     objects.push_back(posture::reference::object_from_json(json::parse(line),
-                                                           posture::schema::Schema::builtin()));
-  auto loaded = posture::reference::load_store(objects, posture::schema::Schema::builtin());
+                                                           posture::schema::builtin()));
+  auto loaded = posture::reference::load_store(objects, posture::schema::builtin());
   EXPECT_TRUE(loaded.ok()) << posture::format(loaded.errors());
   return std::move(loaded).value();
 }
 
 std::vector<std::string> matching(const CompiledQuery& q,
                                   const posture::reference::LoadedStore& s) {
-  const auto& root = q.query.roots.at(0);
+  const auto& root = q.optimised.roots.at(0);
   auto ids = posture::reference::sql_ids(s, *root.type, root.where);
   EXPECT_TRUE(ids.ok()) << (ids.ok() ? "" : posture::format(ids.errors()));
   return ids.ok() ? *ids : std::vector<std::string>{};
@@ -135,8 +135,8 @@ TEST(SqlCompiler, HostileValuesAreBoundAsParametersNeverSpliced) {
                          " } }) { id securityContacts(where: { " + filter + " }) { email } } }";
       SCOPED_TRACE(text);
       CompiledQuery q = compile(text);
-      if (q.query.roots.empty()) continue;
-      const auto& root = q.query.roots[0];
+      if (q.optimised.roots.empty()) continue;
+      const auto& root = q.optimised.roots[0];
       for (const auto& s :
            {q.statements.at(0), posture::sql::compile_matches(*root.type, root.where)}) {
         EXPECT_EQ(s.sql.find(h), std::string::npos) << s.sql;
@@ -164,7 +164,7 @@ TEST(SqlCompiler, HostileValuesMatchThemselvesAndDropNothing) {
         "emails_INCLUDES: " + quote(h), "email: { caseInsensitive: { eq: " + quote(h) + " } }"}) {
     CompiledQuery q =
         compile("{ connectors(where: { securityContacts_SOME: { " + filter + " } }) { id } }");
-    if (q.query.roots.empty()) continue;
+    if (q.optimised.roots.empty()) continue;
     EXPECT_EQ(matching(q, s), (std::vector<std::string>{"c1"})) << filter;
   }
   EXPECT_EQ(count_rows(s, "security_contact"), 2);
@@ -237,11 +237,11 @@ TEST(SqlCompiler, EveryPredicateIsTwoValued) {
   for (const auto& f : kContactFilters) {
     SCOPED_TRACE(f);
     CompiledQuery contacts = compile("{ securityContacts(where: { " + f + " }) { id } }");
-    if (!contacts.query.roots.empty()) check(contacts.query.roots[0], "security_contact");
+    if (!contacts.optimised.roots.empty()) check(contacts.optimised.roots[0], "security_contact");
     for (const auto& q : {"_SOME", "_NONE", "_ALL", "_SINGLE", "_NOT"}) {
       CompiledQuery connectors = compile("{ connectors(where: { securityContacts" + std::string(q) +
                                          ": { " + f + " } }) { id } }");
-      if (!connectors.query.roots.empty()) check(connectors.query.roots[0], "connector");
+      if (!connectors.optimised.roots.empty()) check(connectors.optimised.roots[0], "connector");
     }
   }
 }
@@ -300,7 +300,7 @@ TEST(SqlCompiler, LargeListsAndDeepNesting) {
 // ranges), not the other scans' rows. Measured in SQLite virtual machine
 // steps, which count every row a statement visits, subqueries included.
 TEST(SqlCompiler, OtherScansInTheStoreAddNoWork) {
-  const auto& schema = posture::schema::Schema::builtin();
+  const auto& schema = posture::schema::builtin();
   auto connectors = [&](const std::string& prefix, int n) {
     std::vector<Object> out;
     for (int i = 0; i < n; ++i) {
@@ -318,7 +318,7 @@ TEST(SqlCompiler, OtherScansInTheStoreAddNoWork) {
   // The ids and the steps of the check's statement on the first scan.
   auto run = [&](const std::string& where) {
     CompiledQuery q = compile("{ connectors(where: " + where + ") { id } }");
-    const auto& root = q.query.roots.at(0);
+    const auto& root = q.optimised.roots.at(0);
     posture::sql::Statement st = posture::sql::compile_matches(*root.type, root.where);
     auto cursor = posture::exec::Cursor::open(s.store->db(), st, s.scan);
     EXPECT_TRUE(cursor.ok());

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 
 namespace fs = std::filesystem;
@@ -31,7 +32,7 @@ class StoreOpenTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Store open(OpenMode mode = OpenMode::ReadWrite) {
-    auto store = Store::open(path_, mode);
+    auto store = Store::open(path_, posture::schema::builtin(), mode);
     EXPECT_TRUE(store.ok()) << (store.ok() ? "" : posture::format(store.errors()));
     return std::move(store).value();
   }
@@ -190,7 +191,7 @@ TEST_F(StoreOpenTest, RefusesAFileThatIsNotAPostureStore) {
     sqlite3_exec(db, "CREATE TABLE songs(title TEXT)", nullptr, nullptr, nullptr);
     sqlite3_close(db);
   }
-  auto store = Store::open(path_);
+  auto store = Store::open(path_, posture::schema::builtin());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.errors()[0].code, "store");
   EXPECT_NE(store.errors()[0].message.find(path_), std::string::npos);
@@ -204,7 +205,7 @@ TEST_F(StoreOpenTest, RefusesAnotherStoreFormat) {
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
-  auto store = Store::open(path_);
+  auto store = Store::open(path_, posture::schema::builtin());
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.errors()[0].message.find("format `99`"), std::string::npos)
       << store.errors()[0].message;
@@ -216,9 +217,9 @@ TEST_F(StoreOpenTest, RefusesASchemaThatChangesAColumnsType) {
   size_t at = sdl.find("state: String");
   ASSERT_NE(at, std::string::npos);
   sdl.replace(at, 13, "state: Int");
-  auto schema = posture::schema::Schema::parse(sdl, "changed.graphql");
+  auto schema = posture::schema::parse(sdl, "changed.graphql");
   ASSERT_TRUE(schema.ok()) << posture::format(schema.errors());
-  auto store = Store::open(path_, OpenMode::ReadWrite, *schema);
+  auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.errors()[0].message.find("incompatible schema: column connector.state"),
             std::string::npos)
@@ -231,18 +232,18 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   size_t at = sdl.find("tenantId: String");
   ASSERT_NE(at, std::string::npos);
   sdl.insert(at, "offerType: String\n  ");
-  auto schema = posture::schema::Schema::parse(sdl, "grown.graphql");
+  auto schema = posture::schema::parse(sdl, "grown.graphql");
   ASSERT_TRUE(schema.ok()) << posture::format(schema.errors());
-  auto read_only = Store::open(path_, OpenMode::ReadOnly, *schema);
+  auto read_only = Store::open(path_, *schema, OpenMode::ReadOnly);
   ASSERT_FALSE(read_only.ok());
   EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
-  auto store = Store::open(path_, OpenMode::ReadWrite, *schema);
+  auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_TRUE(store.ok()) << posture::format(store.errors());
   EXPECT_EQ(columns(store->db(), "connector")["offerType"], "TEXT");
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
-  auto missing = Store::open(path_, OpenMode::ReadOnly);
+  auto missing = Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.errors()[0].message.find("does not exist"), std::string::npos);
   EXPECT_FALSE(fs::exists(path_));
@@ -260,7 +261,7 @@ TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
 
 TEST_F(StoreOpenTest, ErrorsNameTheStoreAndSQLitesMessage) {
   std::string bad = (fs::path(dir_) / "no" / "such" / "dir.db").string();
-  auto store = Store::open(bad);
+  auto store = Store::open(bad, posture::schema::builtin());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.errors()[0].code, "store");
   EXPECT_NE(store.errors()[0].message.find(bad), std::string::npos);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 #include "unit/temp_store_fixture.hpp"
 
@@ -248,7 +249,7 @@ TEST_F(StoreScanTest, RefusesValuesOfTheWrongType) {
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
   ScanWriter w = begin();
-  auto other = Store::open(db_);
+  auto other = Store::open(db_, posture::schema::builtin());
   ASSERT_TRUE(other.ok());
   sqlite3_busy_timeout(other->db(), 50);
   auto second = ScanWriter::begin(*other, "second");

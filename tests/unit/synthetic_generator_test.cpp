@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collectors/synthetic/generator.hpp"
+#include "base/text.hpp"
 
 namespace {
 
@@ -53,11 +54,6 @@ std::vector<std::string> lines_of(const std::string& text) {
 // o[key], or null when o is not an object or lacks the key (never asserts).
 json at(const json& o, const char* key) {
   return o.is_object() && o.contains(key) ? o[key] : json();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 TEST(SyntheticGenerator, SameSeedGivesSameBytes) {
@@ -126,7 +122,7 @@ void expect_contact(const json& c, const std::string& sub_id, size_t line) {
   ASSERT_TRUE(id.starts_with(kSubscriptions) && id.size() > contacts_at + kContacts.size()) << id;
   EXPECT_TRUE(is_guid(id.substr(guid_at, 36))) << id;
   EXPECT_EQ(id.substr(contacts_at, kContacts.size()), kContacts) << id;
-  EXPECT_EQ(lower(id.substr(0, contacts_at)), sub_id);
+  EXPECT_EQ(posture::text::ascii_lower(id.substr(0, contacts_at)), sub_id);
   const std::string name = id.substr(contacts_at + kContacts.size());
   EXPECT_TRUE(name == "default" || name == "default1" || name == "default2") << id;
   EXPECT_EQ(c.value("name", ""), name);
@@ -188,7 +184,7 @@ void tally_contact(Tally& t, const json& c) {
   const bool v2017 = p.contains("email");
   t.empty_email += (v2017 ? p["email"] : p["emails"]) == "";
   const std::string guid = c.value("id", "").substr(15, 36);  // after "/subscriptions/"
-  if (guid != lower(guid)) t.upper_case += 1;
+  if (guid != posture::text::ascii_lower(guid)) t.upper_case += 1;
   if (v2017) return;
   t.role_contacts += 1;
   const json& roles = p["notificationsByRole"]["roles"];

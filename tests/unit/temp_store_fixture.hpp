@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 #include "tests/support/process.hpp"
 
@@ -23,7 +24,7 @@ class TempStoreTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     db_ = (std::filesystem::path(dir_) / "assets.db").string();
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     ASSERT_TRUE(store.ok()) << posture::format(store.errors());
     store_ = std::make_unique<store::Store>(std::move(store).value());
   }

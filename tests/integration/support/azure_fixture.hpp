@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/schema/schema.hpp"
 #include "collectors/azure/collector.hpp"
 #include "integration/support/mock_arm.hpp"
 #include "store/store.hpp"
@@ -75,14 +76,14 @@ class AzureCollectTest : public ::testing::Test {
 
   Result<azure::CollectSummary> collect(const azure::CollectOptions& o,
                                         std::shared_ptr<azure::Credential> cred = nullptr) {
-    auto store = store::Store::open(db_);
+    auto store = store::Store::open(db_, posture::schema::builtin());
     EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.errors()[0].message);
     if (!store) return store.take_errors();
     return azure::collect(*store, o, cred ? cred : static_token());
   }
 
   store::Store open_store() {
-    auto store = store::Store::open(db_, store::OpenMode::ReadOnly);
+    auto store = store::Store::open(db_, posture::schema::builtin(), store::OpenMode::ReadOnly);
     EXPECT_TRUE(store.ok());
     return std::move(store).value();
   }

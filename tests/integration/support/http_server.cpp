@@ -1,6 +1,7 @@
 // The loopback HTTP/1.1 test server: accept loop, one thread per connection,
 // request parsing (Content-Length bodies), delayed keep-alive responses.
 #include "integration/support/http_server.hpp"
+#include "base/text.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,11 +15,6 @@
 
 namespace posture::testing {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 const char* reason(int status) {
   switch (status) {
@@ -78,7 +74,7 @@ bool parse_head(const std::string& head, HttpRequest& request) {
     if (colon != std::string::npos) {
       std::string value = header.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      request.headers[lower(header.substr(0, colon))] = value;
+      request.headers[text::ascii_lower(header.substr(0, colon))] = value;
     }
     at = end + 2;
   }
@@ -88,7 +84,7 @@ bool parse_head(const std::string& head, HttpRequest& request) {
 }  // namespace
 
 std::string HttpRequest::header(const std::string& name) const {
-  auto it = headers.find(lower(name));
+  auto it = headers.find(text::ascii_lower(name));
   return it == headers.end() ? "" : it->second;
 }
 
@@ -230,7 +226,7 @@ bool HttpServer::serve_one(int fd, std::string& buffer, bool& keep_alive) {
   if (!parse_head(buffer.substr(0, head_end), request)) return false;
   buffer.erase(0, head_end + 4);
   size_t length = std::strtoul(request.header("content-length").c_str(), nullptr, 10);
-  if (length > 0 && buffer.size() < length && lower(request.header("expect")) == "100-continue") {
+  if (length > 0 && buffer.size() < length && text::ascii_lower(request.header("expect")) == "100-continue") {
     send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
   }
   while (buffer.size() < length) {
@@ -238,7 +234,7 @@ bool HttpServer::serve_one(int fd, std::string& buffer, bool& keep_alive) {
   }
   request.body = buffer.substr(0, length);
   buffer.erase(0, length);
-  keep_alive = lower(request.header("connection")) != "close";
+  keep_alive = text::ascii_lower(request.header("connection")) != "close";
   HttpResponse response;
   try {
     response = handler_(request);

@@ -2,7 +2,8 @@
 // catalogue, and for each check times its evaluation SQL against its baseline,
 // then the whole catalogue through the Evaluator. The measuring itself is in
 // measure.cpp, the output in output.cpp.
-#include "benchmarks/harness/bench.hpp"
+#include "engine/bench/bench.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -11,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "benchmarks/harness/measure.hpp"
+#include "engine/bench/measure.hpp"
 #include "engine/exec/cursor.hpp"
 
 namespace posture::bench {
@@ -23,15 +24,6 @@ bool BenchReport::all_same() const {
 }
 
 namespace {
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Result<uint64_t> count_rows(const store::Store& store, int64_t scan_id, const std::string& table) {
   sql::Statement count{"SELECT count(*) FROM \"" + table + "\" WHERE _scan = ?1", {int64_t{0}}};
@@ -85,7 +77,7 @@ Result<CheckBench> bench_check(const store::Store& store, const checks::Evaluati
                                const std::vector<std::pair<std::string, uint64_t>>& objects) {
   CheckBench out;
   out.id = check.id;
-  const ir::RootField& root = check.query.query.roots.front();
+  const ir::RootField& root = check.query.optimised.roots.front();
   sql::Statement engine = sql::compile_matches(*root.type, root.where);
   out.engine.sql = engine.sql;
   for (const auto& [type, rows] : objects)
@@ -114,8 +106,8 @@ Result<BenchReport> run(const BenchOptions& o) {
   report.db = o.db;
   report.repetitions = o.repetitions;
   report.machine = describe_machine();
-  report.started_at = utc_now();
-  auto store = store::Store::open(o.db, store::OpenMode::ReadOnly);
+  report.started_at = text::utc_now();
+  auto store = store::Store::open(o.db, posture::schema::builtin(), store::OpenMode::ReadOnly);
   if (!store) return store.take_errors();
   auto scan = o.scan ? store->scan(*o.scan) : store->latest_complete_scan();
   if (!scan) return scan.take_errors();

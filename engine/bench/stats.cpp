@@ -1,5 +1,5 @@
 // Summary statistics, peak RSS and the machine description for the harness.
-#include "benchmarks/harness/stats.hpp"
+#include "engine/bench/stats.hpp"
 
 #include <sqlite3.h>
 #include <sys/resource.h>

@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-#include "engine/base/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 
 namespace posture {
 

@@ -1,7 +1,8 @@
-// Reading exception files (JSON Lines or a JSON array) into validated entries,
+// Reading waiver files (JSON Lines or a JSON array) into validated entries,
 // and matching a (check, resource) pair against them: exact entries through a
 // hash map, globs by a linear scan of the (few) glob entries.
-#include "engine/checks/exceptions.hpp"
+#include "engine/checks/waivers.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -46,12 +47,6 @@ Date civil_from_days(int64_t z) {
               static_cast<int>(m), static_cast<int>(d)};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool has_wildcard(std::string_view s) {
   return s.find_first_of("*?") != std::string_view::npos;
 }
@@ -65,7 +60,7 @@ const std::vector<std::string> kKeys = {"check",  "resource", "owner",
                                         "reason", "expires",  "ticket"};
 
 // Validates one entry; appends its errors to `errors`.
-std::optional<Exception> read_entry(const json& j, const SourceLocation& at, Diagnostics& errors) {
+std::optional<Waiver> read_entry(const json& j, const SourceLocation& at, Diagnostics& errors) {
   if (!j.is_object()) {
     errors.push_back(Diagnostic::error("exception", "an exception is a JSON object", at)
                          .hint("{\"check\": ID, \"resource\": ID-OR-GLOB, \"owner\": ..., "
@@ -94,7 +89,7 @@ std::optional<Exception> read_entry(const json& j, const SourceLocation& at, Dia
     }
     return it->get<std::string>();
   };
-  Exception e;
+  Waiver e;
   e.check = text("check", true);
   e.resource = text("resource", true);
   e.owner = text("owner", true);
@@ -223,8 +218,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-Result<ExceptionList> ExceptionList::parse(std::string_view text, const std::string& file) {
-  ExceptionList list;
+Result<WaiverList> WaiverList::parse(std::string_view text, const std::string& file) {
+  WaiverList list;
   Diagnostics errors;
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '[') {
@@ -256,7 +251,7 @@ Result<ExceptionList> ExceptionList::parse(std::string_view text, const std::str
   return list;
 }
 
-Result<ExceptionList> ExceptionList::load(const std::string& path) {
+Result<WaiverList> WaiverList::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Diagnostic::error("io", "cannot read the exceptions file", {path, 0, 0});
   std::stringstream text;
@@ -264,7 +259,7 @@ Result<ExceptionList> ExceptionList::load(const std::string& path) {
   return parse(text.str(), path);
 }
 
-posture::Status ExceptionList::validate(const Catalog& catalog) const {
+posture::Status WaiverList::validate(const Catalog& catalog) const {
   Diagnostics errors;
   std::vector<std::string> ids;
   for (const auto& c : catalog.checks()) ids.push_back(c.id);
@@ -279,28 +274,28 @@ posture::Status ExceptionList::validate(const Catalog& catalog) const {
   return ok_status();
 }
 
-void ExceptionList::index() {
+void WaiverList::index() {
   for (uint32_t i = 0; i < entries_.size(); ++i) {
-    const Exception& e = entries_[i];
+    const Waiver& e = entries_[i];
     if (has_wildcard(e.check) || has_wildcard(e.resource))
-      globs_.emplace_back(i, lower(e.resource));
+      globs_.emplace_back(i, text::ascii_lower(e.resource));
     else
-      exact_[e.check + '\n' + lower(e.resource)].push_back(i);
+      exact_[e.check + '\n' + text::ascii_lower(e.resource)].push_back(i);
   }
 }
 
-std::optional<uint32_t> ExceptionList::match(std::string_view check_id,
+std::optional<uint32_t> WaiverList::match(std::string_view check_id,
                                              std::string_view resource_id, Date today) const {
   if (entries_.empty()) return std::nullopt;
-  std::string key = lower(resource_id);
+  std::string key = text::ascii_lower(resource_id);
   std::optional<uint32_t> best;
   auto consider = [&](uint32_t i) {
     if (!best) {
       best = i;
       return;
     }
-    const Exception& a = entries_[*best];
-    const Exception& b = entries_[i];
+    const Waiver& a = entries_[*best];
+    const Waiver& b = entries_[i];
     bool a_active = !a.expired(today), b_active = !b.expired(today);
     if (b_active != a_active) {
       if (b_active) best = i;

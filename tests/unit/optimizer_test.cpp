@@ -1,9 +1,10 @@
-// The IR rewrites of engine/sql/rewrite.hpp: what they merge and fold. (That
-// they preserve meaning is the differential test's job.)
+// The optimizer stage (engine/optimizer): what its rewrites merge and fold, and
+// that a compiled query keeps both IRs and builds its SQL from the optimised
+// one. (That the rewrites preserve meaning is the differential test's job.)
 #include <gtest/gtest.h>
 
 #include "engine/exec/engine.hpp"
-#include "engine/sql/rewrite.hpp"
+#include "engine/optimizer/optimizer.hpp"
 
 namespace posture {
 namespace {
@@ -11,11 +12,11 @@ namespace {
 ir::Predicate where_of(const std::string& filter) {
   auto q = exec::Engine().compile("{ connectors(where: " + filter + ") { id } }");
   EXPECT_TRUE(q) << format(q.errors());
-  return q ? q->query.roots.front().where : ir::Predicate::always(false);
+  return q ? q->analysed.roots.front().where : ir::Predicate::always(false);
 }
 
 std::string rewritten(const std::string& filter) {
-  return ir::to_string(sql::rewrite(where_of(filter)));
+  return ir::to_string(optimizer::rewrite(where_of(filter)));
 }
 
 size_t occurrences(const std::string& text, const std::string& what) {
@@ -31,8 +32,28 @@ TEST(Rewrite, SomeQuantifiersOnOneRelationshipUnderOrBecomeOneSubquery) {
   std::string text = rewritten(seed);
   // `rel_SOME: null` is NOT(some TRUE) and stays apart; the other two merge.
   EXPECT_EQ(occurrences(text, "securityContacts some"), 2u) << text;
-  auto sql = sql::compile_matches(*schema::Schema::builtin().type("Connector"), where_of(seed));
+  auto sql = sql::compile_matches(*schema::builtin().type("Connector"),
+                                optimizer::rewrite(where_of(seed)));
   EXPECT_EQ(occurrences(sql.sql, "IN (SELECT"), 2u) << sql.sql;
+}
+
+TEST(Optimizer, ACompiledQueryKeepsBothIrsAndItsSqlIsTheOptimisedOnes) {
+  std::string text = R"({ connectors(where: { OR: [{ securityContacts_SOME: { email: null } },
+      { securityContacts_SOME: { email: { eq: "" } } }] }) { id
+      securityContacts(where: { NOT: { NOT: { email: "a" } } }) { id } } })";
+  auto q = exec::Engine().compile(text);
+  ASSERT_TRUE(q) << format(q.errors());
+  const auto& analysed = q->analysed.roots.front();
+  const auto& optimised = q->optimised.roots.front();
+  EXPECT_EQ(occurrences(ir::to_string(analysed.where), "securityContacts some"), 2u);
+  EXPECT_EQ(occurrences(ir::to_string(optimised.where), "securityContacts some"), 1u);
+  EXPECT_EQ(ir::to_string(optimised.where), ir::to_string(optimizer::rewrite(analysed.where)));
+  // A nested selection's own filter is optimised too: the double NOT is gone.
+  EXPECT_EQ(occurrences(ir::to_string(analysed.selections.at(1).where), "NOT"), 2u);
+  EXPECT_EQ(occurrences(ir::to_string(optimised.selections.at(1).where), "NOT"), 0u);
+  // The statement is the optimised IR's: one subquery for the merged OR.
+  EXPECT_EQ(q->statements.at(0).sql, sql::compile_root(optimised).sql);
+  EXPECT_NE(q->statements.at(0).sql, sql::compile_root(analysed).sql);
 }
 
 TEST(Rewrite, NegatedExistentialsUnderAndMerge) {

@@ -1,4 +1,4 @@
-// Exceptions through the CLI: muting before the expiry date (set with --today
+// Waivers through the CLI: muting before the expiry date (set with --today
 // or $POSTURE_TODAY), reported as expired after it, listed when expiring
 // within 30 days, and malformed files rejected with file:line.
 #include <gtest/gtest.h>

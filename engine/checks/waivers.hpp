@@ -1,4 +1,4 @@
-// Exceptions: accepted risks that mute a check's failing finding until a date.
+// Waivers: accepted risks that mute a check's failing finding until a date.
 // Users write them as JSON, either one object per line (JSON Lines) or one JSON
 // array of objects:
 //   {"check": "azure-notify-alerts-high-severity",
@@ -6,7 +6,7 @@
 //    "reason": "sandbox, no production data", "expires": "2025-06-30",
 //    "ticket": "SEC-1234"}
 // `check` and `resource` may be globs (`*` any run of characters, `?` one);
-// resources match case-insensitively, as ARM ids do. An exception applies up
+// resources match case-insensitively, as ARM ids do. A waiver applies up
 // to and including its `expires` day; from the next day on it is expired and
 // no longer mutes. Every malformed entry is reported with file:line.
 #pragma once
@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/base/result.hpp"
+#include "base/result.hpp"
 
 namespace posture::checks {
 
@@ -36,7 +36,7 @@ struct Date {
   static std::optional<Date> parse(std::string_view text);
   // Today in UTC.
   static Date today_utc();
-  // The day exceptions are judged against: `option` (e.g. --today) if not
+  // The day waivers are judged against: `option` (e.g. --today) if not
   // empty, else `env` (e.g. $POSTURE_TODAY) if set and not empty, else today
   // in UTC. An unreadable value is an error naming `option_name`.
   static Result<Date> resolve(std::string_view option, const char* env,
@@ -47,15 +47,15 @@ struct Date {
   auto operator<=>(const Date&) const = default;
 };
 
-// Exceptions expiring within this many days are listed by the reports.
+// Waivers expiring within this many days are listed by the reports.
 inline constexpr int kExpiringWithinDays = 30;
 
-struct Exception {
+struct Waiver {
   std::string check;     // a check id or a glob of check ids
   std::string resource;  // an ARM id or a glob, as written
   std::string owner;
   std::string reason;
-  Date expires;  // the last day on which the exception mutes
+  Date expires;  // the last day on which the waiver mutes
   std::string ticket;
   SourceLocation where;  // file:line of the entry
 
@@ -71,21 +71,21 @@ struct Exception {
 // Case-sensitive: fold both beforehand for ARM ids.
 bool glob_match(std::string_view pattern, std::string_view text);
 
-class ExceptionList {
+class WaiverList {
  public:
   // Reads JSON Lines or a JSON array (the first non-blank character `[`).
   // Blank lines and lines starting with `#` are skipped in JSON Lines. Returns
   // every malformed entry as a diagnostic with `file`:line.
-  static Result<ExceptionList> parse(std::string_view text, const std::string& file);
-  static Result<ExceptionList> load(const std::string& path);
+  static Result<WaiverList> parse(std::string_view text, const std::string& file);
+  static Result<WaiverList> load(const std::string& path);
 
   // Errors (file:line) for entries naming a check the catalog does not hold.
   posture::Status validate(const Catalog& catalog) const;
 
-  const std::vector<Exception>& entries() const { return entries_; }
+  const std::vector<Waiver>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }
 
-  // The exception covering (check, resource) as of `today`, as an index into
+  // The waiver covering (check, resource) as of `today`, as an index into
   // entries(): an active one if any (the first in the file), else the expired
   // one that expired last; nullopt when none matches. Thread-safe.
   std::optional<uint32_t> match(std::string_view check_id, std::string_view resource_id,
@@ -93,7 +93,7 @@ class ExceptionList {
 
  private:
   void index();
-  std::vector<Exception> entries_;
+  std::vector<Waiver> entries_;
   // Exact (check + '\n' + lower-cased resource) -> entry indices; globs apart.
   std::unordered_map<std::string, std::vector<uint32_t>> exact_;
   std::vector<std::pair<uint32_t, std::string>> globs_;  // entry, lower-cased resource

@@ -1,10 +1,10 @@
-// The IR rewrites of rewrite.hpp.
-#include "engine/sql/rewrite.hpp"
+// The optimizer stage: see optimizer.hpp.
+#include "engine/optimizer/optimizer.hpp"
 
 #include <map>
 #include <optional>
 
-namespace posture::sql {
+namespace posture::optimizer {
 
 namespace {
 
@@ -113,4 +113,25 @@ Predicate rewrite(const Predicate& p) {
   }
 }
 
-}  // namespace posture::sql
+namespace {
+
+void optimize_selections(std::vector<ir::Selection>& selections) {
+  for (auto& s : selections) {
+    if (s.kind != ir::Selection::Kind::Related) continue;
+    s.where = rewrite(s.where);
+    optimize_selections(s.selections);
+  }
+}
+
+}  // namespace
+
+ir::Query optimize(const ir::Query& analysed) {
+  ir::Query out = analysed;
+  for (auto& root : out.roots) {
+    root.where = rewrite(root.where);
+    optimize_selections(root.selections);
+  }
+  return out;
+}
+
+}  // namespace posture::optimizer

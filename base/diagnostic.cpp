@@ -1,5 +1,5 @@
 // Formatting of diagnostics and the edit-distance helper behind "did you mean".
-#include "engine/base/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,11 +7,11 @@
 namespace posture {
 
 Diagnostic Diagnostic::error(std::string code, std::string message, SourceLocation where) {
-  return Diagnostic{std::move(code), Severity::Error, std::move(message), std::move(where), {}};
+  return Diagnostic{std::move(code), Level::Error, std::move(message), std::move(where), {}};
 }
 
 Diagnostic Diagnostic::warning(std::string code, std::string message, SourceLocation where) {
-  return Diagnostic{std::move(code), Severity::Warning, std::move(message), std::move(where), {}};
+  return Diagnostic{std::move(code), Level::Warning, std::move(message), std::move(where), {}};
 }
 
 Diagnostic&& Diagnostic::hint(std::string text) && {
@@ -25,8 +25,8 @@ std::string format(const Diagnostic& d) {
   if (d.where.line > 0)
     out += std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ":";
   if (!out.empty()) out += " ";
-  out += d.severity == Severity::Error     ? "error: "
-         : d.severity == Severity::Warning ? "warning: "
+  out += d.level == Level::Error     ? "error: "
+         : d.level == Level::Warning ? "warning: "
                                            : "note: ";
   out += d.message;
   if (!d.code.empty()) out += " [" + d.code + "]";

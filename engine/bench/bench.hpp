@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "benchmarks/harness/stats.hpp"
-#include "engine/base/result.hpp"
+#include "engine/bench/stats.hpp"
+#include "base/result.hpp"
 
 namespace posture::bench {
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "benchmarks/harness/bench.hpp"
+#include "engine/bench/bench.hpp"
 
 namespace posture::bench {
 

@@ -17,11 +17,12 @@ struct SourceLocation {
   int column = 0;
 };
 
-enum class Severity { Error, Warning, Note };
+// How serious a diagnostic is (a check's severity is checks::Severity).
+enum class Level { Error, Warning, Note };
 
 struct Diagnostic {
   std::string code;  // stable, kebab-case: "syntax", "unknown-field", "type-mismatch", ...
-  Severity severity = Severity::Error;
+  Level level = Level::Error;
   std::string message;
   SourceLocation where;
   std::vector<std::string> hints;

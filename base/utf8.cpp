@@ -1,4 +1,4 @@
-#include "engine/base/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace posture {
 

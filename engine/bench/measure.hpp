@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/harness/bench.hpp"
+#include "engine/bench/bench.hpp"
 #include "engine/checks/catalog.hpp"
 #include "engine/checks/evaluate.hpp"
 #include "engine/sql/compiler.hpp"
@@ -69,7 +69,7 @@ Result<Timing> time_subjects(const store::Store& store, const checks::Evaluation
 
 // Evaluates `checks` on the store file `db_path` as `posture check` does
 // (EvaluationContext::load, then checks::evaluate_all with `jobs` workers; no
-// exceptions, no report), once to warm up and then `repetitions` times.
+// waivers, no report), once to warm up and then `repetitions` times.
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
                                  const std::vector<const checks::Check*>& checks, unsigned jobs,
                                  int repetitions);

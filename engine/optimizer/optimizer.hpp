@@ -1,4 +1,4 @@
-// IR -> IR rewrites the SQL writer applies before writing SQL. Each preserves
+// The optimizer stage, between analysis and SQL: IR -> IR rewrites. Each preserves
 // the two-valued meaning exactly (the differential test evaluates the original
 // IR with a reference interpreter and compares with the SQL of the rewritten one):
 //   - nested AND/OR are flattened, double negation removed, constants folded;
@@ -10,8 +10,13 @@
 
 #include "engine/semantic/ir.hpp"
 
-namespace posture::sql {
+namespace posture::optimizer {
 
+// One filter rewritten.
 ir::Predicate rewrite(const ir::Predicate& p);
 
-}  // namespace posture::sql
+// The analysed query with every filter (the roots' and nested selections')
+// rewritten: what the SQL stage compiles. `posture explain` prints both.
+ir::Query optimize(const ir::Query& analysed);
+
+}  // namespace posture::optimizer

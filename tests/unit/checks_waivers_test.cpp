@@ -1,9 +1,9 @@
-// Exceptions: dates, globs, both file shapes, every malformed entry reported
-// with file:line, and which exception covers a finding before and after expiry.
+// Waivers: dates, globs, both file shapes, every malformed entry reported
+// with file:line, and which waiver covers a finding before and after expiry.
 #include <gtest/gtest.h>
 
 #include "engine/checks/catalog.hpp"
-#include "engine/checks/exceptions.hpp"
+#include "engine/checks/waivers.hpp"
 
 namespace posture::checks {
 namespace {
@@ -57,10 +57,10 @@ constexpr const char* kLines = R"(# accepted risks
 )";
 
 TEST(ExceptionFiles, JsonLinesWithCommentsAndBlankLines) {
-  auto list = ExceptionList::parse(kLines, "ex.jsonl");
+  auto list = WaiverList::parse(kLines, "ex.jsonl");
   ASSERT_TRUE(list.ok()) << format(list.errors());
   ASSERT_EQ(list->entries().size(), 3u);
-  const Exception& first = list->entries()[0];
+  const Waiver& first = list->entries()[0];
   EXPECT_EQ(first.owner, "alice");
   EXPECT_EQ(first.ticket, "SEC-1");
   EXPECT_EQ(first.expires.str(), "2025-06-30");
@@ -77,7 +77,7 @@ TEST(ExceptionFiles, JsonArrayEntriesKnowTheirLines) {
 
   {"check": "c2", "resource": "r2", "owner": "o", "reason": "[not, a, list]", "expires": "2025-01-01"}
 ])";
-  auto list = ExceptionList::parse(text, "ex.json");
+  auto list = WaiverList::parse(text, "ex.json");
   ASSERT_TRUE(list.ok()) << format(list.errors());
   ASSERT_EQ(list->entries().size(), 2u);
   EXPECT_EQ(list->entries()[0].where.line, 2);
@@ -94,7 +94,7 @@ TEST(ExceptionFiles, EveryMalformedEntryIsReportedWithFileAndLine) {
       "[1, 2]\n"
       "{\"check\":\"c\",\"resource\":\"r\",\"owner\":\"\",\"reason\":7,\"expires\":\"2025-01-01\"}"
       "\n";
-  auto list = ExceptionList::parse(text, "bad.jsonl");
+  auto list = WaiverList::parse(text, "bad.jsonl");
   ASSERT_FALSE(list.ok());
   std::string all = format(list.errors());
   EXPECT_NE(all.find("bad.jsonl:1:1: error: `expires` must be a date"), std::string::npos) << all;
@@ -113,7 +113,7 @@ TEST(ExceptionFiles, EveryMalformedEntryIsReportedWithFileAndLine) {
 }
 
 TEST(ExceptionFiles, ABrokenArrayPointsAtTheLineOfTheError) {
-  auto list = ExceptionList::parse("[\n {\"check\": \"c\"},\n {\"check\" \"c\"}\n]\n", "a.json");
+  auto list = WaiverList::parse("[\n {\"check\": \"c\"},\n {\"check\" \"c\"}\n]\n", "a.json");
   ASSERT_FALSE(list.ok());
   EXPECT_EQ(list.errors().front().where.line, 3) << format(list.errors());
 }
@@ -121,7 +121,7 @@ TEST(ExceptionFiles, ABrokenArrayPointsAtTheLineOfTheError) {
 TEST(ExceptionFiles, UnknownChecksAreErrorsWithSuggestions) {
   auto catalog = Catalog::load(std::string(POSTURE_SOURCE_DIR) + "/queries");
   ASSERT_TRUE(catalog.ok()) << format(catalog.errors());
-  auto list = ExceptionList::parse(
+  auto list = WaiverList::parse(
       "{\"check\":\"azure-additional-email-adress\",\"resource\":\"*\",\"owner\":\"o\","
       "\"reason\":\"r\",\"expires\":\"2025-01-01\"}\n"
       "{\"check\":\"azure-*\",\"resource\":\"*\",\"owner\":\"o\",\"reason\":\"r\","
@@ -137,7 +137,7 @@ TEST(ExceptionFiles, UnknownChecksAreErrorsWithSuggestions) {
 }
 
 TEST(ExceptionMatching, ResourcesMatchCaseInsensitivelyAndChecksExactlyOrByGlob) {
-  auto list = ExceptionList::parse(kLines, "ex.jsonl");
+  auto list = WaiverList::parse(kLines, "ex.jsonl");
   ASSERT_TRUE(list.ok());
   Date before = day("2025-01-15");
   EXPECT_EQ(list->match("azure-additional-email-address", "/SUBSCRIPTIONS/aaa", before), 0u);
@@ -148,7 +148,7 @@ TEST(ExceptionMatching, ResourcesMatchCaseInsensitivelyAndChecksExactlyOrByGlob)
 }
 
 TEST(ExceptionMatching, ActiveBeatsExpiredAndTheLastDayStillCounts) {
-  auto list = ExceptionList::parse(kLines, "ex.jsonl");
+  auto list = WaiverList::parse(kLines, "ex.jsonl");
   ASSERT_TRUE(list.ok());
   const auto& e = list->entries();
   // /subscriptions/b1 is covered by bob's glob (to 2025-01-31) and carol's (to 2025-12-31).
@@ -169,9 +169,9 @@ TEST(ExceptionMatching, ActiveBeatsExpiredAndTheLastDayStillCounts) {
 }
 
 TEST(ExceptionMatching, ExpiringWithinThirtyDays) {
-  auto list = ExceptionList::parse(kLines, "ex.jsonl");
+  auto list = WaiverList::parse(kLines, "ex.jsonl");
   ASSERT_TRUE(list.ok());
-  const Exception& alice = list->entries()[0];  // expires 2025-06-30
+  const Waiver& alice = list->entries()[0];  // expires 2025-06-30
   EXPECT_FALSE(alice.expiring(day("2025-05-30")));
   EXPECT_TRUE(alice.expiring(day("2025-05-31")));
   EXPECT_EQ(alice.days_left(day("2025-05-31")), 30);

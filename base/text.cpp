@@ -1,0 +1,25 @@
+// See text.hpp.
+#include "base/text.hpp"
+
+namespace posture::text {
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string iso_utc(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string utc_now() {
+  return iso_utc(std::time(nullptr));
+}
+
+}  // namespace posture::text

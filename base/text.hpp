@@ -1,0 +1,24 @@
+// Small text helpers every layer shares: ASCII case folding (ARM ids, HTTP
+// header names and check ids compare case-insensitively in ASCII only) and
+// UTC timestamps as ISO 8601.
+#pragma once
+
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace posture::text {
+
+// `s` with A-Z turned into a-z; every other byte (UTF-8 included) unchanged.
+std::string ascii_lower(std::string_view s);
+
+// "2026-11-23T16:37:00Z": `t` in UTC, to the second.
+std::string iso_utc(std::time_t t);
+inline std::string iso_utc(std::chrono::system_clock::time_point t) {
+  return iso_utc(std::chrono::system_clock::to_time_t(t));
+}
+// The current time, as iso_utc writes it.
+std::string utc_now();
+
+}  // namespace posture::text

@@ -1,0 +1,22 @@
+// The store's layout as the SQL stage needs to know it: the columns every
+// asset table has besides the schema's fields, and where the original JSON
+// lives. No third-party header: engine/sql includes this, not store.hpp.
+#pragma once
+
+#include <string>
+
+namespace posture::store {
+
+inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
+inline constexpr const char* kScan = "_scan";  // the scan's id
+inline constexpr const char* kKey = "_key";    // lower-cased ARM id: unique per scan
+inline constexpr const char* kRaw = "_raw";    // the original JSON document (in the raw table)
+
+// The original JSON of a type's rows lives in a side table, "<table>_raw"
+// (_rid, _raw), keyed by the row's _rid: the asset tables stay narrow, so the
+// scans checks make read a third of the pages.
+inline std::string raw_table(const std::string& table) {
+  return table + "_raw";
+}
+
+}  // namespace posture::store
