@@ -2,8 +2,6 @@
 // the client-credentials flow against Entra ID. See auth.hpp.
 #include "collectors/azure/auth.hpp"
 
-#include "base/text.hpp"
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file.hpp"
+#include "base/text.hpp"
 #include "collectors/azure/http.hpp"
 
 namespace posture::azure {
@@ -100,11 +100,9 @@ bool valid_tenant(const std::string& tenant) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Diagnostic::error("invalid-token-file", "cannot read token file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = file::read(path);
+  if (!text) return Diagnostic::error("invalid-token-file", "cannot read token file " + path);
+  return text;
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // security contacts concurrently, normalise everything and write one scan.
 // See collector.hpp for the outcomes; HTTP details are ArmClient's.
 #include "collectors/azure/collector.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.hpp"
 #include "collectors/azure/http.hpp"
 #include "collectors/snapshot/normalize.hpp"
 

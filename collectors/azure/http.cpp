@@ -1,7 +1,6 @@
 // HTTP over libcurl for the Azure collector: URL checks, the shared easy-handle
 // set-up and response capture. See http.hpp.
 #include "collectors/azure/http.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +9,8 @@
 #include <mutex>
 
 #include <nlohmann/json.hpp>
+
+#include "base/text.hpp"
 
 namespace posture::azure {
 namespace {

@@ -1,13 +1,15 @@
 // ARM JSON -> store records. Subscriptions become Connectors; security contacts
 // in any of the three API shapes (2017-08-01-preview, 2020-01-01-preview,
 // 2023-12-01-preview) become SecurityContacts with the normalised fields of
-// SPEC.md's table. A key that is missing stays missing (NULL); an empty string
+// docs/data-model.md's table. A key that is missing stays missing (NULL); an empty string
 // stays an empty string; a value of the wrong JSON type is an error naming the
 // property.
 #include "collectors/snapshot/normalize.hpp"
 
 #include <cctype>
 #include <optional>
+
+#include "base/json_scan.hpp"
 
 namespace posture::snapshot {
 
@@ -353,18 +355,10 @@ std::vector<std::string> split_emails(std::string_view text) {
 
 bool nested_deeper_than(std::string_view text, int levels) {
   int depth = 0;
-  bool in_string = false, escaped = false;
+  json_scan::StringTracker strings;
   for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+    if (!strings.outside(c)) continue;
+    if (c == '[' || c == '{') {
       if (++depth > levels) return true;
     } else if (c == ']' || c == '}') {
       --depth;

@@ -3,7 +3,6 @@
 // then the whole catalogue through the Evaluator. The measuring itself is in
 // measure.cpp, the output in output.cpp.
 #include "engine/bench/bench.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -12,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/text.hpp"
 #include "engine/bench/measure.hpp"
 #include "engine/exec/cursor.hpp"
 

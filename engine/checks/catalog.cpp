@@ -1,7 +1,6 @@
 // Reading checks: the @check directive's arguments become Check metadata, the
 // operation itself is compiled once for evaluation.
 #include "engine/checks/catalog.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/file.hpp"
+#include "base/text.hpp"
 #include "engine/syntax/parser.hpp"
 
 namespace posture::checks {
@@ -214,10 +215,12 @@ Result<Catalog> Catalog::load(const std::string& dir, const exec::Engine& engine
   Diagnostics errors;
   std::set<std::string> ids;
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto check = parse_check(text.str(), path.string(), engine);
+    auto text = file::read(path.string());
+    if (!text) {
+      for (auto& e : text.take_errors()) errors.push_back(std::move(e));
+      continue;
+    }
+    auto check = parse_check(*text, path.string(), engine);
     if (!check) {
       for (auto& e : check.take_errors()) errors.push_back(std::move(e));
       continue;

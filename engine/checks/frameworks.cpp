@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file.hpp"
 #include "engine/checks/catalog.hpp"
 
 namespace posture::checks {
@@ -17,11 +18,6 @@ namespace posture::checks {
 namespace {
 
 using nlohmann::json;
-
-int line_at(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
-}
 
 // The line of the first `"key": "value"` in `text` (0 when not found): where a
 // semantic error about that value points.
@@ -32,11 +28,11 @@ int line_of(std::string_view text, const std::string& key, const std::string& va
     size_t colon = text.rfind(':', at);
     size_t name = text.rfind(json(key).dump(), at);
     if (colon != std::string_view::npos && name != std::string_view::npos && name < colon)
-      return line_at(text, at);
+      return file::line_at(text, at);
     if (name == std::string_view::npos) break;
   }
   size_t any = text.find(quoted);
-  return any == std::string_view::npos ? 0 : line_at(text, any);
+  return any == std::string_view::npos ? 0 : file::line_at(text, any);
 }
 
 struct Reader {
@@ -108,7 +104,7 @@ Result<Framework> FrameworkSet::parse(std::string_view text, const std::string& 
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     return Diagnostic::error("framework", std::string("not valid JSON: ") + e.what(),
-                             {file, line_at(text, e.byte == 0 ? 0 : e.byte - 1), 1});
+                             {file, file::line_at(text, e.byte == 0 ? 0 : e.byte - 1), 1});
   }
   Reader r{text, file, {}};
   if (!doc.is_object())
@@ -152,10 +148,12 @@ Result<FrameworkSet> FrameworkSet::load(const std::string& dir, const Catalog& c
   std::vector<std::string> check_names;
   for (const auto& c : catalog.checks()) check_names.push_back(c.id);
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    auto read = file::read(path.string());
+    if (!read) {
+      for (auto& e : read.take_errors()) errors.push_back(std::move(e));
+      continue;
+    }
+    const std::string& text = *read;
     auto fw = parse(text, path.string());
     if (!fw) {
       for (auto& e : fw.take_errors()) errors.push_back(std::move(e));

@@ -2,7 +2,6 @@
 // and matching a (check, resource) pair against them: exact entries through a
 // hash map, globs by a linear scan of the (few) glob entries.
 #include "engine/checks/waivers.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file.hpp"
+#include "base/json_scan.hpp"
+#include "base/text.hpp"
 #include "engine/checks/catalog.hpp"
 
 namespace posture::checks {
@@ -49,11 +51,6 @@ Date civil_from_days(int64_t z) {
 
 bool has_wildcard(std::string_view s) {
   return s.find_first_of("*?") != std::string_view::npos;
-}
-
-int line_at(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
 const std::vector<std::string> kKeys = {"check",  "resource", "owner",
@@ -118,7 +115,7 @@ std::optional<json> parse_json(std::string_view text, const std::string& file, i
     size_t at = std::min(e.byte == 0 ? size_t{0} : e.byte - 1, text.size());
     size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    int line = first_line + line_at(text, at) - 1;
+    int line = first_line + file::line_at(text, at) - 1;
     std::string message = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
     if (auto p = message.find(": "); p != std::string::npos) message = message.substr(p + 2);
@@ -132,24 +129,16 @@ std::optional<json> parse_json(std::string_view text, const std::string& file, i
 std::vector<size_t> array_element_offsets(std::string_view text) {
   std::vector<size_t> out;
   int depth = 0;
-  bool in_string = false, escaped = false, expect_element = false;
+  bool expect_element = false;
+  json_scan::StringTracker strings;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
+    if (!strings.outside(c)) continue;
     if (std::isspace(static_cast<unsigned char>(c))) continue;
     if (depth == 1 && expect_element && c != ']') {
       out.push_back(i);
       expect_element = false;
     }
-    if (c == '"') in_string = true;
     if (c == '[' || c == '{') {
       if (++depth == 1) expect_element = true;
     } else if (c == ']' || c == '}') {
@@ -227,7 +216,7 @@ Result<WaiverList> WaiverList::parse(std::string_view text, const std::string& f
     if (!doc) return errors;
     std::vector<size_t> offsets = array_element_offsets(text);
     for (size_t i = 0; i < doc->size(); ++i) {
-      int line = i < offsets.size() ? line_at(text, offsets[i]) : 0;
+      int line = i < offsets.size() ? file::line_at(text, offsets[i]) : 0;
       if (auto e = read_entry((*doc)[i], {file, line, 1}, errors)) list.entries_.push_back(*e);
     }
   } else {
@@ -252,11 +241,9 @@ Result<WaiverList> WaiverList::parse(std::string_view text, const std::string& f
 }
 
 Result<WaiverList> WaiverList::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Diagnostic::error("io", "cannot read the exceptions file", {path, 0, 0});
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  auto text = file::read(path);
+  if (!text) return text.take_errors();
+  return parse(*text, path);
 }
 
 posture::Status WaiverList::validate(const Catalog& catalog) const {

@@ -1,7 +1,6 @@
 // The loopback HTTP/1.1 test server: accept loop, one thread per connection,
 // request parsing (Content-Length bodies), delayed keep-alive responses.
 #include "integration/support/http_server.hpp"
-#include "base/text.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,6 +11,8 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+
+#include "base/text.hpp"
 
 namespace posture::testing {
 namespace {
