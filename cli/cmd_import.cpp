@@ -43,7 +43,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
       std::cerr << "imported scan " << summary->scan_id << ": " << summary->subscriptions
                 << " subscriptions, " << summary->contacts << " security contacts, "
                 << summary->skipped << " skipped in " << summary->seconds << " s ("
-                << static_cast<uint64_t>(objects / seconds) << " objects/s)\n";
+                << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     ctx.exit_code = kExitOk;
   });
 }

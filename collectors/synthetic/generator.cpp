@@ -34,7 +34,8 @@ class Rng {
   uint64_t next() { return mix64(state_ += kGamma); }
   // Uniform in [0, n) by multiply-shift (Lemire); the bias is below 2^-40.
   uint64_t below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+    __extension__ using u128 = unsigned __int128;  // GCC and Clang: no ISO 128-bit type
+    return static_cast<uint64_t>((static_cast<u128>(next()) * n) >> 64);
   }
   // True with probability p.
   bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }

@@ -12,25 +12,27 @@ auto find_named(const Items& items, std::string_view name, Name name_of) -> decl
 }
 }  // namespace
 
-const Value* Value::field(std::string_view name) const {
-  auto* f = find_named(fields, name, [](const ObjectField& f) -> const std::string& { return f.name; });
+const Value* Value::field(std::string_view wanted) const {
+  auto* f = find_named(fields, wanted,
+                       [](const ObjectField& field) -> const std::string& { return field.name; });
   return f ? &f->value : nullptr;
 }
 
-const Value* Directive::argument(std::string_view name) const {
-  auto* a = find_named(arguments, name, [](const Argument& a) -> const std::string& { return a.name; });
+const Value* Directive::argument(std::string_view wanted) const {
+  auto* a = find_named(arguments, wanted,
+                       [](const Argument& arg) -> const std::string& { return arg.name; });
   return a ? &a->value : nullptr;
 }
 
-const Argument* Selection::argument(std::string_view name) const {
-  return find_named(arguments, name, [](const Argument& a) -> const std::string& { return a.name; });
+const Argument* Selection::argument(std::string_view wanted) const {
+  return find_named(arguments, wanted,
+                    [](const Argument& arg) -> const std::string& { return arg.name; });
 }
 
-#define POSTURE_DIRECTIVE_LOOKUP(Type)                                                     \
-  const Directive* Type::directive(std::string_view name) const {                          \
-    return find_named(directives, name, [](const Directive& d) -> const std::string& {     \
-      return d.name;                                                                       \
-    });                                                                                    \
+#define POSTURE_DIRECTIVE_LOOKUP(Type)                                                  \
+  const Directive* Type::directive(std::string_view wanted) const {                     \
+    return find_named(directives, wanted,                                               \
+                      [](const Directive& d) -> const std::string& { return d.name; }); \
   }
 POSTURE_DIRECTIVE_LOOKUP(OperationDefinition)
 POSTURE_DIRECTIVE_LOOKUP(FieldDefinition)

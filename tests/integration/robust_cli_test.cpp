@@ -1,7 +1,7 @@
 // Robustness of the `posture` program end to end: the store and its -wal and
 // -shm files are private (mode 0600) whatever the umask; hostile inputs on
 // the command line, in files and in ARM responses give a clear error and an
-// exit code, never a crash (an exit by signal or an uncaught waiver), and
+// exit code, never a crash (an exit by signal or an uncaught exception), and
 // whatever they leave in the store can be listed and reported as valid JSON.
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -41,7 +41,7 @@ class RobustCliTest : public AzureCollectTest {
   }
 
   // Fails unless posture ended by itself (no signal, no abort from an
-  // uncaught waiver) with a non-zero exit code and a message on stderr.
+  // uncaught exception) with a non-zero exit code and a message on stderr.
   void expect_clean_refusal(const ProcessResult& r, const std::string& what) {
     EXPECT_GT(r.exit_code, 0) << what;
     EXPECT_LT(r.exit_code, 64) << what << " crashed:\n" << r.err.substr(0, 2000);
