@@ -6,9 +6,9 @@
 // could not be evaluated because their collection failed).
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
-#include "engine/checks/evaluate.hpp"
 #include "engine/report/output.hpp"
 #include "engine/report/report.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::cli {
 
@@ -30,11 +30,11 @@ int exit_status(const std::vector<checks::CheckResult>& results,
 }
 
 int run(const CheckOptions& o) {
-  auto loaded = load_workspace(o);
-  if (!loaded) return report_errors(loaded.errors());
-  auto selected = select_checks(o, loaded->workspace);
+  auto session = open_session(o, o.scan);
+  if (!session) return report_errors(session.errors());
+  auto selected = session->select(selection(o));
   if (!selected) return report_errors(selected.errors());
-  auto evaluated = evaluate_scan(o, *loaded, o.scan, *selected);
+  auto evaluated = session->evaluate(*selected, checks::Order::Store, o.jobs);
   if (!evaluated) return report_errors(evaluated.errors());
   const report::Report& report = evaluated->report;
   auto output = report::Output::open(o.output);

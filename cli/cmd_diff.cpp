@@ -7,6 +7,7 @@
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/diff.hpp"
 #include "engine/report/output.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::cli {
 
@@ -21,14 +22,16 @@ struct DiffOptions : EvaluationOptions {
 };
 
 int run(const DiffOptions& o) {
-  auto loaded = load_workspace(o);
-  if (!loaded) return report_errors(loaded.errors());
-  auto selected = select_checks(o, loaded->workspace);
+  auto from_session = open_session(o, o.from);
+  if (!from_session) return report_errors(from_session.errors());
+  auto to_session = from_session->with_scan(o.to);
+  if (!to_session) return report_errors(to_session.errors());
+  auto selected = from_session->select(selection(o));
   if (!selected) return report_errors(selected.errors());
   // The diff merges the two scans' findings by key.
-  auto from = evaluate_scan(o, *loaded, o.from, *selected, checks::Order::Key);
+  auto from = from_session->evaluate(*selected, checks::Order::Key, o.jobs);
   if (!from) return report_errors(from.errors());
-  auto to = evaluate_scan(o, *loaded, o.to, *selected, checks::Order::Key);
+  auto to = to_session->evaluate(*selected, checks::Order::Key, o.jobs);
   if (!to) return report_errors(to.errors());
   auto output = report::Output::open(o.output);
   if (!output) return report_errors(output.errors());

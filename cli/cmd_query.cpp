@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "engine/exec/engine.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::cli {
 
@@ -62,9 +63,9 @@ int run(const QueryOptions& o) {
     std::cout << exec::errors_response(compiled.errors());
     return report_errors(compiled.errors());
   }
-  auto opened = open_scan(o.db, o.scan);
-  if (!opened) return report_errors(opened.errors());
-  auto status = exec::execute(*compiled, opened->store, opened->scan.id, std::cout);
+  auto session = session::Session::open(o.db, {.scan = o.scan});
+  if (!session) return report_errors(session.errors());
+  auto status = exec::execute(*compiled, session->store(), session->scan().id, std::cout);
   if (!status) return report_errors(status.errors());
   return kExitOk;
 }

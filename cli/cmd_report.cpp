@@ -10,6 +10,7 @@
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/framework_report.hpp"
 #include "engine/report/output.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::cli {
 
@@ -24,19 +25,20 @@ struct ReportOptions : EvaluationOptions {
 };
 
 int run(const ReportOptions& o) {
-  auto loaded = load_workspace(o);
-  if (!loaded) return report_errors(loaded.errors());
-  const checks::Workspace& ws = loaded->workspace;
+  auto session = open_session(o, o.scan);
+  if (!session) return report_errors(session.errors());
+  const checks::Workspace& ws = session->workspace();
   const checks::Framework* framework = ws.frameworks.find(o.framework);
-  if (!framework) {  // select_checks explains: unknown framework, with suggestions
-    auto none = checks::select_checks(ws.catalog, ws.frameworks, {{}, {o.framework}, {}, {}});
+  if (!framework) {  // select explains: unknown framework, with suggestions
+    auto none = session->select({{}, {o.framework}, {}, {}});
     return report_errors(none.errors());
   }
+  // Every check of the framework, even none (its requirements are then not assessed).
   std::vector<const checks::Check*> selected;
   const std::vector<std::string> ids = framework->check_ids();
   for (const auto& c : ws.catalog.checks())
     if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) selected.push_back(&c);
-  auto evaluated = evaluate_scan(o, *loaded, o.scan, selected);
+  auto evaluated = session->evaluate(selected, checks::Order::Store, o.jobs);
   if (!evaluated) return report_errors(evaluated.errors());
   const report::Report& report = evaluated->report;
   report::FrameworkResult summary = report::summarize(*framework, report.results);

@@ -7,8 +7,6 @@
 
 #include <string>
 
-#include <optional>
-
 #include "base/result.hpp"
 #include "engine/schema/schema.hpp"
 #include "store/store.hpp"
@@ -43,14 +41,6 @@ int report_errors(const Diagnostics& errors);
 
 // Whether stderr is a terminal and progress should be drawn there.
 bool show_progress(const Context& ctx);
-
-// A store opened on one scan: `scan_id` if given, else the latest complete scan.
-struct OpenedScan {
-  store::Store store;
-  store::ScanInfo scan;
-};
-Result<OpenedScan> open_scan(const std::string& db, std::optional<int64_t> scan_id,
-                             store::OpenMode mode = store::OpenMode::ReadOnly);
 
 // The whole contents of a file ("-": standard input), or an error naming it.
 Result<std::string> read_text(const std::string& path);

@@ -1,4 +1,4 @@
-// Helpers shared by the subcommands: opening a store on a scan, reading files.
+// Helpers shared by the subcommands: reading files, the stored checks' directory.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -7,25 +7,6 @@
 #include "cli/commands.hpp"
 
 namespace posture::cli {
-
-Result<OpenedScan> open_scan(const std::string& db, std::optional<int64_t> scan_id,
-                             store::OpenMode mode) {
-  auto store = store::Store::open(db, posture::schema::builtin(), mode);
-  if (!store) return store.take_errors();
-  Result<std::optional<store::ScanInfo>> scan =
-      scan_id ? store->scan(*scan_id) : store->latest_complete_scan();
-  if (!scan) return scan.take_errors();
-  if (!*scan) {
-    return Diagnostic::error("no-scan",
-                             scan_id ? "no scan " + std::to_string(*scan_id) + " in the store"
-                                     : "the store holds no complete scan yet",
-                             {db, 0, 0})
-        .hint("load one with `posture import --db " + db +
-              " FILE` or `posture collect azure --db " + db + "`");
-  }
-  store::ScanInfo info = **scan;
-  return OpenedScan{std::move(store).value(), std::move(info)};
-}
 
 Result<std::string> read_text(const std::string& path) {
   std::stringstream text;

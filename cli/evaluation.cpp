@@ -1,11 +1,10 @@
-// The evaluation steps `posture check`, `report` and `diff` share.
+// The options `posture check`, `report` and `diff` share, and how they open a session.
 #include "cli/evaluation.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 
 namespace posture::cli {
 
@@ -43,46 +42,19 @@ void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::strin
   cmd->add_option("--provider", o.providers, verb + " checks for this provider (repeatable)");
 }
 
-Result<Loaded> load_workspace(const EvaluationOptions& o) {
-  auto ws =
-      checks::Workspace::load(o.queries.empty() ? default_queries_dir() : o.queries, o.waivers);
-  if (!ws) return ws.take_errors();
-  auto today = checks::Date::resolve(o.today, std::getenv("POSTURE_TODAY"));
-  if (!today) return today.take_errors();
-  return Loaded{std::move(ws).value(), *today};
+Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan) {
+  session::SessionOptions options;
+  options.scan = scan;
+  options.queries_dir = o.queries.empty() ? default_queries_dir() : o.queries;
+  options.waivers_file = o.waivers;
+  options.today = o.today;
+  return session::Session::open(o.db, options);
 }
 
-Result<std::vector<const checks::Check*>> select_checks(const EvaluationOptions& o,
-                                                        const checks::Workspace& workspace) {
+checks::Selection selection(const EvaluationOptions& o) {
   checks::Selection selection{o.ids, o.frameworks, std::nullopt, o.providers};
   if (!o.severity.empty()) selection.min_severity = checks::severity_from_name(o.severity);
-  return checks::select_checks(workspace.catalog, workspace.frameworks, selection);
-}
-
-Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded,
-                                std::optional<int64_t> scan,
-                                const std::vector<const checks::Check*>& selected,
-                                checks::Order order) {
-  auto opened = open_scan(o.db, scan);
-  if (!opened) return opened.take_errors();
-  if (auto st = checks::bound_memory(opened->store); !st) return st.take_errors();
-  auto context = checks::EvaluationContext::load(opened->store, opened->scan.id,
-                                                 loaded.workspace.waivers.get(), loaded.today);
-  if (!context) return context.take_errors();
-  context->order = order;
-  std::vector<checks::CheckResult> results;
-  if (!selected.empty()) {
-    unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-    auto evaluated = checks::evaluate_all(o.db, selected, *context, jobs);
-    if (!evaluated) return evaluated.take_errors();
-    results = std::move(evaluated).value();
-  }
-  Evaluated out{std::make_unique<OpenedScan>(std::move(opened).value()),
-                std::make_unique<checks::EvaluationContext>(std::move(context).value()),
-                {}};
-  out.report = report::Report{&out.opened->store, out.opened->scan, std::move(results),
-                              out.context.get(), POSTURE_VERSION};
-  return out;
+  return selection;
 }
 
 bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Verdict status,

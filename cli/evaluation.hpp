@@ -1,11 +1,10 @@
-// What `posture check`, `report` and `diff` share: their common options, the
-// workspace (stored checks, frameworks, waivers) and the day waivers
-// expire against, the selection of checks, and the evaluation of one scan.
+// What `posture check`, `report` and `diff` share: their common options and
+// how they become a session (engine/session/session.hpp runs the pipeline:
+// workspace, scan, selection, evaluation), the exit-status test and colour.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +12,7 @@
 #include "cli/commands.hpp"
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/output.hpp"
-#include "engine/report/report.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::cli {
 
@@ -22,7 +21,7 @@ struct EvaluationOptions {
   std::string queries;
   std::string waivers;
   std::string today;
-  unsigned jobs = 0;  // 0: one per core
+  unsigned jobs = 0;  // 0: one per core (session::resolve_jobs)
   // The selection (not offered by every command).
   std::string severity;
   std::vector<std::string> ids;
@@ -41,31 +40,13 @@ void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
 // with `verb` ("Evaluate", "Compare").
 void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb);
 
-// The stored checks, frameworks and waivers, and the day of evaluation
-// (--today, else $POSTURE_TODAY, else today in UTC).
-struct Loaded {
-  checks::Workspace workspace;
-  checks::Date today;
-};
-Result<Loaded> load_workspace(const EvaluationOptions& o);
+// Opens a session on --db at `scan` (the latest complete scan when not given)
+// with the workspace of --queries (default_queries_dir()), --exceptions and
+// --today.
+Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan);
 
-// The checks the selection options choose.
-Result<std::vector<const checks::Check*>> select_checks(const EvaluationOptions& o,
-                                                        const checks::Workspace& workspace);
-
-// One scan evaluated. The report points into the other two members, which
-// live on the heap so that an Evaluated can move.
-struct Evaluated {
-  std::unique_ptr<OpenedScan> opened;
-  std::unique_ptr<checks::EvaluationContext> context;
-  report::Report report;
-};
-// Evaluates `selected` on `scan` (the latest complete scan when not given) of
-// the store --db, with --jobs workers, findings in `order`.
-Result<Evaluated> evaluate_scan(const EvaluationOptions& o, const Loaded& loaded,
-                                std::optional<int64_t> scan,
-                                const std::vector<const checks::Check*>& selected,
-                                checks::Order order = checks::Order::Store);
+// The selection options as a checks::Selection.
+checks::Selection selection(const EvaluationOptions& o);
 
 // Whether a check of at least severity `min` (any check, when not given) has
 // status `status`.

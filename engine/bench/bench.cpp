@@ -1,6 +1,7 @@
-// `posture bench`'s driver: opens the store read-only on one scan, loads the
-// catalogue, and for each check times its evaluation SQL against its baseline,
-// then the whole catalogue through the Evaluator. The measuring itself is in
+// `posture bench`'s driver: opens a session (engine/session/: the store
+// read-only on one scan, the catalogue), and for each check times its
+// evaluation SQL against its baseline, then the whole catalogue through the
+// Evaluator. The measuring itself is in
 // measure.cpp, the output in output.cpp.
 #include "engine/bench/bench.hpp"
 
@@ -9,11 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "base/text.hpp"
 #include "engine/bench/measure.hpp"
 #include "engine/exec/cursor.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::bench {
 
@@ -107,43 +108,38 @@ Result<BenchReport> run(const BenchOptions& o) {
   report.repetitions = o.repetitions;
   report.machine = describe_machine();
   report.started_at = text::utc_now();
-  auto store = store::Store::open(o.db, posture::schema::builtin(), store::OpenMode::ReadOnly);
-  if (!store) return store.take_errors();
-  auto scan = o.scan ? store->scan(*o.scan) : store->latest_complete_scan();
-  if (!scan) return scan.take_errors();
-  if (!*scan)
-    return Diagnostic::error("no-scan", "the store holds no such complete scan", {o.db, 0, 0});
-  report.scan = (*scan)->id;
-  for (const auto& type : store->schema().types()) {
-    auto rows = count_rows(*store, report.scan, type.table);
+  // The session opens the store on the scan and loads the catalogue (timed:
+  // the compile of every check dominates); no waivers.
+  session::SessionOptions session_options;
+  session_options.scan = o.scan;
+  session_options.queries_dir = o.queries_dir;
+  session_options.today_date = checks::Date::today_utc();
+  auto start = std::chrono::steady_clock::now();
+  auto session = session::Session::open(o.db, session_options);
+  report.catalog_load_ms = elapsed_ms(start);
+  if (!session) return session.take_errors();
+  const store::Store& store = session->store();
+  report.scan = session->scan().id;
+  for (const auto& type : store.schema().types()) {
+    auto rows = count_rows(store, report.scan, type.table);
     if (!rows) return rows.take_errors();
     report.objects.emplace_back(type.name, *rows);
   }
-  auto context =
-      checks::EvaluationContext::load(*store, report.scan, nullptr, checks::Date::today_utc());
+  auto context = session->context();
   if (!context) return context.take_errors();
-  auto start = std::chrono::steady_clock::now();
-  auto catalog = checks::Catalog::load(o.queries_dir);
-  report.catalog_load_ms = elapsed_ms(start);
-  if (!catalog) return catalog.take_errors();
-  for (const auto& id : o.only)
-    if (!catalog->find(id))
-      return Diagnostic::error("unknown-check", "no stored check `" + id + "`", {o.queries_dir});
-  std::vector<const checks::Check*> selected;
-  for (const auto& check : catalog->checks()) {
-    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), check.id) == o.only.end())
-      continue;
-    selected.push_back(&check);
-    auto bench = bench_check(*store, *context, check, o, report.objects);
+  auto selected = session->select({o.only, {}, {}, {}});
+  if (!selected) return selected.take_errors();
+  for (const checks::Check* check : *selected) {
+    auto bench = bench_check(store, *context, *check, o, report.objects);
     if (!bench) return bench.take_errors();
     report.checks.push_back(std::move(bench).value());
   }
   report.peak_rss_queries_kib = peak_rss_kib();
-  auto subjects = time_subjects(*store, *context, selected, o.repetitions, report.subject_lists);
+  auto subjects = time_subjects(store, *context, *selected, o.repetitions, report.subject_lists);
   if (!subjects) return subjects.take_errors();
   report.subjects = std::move(subjects).value();
-  report.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  auto all = time_evaluate_all(*store, report.scan, selected, report.jobs, o.repetitions);
+  report.jobs = session::resolve_jobs(o.jobs);
+  auto all = time_evaluate_all(store, report.scan, *selected, report.jobs, o.repetitions);
   if (!all) return all.take_errors();
   report.evaluate_all = std::move(all).value();
   report.peak_rss_kib = peak_rss_kib();

@@ -103,7 +103,7 @@ struct BenchReport {
   Machine machine;
   std::string started_at;  // ISO 8601 UTC
   std::vector<CheckBench> checks;
-  double catalog_load_ms = 0;
+  double catalog_load_ms = 0;  // opening the session: the catalogue's compile dominates
   Timing subjects;             // reading the subject lists an evaluation run shares (time_subjects)
   uint64_t subject_lists = 0;  // how many distinct lists that is
   Timing evaluate_all;       // the selected checks through checks::evaluate_all, as `posture check`

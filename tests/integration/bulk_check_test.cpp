@@ -1,11 +1,14 @@
 // `posture check` as a user runs it: the same report whatever --jobs is (on
 // the sample and on a generated inventory), every --format written with
-// --output and parsed back, selection flags, and --fail-on exit statuses.
+// --output and parsed back, selection flags, --fail-on exit statuses, and a
+// failed scan refused.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/schema/schema.hpp"
 #include "integration/bulk_harness.hpp"
+#include "store/store.hpp"
 
 namespace posture::bulk {
 namespace {
@@ -157,6 +160,30 @@ TEST_F(BulkTest, FailOnDecidesTheExitStatus) {
                 .exit_code,
             1);
   EXPECT_EQ(run({"check", "--db", db_, "--fail-on", "urgent"}).exit_code, 2);
+}
+
+// Missing data never passes: a failed collection's scan (no assets) is an
+// error to evaluate, naming the scan, its status, why, and the scan to use.
+TEST_F(BulkTest, CheckingAFailedScanIsAnError) {
+  {
+    auto store = store::Store::open(db_, posture::schema::builtin());
+    ASSERT_TRUE(store.ok()) << format(store.errors());
+    auto writer = store::ScanWriter::begin(*store, "azure");
+    ASSERT_TRUE(writer.ok()) << format(writer.errors());
+    ASSERT_TRUE(writer->fail("collection aborted: HTTP 401").ok());
+    ASSERT_EQ(writer->scan_id(), 2);
+  }
+  Process failed = run({"check", "--db", db_, "--scan", "2"});
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_EQ(failed.out, "");
+  EXPECT_EQ(failed.err, db_ +
+                            ": error: scan 2 has status `failed` (collection aborted: HTTP 401): "
+                            "a failed scan holds no data and is never evaluated [failed-scan]\n"
+                            "  hint: the latest complete scan is 1\n");
+  EXPECT_EQ(run({"check", "--db", db_}).exit_code, 1) << "scan 1 is still the one checked";
+  Process diff = run({"diff", "--db", db_, "--from", "1", "--to", "2"});
+  EXPECT_EQ(diff.exit_code, 2);
+  EXPECT_NE(diff.err.find("[failed-scan]"), std::string::npos) << diff.err;
 }
 
 }  // namespace

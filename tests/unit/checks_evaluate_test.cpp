@@ -148,10 +148,11 @@ TEST(Evaluate, ChecksForDifferentProvidersEachGetTheirOwnSubjects) {
                   "query Q @check(id: \"" + id + "\", title: \"t\", severity: LOW, " + providers +
                       " subjects: [Connector], expect: \"eq []\") {\n"
                       "  connectors(where: { name: \"fails\" }) { id }\n}\n");
-  checks::Workspace ws;
+  checks::Workspace loaded;
   auto catalog = checks::Catalog::load((fx.dir() / "queries").string());
   ASSERT_TRUE(catalog.ok()) << format(catalog.errors());
-  ws.catalog = std::move(catalog).value();
+  loaded.catalog = std::move(catalog).value();
+  auto ws = std::make_shared<const checks::Workspace>(std::move(loaded));
   auto expected = [](const std::string& id) -> std::map<std::string, std::string> {
     if (id == "on-azure")
       return {{"/subscriptions/a1", "FAIL"},
@@ -230,7 +231,7 @@ TEST(Select, ByIdFrameworkSeverityAndProvider) {
   auto ws = load_workspace();
   auto ids = [&](const checks::Selection& s) {
     std::vector<std::string> out;
-    auto selected = checks::select_checks(ws.catalog, ws.frameworks, s);
+    auto selected = checks::select_checks(ws->catalog, ws->frameworks, s);
     EXPECT_TRUE(selected.ok()) << (selected.ok() ? "" : format(selected.errors()));
     if (selected.ok())
       for (const auto* c : *selected) out.push_back(c->id);
@@ -247,9 +248,9 @@ TEST(Select, ByIdFrameworkSeverityAndProvider) {
             V{"azure-notify-alerts-high-severity"});
   EXPECT_EQ(ids({{}, {}, checks::Severity::High, {"azure"}}).size(), 2u);
 
-  auto none = checks::select_checks(ws.catalog, ws.frameworks, {{}, {}, {}, {"aws"}});
+  auto none = checks::select_checks(ws->catalog, ws->frameworks, {{}, {}, {}, {"aws"}});
   EXPECT_FALSE(none.ok());
-  auto typo = checks::select_checks(ws.catalog, ws.frameworks, {{}, {"cis-azure-3.0"}, {}, {}});
+  auto typo = checks::select_checks(ws->catalog, ws->frameworks, {{}, {"cis-azure-3.0"}, {}, {}});
   ASSERT_FALSE(typo.ok());
   EXPECT_NE(format(typo.errors()).find("did you mean `cis-azure-3.0.0`?"), std::string::npos);
 }

@@ -1,7 +1,8 @@
 // Test fixture shared by the checks_* and report_* unit tests: a store file in
 // a temporary directory holding the bundled sample (scan 1) and, on demand, a
 // hand-written scan with a collection error and awkward names; helpers to load
-// the bundled checks with waivers and evaluate like `posture check` does.
+// the bundled checks with waivers and evaluate through a session, as `posture
+// check` does.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include "collectors/snapshot/importer.hpp"
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/report.hpp"
+#include "engine/session/session.hpp"
 
 namespace posture::testing {
 
@@ -42,11 +44,9 @@ inline const std::string kBroken = "/subscriptions/0000aaaa-0000-4000-8000-00000
 inline const std::string kBare = "/subscriptions/0000aaaa-0000-4000-8000-000000000003";
 
 // An evaluation as `posture check` makes it: keeps everything the report points into.
-struct Evaluation {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<checks::EvaluationContext> context;
-  report::Report report;
-};
+using Evaluation = session::Evaluation;
+// A workspace loaded once and shared by the sessions of a test.
+using SharedWorkspace = std::shared_ptr<const checks::Workspace>;
 
 class StoreFixture {
  public:
@@ -122,33 +122,31 @@ class StoreFixture {
   std::string db_;
 };
 
-inline checks::Workspace load_workspace(const std::string& waivers_file = "") {
+inline SharedWorkspace load_workspace(const std::string& waivers_file = "") {
   auto ws = checks::Workspace::load(queries_dir(), waivers_file);
   EXPECT_TRUE(ws.ok()) << (ws.ok() ? "" : format(ws.errors()));
-  return std::move(ws).value();
+  if (!ws) return std::make_shared<const checks::Workspace>();
+  return std::make_shared<const checks::Workspace>(std::move(ws).value());
 }
 
-inline Evaluation evaluate(const std::string& db, int64_t scan, const checks::Workspace& ws,
+// Evaluates `selected` (default: every check of `ws`) on `scan` through a session.
+inline Evaluation evaluate(const std::string& db, int64_t scan, const SharedWorkspace& ws,
                            checks::Date today, unsigned jobs = 1,
                            checks::Order order = checks::Order::Store,
                            std::vector<const checks::Check*> selected = {}) {
+  session::SessionOptions options;
+  options.scan = scan;
+  options.workspace = ws;
+  options.today_date = today;
+  auto session = session::Session::open(db, options);
+  EXPECT_TRUE(session.ok()) << (session.ok() ? "" : format(session.errors()));
+  if (!session) return {};
   if (selected.empty())
-    for (const auto& c : ws.catalog.checks()) selected.push_back(&c);
-  Evaluation e;
-  auto store = store::Store::open(db, posture::schema::builtin(), store::OpenMode::ReadOnly);
-  EXPECT_TRUE(store.ok());
-  e.store = std::make_unique<store::Store>(std::move(store).value());
-  auto info = e.store->scan(scan);
-  EXPECT_TRUE(info.ok() && info->has_value());
-  auto context = checks::EvaluationContext::load(*e.store, scan, ws.waivers.get(), today);
-  EXPECT_TRUE(context.ok());
-  e.context = std::make_unique<checks::EvaluationContext>(std::move(context).value());
-  e.context->order = order;
-  auto results = checks::evaluate_all(db, selected, *e.context, jobs);
-  EXPECT_TRUE(results.ok()) << (results.ok() ? "" : format(results.errors()));
-  e.report =
-      report::Report{e.store.get(), **info, std::move(results).value(), e.context.get(), "test"};
-  return e;
+    for (const auto& c : ws->catalog.checks()) selected.push_back(&c);
+  auto evaluated = session->evaluate(selected, order, jobs);
+  EXPECT_TRUE(evaluated.ok()) << (evaluated.ok() ? "" : format(evaluated.errors()));
+  if (!evaluated) return {};
+  return std::move(evaluated).value();
 }
 
 }  // namespace posture::testing

@@ -45,7 +45,7 @@ std::string changed_sample(const fs::path& dir) {
 
 struct TwoScans {
   StoreFixture fx;
-  checks::Workspace ws = load_workspace();
+  SharedWorkspace ws = load_workspace();
   Evaluation from, to;
   TwoScans() {
     int64_t a = fx.import_sample();

@@ -21,7 +21,7 @@ using nlohmann::json;
 // Evaluates the awkward scan with one waiver muting kBare for one check.
 struct Written {
   StoreFixture fx;
-  checks::Workspace ws;
+  SharedWorkspace ws;
   Evaluation e;
   Written() {
     int64_t scan = fx.write_awkward_scan();

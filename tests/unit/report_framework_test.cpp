@@ -20,7 +20,7 @@ TEST(FrameworkReport, CountsScoresAndUnassessedRequirements) {
   int64_t scan = fx.import_sample();
   auto ws = load_workspace();
   auto e = evaluate(fx.db(), scan, ws, *checks::Date::parse("2025-01-01"));
-  const checks::Framework* cis = ws.frameworks.find("cis-azure-3.0.0");
+  const checks::Framework* cis = ws->frameworks.find("cis-azure-3.0.0");
   ASSERT_TRUE(cis);
   report::FrameworkResult r = report::summarize(*cis, e.report.results);
   ASSERT_EQ(r.requirements.size(), cis->requirements.size());
@@ -74,7 +74,7 @@ TEST(FrameworkReport, JsonAndCsvParseBack) {
   int64_t scan = fx.import_sample();
   auto ws = load_workspace();
   auto e = evaluate(fx.db(), scan, ws, *checks::Date::parse("2025-01-01"));
-  const checks::Framework* dutch = ws.frameworks.find("dutch-cloud-baseline");
+  const checks::Framework* dutch = ws->frameworks.find("dutch-cloud-baseline");
   ASSERT_TRUE(dutch);
   auto r = report::summarize(*dutch, e.report.results);
   std::ostringstream j, c, t;

@@ -1,0 +1,123 @@
+// The evaluation session: the workspace loaded, the store opened on a scan
+// the trust rule allows, then selection and parallel evaluation into a report.
+#include "engine/session/session.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "engine/schema/schema.hpp"
+
+namespace posture::session {
+
+unsigned resolve_jobs(unsigned requested) {
+  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
+
+namespace {
+
+Result<std::shared_ptr<const checks::Workspace>> load_workspace(const SessionOptions& o) {
+  if (o.workspace) return o.workspace;
+  if (o.queries_dir.empty()) return std::make_shared<const checks::Workspace>();
+  auto ws = checks::Workspace::load(o.queries_dir, o.waivers_file);
+  if (!ws) return ws.take_errors();
+  return std::make_shared<const checks::Workspace>(std::move(ws).value());
+}
+
+// A failed scan holds no assets: evaluating it would pass everything.
+Diagnostic failed_scan(const std::string& db, const store::ScanInfo& scan,
+                       const std::optional<store::ScanInfo>& latest) {
+  std::string message = "scan " + std::to_string(scan.id) + " has status `" + scan.status + "`";
+  if (!scan.message.empty()) message += " (" + scan.message + ")";
+  message += ": a failed scan holds no data and is never evaluated";
+  Diagnostic d = Diagnostic::error("failed-scan", std::move(message), {db, 0, 0});
+  if (latest)
+    d.hints.push_back("the latest complete scan is " + std::to_string(latest->id));
+  else
+    d.hints.push_back("the store holds no complete scan yet");
+  return d;
+}
+
+}  // namespace
+
+Result<Session> Session::open(const std::string& db_path, const SessionOptions& options) {
+  Session s;
+  s.db_path_ = db_path;
+  auto workspace = load_workspace(options);
+  if (!workspace) return workspace.take_errors();
+  s.workspace_ = std::move(workspace).value();
+  if (options.today_date) {
+    s.today_ = *options.today_date;
+  } else {
+    auto today = checks::Date::resolve(options.today, std::getenv("POSTURE_TODAY"));
+    if (!today) return today.take_errors();
+    s.today_ = *today;
+  }
+  auto store = store::Store::open(db_path, posture::schema::builtin(), options.mode);
+  if (!store) return store.take_errors();
+  s.store_ = std::make_shared<store::Store>(std::move(store).value());
+  if (auto st = s.use_scan(options.scan); !st) return st.take_errors();
+  return s;
+}
+
+Result<Session> Session::with_scan(int64_t scan_id) const {
+  Session s = *this;
+  if (auto st = s.use_scan(scan_id); !st) return st.take_errors();
+  return s;
+}
+
+Status Session::use_scan(std::optional<int64_t> scan_id) {
+  Result<std::optional<store::ScanInfo>> scan =
+      scan_id ? store_->scan(*scan_id) : store_->latest_complete_scan();
+  if (!scan) return scan.take_errors();
+  if (!*scan) {
+    return Diagnostic::error("no-scan",
+                             scan_id ? "no scan " + std::to_string(*scan_id) + " in the store"
+                                     : "the store holds no complete scan yet",
+                             {db_path_, 0, 0})
+        .hint("load one with `posture import --db " + db_path_ +
+              " FILE` or `posture collect azure --db " + db_path_ + "`");
+  }
+  if ((*scan)->status == "failed") {
+    auto latest = store_->latest_complete_scan();
+    if (!latest) return latest.take_errors();
+    return failed_scan(db_path_, **scan, *latest);
+  }
+  scan_ = **scan;
+  return ok_status();
+}
+
+Result<std::vector<const checks::Check*>> Session::select(
+    const checks::Selection& selection) const {
+  return checks::select_checks(workspace_->catalog, workspace_->frameworks, selection);
+}
+
+Result<checks::EvaluationContext> Session::context(checks::Order order) const {
+  auto context =
+      checks::EvaluationContext::load(*store_, scan_.id, workspace_->waivers.get(), today_);
+  if (!context) return context.take_errors();
+  context->order = order;
+  return context;
+}
+
+Result<Evaluation> Session::evaluate(const std::vector<const checks::Check*>& selected,
+                                     checks::Order order, unsigned jobs) const {
+  if (auto st = checks::bound_memory(*store_); !st) return st.take_errors();
+  auto context = this->context(order);
+  if (!context) return context.take_errors();
+  std::vector<checks::CheckResult> results;
+  if (!selected.empty()) {
+    auto evaluated = checks::evaluate_all(db_path_, selected, *context, resolve_jobs(jobs));
+    if (!evaluated) return evaluated.take_errors();
+    results = std::move(evaluated).value();
+  }
+  Evaluation out;
+  out.store_ = store_;
+  out.workspace_ = workspace_;
+  out.context_ = std::make_unique<checks::EvaluationContext>(std::move(context).value());
+  out.report = report::Report{store_.get(), scan_, std::move(results), out.context_.get(),
+                              POSTURE_VERSION};
+  return out;
+}
+
+}  // namespace posture::session
