@@ -1,8 +1,8 @@
-// `posture explain (-e TEXT | FILE)`: shows what a query means and how it runs:
-// the typed filter IR, the SQL with its bound parameters, and with --db the
-// SQLite query plan.
+// `posture explain (-e TEXT | FILE)`: shows what a query means and how it runs.
+// For each root field: the filter IR as analysed, the filter IR the optimizer
+// rewrote (what the SQL is built from), the SQL with its bound parameters, and
+// with --db the store's query plan. docs/query-language.md shows the output.
 #include <iostream>
-#include <map>
 
 #include "cli/commands.hpp"
 #include "engine/exec/engine.hpp"
@@ -17,21 +17,13 @@ struct ExplainOptions {
   std::string db;
 };
 
-void print_plan(sqlite3* db, const sql::Statement& statement) {
-  std::string sql = "EXPLAIN QUERY PLAN " + statement.sql;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    std::cout << "  (no plan: " << sqlite3_errmsg(db) << ")\n";
+void print_plan(const store::Store& store, const sql::Statement& statement) {
+  auto plan = store.query_plan(statement);
+  if (!plan) {
+    std::cout << "  (no plan: " << format(plan.errors()) << ")\n";
     return;
   }
-  std::map<int, int> depth;  // plan node id -> indentation
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    int id = sqlite3_column_int(stmt, 0), parent = sqlite3_column_int(stmt, 1);
-    depth[id] = depth.count(parent) ? depth[parent] + 1 : 1;
-    std::cout << std::string(static_cast<size_t>(depth[id]) * 2, ' ')
-              << reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)) << "\n";
-  }
-  sqlite3_finalize(stmt);
+  for (const auto& line : *plan) std::cout << "  " << line << "\n";
 }
 
 int run(const ExplainOptions& o) {
@@ -51,16 +43,19 @@ int run(const ExplainOptions& o) {
     store.emplace(std::move(opened).value());
   }
   for (size_t i = 0; i < compiled->statements.size(); ++i) {
+    const ir::RootField& analysed = compiled->analysed.roots[i];
     const ir::RootField& root = compiled->optimised.roots[i];
     const sql::Statement& st = compiled->statements[i];
-    std::cout << "== " << root.response_key << " (" << root.type->name << ")\n-- filter\n"
+    std::cout << "== " << root.response_key << " (" << root.type->name << ")\n-- analysed IR\n"
+              << ir::to_string(analysed.where, 1) << "-- optimised IR\n"
               << ir::to_string(root.where, 1) << "-- sql\n  " << st.sql << "\n-- parameters\n";
-    std::cout << "  ?1 = <scan id>\n";
-    for (size_t p = 1; p < st.params.size(); ++p)
-      std::cout << "  ?" << p + 1 << " = " << ir::to_string(st.params[p]) << "\n";
+    std::cout << "  " << st.scan << " = <scan id>\n";
+    for (size_t p = 0; p < st.params.size(); ++p)
+      std::cout << "  " << sql::sqlite_dialect().param(p + 1) << " = "
+                << ir::to_string(st.params[p]) << "\n";
     if (store) {
       std::cout << "-- plan\n";
-      print_plan(store->db(), st);
+      print_plan(*store, st);
     }
   }
   return kExitOk;
@@ -71,10 +66,10 @@ int run(const ExplainOptions& o) {
 void add_explain_command(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ExplainOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "explain", "Show a query's filter IR, its SQL and (with --db) SQLite's plan");
+      "explain", "Show a query's filter IR (analysed and optimised), its SQL and (with --db) its plan");
   cmd->add_option("-e,--execute", o->expression, "The query text");
   cmd->add_option("file", o->file, "A .graphql file holding the query");
-  cmd->add_option("--db", o->db, "A store, to show SQLite's query plan");
+  cmd->add_option("--db", o->db, "A store, to show its query plan");
   cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
 }
 

@@ -86,23 +86,23 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
 // The columns `table` has now: name -> declared type. Empty if it does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> existing_columns(
     sqlite3* db, const std::string& path, const std::string& table) {
-  auto stmt = Statement::prepare(db, path, "SELECT name, type FROM pragma_table_info(?1)");
+  auto stmt = prepare(db, path, "SELECT name, type FROM pragma_table_info(?1)");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, std::string_view(table));
   std::vector<std::pair<std::string, std::string>> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
-    out.emplace_back(stmt->column_text(0), stmt->column_text(1));
+  while ((rc = step(*stmt)) == SQLITE_ROW)
+    out.emplace_back(stmt->text(0), stmt->text(1));
   if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading the columns of " + table);
   return out;
 }
 
 Result<std::set<std::string>> existing_objects(sqlite3* db, const std::string& path) {
-  auto stmt = Statement::prepare(db, path, "SELECT lower(name) FROM sqlite_master");
+  auto stmt = prepare(db, path, "SELECT lower(name) FROM sqlite_master");
   if (!stmt) return stmt.take_errors();
   std::set<std::string> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) out.insert(stmt->column_text(0));
+  while ((rc = step(*stmt)) == SQLITE_ROW) out.insert(std::string(stmt->text(0)));
   if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading the store's tables");
   return out;
 }
@@ -146,11 +146,11 @@ Status check_format(sqlite3* db, const std::string& path, const std::set<std::st
   if (fresh) return ok_status();
   if (!objects.count(kMetaTable))
     return store_error(path, "not a Posture store: it has tables but no _meta table");
-  auto stmt = Statement::prepare(db, path, "SELECT value FROM _meta WHERE key = 'format'");
+  auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = 'format'");
   if (!stmt) return stmt.take_errors();
-  int rc = stmt->step();
+  int rc = step(*stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
-  std::string format = rc == SQLITE_ROW ? stmt->column_text(0) : "";
+  std::string format = rc == SQLITE_ROW ? std::string(stmt->text(0)) : "";
   if (format != std::to_string(kStoreFormat))
     return store_error(path, "store format `" + format +
                                  "` is not the one this build of "

@@ -14,7 +14,8 @@ namespace posture::store {
 using internal::exec;
 using internal::quote_ident;
 using internal::sqlite_error;
-using internal::Statement;
+using internal::prepare;
+using internal::step;
 using internal::store_error;
 
 namespace {
@@ -27,9 +28,9 @@ namespace {
 struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
-  std::vector<Statement> lookups;
-  Statement stmt;
-  Statement raw;
+  std::vector<Cursor> lookups;
+  Cursor stmt;
+  Cursor raw;
 };
 
 Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::ObjectType& type) {
@@ -44,8 +45,8 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     const schema::ObjectType* owner = store.schema().type(rel->owner);
     if (!owner)
       return store_error(store.path(), "relationship " + rel->name + ": no type " + rel->owner);
-    auto lookup = Statement::prepare(
-        store.db(), store.path(),
+    auto lookup = prepare(
+        internal::connection(store), store.path(),
         "SELECT _rid FROM " + quote_ident(owner->table) + " WHERE _scan = ?1 AND _key = ?2", true);
     if (!lookup) return lookup.take_errors();
     plan->lookups.push_back(std::move(*lookup));
@@ -60,10 +61,10 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   std::string sql = "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" +
                     params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
                     " RETURNING " + kRowId;
-  auto stmt = Statement::prepare(store.db(), store.path(), sql, /*persistent=*/true);
+  auto stmt = prepare(internal::connection(store), store.path(), sql, /*persistent=*/true);
   if (!stmt) return stmt.take_errors();
   plan->stmt = std::move(*stmt);
-  auto raw = Statement::prepare(store.db(), store.path(),
+  auto raw = prepare(internal::connection(store), store.path(),
                                 "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" +
                                     kRowId + ", " + kRaw + ") VALUES (?1, ?2) ON CONFLICT(" +
                                     kRowId + ") DO UPDATE SET " + kRaw + " = excluded." + kRaw,
@@ -82,7 +83,7 @@ Diagnostic bad_value(const Record& record, const schema::Field& field, const nlo
 }
 
 // Binds one field's value (missing or null -> NULL; `id` defaults to record.id).
-Status bind_field(Statement& stmt, int index, const Record& record, const schema::Field& field) {
+Status bind_field(Cursor& stmt, int index, const Record& record, const schema::Field& field) {
   const nlohmann::json* v = nullptr;
   if (record.fields.is_object()) {
     auto it = record.fields.find(field.name);
@@ -135,11 +136,11 @@ struct ScanWriter::Impl {
   // Keyed by the record's type pointer (which may belong to another Schema
   // object than the store's; plans always use the store's own types).
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
-  Statement error_stmt;
+  Cursor error_stmt;
   std::vector<CollectionError> errors;  // re-recorded by fail()
 
   const std::string& path() const { return store->path(); }
-  sqlite3* db() const { return store->db(); }
+  sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
   Status link_parents();
   Result<int64_t> count_objects();
@@ -170,10 +171,10 @@ Status ScanWriter::Impl::link_parents() {
                         " AS p WHERE p._scan = ?1 AND p._key = " + key + ") WHERE " + child +
                         "._scan = ?1 AND " + key + " IS NOT NULL AND " + child + "." +
                         quote_ident(rel.fk_column) + " IS NULL";
-      auto stmt = Statement::prepare(db(), path(), sql);
+      auto stmt = prepare(db(), path(), sql);
       if (!stmt) return stmt.take_errors();
       stmt->bind(1, scan_id);
-      if (stmt->step() != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
     }
   }
   return ok_status();
@@ -182,19 +183,19 @@ Status ScanWriter::Impl::link_parents() {
 Result<int64_t> ScanWriter::Impl::count_objects() {
   int64_t total = 0;
   for (const auto& type : store->schema().types()) {
-    auto stmt = Statement::prepare(
+    auto stmt = prepare(
         db(), path(), "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
     if (!stmt) return stmt.take_errors();
     stmt->bind(1, scan_id);
-    if (stmt->step() != SQLITE_ROW) return sqlite_error(path(), db(), "counting " + type.table);
-    total += stmt->column_int(0);
+    if (step(*stmt) != SQLITE_ROW) return sqlite_error(path(), db(), "counting " + type.table);
+    total += stmt->integer(0);
   }
   return total;
 }
 
 Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::string& message,
                                          bool with_id) {
-  auto stmt = Statement::prepare(db(), path(),
+  auto stmt = prepare(db(), path(),
                                  "INSERT INTO _scans(id, source, started_at, ended_at, status, "
                                  "objects, message) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
   if (!stmt) return stmt.take_errors();
@@ -204,7 +205,7 @@ Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::s
   if (status == "failed") stmt->bind(4, std::string_view(text::utc_now()));
   stmt->bind(5, std::string_view(status));
   stmt->bind(6, std::string_view(message));
-  if (stmt->step() != SQLITE_DONE) return sqlite_error(path(), db(), "recording the scan");
+  if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "recording the scan");
   scan_id = sqlite3_last_insert_rowid(db());
   return ok_status();
 }
@@ -214,18 +215,18 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
   impl->store = &store;
   impl->source = std::move(source);
   impl->started_at = text::utc_now();
-  if (auto s = exec(store.db(), store.path(), "BEGIN IMMEDIATE"); !s) return s.take_errors();
+  if (auto s = exec(internal::connection(store), store.path(), "BEGIN IMMEDIATE"); !s) return s.take_errors();
   impl->open = true;  // from here the destructor rolls back
   if (auto s = impl->insert_scan_row("running", "", false); !s) {
-    (void)exec(store.db(), store.path(), "ROLLBACK");
+    (void)exec(internal::connection(store), store.path(), "ROLLBACK");
     return s.take_errors();
   }
-  auto stmt = Statement::prepare(store.db(), store.path(),
+  auto stmt = prepare(internal::connection(store), store.path(),
                                  "INSERT INTO _collection_errors(scan, resource_key, resource, "
                                  "type, http_status, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                  true);
   if (!stmt) {
-    (void)exec(store.db(), store.path(), "ROLLBACK");
+    (void)exec(internal::connection(store), store.path(), "ROLLBACK");
     return stmt.take_errors();
   }
   impl->error_stmt = std::move(*stmt);
@@ -250,7 +251,7 @@ Status ScanWriter::add(const Record& record) {
   if (record.id.empty())
     return Diagnostic::error("invalid-record", record.type->name + " record without an id");
   InsertPlan& p = **plan;
-  Statement& s = p.stmt;
+  Cursor& s = p.stmt;
   s.reset();
   s.bind(1, scan_id_);
   s.bind(2, std::string_view(arm_key(record.id)));
@@ -264,25 +265,25 @@ Status ScanWriter::add(const Record& record) {
     if (!mine) continue;
     std::string parent_key = arm_key(record.parent_id);
     s.bind(index, std::string_view(parent_key));
-    Statement& lookup = p.lookups[i];
+    Cursor& lookup = p.lookups[i];
     lookup.reset();
     lookup.bind(1, scan_id_);
     lookup.bind(2, std::string_view(parent_key));
-    if (lookup.step() == SQLITE_ROW) s.bind(index + 1, lookup.column_int(0));
+    if (step(lookup) == SQLITE_ROW) s.bind(index + 1, lookup.integer(0));
     lookup.reset();
   }
-  int rc = s.step();
-  int64_t rid = rc == SQLITE_ROW ? s.column_int(0) : 0;
-  if (rc == SQLITE_ROW) rc = s.step();
+  int rc = step(s);
+  int64_t rid = rc == SQLITE_ROW ? s.integer(0) : 0;
+  if (rc == SQLITE_ROW) rc = step(s);
   s.reset();
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
-  Statement& raw = p.raw;
+  Cursor& raw = p.raw;
   raw.reset();
   raw.bind(1, rid);
   raw.bind(2, std::string_view(record.raw));
-  rc = raw.step();
+  rc = step(raw);
   raw.reset();
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
@@ -292,7 +293,7 @@ Status ScanWriter::add(const Record& record) {
 
 Status ScanWriter::add_error(const CollectionError& error) {
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  Statement& s = impl_->error_stmt;
+  Cursor& s = impl_->error_stmt;
   s.reset();
   s.bind(1, scan_id_);
   s.bind(2, std::string_view(arm_key(error.resource)));
@@ -300,7 +301,7 @@ Status ScanWriter::add_error(const CollectionError& error) {
   s.bind(4, std::string_view(error.type));
   s.bind(5, static_cast<int64_t>(error.http_status));
   s.bind(6, std::string_view(error.message));
-  int rc = s.step();
+  int rc = step(s);
   s.reset();
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(), "recording a collection error");
@@ -326,7 +327,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   auto objects = m.count_objects();
   if (!objects) return fail_with(objects.take_errors());
   ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(), status, *objects, message};
-  auto stmt = Statement::prepare(
+  auto stmt = prepare(
       m.db(), m.path(),
       "UPDATE _scans SET ended_at = ?2, status = ?3, objects = ?4, message = ?5 WHERE id = ?1");
   if (!stmt) return fail_with(stmt.take_errors());
@@ -335,11 +336,11 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   stmt->bind(3, std::string_view(info.status));
   stmt->bind(4, info.objects);
   stmt->bind(5, std::string_view(info.message));
-  if (stmt->step() != SQLITE_DONE)
+  if (step(*stmt) != SQLITE_DONE)
     return fail_with({sqlite_error(m.path(), m.db(), "recording the scan")});
-  stmt = Statement{};
+  stmt = Cursor{};
   m.plans.clear();
-  m.error_stmt = Statement{};
+  m.error_stmt = Cursor{};
   if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
   m.open = false;
   return info;
@@ -348,7 +349,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
 void ScanWriter::rollback() {
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
-  impl_->error_stmt = Statement{};
+  impl_->error_stmt = Cursor{};
   (void)exec(impl_->db(), impl_->path(), "ROLLBACK");
   impl_->open = false;
 }
@@ -361,7 +362,7 @@ Status ScanWriter::fail(std::string message) {
   auto record = [&]() -> Status {
     if (auto s = m.insert_scan_row("failed", message, true); !s) return s;
     for (const auto& e : m.errors) {
-      auto stmt = Statement::prepare(m.db(), m.path(),
+      auto stmt = prepare(m.db(), m.path(),
                                      "INSERT INTO _collection_errors(scan, resource_key, "
                                      "resource, type, http_status, message) VALUES (?1, ?2, ?3, "
                                      "?4, ?5, ?6)");
@@ -372,7 +373,7 @@ Status ScanWriter::fail(std::string message) {
       stmt->bind(4, std::string_view(e.type));
       stmt->bind(5, static_cast<int64_t>(e.http_status));
       stmt->bind(6, std::string_view(e.message));
-      if (stmt->step() != SQLITE_DONE) return sqlite_error(m.path(), m.db(), "recording an error");
+      if (step(*stmt) != SQLITE_DONE) return sqlite_error(m.path(), m.db(), "recording an error");
     }
     return exec(m.db(), m.path(), "COMMIT");
   };

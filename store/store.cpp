@@ -1,6 +1,7 @@
 // Opening the asset store (file mode 0600, pragmas, tables from the schema,
 // SQL functions) and reading its scans and collection errors. Writing a scan is
-// in scan_writer.cpp, the DDL in ddl.cpp, posture_regexp in regexp.cpp.
+// in scan_writer.cpp, the DDL in ddl.cpp, posture_regexp in regexp.cpp, the
+// Cursor in cursor.cpp, the other reads (counts, plans, modes) in read.cpp.
 #include "store/store.hpp"
 
 #include <fcntl.h>
@@ -27,45 +28,6 @@ Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view w
   return store_error(path, std::string(what) + ": " + message);
 }
 
-Result<Statement> Statement::prepare(sqlite3* db, const std::string& path, std::string_view sql,
-                                     bool persistent) {
-  Statement s;
-  unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
-  int rc =
-      sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &s.stmt_, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(path, db, "preparing `" + std::string(sql) + "`");
-  return s;
-}
-
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    stmt_ = other.stmt_;
-    other.stmt_ = nullptr;
-  }
-  return *this;
-}
-
-Statement::~Statement() {
-  sqlite3_finalize(stmt_);
-}
-
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-void Statement::bind(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-}
-
-std::string Statement::column_text(int index) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, index);
-  if (!text) return "";
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
-}
-
 Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
   std::string text(sql);
   char* message = nullptr;
@@ -81,7 +43,8 @@ Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
 
 using internal::exec;
 using internal::sqlite_error;
-using internal::Statement;
+using internal::prepare;
+using internal::step;
 using internal::store_error;
 
 namespace {
@@ -113,15 +76,15 @@ Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
   return exec(db, path, pragmas);
 }
 
-ScanInfo read_scan(const Statement& s) {
+ScanInfo read_scan(const Cursor& s) {
   ScanInfo info;
-  info.id = s.column_int(0);
-  info.source = s.column_text(1);
-  info.started_at = s.column_text(2);
-  info.ended_at = s.column_text(3);
-  info.status = s.column_text(4);
-  info.objects = s.column_int(5);
-  info.message = s.column_text(6);
+  info.id = s.integer(0);
+  info.source = s.text(1);
+  info.started_at = s.text(2);
+  info.ended_at = s.text(3);
+  info.status = s.text(4);
+  info.objects = s.integer(5);
+  info.message = s.text(6);
   return info;
 }
 
@@ -131,12 +94,12 @@ constexpr const char* kScanColumns =
 // Runs a _scans query (with `id` bound to ?1 when non-zero) and collects the rows.
 Result<std::vector<ScanInfo>> query_scans(sqlite3* db, const std::string& path,
                                           const std::string& tail, int64_t id = 0) {
-  auto stmt = Statement::prepare(db, path, kScanColumns + tail);
+  auto stmt = prepare(db, path, kScanColumns + tail);
   if (!stmt) return stmt.take_errors();
   if (id) stmt->bind(1, id);
   std::vector<ScanInfo> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) out.push_back(read_scan(*stmt));
+  while ((rc = step(*stmt)) == SQLITE_ROW) out.push_back(read_scan(*stmt));
   if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading _scans");
   return out;
 }
@@ -157,12 +120,14 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path.c_str(), &store.db_, flags, nullptr) != SQLITE_OK)
-    return sqlite_error(path, store.db_, "cannot open");
-  sqlite3_extended_result_codes(store.db_, 1);
-  if (auto s = set_pragmas(store.db_, path, mode); !s) return s.take_errors();
-  if (auto s = internal::register_functions(store.db_, path); !s) return s.take_errors();
-  if (auto s = internal::ensure_tables(store.db_, path, schema, mode == OpenMode::ReadOnly); !s)
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  store.db_ = db;  // closed by ~Store, whatever happens next
+  if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot open");
+  sqlite3_extended_result_codes(db, 1);
+  if (auto s = set_pragmas(db, path, mode); !s) return s.take_errors();
+  if (auto s = internal::register_functions(db, path); !s) return s.take_errors();
+  if (auto s = internal::ensure_tables(db, path, schema, mode == OpenMode::ReadOnly); !s)
     return s.take_errors();
   return store;
 }
@@ -174,7 +139,7 @@ Store::Store(Store&& other) noexcept
 
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    sqlite3_close_v2(static_cast<sqlite3*>(db_));
     db_ = other.db_;
     schema_ = other.schema_;
     path_ = std::move(other.path_);
@@ -184,41 +149,43 @@ Store& Store::operator=(Store&& other) noexcept {
 }
 
 Store::~Store() {
-  sqlite3_close_v2(db_);
+  sqlite3_close_v2(static_cast<sqlite3*>(db_));
 }
 
 Result<std::vector<ScanInfo>> Store::scans() const {
-  return query_scans(db_, path_, "ORDER BY id");
+  return query_scans(internal::connection(*this), path_, "ORDER BY id");
 }
 
 Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
   auto rows =
-      query_scans(db_, path_, "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
+      query_scans(internal::connection(*this), path_, "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
 }
 
 Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
-  auto rows = query_scans(db_, path_, "WHERE id = ?1", id);
+  auto rows = query_scans(internal::connection(*this), path_, "WHERE id = ?1", id);
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
 }
 
 Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
-  auto stmt = Statement::prepare(
-      db_, path_,
+  sqlite3* db = internal::connection(*this);
+  auto stmt = prepare(
+      db, path_,
       "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
       "ORDER BY rowid");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id);
   std::vector<CollectionError> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
-    out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
-                   static_cast<int>(stmt->column_int(3))});
-  if (rc != SQLITE_DONE) return sqlite_error(path_, db_, "reading _collection_errors");
+  while ((rc = step(*stmt)) == SQLITE_ROW)
+    out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1)),
+                   std::string(stmt->text(2)),
+                   static_cast<int>(stmt->integer(3))});
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _collection_errors");
   return out;
 }
 

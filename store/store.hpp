@@ -2,10 +2,11 @@
 // from the schema (one per object type, a column per scalar field, the original
 // JSON in `_raw`); every row belongs to a scan. Checks read the latest complete
 // scan. Writes go through ScanWriter: one transaction per scan, so a failed
-// import or collection leaves the store exactly as it was.
+// import or collection leaves the store exactly as it was. The store is sealed:
+// SQLite stays behind this header and store/cursor.hpp (reads go through a
+// Cursor over a Statement; counts, plans and modes are methods here), so no
+// caller names a SQLite type or function.
 #pragma once
-
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "base/result.hpp"
 #include "engine/model/schema.hpp"
+#include "store/cursor.hpp"
 #include "store/layout.hpp"
 
 namespace posture::store {
@@ -42,6 +44,10 @@ struct CollectionError {
 
 enum class OpenMode { ReadWrite, ReadOnly };
 
+namespace internal {
+struct StoreAccess;
+}
+
 class Store {
  public:
   // Opens (and on first use creates, with file mode 0600) the store at `path`,
@@ -57,7 +63,6 @@ class Store {
   Store& operator=(Store&&) noexcept;
   ~Store();
 
-  sqlite3* db() const { return db_; }
   const schema::Schema& schema() const { return *schema_; }
   const std::string& path() const { return path_; }
 
@@ -67,9 +72,26 @@ class Store {
   Result<std::optional<ScanInfo>> scan(int64_t id) const;
   Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
 
+  // The rows of `type` in scan `scan_id`.
+  Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
+  // How the store would run `statement`: one line per step of its plan
+  // (SQLite's EXPLAIN QUERY PLAN), each indented two spaces per level below
+  // the top. Nothing is bound or run.
+  Result<std::vector<std::string>> query_plan(const Statement& statement) const;
+  // Bulk reads (a worker reading whole tables): no memory map and a 16 MiB
+  // page cache, so memory does not grow with the store's size or the number
+  // of workers; the pages read stay in the OS page cache (shared, reclaimable).
+  Status use_bulk_read_mode() const;
+  // `sql`, a user's file holding one read-only statement (a benchmark
+  // baseline), as a Statement to open a Cursor on. Its only parameter is the
+  // scan: `:scan`, or `?1`. Refused (code "store", naming `file`) when it holds
+  // no statement or more than one, writes, or uses any other parameter.
+  Result<Statement> read_only_statement(std::string sql, const std::string& file) const;
+
  private:
+  friend struct internal::StoreAccess;
   Store() = default;
-  sqlite3* db_ = nullptr;
+  void* db_ = nullptr;  // sqlite3
   const schema::Schema* schema_ = nullptr;
   std::string path_;
 };
@@ -123,5 +145,8 @@ class ScanWriter {
 
 // Lower-cases an ARM id for keying (ARM ids are case-insensitive).
 std::string arm_key(std::string_view id);
+
+// The version of the database engine behind the store ("3.40.1").
+std::string engine_version();
 
 }  // namespace posture::store

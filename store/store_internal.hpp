@@ -1,5 +1,5 @@
-// Private helpers shared by the store's translation units: RAII prepared
-// statements, diagnostics that name the store file, identifier quoting, the
+// Private helpers shared by the store's translation units: preparing and
+// stepping Cursors on the raw connection, diagnostics that name the store file, identifier quoting, the
 // DDL derived from the schema, and the SQL functions every connection gets.
 // Not part of the store's public API: include only from store/*.cpp.
 #pragma once
@@ -14,6 +14,8 @@
 #include "base/result.hpp"
 #include "base/text.hpp"
 #include "engine/model/schema.hpp"
+#include "store/cursor.hpp"
+#include "store/store.hpp"
 
 namespace posture::store::internal {
 
@@ -26,38 +28,32 @@ Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view w
 // A "store" diagnostic without a SQLite message.
 Diagnostic store_error(const std::string& path, std::string_view what);
 
-// A prepared statement, finalized on destruction.
-class Statement {
- public:
-  Statement() = default;
-  // Prepares `sql` (kept across uses when `persistent`); errors name the store.
-  static Result<Statement> prepare(sqlite3* db, const std::string& path, std::string_view sql,
-                                   bool persistent = false);
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
-  Statement& operator=(Statement&& other) noexcept;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
-
-  sqlite3_stmt* get() const { return stmt_; }
-  // Makes the statement ready for the next execution: reset, bindings cleared.
-  void reset();
-  // sqlite3_step; SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(stmt_); }
-
-  void bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-  void bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
-  // Binds a copy of `value` (SQLITE_TRANSIENT): safe with temporaries.
-  void bind(int index, std::string_view value);
-  void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
-
-  int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
-  // The column as text; "" for NULL.
-  std::string column_text(int index) const;
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
+// What store/*.cpp does with a Cursor beyond the public API: prepare raw SQL
+// (kept across uses when `persistent`; errors name the store), step it with
+// SQLite's result code, and reach the handles.
+struct CursorAccess {
+  static Result<Cursor> prepare(sqlite3* db, const std::string& path, std::string_view sql,
+                                bool persistent = false);
+  // sqlite3_step: SQLITE_ROW, SQLITE_DONE or an error code.
+  static int step(Cursor& c) { return sqlite3_step(stmt(c)); }
+  static sqlite3_stmt* stmt(const Cursor& c) { return static_cast<sqlite3_stmt*>(c.stmt_); }
+  static sqlite3* db(const Cursor& c) { return static_cast<sqlite3*>(c.db_); }
 };
+inline Result<Cursor> prepare(sqlite3* db, const std::string& path, std::string_view sql,
+                              bool persistent = false) {
+  return CursorAccess::prepare(db, path, sql, persistent);
+}
+inline int step(Cursor& c) {
+  return CursorAccess::step(c);
+}
+
+// The connection behind `store` (store/*.cpp only).
+struct StoreAccess {
+  static sqlite3* db(const Store& s) { return static_cast<sqlite3*>(s.db_); }
+};
+inline sqlite3* connection(const Store& store) {
+  return StoreAccess::db(store);
+}
 
 // Runs `sql` (one or more statements without parameters).
 Status exec(sqlite3* db, const std::string& path, std::string_view sql);

@@ -1,4 +1,4 @@
--- Baseline for azure-additional-email-address: the connectors of scan ?1 with
+-- Baseline for azure-additional-email-address: the connectors of scan :scan with
 -- no security contact, or with a contact whose email is missing or "".
 -- Shape: two uncorrelated sets built once each (the connectors that have a
 -- contact, read from the covering FK index; the connectors with a contact
@@ -10,7 +10,7 @@
 -- any store; only the speed assumes it.
 SELECT c.id
 FROM connector AS c
-WHERE +c._scan = ?1
+WHERE +c._scan = :scan
   AND (c._rid NOT IN (SELECT s._has_security_contact_rid FROM security_contact AS s
                       WHERE s._has_security_contact_rid IS NOT NULL)
        OR c._rid IN (SELECT s._has_security_contact_rid FROM security_contact AS s

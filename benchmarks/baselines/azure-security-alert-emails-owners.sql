@@ -1,4 +1,4 @@
--- Baseline for azure-security-alert-emails-owners: the connectors of scan ?1
+-- Baseline for azure-security-alert-emails-owners: the connectors of scan :scan
 -- without a security contact whose notifications by role are On and include
 -- the Owner role.
 -- Shape: an anti-join against one uncorrelated set (the connectors that pass,
@@ -11,7 +11,7 @@
 -- when the text holds \"Owner" json_each decides exactly.
 SELECT c.id
 FROM connector AS c
-WHERE +c._scan = ?1
+WHERE +c._scan = :scan
   AND c._rid NOT IN (SELECT s._has_security_contact_rid FROM security_contact AS s
                      WHERE s.notificationByRoleState = 'On'
                        AND instr(s.notificationRoles, '"Owner"') > 0

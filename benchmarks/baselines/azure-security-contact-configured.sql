@@ -1,4 +1,4 @@
--- Baseline for azure-security-contact-configured: the connectors of scan ?1
+-- Baseline for azure-security-contact-configured: the connectors of scan :scan
 -- without a security contact that has an email and a phone (neither missing
 -- nor ""), alert notifications on and notifications by role On.
 -- Shape: an anti-join against one uncorrelated set (the connectors that pass,
@@ -7,7 +7,7 @@
 -- `<> ''` is false for NULL in a WHERE clause, so it also rules out a missing value.
 SELECT c.id
 FROM connector AS c
-WHERE +c._scan = ?1
+WHERE +c._scan = :scan
   AND c._rid NOT IN (SELECT s._has_security_contact_rid FROM security_contact AS s
                      WHERE s.alertNotifications = 1
                        AND s.notificationByRoleState = 'On'

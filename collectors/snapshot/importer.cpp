@@ -104,19 +104,12 @@ Result<uint64_t> total_size(const std::vector<std::string>& paths) {
   return total;
 }
 
-// Rows of `type_name` stored in scan `scan_id` (distinct ids).
+// Rows of `type_name` stored in scan `scan_id` (distinct ids); 0 when unknown.
 uint64_t count_rows(const store::Store& store, const char* type_name, int64_t scan_id) {
   const schema::ObjectType* type = store.schema().type(type_name);
   if (!type) return 0;
-  std::string sql = "SELECT count(*) FROM \"" + type->table + "\" WHERE _scan = ?1";
-  sqlite3_stmt* stmt = nullptr;
-  uint64_t n = 0;
-  if (sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    sqlite3_bind_int64(stmt, 1, scan_id);
-    if (sqlite3_step(stmt) == SQLITE_ROW) n = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  return n;
+  auto n = store.count_rows(*type, scan_id);
+  return n ? *n : 0;
 }
 
 std::string describe_source(const std::vector<std::string>& paths) {

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file.hpp"
 #include "base/text.hpp"
 #include "engine/bench/measure.hpp"
-#include "engine/exec/cursor.hpp"
 #include "engine/session/session.hpp"
 
 namespace posture::bench {
@@ -26,32 +26,18 @@ bool BenchReport::all_same() const {
 
 namespace {
 
-Result<uint64_t> count_rows(const store::Store& store, int64_t scan_id, const std::string& table) {
-  sql::Statement count{"SELECT count(*) FROM \"" + table + "\" WHERE _scan = ?1", {int64_t{0}}};
-  auto rows = run_ids(store.db(), count, scan_id);
-  if (!rows) return rows.take_errors();
-  return rows->empty() ? 0 : std::stoull(rows->front());
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Diagnostic::error("io", "cannot read the file", {path, 0, 0});
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Times the sides of one check (engine, evaluate and, if it has one, baseline)
 // against each other and compares their ids with the reference's.
 Status time_check(const store::Store& store, const checks::EvaluationContext& context,
-                  const checks::Check& check, const sql::Statement& engine, CheckBench& out,
+                  const checks::Check& check, const sql::Statement& engine,
+                  const std::optional<sql::Statement>& baseline, CheckBench& out,
                   int repetitions) {
-  std::vector<Side> sides = {sql_side(store.db(), engine, context.scan_id),
+  std::vector<Side> sides = {sql_side(store, engine, context.scan_id),
                              evaluate_side(store, context, check)};
   std::vector<SideBench*> benches = {&out.engine, &out.evaluate};
-  if (out.has_baseline()) {
-    // ?1: the scan id, bound by the cursor like the engine's first parameter.
-    sides.push_back(sql_side(store.db(), {out.baseline.sql, {int64_t{0}}}, context.scan_id));
+  if (baseline) {
+    // Its scan parameter (:scan or ?1) is bound by name, like the engine's.
+    sides.push_back(sql_side(store, *baseline, context.scan_id));
     benches.push_back(&out.baseline);
   }
   auto ids = time_sides(sides, benches, repetitions);
@@ -83,19 +69,19 @@ Result<CheckBench> bench_check(const store::Store& store, const checks::Evaluati
   out.engine.sql = engine.sql;
   for (const auto& [type, rows] : objects)
     if (type == root.type->name) out.subjects = rows;
-  auto text = read_file(check.file);
+  auto text = file::read(check.file);
   if (!text) return text.take_errors();
   auto compile = time_compile(*text, check.file, o.compile_iterations);
   if (!compile) return compile.take_errors();
   out.compile = *compile;
   std::string path = (std::filesystem::path(o.baselines_dir) / (check.id + ".sql")).string();
-  auto baseline = load_baseline(store.db(), path);
+  auto baseline = load_baseline(store, path);
   if (!baseline) return baseline.take_errors();
-  if (!baseline->empty()) {
+  if (*baseline) {
     out.baseline_file = path;
-    out.baseline.sql = *baseline;
+    out.baseline.sql = (*baseline)->sql;
   }
-  if (auto st = time_check(store, context, check, engine, out, o.repetitions); !st)
+  if (auto st = time_check(store, context, check, engine, *baseline, out, o.repetitions); !st)
     return st.take_errors();
   return out;
 }
@@ -121,7 +107,7 @@ Result<BenchReport> run(const BenchOptions& o) {
   const store::Store& store = session->store();
   report.scan = session->scan().id;
   for (const auto& type : store.schema().types()) {
-    auto rows = count_rows(store, report.scan, type.table);
+    auto rows = store.count_rows(type, report.scan);
     if (!rows) return rows.take_errors();
     report.objects.emplace_back(type.name, *rows);
   }

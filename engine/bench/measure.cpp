@@ -1,6 +1,6 @@
 // The harness's measuring steps: statements run to the end and timed in
 // alternation, compile timings per stage, and the real Evaluator over the whole
-// catalogue. Every statement goes through exec::Cursor, the engine's own
+// catalogue. Every statement goes through store::Cursor, the engine's own
 // prepare/bind/step path, so both sides of a comparison pay the same overheads.
 #include "engine/bench/measure.hpp"
 
@@ -11,7 +11,6 @@
 #include <set>
 #include <sstream>
 
-#include "engine/exec/cursor.hpp"
 #include "engine/optimizer/optimizer.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/syntax/parser.hpp"
@@ -20,9 +19,9 @@ namespace posture::bench {
 
 using Clock = std::chrono::steady_clock;
 
-Result<std::vector<std::string>> run_ids(sqlite3* db, const sql::Statement& statement,
-                                         int64_t scan_id) {
-  auto cursor = exec::Cursor::open(db, statement, scan_id);
+Result<std::vector<std::string>> run_ids(const store::Store& store,
+                                         const sql::Statement& statement, int64_t scan_id) {
+  auto cursor = store::Cursor::open(store, statement, scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<std::string> ids;
   while (true) {
@@ -34,54 +33,23 @@ Result<std::vector<std::string>> run_ids(sqlite3* db, const sql::Statement& stat
   return ids;
 }
 
-namespace {
-
-Diagnostic baseline_error(const std::string& path, const std::string& message) {
-  return Diagnostic::error("baseline", message, {path, 0, 0});
-}
-
-// Whether `tail` (what follows the first statement) holds only blanks and comments.
-bool only_comments(const char* tail) {
-  std::string_view t(tail);
-  while (!t.empty()) {
-    if (std::isspace(static_cast<unsigned char>(t.front())) || t.front() == ';') {
-      t.remove_prefix(1);
-    } else if (t.substr(0, 2) == "--") {
-      auto nl = t.find('\n');
-      t.remove_prefix(nl == std::string_view::npos ? t.size() : nl);
-    } else if (t.substr(0, 2) == "/*") {
-      auto end = t.find("*/");
-      if (end == std::string_view::npos) return false;
-      t.remove_prefix(end + 2);
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
-Result<std::string> load_baseline(sqlite3* db, const std::string& path) {
+Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
+                                                    const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::string();
+  if (!in) return std::optional<sql::Statement>{};
   std::stringstream text;
   text << in.rdbuf();
-  std::string sql = text.str();
-  sqlite3_stmt* stmt = nullptr;
-  const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
-    return baseline_error(path, std::string("cannot prepare: ") + sqlite3_errmsg(db));
-  if (!stmt) return baseline_error(path, "holds no SQL statement");
-  bool readonly = sqlite3_stmt_readonly(stmt);
-  int params = sqlite3_bind_parameter_count(stmt);
-  const char* first = sqlite3_bind_parameter_name(stmt, 1);
-  sqlite3_finalize(stmt);
-  if (!only_comments(tail)) return baseline_error(path, "holds more than one SQL statement");
-  if (!readonly) return baseline_error(path, "is not a read-only statement");
-  if (params != 1 || !first || std::string_view(first) != "?1")
-    return baseline_error(path, "must use exactly one parameter, ?1 (the scan id)");
-  return sql;
+  auto statement = store.read_only_statement(text.str(), path);
+  if (!statement) {
+    // A baseline's fault is the file's: the diagnostic points at it.
+    Diagnostics errors = statement.take_errors();
+    for (auto& d : errors) {
+      d.code = "baseline";
+      d.where = {path, 0, 0};
+    }
+    return errors;
+  }
+  return std::optional<sql::Statement>{std::move(statement).value()};
 }
 
 bool compare_ids(std::vector<std::string> side, std::vector<std::string> reference, IdDiff& diff) {
@@ -103,12 +71,13 @@ bool compare_ids(std::vector<std::string> side, std::vector<std::string> referen
   return diff.only_side == 0 && diff.only_reference == 0;
 }
 
-Side sql_side(sqlite3* db, sql::Statement statement, int64_t scan_id) {
+Side sql_side(const store::Store& store, sql::Statement statement, int64_t scan_id) {
   auto shared = std::make_shared<const sql::Statement>(std::move(statement));
+  const store::Store* db = &store;
   Side side;
-  side.ids = [db, shared, scan_id] { return run_ids(db, *shared, scan_id); };
+  side.ids = [db, shared, scan_id] { return run_ids(*db, *shared, scan_id); };
   side.run = [db, shared, scan_id]() -> Result<uint64_t> {
-    auto ids = run_ids(db, *shared, scan_id);
+    auto ids = run_ids(*db, *shared, scan_id);
     if (!ids) return ids.take_errors();
     return static_cast<uint64_t>(ids->size());
   };
@@ -127,7 +96,7 @@ Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t 
   }
   // The findings are in the order of subjects_statement's rows.
   auto subjects = run_ids(
-      store.db(), checks::subjects_statement(*result.check, *result.subject_type, result.order),
+      store, checks::subjects_statement(*result.check, *result.subject_type, result.order),
       scan_id);
   if (!subjects) return subjects.take_errors();
   if (subjects->size() != result.verdicts.size())

@@ -4,10 +4,9 @@
 // check` evaluates it. Internal to the harness.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,14 +18,17 @@
 
 namespace posture::bench {
 
-// Prepares, binds (?1 = scan_id, then the statement's literals), steps through
-// every row and keeps column 0's text, as check evaluation materialises ids.
-Result<std::vector<std::string>> run_ids(sqlite3* db, const sql::Statement& statement,
-                                         int64_t scan_id);
+// Opens a store::Cursor on `statement` (the scan parameter bound to `scan_id`),
+// steps through every row and keeps column 0's text, as check evaluation
+// materialises ids.
+Result<std::vector<std::string>> run_ids(const store::Store& store,
+                                         const sql::Statement& statement, int64_t scan_id);
 
-// Reads `path` and checks that it is one read-only statement whose only
-// parameter is ?1 (the scan). An empty string when the file does not exist.
-Result<std::string> load_baseline(sqlite3* db, const std::string& path);
+// Reads `path` and has the store check that it is one read-only statement
+// whose only parameter is the scan (`:scan` or `?1`, bound by that name).
+// Nothing when the file does not exist.
+Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
+                                                    const std::string& path);
 
 // One way of answering a check. `run` does the work once, as timed, and returns
 // how many ids it selected; `ids` does it untimed and returns the ids.
@@ -35,8 +37,9 @@ struct Side {
   std::function<Result<std::vector<std::string>>()> ids;
 };
 
-// `statement` on `db`, ?1 bound to `scan_id`; `run` materialises the ids too.
-Side sql_side(sqlite3* db, sql::Statement statement, int64_t scan_id);
+// `statement` on `store`, its scan parameter bound to `scan_id`; `run`
+// materialises the ids too. `store` must outlive the side.
+Side sql_side(const store::Store& store, sql::Statement statement, int64_t scan_id);
 
 // checks::Evaluator::evaluate(check) on `store`; `ids` are its FAIL findings
 // (per-resource checks) or the objects it returned (other checks).

@@ -1,7 +1,7 @@
 // Summary statistics, peak RSS and the machine description for the harness.
 #include "engine/bench/stats.hpp"
+#include "store/store.hpp"
 
-#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -68,7 +68,7 @@ Machine describe_machine() {
 #elif defined(__GNUC__)
   m.compiler = "gcc " __VERSION__;
 #endif
-  m.sqlite = sqlite3_libversion();
+  m.sqlite = store::engine_version();
   return m;
 }
 

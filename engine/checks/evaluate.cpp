@@ -1,5 +1,5 @@
 // Check evaluation. A per-resource check is two statements on the scan's rows
-// of its subject type, read in rowid order:
+// of its subject type, read in rowid order (built by sql::subjects):
 //   SELECT s._rid FROM <table> AS s WHERE <the scan's rows> [AND provider filter]
 //   SELECT s._rid [, s.id] FROM ... [AND provider filter] AND (<filter over s>)
 // the first (the subjects: a finding per row) read once per run and shared by
@@ -18,7 +18,7 @@
 #include <map>
 #include <thread>
 
-#include "engine/exec/cursor.hpp"
+#include "engine/sql/statements.hpp"
 
 namespace posture::checks {
 
@@ -54,47 +54,14 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
 
 namespace {
 
-const sql::Dialect& dialect() {
-  return sql::sqlite_dialect();
-}
-
-std::string column_of(const schema::ObjectType& type, const char* field) {
-  const schema::Field* f = type.field(field);
-  return "s." + dialect().quote(f ? f->column : field);
-}
-
-// " AND (s.provider IS NULL OR s.provider IN (...))" when the check names
-// providers and the type has a provider field; appends the bound values to
-// `params` (whose size + 1 is the next parameter's number).
-std::string provider_filter(const Check& check, const schema::ObjectType& type,
-                            std::vector<ir::Literal>& params) {
-  if (check.providers.empty() || !type.field("provider")) return "";
-  std::string column = column_of(type, "provider");
-  std::string list;
-  for (const auto& p : check.providers) {
-    params.emplace_back(p);
-    list += (list.empty() ? "" : ", ") + dialect().param(params.size());
-  }
-  return " AND (" + column + " IS NULL OR " + column + " IN (" + list + "))";
-}
-
-// FROM and WHERE for the scan's rows of `type` in `order`: in store order the
-// scan's rowid range, read sequentially (sql::scan_rows).
-std::string from_subjects(const schema::ObjectType& type, Order order) {
-  const auto& d = dialect();
-  std::string from = " FROM " + d.quote(type.table) + " AS s WHERE ";
-  if (order == Order::Key) return from + "s." + d.quote(store::kScan) + " = " + d.param(1);
-  return from + sql::scan_rows(d, type.table, "s", d.param(1));
-}
-
-std::string order_by(Order order) {
-  return " ORDER BY s." + dialect().quote(order == Order::Key ? store::kKey : store::kRowId);
+sql::RowOrder row_order(Order order) {
+  return order == Order::Key ? sql::RowOrder::Key : sql::RowOrder::Store;
 }
 
 Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t scan_id,
                                           const schema::ObjectType& type,
                                           const ir::Predicate& where) {
-  auto cursor = exec::Cursor::open(store.db(), sql::compile_matches(type, where), scan_id);
+  auto cursor = store::Cursor::open(store, sql::compile_matches(type, where), scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<Resource> out;
   while (true) {
@@ -109,30 +76,9 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
 
 }  // namespace
 
-namespace {
-
-// The subjects of `check` among objects of `type` in `order`, with `columns`
-// (of the table aliased s) and, if given, only those `filter` selects (a
-// statement from sql::compile_predicate). Every statement listing subjects
-// has this shape, so they list the same rows in the same order. Parameter 1
-// is the scan id.
-sql::Statement subjects_with(const std::string& columns, const Check& check,
-                             const schema::ObjectType& type, Order order,
-                             std::optional<sql::Statement> filter = std::nullopt) {
-  sql::Statement st;
-  st.params = filter ? std::move(filter->params) : std::vector<ir::Literal>{int64_t{0}};
-  st.sql = "SELECT " + columns + from_subjects(type, order);
-  if (filter) st.sql += " AND (" + filter->sql + ")";
-  st.sql += provider_filter(check, type, st.params) + order_by(order);
-  return st;
-}
-
-}  // namespace
-
 sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
-  return subjects_with(column_of(type, "id") + ", " + column_of(type, "name") + ", s." +
-                           dialect().quote(store::kKey),
-                       check, type, order);
+  using C = sql::Column;
+  return sql::subjects(type, {C::Id, C::Name, C::Key}, check.providers, row_order(order));
 }
 
 Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
@@ -142,12 +88,12 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
   // Keys are read only when some collection error is about this type.
   bool keys = std::any_of(context.errors.begin(), context.errors.end(),
                           [&](const store::CollectionError& e) { return e.type == type.name; });
-  std::string columns = "s." + dialect().quote(store::kRowId);
-  if (keys) columns += ", s." + dialect().quote(store::kKey);
-  sql::Statement st = subjects_with(columns, check, type, context.order);
+  std::vector<sql::Column> columns{sql::Column::Rid};
+  if (keys) columns.push_back(sql::Column::Key);
+  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order));
   // The statement and its provider values name the list.
   std::string key = st.sql;
-  for (size_t i = 1; i < st.params.size(); ++i) key += '\0' + std::get<std::string>(st.params[i]);
+  for (const auto& p : st.params) key += '\0' + std::get<std::string>(p);
   Entry* entry;
   {
     std::lock_guard lock(mutex_);
@@ -156,7 +102,7 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
     entry = slot.get();
   }
   std::call_once(entry->once, [&] {
-    auto cursor = exec::Cursor::open(store.db(), st, context.scan_id);
+    auto cursor = store::Cursor::open(store, st, context.scan_id);
     if (!cursor) {
       entry->errors = cursor.take_errors();
       return;
@@ -196,10 +142,11 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
       context_.waivers && !context_.waivers->empty() ? context_.waivers : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
   const ir::RootField& root = check.query.optimised.roots.front();
-  sql::Statement st = subjects_with(
-      "s." + dialect().quote(store::kRowId) + (waivers ? ", " + column_of(type, "id") : ""),
-      check, type, Order::Store, sql::compile_predicate(type, root.where, "s"));
-  auto cursor = exec::Cursor::open(store_.db(), st, context_.scan_id);
+  std::vector<sql::Column> columns{sql::Column::Rid};
+  if (waivers) columns.push_back(sql::Column::Id);
+  sql::Statement st =
+      sql::subjects(type, columns, check.providers, sql::RowOrder::Store, &root.where);
+  auto cursor = store::Cursor::open(store_, st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with waivers)
   while (true) {
@@ -362,17 +309,7 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
 }
 
 posture::Status bound_memory(const store::Store& store) {
-  // Without mmap, the pages a scan reads stay in the OS page cache (shared,
-  // reclaimable) and SQLite's own cache is capped, so memory does not grow
-  // with the store's size or the number of workers' mappings.
-  char* message = nullptr;
-  if (sqlite3_exec(store.db(), "PRAGMA mmap_size = 0; PRAGMA cache_size = -16384;", nullptr,
-                   nullptr, &message) == SQLITE_OK)
-    return ok_status();
-  std::string text = message ? message : "unknown error";
-  sqlite3_free(message);
-  return Diagnostic::error("store", "cannot set the connection's pragmas: " + text,
-                           {store.path(), 0, 0});
+  return store.use_bulk_read_mode();
 }
 
 Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,

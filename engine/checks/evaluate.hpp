@@ -130,7 +130,7 @@ struct CheckResult {
 const schema::ObjectType* subject_type(const Check& check);
 
 // The resources `check` applies to among objects of `type`: columns id, name,
-// _key in `order`. Parameter 1 is the scan id (as exec::Cursor binds it).
+// _key in `order` (sql::subjects; the scan id is its named scan parameter).
 sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order);
 
 class Evaluator {
@@ -176,9 +176,9 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
                                                 const FrameworkSet& frameworks,
                                                 const Selection& selection);
 
-// Caps a read-only connection's memory for bulk reading (no mmap, a 16 MiB
-// page cache): evaluate_all does it for its workers; report writers' own
-// connection should get it too.
+// Caps a read-only connection's memory for bulk reading: the store's
+// use_bulk_read_mode(). evaluate_all does it for its workers; report writers'
+// own connection should get it too.
 posture::Status bound_memory(const store::Store& store);
 
 // Evaluates `checks` on scan context.scan_id of the store file `db_path` with

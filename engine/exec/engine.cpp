@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/exec/cursor.hpp"
 #include "engine/optimizer/optimizer.hpp"
 #include "engine/syntax/parser.hpp"
 
@@ -32,7 +31,7 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
   out << "{\"data\":{";
   for (size_t i = 0; i < query.statements.size(); ++i) {
     const ir::RootField& root = query.optimised.roots[i];
-    auto cursor = Cursor::open(store.db(), query.statements[i], scan_id);
+    auto cursor = store::Cursor::open(store, query.statements[i], scan_id);
     if (!cursor) return cursor.take_errors();
     out << (i ? "," : "") << nlohmann::json(root.response_key).dump() << ":";
     if (!root.aggregate) out << "[";

@@ -4,7 +4,6 @@
 
 #include <optional>
 
-#include "engine/exec/cursor.hpp"
 #include "engine/report/text.hpp"
 
 namespace posture::report {
@@ -140,7 +139,7 @@ struct Side {
   Side(const Report& r, const checks::CheckResult& c) : report(r), result(c) {}
   const Report& report;
   const checks::CheckResult& result;
-  std::optional<exec::Cursor> cursor;
+  std::optional<store::Cursor> cursor;
   size_t index = 0;
   size_t note = 0;
   bool done = false;
@@ -148,7 +147,7 @@ struct Side {
 
   Status open() {
     auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
-    auto c = exec::Cursor::open(report.store->db(), st, report.scan.id);
+    auto c = store::Cursor::open(*report.store, st, report.scan.id);
     if (!c) return c.take_errors();
     cursor.emplace(std::move(c).value());
     return advance(false);

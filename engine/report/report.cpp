@@ -5,7 +5,6 @@
 
 #include <map>
 
-#include "engine/exec/cursor.hpp"
 
 namespace posture::report {
 
@@ -27,7 +26,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
     return ok_status();
   }
   auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
-  auto cursor = exec::Cursor::open(report.store->db(), st, report.scan.id);
+  auto cursor = store::Cursor::open(*report.store, st, report.scan.id);
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
   auto note = result.notes.begin();

@@ -5,12 +5,14 @@
 //   rel all              t._rid IN (children) AND t._rid NOT IN (children where NOT p)
 //   rel single           t._rid IN (SELECT fk ... WHERE p GROUP BY fk HAVING count(*) = 1)
 //   relAggregate count   (SELECT count(*) FROM child c WHERE c.fk = t._rid) <op> n
-// Quantifiers are uncorrelated: SQLite builds each related set once per
+// Quantifiers are uncorrelated: the database builds each related set once per
 // statement instead of probing the child table once per row (the sets never
 // hold NULL, so IN stays two-valued). A set reads only the scan's rows of the
 // child table (scan_rows below), so a store holding many scans costs no more
 // per check than one holding a single scan.
-// Selections become json_object(...) per row, related lists json_group_array.
+// Selections become the dialect's JSON objects per row, related lists its JSON
+// arrays. Everything SQLite-specific is the Dialect's (dialect.hpp says what);
+// this file writes only the portable SQL listed there.
 #include "engine/sql/compiler.hpp"
 
 #include <algorithm>
@@ -35,8 +37,8 @@ std::string scan_rows(const Dialect& d, const std::string& table, const std::str
                       const std::string& scan_param) {
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
-  // _scan. The unary + keeps SQLite on that range rather than such an index.
-  return "+" + alias + "." + d.quote(store::kScan) + " = " + scan_param + " AND " + alias + "." +
+  // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
+  return d.unindexed(alias + "." + d.quote(store::kScan)) + " = " + scan_param + " AND " + alias + "." +
          d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
 }
 
@@ -44,10 +46,10 @@ namespace {
 
 class Compiler {
  public:
-  // A statement over rows of `table` aliased `outer`. Parameter 1 is the scan
-  // id (bound to a placeholder here); related sets are restricted to it.
-  Compiler(const Dialect& d, const std::string& outer, const std::string& table) : d_(d) {
-    scan_ = bind(int64_t{0});
+  // A statement over rows of `table` aliased `outer`. The scan id is the
+  // dialect's named scan parameter; related sets are restricted to it.
+  Compiler(const Dialect& d, const std::string& outer, const std::string& table)
+      : d_(d), scan_(d.scan_param()) {
     tables_[outer] = table;
   }
 
@@ -78,13 +80,13 @@ class Compiler {
     using K = ir::Predicate::Kind;
     switch (p.kind) {
       case K::True:
-        return "1";
+        return d_.boolean(true);
       case K::False:
-        return "0";
+        return d_.boolean(false);
       case K::And:
-        return junction(p, t, " AND ", "1");
+        return junction(p, t, " AND ", true);
       case K::Or:
-        return junction(p, t, " OR ", "0");
+        return junction(p, t, " OR ", false);
       case K::Not:
         return "NOT (" + predicate(p.children.front(), t) + ")";
       case K::IsNull:
@@ -96,7 +98,7 @@ class Compiler {
       case K::Count:
         return count(p, t);
     }
-    return "0";
+    return d_.boolean(false);
   }
 
   std::string object_json(const std::vector<ir::Selection>& selections,
@@ -115,17 +117,19 @@ class Compiler {
       out += column(t, k.field->column) +
              (k.direction == ir::SortDirection::Asc ? " ASC, " : " DESC, ");
     out += column(t, store::kKey);
-    if (limit || offset) out += " LIMIT " + bind(limit ? *limit : int64_t{-1});
-    if (offset) out += " OFFSET " + bind(offset);
-    return out;
+    std::string l = limit ? bind(*limit) : "";
+    return out + d_.page(l, offset ? bind(offset) : "");
   }
 
-  std::vector<ir::Literal> take_params() { return std::move(params_); }
+  // The statement: `sql` with the literals bound so far and the scan parameter.
+  Statement finish(std::string sql) {
+    return {std::move(sql), std::move(params_), d_.scan_param()};
+  }
 
  private:
   std::string junction(const ir::Predicate& p, const std::string& t, const char* op,
-                       const char* empty) {
-    if (p.children.empty()) return empty;
+                       bool empty) {
+    if (p.children.empty()) return d_.boolean(empty);
     if (p.children.size() == 1) return predicate(p.children.front(), t);
     std::vector<std::string> terms;
     for (const auto& child : p.children) terms.push_back(predicate(child, t));
@@ -188,7 +192,7 @@ class Compiler {
         break;
       }
       case ir::CompareOp::Contains:
-        test = "instr(" + subject + ", " + value() + ") > 0";
+        test = d_.contains(subject, value());
         break;
       case ir::CompareOp::StartsWith:
         test = d_.starts_with(subject, value());
@@ -213,7 +217,7 @@ class Compiler {
 
   // (SELECT c.fk FROM child AS c WHERE c.fk IS NOT NULL [AND cond] [tail]): the
   // rowids of the parents (rows of alias t) having a related row that
-  // satisfies `cond`. With a scan bound, the set reads only that scan's rows:
+  // satisfies `cond`. The set reads only the scan's rows:
   // with a condition, the child table's rowid range for the scan; without one,
   // the range of the foreign key index holding the scan's parents (covering:
   // the table is not read). Either is exact without the bound, since a child
@@ -225,13 +229,11 @@ class Compiler {
     std::string fk = column(c, p.relationship->fk_column);
     std::string out = "(SELECT " + fk + " FROM " + d_.quote(p.target->table) + " AS " + c +
                       " WHERE " + fk + " IS NOT NULL";
-    if (!scan_.empty()) {
-      if (cond)
-        out += " AND " + column(c, store::kRowId) + " BETWEEN " +
-               scan_bounds(d_, p.target->table, scan_);
-      else if (auto parent = tables_.find(t); parent != tables_.end())
-        out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
-    }
+    if (cond)
+      out += " AND " + column(c, store::kRowId) + " BETWEEN " +
+             scan_bounds(d_, p.target->table, scan_);
+    else if (auto parent = tables_.find(t); parent != tables_.end())
+      out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
     if (cond)
       out += negate_cond ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
     return out + tail + ")";
@@ -256,7 +258,7 @@ class Compiler {
         return "(" + any + " AND " + rid + " NOT IN " + parents_with(p, t, cond, true) + ")";
       }
     }
-    return "0";
+    return d_.boolean(false);
   }
 
   std::string count(const ir::Predicate& p, const std::string& t) {
@@ -304,7 +306,7 @@ class Compiler {
 
   const Dialect& d_;
   std::vector<ir::Literal> params_;
-  std::string scan_;                           // the scan id's parameter, once bound
+  std::string scan_;                           // the scan id's parameter
   std::map<std::string, std::string> tables_;  // alias -> table
   int next_alias_ = 1;
 };
@@ -330,7 +332,7 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
     sql = "SELECT " + c.object_json(root.selections, *root.type, t) + from +
           c.order_and_page(root.sort, root.limit, root.offset, t);
   }
-  return {std::move(sql), c.take_params()};
+  return c.finish(std::move(sql));
 }
 
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
@@ -341,14 +343,14 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
                     c.column(t, store::kKey) + " FROM " + dialect.quote(type.table) + " AS " + t +
                     " WHERE " + scan_rows(dialect, type.table, t, c.scan()) +
                     c.and_where(where, t) + " ORDER BY " + c.column(t, store::kRowId);
-  return {std::move(sql), c.take_params()};
+  return c.finish(std::move(sql));
 }
 
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect) {
   Compiler c(dialect, alias, type.table);
   std::string sql = c.predicate(where, alias);
-  return {std::move(sql), c.take_params()};
+  return c.finish(std::move(sql));
 }
 
 }  // namespace posture::sql

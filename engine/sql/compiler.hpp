@@ -4,41 +4,44 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/semantic/ir.hpp"
 #include "engine/sql/dialect.hpp"
+#include "store/cursor.hpp"
 
 namespace posture::sql {
 
-struct Statement {
-  std::string sql;
-  std::vector<ir::Literal> params;  // bound in order: parameter i is params[i-1]
-};
+// SQL text, its literals (parameter i, written dialect.param(i), is
+// params[i-1]) and the name of the scan parameter (dialect.scan_param()):
+// what a store::Cursor prepares and binds.
+using Statement = store::Statement;
+static_assert(std::is_same_v<ir::Literal, store::Value>, "literals bind as store values");
 
 // One row per object of the root field (or one row for an aggregate): a
 // single column holding the object's JSON text, as the GraphQL response wants
-// it. Parameter 1 is the scan id.
+// it. The scan id is the statement's named scan parameter.
 Statement compile_root(const ir::RootField& root, const Dialect& dialect = sqlite_dialect());
 
-// The objects of `type` in the scan (parameter 1) that satisfy `where`, in
+// The objects of `type` in the scan (the scan parameter) that satisfy `where`, in
 // store (rowid) order: columns id, name, _key. What check evaluation runs.
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect = sqlite_dialect());
 
 // The predicate alone as a boolean SQL expression over rows of `type` with
 // the table alias `alias` (check evaluation puts it in its own statements).
-// Parameter 1 is the scan id, as in the others: params[0] is its placeholder.
+// Related sets use the scan parameter, as in the others.
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect = sqlite_dialect());
 
 // "(SELECT min(_rid) ...) AND (SELECT max(_rid) ...)": the first and last
-// rowid of scan `scan_param` in `table`, for a BETWEEN.
+// rowid of scan `scan_param` (a placeholder) in `table`, for a BETWEEN.
 std::string scan_bounds(const Dialect& dialect, const std::string& table,
                         const std::string& scan_param);
 
-// The condition selecting the rows of scan `scan_param` (a parameter such as
-// ?1) in `table` AS `alias`, read in rowid order.
+// The condition selecting the rows of scan `scan_param` (a placeholder such
+// as :scan) in `table` AS `alias`, read in rowid order.
 std::string scan_rows(const Dialect& dialect, const std::string& table, const std::string& alias,
                       const std::string& scan_param);
 

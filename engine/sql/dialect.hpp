@@ -1,7 +1,14 @@
-// What is specific to one SQL engine, behind one small interface: parameter
-// style, identifier quoting, JSON building, list membership, regular
-// expressions and booleans. The compiler writes everything else in plain SQL,
-// so a PostgreSQL dialect can be added without touching it.
+// What is specific to one SQL engine, behind one interface: how parameters
+// are written (literals numbered, the scan id named), identifier quoting,
+// boolean constants, paging, substring and prefix/suffix tests, list
+// membership in a stored JSON array, regular expressions, case folding,
+// building JSON, and the planner hint that keeps a column off its index.
+// What is NOT behind it, and every engine Posture targets must accept as
+// written: SELECT/FROM/WHERE with table aliases, AND/OR/NOT, IS [NOT] NULL,
+// =, <, <=, >, >=, [NOT] IN over lists and uncorrelated subqueries, BETWEEN,
+// scalar subqueries, count(*)/min()/max(), GROUP BY 1 HAVING, ORDER BY ...
+// ASC/DESC, string literals in single quotes. A new engine is a new
+// implementation of this class (sqlite_dialect.cpp is the only one today).
 #pragma once
 
 #include <string>
@@ -14,8 +21,22 @@ namespace posture::sql {
 class Dialect {
  public:
   virtual ~Dialect() = default;
-  // The placeholder of the 1-based parameter `index` ("?3" in SQLite, "$3" in PostgreSQL).
+  // The placeholder of the 1-based literal parameter `index` (":p3" in
+  // SQLite). The store binds literal i to the parameter whose name ends in i.
   virtual std::string param(size_t index) const = 0;
+  // The placeholder of the scan id, a named parameter (":scan" in SQLite);
+  // a statement's `scan` names it so the store binds it by name.
+  virtual std::string scan_param() const = 0;
+  // The boolean constants as a predicate ("1" / "0" in SQLite).
+  virtual std::string boolean(bool value) const = 0;
+  // `expr` as the planner must not answer from an index (SQLite: unary +),
+  // so a scan's rows are read as one rowid range; `expr` elsewhere.
+  virtual std::string unindexed(const std::string& expr) const = 0;
+  // " LIMIT <limit> OFFSET <offset>" with either part "" when absent (both
+  // are parameters); "" when both are.
+  virtual std::string page(const std::string& limit, const std::string& offset) const = 0;
+  // True when the string `value` (never NULL here) contains `needle`.
+  virtual std::string contains(const std::string& value, const std::string& needle) const = 0;
   // A quoted identifier. Identifiers come only from the schema.
   virtual std::string quote(std::string_view identifier) const = 0;
   // True when the JSON-array column `list` holds the element whose JSON

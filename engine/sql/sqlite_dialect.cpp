@@ -1,5 +1,7 @@
-// The SQLite 3.40 dialect: ?NNN parameters, JSON1 functions, booleans stored as
-// 0/1, and posture_regexp() (RE2, registered by the store on every connection).
+// The SQLite 3.40 dialect: named parameters (:p1, :p2, ... and :scan; named
+// so that numbering never collides), JSON1 functions, booleans stored as 0/1,
+// unary + against an index, LIMIT -1 for "no limit", instr(), and
+// posture_regexp() (RE2, registered by the store on every connection).
 #include "engine/sql/dialect.hpp"
 
 #include <algorithm>
@@ -9,7 +11,20 @@ namespace {
 
 class SqliteDialect final : public Dialect {
  public:
-  std::string param(size_t index) const override { return "?" + std::to_string(index); }
+  std::string param(size_t index) const override { return ":p" + std::to_string(index); }
+  std::string scan_param() const override { return ":scan"; }
+  std::string boolean(bool value) const override { return value ? "1" : "0"; }
+  std::string unindexed(const std::string& expr) const override { return "+" + expr; }
+
+  std::string page(const std::string& limit, const std::string& offset) const override {
+    if (limit.empty() && offset.empty()) return "";
+    std::string out = " LIMIT " + (limit.empty() ? std::string("-1") : limit);
+    return offset.empty() ? out : out + " OFFSET " + offset;
+  }
+
+  std::string contains(const std::string& value, const std::string& needle) const override {
+    return "instr(" + value + ", " + needle + ") > 0";
+  }
 
   std::string quote(std::string_view identifier) const override {
     std::string out = "\"";

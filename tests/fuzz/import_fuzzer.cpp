@@ -25,13 +25,11 @@ using namespace posture;
   std::abort();
 }
 
-int64_t count(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-    finding(std::string("cannot prepare ") + sql + ": " + sqlite3_errmsg(db));
-  int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_finalize(stmt);
-  return n;
+int64_t count(const store::Store& db, const std::string& sql) {
+  auto cursor = store::Cursor::open(db, {sql, {}, ""}, 0);
+  if (!cursor) finding("cannot prepare " + sql + ": " + format(cursor.errors()));
+  auto row = cursor->next();
+  return row && *row ? cursor->integer(0) : -1;
 }
 
 // The file the importer reads: one memfd, rewritten for every input.
@@ -53,7 +51,7 @@ void write_input(const uint8_t* data, size_t size) {
 }
 
 void check_store(const store::Store& store, const Result<snapshot::ImportSummary>& result) {
-  sqlite3* db = store.db();
+  const store::Store& db = store;
   int64_t scans = count(db, "SELECT count(*) FROM _scans");
   int64_t connectors = count(db, "SELECT count(*) FROM connector");
   int64_t contacts = count(db, "SELECT count(*) FROM security_contact");

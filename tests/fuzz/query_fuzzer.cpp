@@ -23,7 +23,6 @@
 
 #include "collectors/snapshot/normalize.hpp"
 #include "base/utf8.hpp"
-#include "engine/exec/cursor.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/semantic/lint.hpp"
 #include "engine/sql/compiler.hpp"
@@ -82,7 +81,7 @@ Fixture& fixture() {
 
 // Runs one statement to the end; a SQL error is a finding.
 void run_matches(const sql::Statement& statement, const Fixture& f, std::string_view query) {
-  auto cursor = exec::Cursor::open(f.store.db(), statement, f.scan);
+  auto cursor = store::Cursor::open(f.store, statement, f.scan);
   if (!cursor) finding("compile_matches SQL refused: " + format(cursor.errors()), query);
   while (true) {
     auto row = cursor->next();

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +27,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -205,7 +207,9 @@ int64_t RobustCrashTest::check_store(const std::map<std::string, Expected>& expe
   auto opened = store::Store::open(db_, posture::schema::builtin());
   EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : format(opened.errors()));
   if (!opened.ok()) return -1;
-  sqlite3* db = opened->db();
+  sqlite3* db = nullptr;  // the file itself, read beside the store's own connection
+  EXPECT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> close_db(db, sqlite3_close);
   EXPECT_EQ(one(db, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(number(db,
                    "SELECT count(*) FROM _scans WHERE status NOT IN ('complete', 'partial', "

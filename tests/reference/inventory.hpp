@@ -17,7 +17,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/exec/cursor.hpp"
 #include "engine/schema/schema.hpp"
 #include "engine/sql/compiler.hpp"
 #include "store/store.hpp"
@@ -205,7 +204,7 @@ inline Result<std::vector<std::string>> sql_ids(const LoadedStore& loaded,
                                                 const schema::ObjectType& type,
                                                 const ir::Predicate& where) {
   sql::Statement statement = sql::compile_matches(type, where);
-  auto cursor = exec::Cursor::open(loaded.store->db(), statement, loaded.scan);
+  auto cursor = store::Cursor::open(*loaded.store, statement, loaded.scan);
   if (!cursor) return cursor.take_errors();
   std::vector<std::string> ids;
   while (true) {

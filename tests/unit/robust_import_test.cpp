@@ -48,16 +48,14 @@ class RobustImport : public ::testing::Test {
   }
 
   std::string sql(const std::string& text) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(store_->db(), text.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-      return std::string("ERROR: ") + sqlite3_errmsg(store_->db());
+    auto cursor = store::Cursor::open(*store_, {text, {}, ""}, 0);
+    if (!cursor) return "ERROR: " + format(cursor.errors());
     std::string out;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const void* blob = sqlite3_column_blob(stmt, 0);
-      int size = sqlite3_column_bytes(stmt, 0);
-      out += (out.empty() ? "" : "\n") + std::string(static_cast<const char*>(blob), size);
+    while (true) {
+      auto row = cursor->next();
+      if (!row || !*row) break;
+      out += (out.empty() ? "" : "\n") + std::string(cursor->text(0));
     }
-    sqlite3_finalize(stmt);
     return out;
   }
 

@@ -77,8 +77,10 @@ class SnapshotStreamTest : public ::testing::Test {
                               posture::schema::builtin());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return -1;
-    sqlite3_exec(store->db(), "PRAGMA cache_size = -2048; PRAGMA mmap_size = 0", nullptr, nullptr,
-                 nullptr);
+    for (const char* pragma : {"PRAGMA cache_size = -2048", "PRAGMA mmap_size = 0"}) {
+      auto set = posture::store::Cursor::open(*store, {pragma, {}, ""}, 0);
+      EXPECT_TRUE(set.ok() && set->next().ok()) << pragma;
+    }
     uint64_t calls = 0, last_objects = 0;
     ImportOptions options;
     options.progress = [&](uint64_t objects, uint64_t bytes, uint64_t total) {

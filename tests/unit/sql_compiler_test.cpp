@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/exec/cursor.hpp"
+#include "store/cursor.hpp"
 #include "engine/exec/engine.hpp"
 #include "tests/reference/inventory.hpp"
 
@@ -43,20 +43,21 @@ std::string quote(const std::string& s) {
   return out + "\"";
 }
 
-// The placeholder numbers used in `sql` (?1, ?2, ...).
+// The literal placeholder numbers used in `sql` (:p1, :p2, ...).
 std::set<int> placeholders(const std::string& sql) {
   std::set<int> found;
-  static const std::regex re("\\?([0-9]+)");
+  static const std::regex re(":p([0-9]+)");
   for (auto it = std::sregex_iterator(sql.begin(), sql.end(), re); it != std::sregex_iterator();
        ++it)
     found.insert(std::stoi((*it)[1].str()));
   return found;
 }
 
-// Parameter 1 is the scan (params[0] stands for it); the literals are
-// ?2..?n, params[1..]; every parameter is used and none is missing.
+// The scan is the named parameter :scan; the literals are :p1..:pn,
+// params[0..]; every parameter is used and none is missing.
 void expect_parameters_complete(const posture::sql::Statement& s) {
-  ASSERT_FALSE(s.params.empty()) << "parameter 1 (the scan) is always there";
+  EXPECT_EQ(s.scan, ":scan");
+  EXPECT_NE(s.sql.find(":scan"), std::string::npos) << s.sql;
   std::set<int> want;
   for (size_t i = 1; i <= s.params.size(); ++i) want.insert(static_cast<int>(i));
   EXPECT_EQ(placeholders(s.sql), want) << s.sql;
@@ -88,8 +89,8 @@ std::vector<std::string> matching(const CompiledQuery& q,
 }
 
 int64_t count_rows(const posture::reference::LoadedStore& s, const std::string& table) {
-  posture::sql::Statement count{"SELECT count(*) FROM \"" + table + "\"", {}};
-  auto cursor = posture::exec::Cursor::open(s.store->db(), count, s.scan);
+  posture::sql::Statement count{"SELECT count(*) FROM \"" + table + "\"", {}, ""};
+  auto cursor = posture::store::Cursor::open(*s.store, count, s.scan);
   EXPECT_TRUE(cursor.ok());
   if (!cursor.ok() || !cursor->next().value()) return -1;
   return std::stoll(std::string(cursor->text(0)));
@@ -226,10 +227,9 @@ TEST(SqlCompiler, EveryPredicateIsTwoValued) {
   auto check = [&](const posture::ir::RootField& root, const std::string& table) {
     posture::sql::Statement expr = posture::sql::compile_predicate(*root.type, root.where, "t0");
     posture::sql::Statement probe{"SELECT count(*) FROM \"" + table +
-                                      "\" AS t0 WHERE t0._scan = ?1 AND (" + expr.sql + ") IS NULL",
-                                  expr.params};
-    if (probe.params.empty()) probe.params.push_back(std::monostate{});
-    auto cursor = posture::exec::Cursor::open(s.store->db(), probe, s.scan);
+                                      "\" AS t0 WHERE t0._scan = :scan AND (" + expr.sql + ") IS NULL",
+                                  expr.params, ":scan"};
+    auto cursor = posture::store::Cursor::open(*s.store, probe, s.scan);
     ASSERT_TRUE(cursor.ok()) << posture::format(cursor.errors()) << "\n" << probe.sql;
     ASSERT_TRUE(cursor->next().value());
     EXPECT_EQ(cursor->text(0), "0") << "NULL for some row: " << expr.sql;
@@ -320,20 +320,11 @@ TEST(SqlCompiler, OtherScansInTheStoreAddNoWork) {
     CompiledQuery q = compile("{ connectors(where: " + where + ") { id } }");
     const auto& root = q.optimised.roots.at(0);
     posture::sql::Statement st = posture::sql::compile_matches(*root.type, root.where);
-    auto cursor = posture::exec::Cursor::open(s.store->db(), st, s.scan);
+    auto cursor = posture::store::Cursor::open(*s.store, st, s.scan);
     EXPECT_TRUE(cursor.ok());
     std::vector<std::string> ids;
     while (cursor->next().value()) ids.emplace_back(cursor->text(0));
-    sqlite3_stmt* stmt = nullptr;  // the same statement, counted
-    EXPECT_EQ(sqlite3_prepare_v2(s.store->db(), st.sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
-    sqlite3_bind_int64(stmt, 1, s.scan);
-    for (size_t i = 1; i < st.params.size(); ++i)
-      sqlite3_bind_text(stmt, static_cast<int>(i + 1), std::get<std::string>(st.params[i]).c_str(),
-                        -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-    }
-    int steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(stmt);
+    int steps = static_cast<int>(cursor->steps());  // the statement's work, counted
     return std::make_pair(ids, steps);
   };
   const std::vector<std::string> checks{

@@ -2,6 +2,7 @@
 // from the schema, the format and schema checks, read-only opening, and the
 // posture_regexp SQL function every connection gets.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/schema/schema.hpp"
 #include "store/store.hpp"
@@ -40,49 +42,47 @@ class StoreOpenTest : public ::testing::Test {
   std::string dir_, path_;
 };
 
-// Runs a one-value query; "NULL" for NULL, "ERROR: msg" for an error.
-std::string scalar(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-    return std::string("ERROR: ") + sqlite3_errmsg(db);
-  std::string out;
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    auto* text = sqlite3_column_text(stmt, 0);
-    out = text ? reinterpret_cast<const char*>(text) : "NULL";
-  } else if (rc != SQLITE_DONE) {
-    out = std::string("ERROR: ") + sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(stmt);
-  return out;
+// Runs a one-value query through a store::Cursor; "NULL" for NULL, "ERROR:
+// msg" (SQLite's message) for an error.
+std::string scalar(const Store& store, const std::string& sql,
+                   std::vector<posture::store::Value> params = {}) {
+  auto cursor = posture::store::Cursor::open(store, {sql, std::move(params), ""}, 0);
+  auto why = [](const posture::Diagnostics& d) {
+    const std::string& m = d.front().message;
+    size_t at = m.find("failed: ");
+    return "ERROR: " + (at == std::string::npos ? m : m.substr(at + 8));
+  };
+  if (!cursor) return why(cursor.errors());
+  auto row = cursor->next();
+  if (!row) return why(row.errors());
+  if (!*row) return "";
+  return cursor->is_null(0) ? "NULL" : std::string(cursor->text(0));
 }
 
-// name -> declared type of every column of `table`.
-std::map<std::string, std::string> columns(sqlite3* db, const std::string& table) {
+// The columns of `table`: name -> declared type.
+std::map<std::string, std::string> columns(const Store& store, const std::string& table) {
   std::map<std::string, std::string> out;
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT name, type, pk FROM pragma_table_info(?1)", -1, &stmt, nullptr);
-  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] =
-        reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
-  sqlite3_finalize(stmt);
+  auto cursor = posture::store::Cursor::open(
+      store, {"SELECT name, type FROM pragma_table_info(?1)", {table}, ""}, 0);
+  EXPECT_TRUE(cursor.ok());
+  while (cursor.ok() && cursor->next().value())
+    out[std::string(cursor->text(0))] = std::string(cursor->text(1));
   return out;
 }
 
-// The columns of each index of `table`: "a,b" (prefixed with "unique:" when unique).
-std::set<std::string> indexes(sqlite3* db, const std::string& table) {
+// The indexes of `table`: their columns, comma-separated ("unique:" before a unique one's).
+std::set<std::string> indexes(const Store& store, const std::string& table) {
   std::set<std::string> out;
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT il.\"unique\", group_concat(ii.name, ',') FROM pragma_index_list(?1) "
-                     "AS il, pragma_index_info(il.name) AS ii GROUP BY il.name",
-                     -1, &stmt, nullptr);
-  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out.insert(std::string(sqlite3_column_int(stmt, 0) ? "unique:" : "") +
-               reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
-  sqlite3_finalize(stmt);
+  auto cursor = posture::store::Cursor::open(
+      store,
+      {"SELECT il.\"unique\", group_concat(ii.name, ',') FROM pragma_index_list(?1) "
+       "AS il, pragma_index_info(il.name) AS ii GROUP BY il.name",
+       {table},
+       ""},
+      0);
+  EXPECT_TRUE(cursor.ok());
+  while (cursor.ok() && cursor->next().value())
+    out.insert(std::string(cursor->integer(0) ? "unique:" : "") + std::string(cursor->text(1)));
   return out;
 }
 
@@ -111,11 +111,11 @@ TEST_F(StoreOpenTest, CreatesTheFileReadableOnlyByItsOwner) {
 
 TEST_F(StoreOpenTest, SetsThePragmas) {
   Store store = open();
-  EXPECT_EQ(scalar(store.db(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(scalar(store.db(), "PRAGMA synchronous"), "1");  // NORMAL
-  EXPECT_EQ(scalar(store.db(), "PRAGMA temp_store"), "2");   // MEMORY
-  EXPECT_EQ(scalar(store.db(), "PRAGMA cache_size"), "-65536");
-  EXPECT_NE(scalar(store.db(), "PRAGMA busy_timeout"), "0");
+  EXPECT_EQ(scalar(store, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(scalar(store, "PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_EQ(scalar(store, "PRAGMA temp_store"), "2");   // MEMORY
+  EXPECT_EQ(scalar(store, "PRAGMA cache_size"), "-65536");
+  EXPECT_NE(scalar(store, "PRAGMA busy_timeout"), "0");
 }
 
 TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
@@ -124,12 +124,12 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
   ASSERT_FALSE(schema.types().empty());
   for (const auto& type : schema.types()) {
     SCOPED_TRACE(type.table);
-    auto cols = columns(store.db(), type.table);
+    auto cols = columns(store, type.table);
     EXPECT_EQ(cols["_rid"], "INTEGER");
     EXPECT_EQ(cols["_scan"], "INTEGER");
     EXPECT_EQ(cols["_key"], "TEXT");
     size_t expected = 3;
-    auto raw = columns(store.db(), posture::store::raw_table(type.table));
+    auto raw = columns(store, posture::store::raw_table(type.table));
     EXPECT_EQ(raw["_rid"], "INTEGER");
     EXPECT_EQ(raw["_raw"], "TEXT");
     EXPECT_EQ(raw.size(), 2u);
@@ -143,7 +143,7 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
       EXPECT_EQ(cols[f.column], want) << f.name;
       ++expected;
     }
-    auto idx = indexes(store.db(), type.table);
+    auto idx = indexes(store, type.table);
     EXPECT_TRUE(idx.count("unique:_scan,_key"));
     for (const auto* rel : schema.relationships_into(type.name)) {
       EXPECT_EQ(cols[rel->fk_column], "INTEGER");
@@ -153,11 +153,11 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
     }
     EXPECT_EQ(cols.size(), expected);
     std::string sql =
-        scalar(store.db(), "SELECT sql FROM sqlite_master WHERE name = '" + type.table + "'");
+        scalar(store, "SELECT sql FROM sqlite_master WHERE name = '" + type.table + "'");
     EXPECT_NE(sql.find("STRICT"), std::string::npos);
   }
   // The builtin schema: contacts point at their connector.
-  auto contact = columns(store.db(), "security_contact");
+  auto contact = columns(store, "security_contact");
   EXPECT_EQ(contact["emails"], "TEXT");
   EXPECT_EQ(contact["alertNotifications"], "INTEGER");
   EXPECT_EQ(contact["_has_security_contact_rid"], "INTEGER");
@@ -165,20 +165,20 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
 
 TEST_F(StoreOpenTest, MakesTheReservedTables) {
   Store store = open();
-  auto scans = columns(store.db(), "_scans");
+  auto scans = columns(store, "_scans");
   for (const char* c : {"id", "source", "started_at", "ended_at", "status", "objects", "message"})
     EXPECT_TRUE(scans.count(c)) << c;
-  auto errors = columns(store.db(), "_collection_errors");
+  auto errors = columns(store, "_collection_errors");
   for (const char* c : {"scan", "resource_key", "resource", "type", "http_status", "message"})
     EXPECT_TRUE(errors.count(c)) << c;
-  EXPECT_EQ(scalar(store.db(), "SELECT value FROM _meta WHERE key = 'format'"), "2");
+  EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "2");
 }
 
 TEST_F(StoreOpenTest, ReopeningChangesNothing) {
   { Store store = open(); }
   auto schema_sql = [&] {
     Store store = open();
-    return scalar(store.db(), "SELECT group_concat(sql, ';') FROM sqlite_master");
+    return scalar(store, "SELECT group_concat(sql, ';') FROM sqlite_master");
   };
   std::string first = schema_sql();
   EXPECT_EQ(schema_sql(), first);
@@ -200,10 +200,13 @@ TEST_F(StoreOpenTest, RefusesAFileThatIsNotAPostureStore) {
 
 TEST_F(StoreOpenTest, RefusesAnotherStoreFormat) {
   {
-    Store store = open();
-    ASSERT_EQ(sqlite3_exec(store.db(), "UPDATE _meta SET value = '99' WHERE key = 'format'",
-                           nullptr, nullptr, nullptr),
+    { Store store = open(); }
+    sqlite3* db = nullptr;  // the file itself, as another program would change it
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE _meta SET value = '99' WHERE key = 'format'", nullptr,
+                           nullptr, nullptr),
               SQLITE_OK);
+    sqlite3_close(db);
   }
   auto store = Store::open(path_, posture::schema::builtin());
   ASSERT_FALSE(store.ok());
@@ -239,7 +242,7 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
   auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_TRUE(store.ok()) << posture::format(store.errors());
-  EXPECT_EQ(columns(store->db(), "connector")["offerType"], "TEXT");
+  EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
@@ -256,7 +259,7 @@ TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
   ASSERT_FALSE(writer.ok());
   EXPECT_EQ(writer.errors()[0].code, "store");
   EXPECT_NE(writer.errors()[0].message.find(path_), std::string::npos);
-  EXPECT_EQ(scalar(reader.db(), "SELECT posture_regexp('a+', 'aaa')"), "1");
+  EXPECT_EQ(scalar(reader, "SELECT posture_regexp('a+', 'aaa')"), "1");
 }
 
 TEST_F(StoreOpenTest, ErrorsNameTheStoreAndSQLitesMessage) {
@@ -271,7 +274,7 @@ TEST_F(StoreOpenTest, ErrorsNameTheStoreAndSQLitesMessage) {
 
 TEST_F(StoreOpenTest, RegexpIsAFullMatch) {
   Store store = open();
-  sqlite3* db = store.db();
+  const Store& db = store;
   EXPECT_EQ(scalar(db, "SELECT posture_regexp('a.c', 'abc')"), "1");
   EXPECT_EQ(scalar(db, "SELECT posture_regexp('b', 'abc')"), "0");   // no partial match
   EXPECT_EQ(scalar(db, "SELECT posture_regexp('ab', 'abc')"), "0");  // anchored at the end
@@ -288,7 +291,7 @@ TEST_F(StoreOpenTest, RegexpIsAFullMatch) {
 
 TEST_F(StoreOpenTest, RegexpCachesThePatternAcrossRows) {
   Store store = open();
-  sqlite3* db = store.db();
+  const Store& db = store;
   EXPECT_EQ(scalar(db,
                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
                    "10000) SELECT sum(posture_regexp('[0-9]*7', i)) FROM n"),

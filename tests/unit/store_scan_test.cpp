@@ -251,7 +251,8 @@ TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
   ScanWriter w = begin();
   auto other = Store::open(db_, posture::schema::builtin());
   ASSERT_TRUE(other.ok());
-  sqlite3_busy_timeout(other->db(), 50);
+  auto wait = posture::store::Cursor::open(*other, {"PRAGMA busy_timeout = 50", {}, ""}, 0);
+  ASSERT_TRUE(wait.ok() && wait->next().ok());
   auto second = ScanWriter::begin(*other, "second");
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.errors()[0].message.find("locked"), std::string::npos)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -33,27 +34,31 @@ class TempStoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // Checkpoints the WAL into the database and returns the file's bytes.
+  // Checkpoints the WAL into the database (through a connection of its own
+  // to the file) and returns the file's bytes.
   std::string file_bytes() {
-    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3* db = nullptr;
+    if (sqlite3_open(db_.c_str(), &db) == SQLITE_OK)
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_close(db);
     return slurp(db_);
   }
 
-  // The rows of `sql`, one line each, columns separated by '|' (NULL for
-  // null), or "ERROR: ..." when the statement cannot be prepared.
+  // The rows of `sql` (through a store::Cursor), one line each, columns
+  // separated by '|' (NULL for null), or "ERROR: ..." when it fails.
   std::string query(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-      return std::string("ERROR: ") + sqlite3_errmsg(store_->db());
+    auto cursor = store::Cursor::open(*store_, {sql, {}, ""}, 0);
+    if (!cursor) return "ERROR: " + posture::format(cursor.errors());
     std::string out;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
+    while (true) {
+      auto row = cursor->next();
+      if (!row) return "ERROR: " + posture::format(row.errors());
+      if (!*row) break;
       if (!out.empty()) out += "\n";
-      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-        auto* t = sqlite3_column_text(stmt, i);
-        out += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-      }
+      for (int i = 0; i < cursor->columns(); ++i)
+        out += (i ? "|" : "") + (cursor->is_null(i) ? std::string("NULL")
+                                                     : std::string(cursor->text(i)));
     }
-    sqlite3_finalize(stmt);
     return out;
   }
 

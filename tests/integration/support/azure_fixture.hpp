@@ -97,16 +97,15 @@ class AzureCollectTest : public ::testing::Test {
                            ? "(SELECT r._raw FROM \"" + table + "_raw\" AS r WHERE r._rid = t._rid)"
                            : "t.\"" + column + "\"";
     std::string sql = "SELECT " + expr + " FROM \"" + table +
-                      "\" AS t WHERE t._scan = ?1 ORDER BY t._key, " + expr;
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    sqlite3_bind_int64(stmt, 1, scan);
+                      "\" AS t WHERE t._scan = :scan ORDER BY t._key, " + expr;
+    auto cursor = store::Cursor::open(store, {sql, {}, ":scan"}, scan);
+    EXPECT_TRUE(cursor.ok()) << sql;
     std::vector<std::string> values;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      auto text = sqlite3_column_text(stmt, 0);
-      values.push_back(text ? reinterpret_cast<const char*>(text) : "<null>");
+    while (cursor.ok()) {
+      auto row = cursor->next();
+      if (!row || !*row) break;
+      values.push_back(cursor->is_null(0) ? "<null>" : std::string(cursor->text(0)));
     }
-    sqlite3_finalize(stmt);
     return values;
   }
 

@@ -1,0 +1,29 @@
+// The statements check evaluation runs, besides compile_matches: listing a
+// check's subjects (the scan's rows of its type, restricted to its providers)
+// with some of their columns, and only those a compiled predicate selects.
+// Every such statement has one shape, so they list the same rows in the same
+// order; SubjectCache and the per-check statement merge on that.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/semantic/ir.hpp"
+#include "engine/sql/compiler.hpp"
+
+namespace posture::sql {
+
+// Store: the scan's rowid range, read sequentially (scan_rows). Key: by _key.
+enum class RowOrder { Store, Key };
+enum class Column { Rid, Id, Name, Key };
+
+// SELECT s.<columns> FROM <type's table> AS s WHERE <the scan's rows>
+//   [AND (<where over s>)] [AND (s.provider IS NULL OR s.provider IN (...))]
+//   ORDER BY s._rid | s._key
+// The provider test is there when `providers` is not empty and the type has a
+// provider field. The literals are where's, then the providers.
+Statement subjects(const schema::ObjectType& type, const std::vector<Column>& columns,
+                   const std::vector<std::string>& providers, RowOrder order,
+                   const ir::Predicate* where = nullptr, const Dialect& dialect = sqlite_dialect());
+
+}  // namespace posture::sql

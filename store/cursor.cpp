@@ -1,0 +1,163 @@
+// The Cursor: preparing a Statement, binding its literals (by the number in
+// each parameter's name) and its scan id (by name), stepping the rows. Also
+// the raw prepare/step the store's own statements use (store_internal.hpp).
+#include "store/cursor.hpp"
+
+#include "store/store_internal.hpp"
+
+namespace posture::store {
+
+using internal::connection;
+using internal::sqlite_error;
+using internal::store_error;
+
+namespace {
+
+sqlite3_stmt* raw(void* stmt) {
+  return static_cast<sqlite3_stmt*>(stmt);
+}
+
+int bind_value(sqlite3_stmt* stmt, int index, const Value& v) {
+  struct Binder {
+    sqlite3_stmt* s;
+    int i;
+    int operator()(std::monostate) const { return sqlite3_bind_null(s, i); }
+    int operator()(bool b) const { return sqlite3_bind_int(s, i, b ? 1 : 0); }
+    int operator()(int64_t n) const { return sqlite3_bind_int64(s, i, n); }
+    int operator()(double d) const { return sqlite3_bind_double(s, i, d); }
+    int operator()(const std::string& t) const {
+      return sqlite3_bind_text(s, i, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+    }
+  };
+  return std::visit(Binder{stmt, index}, v);
+}
+
+// The number a parameter's name ends in (`:p3`, `?3` -> 3); 0 when none.
+size_t literal_number(std::string_view name) {
+  size_t digits = 0;
+  while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[name.size() - 1 - digits])))
+    ++digits;
+  if (digits == 0 || digits > 9) return 0;
+  return std::stoul(std::string(name.substr(name.size() - digits)));
+}
+
+}  // namespace
+
+namespace internal {
+
+Result<Cursor> CursorAccess::prepare(sqlite3* db, const std::string& path, std::string_view sql,
+                                     bool persistent) {
+  Cursor c;
+  c.db_ = db;
+  c.path_ = path;
+  sqlite3_stmt* stmt = nullptr;
+  unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr);
+  c.stmt_ = stmt;
+  if (rc != SQLITE_OK) return sqlite_error(path, db, "preparing `" + std::string(sql) + "`");
+  return c;
+}
+
+}  // namespace internal
+
+Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
+  sqlite3* db = connection(store);
+  Cursor c;
+  c.db_ = db;
+  c.path_ = store.path();
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, statement.sql.data(), static_cast<int>(statement.sql.size()),
+                              &stmt, nullptr);
+  c.stmt_ = stmt;
+  if (rc != SQLITE_OK) return sqlite_error(c.path_, db, "cannot prepare a query");
+  if (!stmt) return store_error(c.path_, "a query holds no statement");
+  int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt, i);
+    std::string_view n = name ? name : "?";
+    if (!statement.scan.empty() && n == statement.scan) {
+      rc = sqlite3_bind_int64(stmt, i, scan_id);
+    } else {
+      size_t k = literal_number(n);
+      if (k == 0 || k > statement.params.size())
+        return store_error(c.path_, "query parameter " + std::string(n) + " has no value");
+      rc = bind_value(stmt, i, statement.params[k - 1]);
+    }
+    if (rc != SQLITE_OK) return sqlite_error(c.path_, db, "cannot bind a query parameter");
+  }
+  return c;
+}
+
+Cursor::Cursor(Cursor&& other) noexcept
+    : stmt_(other.stmt_), db_(other.db_), path_(std::move(other.path_)) {
+  other.stmt_ = nullptr;
+}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(raw(stmt_));
+    stmt_ = other.stmt_;
+    db_ = other.db_;
+    path_ = std::move(other.path_);
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  sqlite3_finalize(raw(stmt_));
+}
+
+Result<bool> Cursor::next() {
+  int rc = sqlite3_step(raw(stmt_));
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return sqlite_error(path_, static_cast<sqlite3*>(db_), "a query failed");
+}
+
+std::string_view Cursor::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(raw(stmt_), column);
+  return p ? std::string_view(reinterpret_cast<const char*>(p),
+                              static_cast<size_t>(sqlite3_column_bytes(raw(stmt_), column)))
+           : std::string_view();
+}
+
+int64_t Cursor::integer(int column) const {
+  return sqlite3_column_int64(raw(stmt_), column);
+}
+
+bool Cursor::is_null(int column) const {
+  return sqlite3_column_type(raw(stmt_), column) == SQLITE_NULL;
+}
+
+int Cursor::columns() const {
+  return sqlite3_column_count(raw(stmt_));
+}
+
+int64_t Cursor::steps() const {
+  return sqlite3_stmt_status(raw(stmt_), SQLITE_STMTSTATUS_VM_STEP, 0);
+}
+
+void Cursor::reset() {
+  sqlite3_reset(raw(stmt_));
+  sqlite3_clear_bindings(raw(stmt_));
+}
+
+void Cursor::bind(int index, int64_t value) {
+  sqlite3_bind_int64(raw(stmt_), index, value);
+}
+
+void Cursor::bind(int index, double value) {
+  sqlite3_bind_double(raw(stmt_), index, value);
+}
+
+void Cursor::bind(int index, std::string_view value) {
+  sqlite3_bind_text(raw(stmt_), index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
+}
+
+void Cursor::bind_null(int index) {
+  sqlite3_bind_null(raw(stmt_), index);
+}
+
+}  // namespace posture::store

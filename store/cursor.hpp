@@ -1,0 +1,77 @@
+// Reading the store: a statement (SQL text, its literal parameters, and the
+// name of the parameter that takes the scan id) and the one prepared-statement
+// wrapper the project has, Cursor, which binds and steps it. No SQLite type
+// appears here: callers outside store/ see only Statement and Cursor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace posture::store {
+
+class Store;
+namespace internal {
+struct CursorAccess;
+}
+
+// A value bound to a parameter (the same alternatives as the IR's literals).
+using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
+
+// What a Cursor runs. Literal i (1-based) is bound to the parameter whose name
+// ends in the number i (`:p3`, `?3`); the scan id to the parameter named
+// `scan` (`:scan`, or `?1` in a baseline file). Any other parameter is an error.
+struct Statement {
+  std::string sql;
+  std::vector<Value> params;  // the literals only
+  std::string scan;           // the scan parameter's name; "" when the SQL has none
+};
+
+// A prepared statement, finalized on destruction. Text columns are views into
+// SQLite's row buffer: valid until the next step. No allocation per row.
+class Cursor {
+ public:
+  // Prepares `statement` on `store` and binds its literals and, by name, `scan_id`.
+  // Errors (code "store") name the store's path, never the SQL text.
+  static Result<Cursor> open(const Store& store, const Statement& statement, int64_t scan_id);
+
+  Cursor() = default;
+  Cursor(Cursor&& other) noexcept;
+  Cursor& operator=(Cursor&& other) noexcept;
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor();
+
+  // Advances to the next row: true when there is one, false at the end.
+  Result<bool> next();
+  // The column as text; "" for NULL.
+  std::string_view text(int column) const;
+  int64_t integer(int column) const;
+  bool is_null(int column) const;
+  // How many columns a row has.
+  int columns() const;
+  // The work the statement has done so far (SQLite: virtual machine steps):
+  // what tests of how a statement scales with the store count.
+  int64_t steps() const;
+
+  // For the store's own statements (store/*.cpp), bound by position and run
+  // again and again: ready for the next execution (reset, bindings cleared),
+  // and binding one parameter. Text is copied.
+  void reset();
+  void bind(int index, int64_t value);
+  void bind(int index, double value);
+  void bind(int index, std::string_view value);
+  void bind_null(int index);
+
+ private:
+  friend struct internal::CursorAccess;  // store_internal.hpp: prepare and step
+  void* stmt_ = nullptr;       // sqlite3_stmt
+  void* db_ = nullptr;         // sqlite3, for error messages
+  std::string path_;           // the store's, for error messages
+};
+
+}  // namespace posture::store
