@@ -4,6 +4,8 @@
 // value). The compiled pattern is cached per statement with sqlite3_set_auxdata.
 #include <re2/re2.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,6 +14,8 @@
 namespace posture::store::internal {
 
 namespace {
+
+std::atomic<uint64_t> compilations{0};
 
 void delete_regexp(void* p) {
   delete static_cast<re2::RE2*>(p);
@@ -31,6 +35,7 @@ void posture_regexp(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     int pattern_bytes = sqlite3_value_bytes(argv[0]);
     re2::RE2::Options options;
     options.set_log_errors(false);
+    ++compilations;
     compiled = std::make_unique<re2::RE2>(
         re2::StringPiece(pattern, static_cast<size_t>(pattern_bytes)), options);
     if (!compiled->ok()) {
@@ -51,6 +56,12 @@ void posture_regexp(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 }
 
 }  // namespace
+
+// For tests only (tests/unit/store_open_test.cpp declares it): how many
+// patterns posture_regexp has compiled in this process, to observe the cache.
+uint64_t regexp_compilations_for_tests() {
+  return compilations.load();
+}
 
 Status register_functions(sqlite3* db, const std::string& path) {
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;

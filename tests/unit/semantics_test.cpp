@@ -1,28 +1,40 @@
 // The one runner of the data-driven semantics tests: every tests/semantics/*.test
-// file, each case a gtest named after its file and line. A case compiles its
-// query with the real pipeline (parse, analyze, compile) and runs it on a store
-// holding the file's inventory; the sorted ids must equal `expect:`. The same
-// IR is also evaluated by the reference interpreter, and the query is executed
-// to its GraphQL response, and both must give the same ids.
+// file and every tests/semantics/<dir>/*.test (e.g. errors/: the analyzer's
+// diagnostics), each case a gtest named after its file and line. A case compiles
+// its query with the real pipeline (parse, analyze, compile) and runs it on a
+// store holding the file's inventory; the sorted ids of the first root field's
+// filter must equal `expect:`. The same IR is also evaluated by the reference
+// interpreter, and the query is executed to its GraphQL response: all must give
+// the same ids, and the response must equal `response:` when the case has one.
 //
-// The format (directives start a line; anything else belongs to the block above):
-//   # a comment (outside query text)
+// The format (directives start a line; anything else belongs to the block above;
+// docs/testing.md has the same description):
+//   # a comment (outside query text and response JSON)
 //   schema: builtin | test       which schema (default builtin; test: tests/reference)
 //   inventory:                   then one JSON object per line (tests/reference/inventory.hpp)
 //   query: <GraphQL>             may continue on the following lines (line:column
 //                                counts from the first line of the query text)
 //   variables: {"name": value}   optional
+//   operation: <name>            optional: the operation to run (a document with several)
 //   expect: id1 id2 | (none)     the matching root objects, any order
-//   error: <code> [line:column]  or: the compilation fails with this diagnostic
-//   message: <text>              optional, after error: the message contains it
-//   hint: <text>                 optional, after error: a hint contains it
+//   response: <JSON>             the whole GraphQL response ({"data": ...}), compared as
+//                                JSON (arrays in order); may continue on the following
+//                                lines. With response:, expect: is optional (without it the
+//                                SQL and the reference interpreter must still agree).
+//   error: <code> [line:column]  or: the compilation fails with this diagnostic; several
+//                                error: lines: each must be among the diagnostics
+//   message: <text>              optional, after error: that diagnostic's message contains it
+//   hint: <text>                 optional, after error: one of its hints contains it
 //   ----                         optional separator between cases
 // Files named KNOWN-FAILING-*.test hold cases where the engine disagrees with
-// SPEC.md: they run, and are reported as skipped with what went wrong.
+// SPEC.md: they run and are reported as skipped with what went wrong; such a
+// case that passes FAILS the run, so that it is moved out of the file.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -40,8 +52,15 @@ using posture::reference::Object;
 
 namespace {
 
+// One expected diagnostic of an `error:` case.
+struct ExpectedError {
+  std::string code;
+  int line = 0, column = 0;  // 0: anywhere
+  std::vector<std::string> messages, hints;
+};
+
 struct Case {
-  std::string file;  // file name, e.g. rel-some-null.test
+  std::string file;  // path under tests/semantics, e.g. rel-some-null.test, errors/names.test
   int line = 0;      // the line of `query:`
   std::string name;  // gtest name
   bool known_failing = false;
@@ -50,12 +69,16 @@ struct Case {
   std::vector<std::pair<int, std::string>> inventory;  // (line, JSON text)
   std::string query;
   json variables = json::object();
+  std::string operation;
   bool expect_error = false;
   bool has_expectation = false;
+  bool has_expect_ids = false;
   std::vector<std::string> expect_ids;
-  std::string error_code;
-  int error_line = 0, error_column = 0;
-  std::vector<std::string> messages, hints;
+  std::vector<ExpectedError> errors;
+  bool has_response = false;
+  std::string response_text;  // until the case closes, then parsed into `response`
+  int response_line = 0;
+  json response;
   std::string format_error;  // the file is malformed here
 };
 
@@ -80,7 +103,7 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-// Reads `error: code [line:column]` into `c`.
+// Reads `error: code [line:column]` into a new expected diagnostic of `c`.
 void parse_error_line(const std::string& rest, Case& c) {
   auto w = words(rest);
   c.expect_error = true;
@@ -89,9 +112,11 @@ void parse_error_line(const std::string& rest, Case& c) {
     c.format_error = "error: needs a diagnostic code";
     return;
   }
-  c.error_code = w[0];
-  if (w.size() > 1 && std::sscanf(w[1].c_str(), "%d:%d", &c.error_line, &c.error_column) != 2)
+  ExpectedError e;
+  e.code = w[0];
+  if (w.size() > 1 && std::sscanf(w[1].c_str(), "%d:%d", &e.line, &e.column) != 2)
     c.format_error = "error: expected line:column after the code, found " + w[1];
+  c.errors.push_back(std::move(e));
 }
 
 // The parser of one .test file: a small state machine over its lines.
@@ -99,7 +124,7 @@ class FileParser {
  public:
   explicit FileParser(std::string file) : file_(std::move(file)) {
     current_.file = file_;
-    current_.known_failing = starts_with(file_, "KNOWN-FAILING-");
+    current_.known_failing = starts_with(fs::path(file_).filename().string(), "KNOWN-FAILING-");
   }
 
   void line(int number, const std::string& raw) {
@@ -109,6 +134,8 @@ class FileParser {
       current_.query += (current_.query.empty() ? "" : "\n") + raw;
     } else if (block_ == Block::Inventory) {
       if (!text.empty() && text[0] != '#') current_.inventory.emplace_back(number, text);
+    } else if (block_ == Block::Response) {
+      current_.response_text += raw + "\n";
     } else if (text.empty() || text[0] == '#') {
       if (!seen_directive_ && text.size() > 1) current_.about += trim(text.substr(1)) + " ";
     } else {
@@ -122,7 +149,7 @@ class FileParser {
   }
 
  private:
-  enum class Block { None, Inventory, Query, Result };
+  enum class Block { None, Inventory, Query, Result, Response };
 
   bool directive(int number, const std::string& text) {
     auto after = [&](std::string_view d) { return trim(text.substr(d.size())); };
@@ -148,18 +175,30 @@ class FileParser {
     } else if (starts_with(text, "variables:")) {
       current_.variables = json::parse(after("variables:"), nullptr, false);
       if (current_.variables.is_discarded()) fail(number, "variables: is not JSON");
+    } else if (starts_with(text, "operation:")) {
+      current_.operation = after("operation:");
+      block_ = Block::Result;
+    } else if (starts_with(text, "response:")) {
+      current_.has_expectation = current_.has_response = true;
+      current_.response_line = number;
+      current_.response_text = after("response:") + "\n";
+      block_ = Block::Response;
     } else if (starts_with(text, "expect:")) {
       std::string rest = after("expect:");
-      current_.has_expectation = true;
+      current_.has_expectation = current_.has_expect_ids = true;
       if (rest != "(none)") current_.expect_ids = words(rest);
       block_ = Block::Result;
     } else if (starts_with(text, "error:")) {
       parse_error_line(after("error:"), current_);
       block_ = Block::Result;
-    } else if (starts_with(text, "message:")) {
-      current_.messages.push_back(after("message:"));
-    } else if (starts_with(text, "hint:")) {
-      current_.hints.push_back(after("hint:"));
+    } else if (starts_with(text, "message:") || starts_with(text, "hint:")) {
+      if (current_.errors.empty()) {
+        fail(number, "message: and hint: belong to an error:");
+      } else if (starts_with(text, "message:")) {
+        current_.errors.back().messages.push_back(after("message:"));
+      } else {
+        current_.errors.back().hints.push_back(after("hint:"));
+      }
     } else {
       seen_directive_ = was_seen;
       return false;
@@ -178,9 +217,16 @@ class FileParser {
   void close_case() {
     if (current_.line != 0) {
       if (!current_.has_expectation && current_.format_error.empty())
-        current_.format_error = "the case has no expect: or error:";
+        current_.format_error = "the case has no expect:, response: or error:";
+      if (current_.expect_error && (current_.has_expect_ids || current_.has_response))
+        fail(current_.line, "error: excludes expect: and response:");
+      if (current_.has_response) {
+        current_.response = json::parse(current_.response_text, nullptr, false);
+        if (current_.response.is_discarded())
+          fail(current_.response_line, "response: is not JSON");
+      }
       Case done = current_;
-      std::string stem = fs::path(file_).stem().string();
+      std::string stem = (fs::path(file_).parent_path() / fs::path(file_).stem()).string();
       done.name = stem + "_L" + std::to_string(done.line);
       for (auto& ch : done.name)
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
@@ -189,12 +235,14 @@ class FileParser {
     current_.line = 0;
     current_.query.clear();
     current_.variables = json::object();
-    current_.expect_error = current_.has_expectation = false;
+    current_.operation.clear();
+    current_.expect_error = current_.has_expectation = current_.has_expect_ids = false;
     current_.expect_ids.clear();
-    current_.error_code.clear();
-    current_.error_line = current_.error_column = 0;
-    current_.messages.clear();
-    current_.hints.clear();
+    current_.errors.clear();
+    current_.has_response = false;
+    current_.response_text.clear();
+    current_.response_line = 0;
+    current_.response = json();
     current_.format_error.clear();
     block_ = Block::None;
   }
@@ -212,12 +260,12 @@ fs::path semantics_dir() {
 
 std::vector<Case> load_all_cases() {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(semantics_dir()))
+  for (const auto& entry : fs::recursive_directory_iterator(semantics_dir()))
     if (entry.path().extension() == ".test") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   std::vector<Case> all;
   for (const auto& path : files) {
-    FileParser parser(path.filename().string());
+    FileParser parser(fs::relative(path, semantics_dir()).string());
     std::ifstream in(path);
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) parser.line(number, line);
@@ -238,41 +286,45 @@ std::string join(const std::vector<std::string>& ids) {
   return s;
 }
 
-std::string check_error(const Case& c, const posture::Diagnostics& errors) {
-  for (const auto& d : errors) {
-    if (d.code != c.error_code) continue;
-    if (c.error_line && (d.where.line != c.error_line || d.where.column != c.error_column))
-      continue;
-    bool ok = true;
-    for (const auto& m : c.messages) ok = ok && d.message.find(m) != std::string::npos;
-    for (const auto& h : c.hints) {
-      bool found = false;
-      for (const auto& hint : d.hints) found = found || hint.find(h) != std::string::npos;
-      ok = ok && found;
-    }
-    if (ok) return "";
-  }
-  std::string want = "error " + c.error_code;
-  if (c.error_line)
-    want += " at " + std::to_string(c.error_line) + ":" + std::to_string(c.error_column);
-  for (const auto& m : c.messages) want += ", message containing \"" + m + "\"";
-  for (const auto& h : c.hints) want += ", hint containing \"" + h + "\"";
-  return "expected " + want + "; got:\n" + posture::format(errors);
+std::string describe(const ExpectedError& e) {
+  std::string want = "error " + e.code;
+  if (e.line) want += " at " + std::to_string(e.line) + ":" + std::to_string(e.column);
+  for (const auto& m : e.messages) want += ", message containing \"" + m + "\"";
+  for (const auto& h : e.hints) want += ", hint containing \"" + h + "\"";
+  return want;
 }
 
-// The ids in the GraphQL response of the first root field (objects with "id").
-std::optional<std::vector<std::string>> response_ids(const posture::exec::CompiledQuery& q,
-                                                     const posture::reference::LoadedStore& s,
-                                                     std::string& failure) {
-  std::ostringstream out;
-  auto status = posture::exec::execute(q, *s.store, s.scan, out);
-  if (!status) {
-    failure = "execute failed: " + posture::format(status.errors());
-    return std::nullopt;
+bool matches(const ExpectedError& e, const posture::Diagnostic& d) {
+  if (d.code != e.code || d.level != posture::Level::Error) return false;
+  if (e.line && (d.where.line != e.line || d.where.column != e.column)) return false;
+  for (const auto& m : e.messages)
+    if (d.message.find(m) == std::string::npos) return false;
+  for (const auto& h : e.hints) {
+    bool found = false;
+    for (const auto& hint : d.hints) found = found || hint.find(h) != std::string::npos;
+    if (!found) return false;
   }
-  json response = json::parse(out.str(), nullptr, false);
+  return true;
+}
+
+// Every expected diagnostic is among `errors`.
+std::string check_errors(const Case& c, const posture::Diagnostics& errors) {
+  std::string failure;
+  for (const auto& e : c.errors) {
+    bool found = false;
+    for (const auto& d : errors) found = found || matches(e, d);
+    if (!found) failure += "expected " + describe(e) + "\n";
+  }
+  if (!failure.empty()) failure += "got:\n" + posture::format(errors);
+  return failure;
+}
+
+// The ids in a GraphQL response's first root field (objects with "id"); none
+// for an aggregate or a selection without id.
+std::optional<std::vector<std::string>> response_ids(const posture::exec::CompiledQuery& q,
+                                                     const json& response) {
   const auto& root = q.optimised.roots.front();
-  if (response.is_discarded() || root.aggregate) return std::nullopt;
+  if (root.aggregate) return std::nullopt;
   std::vector<std::string> ids;
   for (const auto& item : response["data"][root.response_key]) {
     if (!item.contains("id")) return std::nullopt;
@@ -291,18 +343,36 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
   if (!loaded) return "loading the inventory: " + posture::format(loaded.errors());
   auto ids = posture::reference::sql_ids(*loaded, *root.type, root.where);
   if (!ids) return "running the SQL: " + posture::format(ids.errors());
-  std::vector<std::string> want = c.expect_ids;
-  std::sort(want.begin(), want.end());
-  std::string failure;
-  if (*ids != want)
-    failure += "SQL (compile_matches): expected " + join(want) + ", got " + join(*ids) + "\n";
   std::vector<Object> candidates;
   posture::reference::collect(objects, root.type->name, candidates);
   auto reference = posture::reference::matching_ids(q.analysed.roots.front().where, candidates);
+  std::string failure;
+  // Without expect: (a response: case) the SQL must agree with the interpreter.
+  std::vector<std::string> want = c.has_expect_ids ? c.expect_ids : reference;
+  std::sort(want.begin(), want.end());
+  const char* source = c.has_expect_ids ? "expected" : "reference interpreter gave";
+  if (*ids != want)
+    failure += std::string("SQL (compile_matches): ") + source + " " + join(want) + ", got " +
+               join(*ids) + "\n";
   if (reference != want)
     failure += "reference interpreter: expected " + join(want) + ", got " + join(reference) + "\n";
-  if (auto response = response_ids(q, *loaded, failure); response && *response != want)
-    failure += "GraphQL response: expected " + join(want) + ", got " + join(*response) + "\n";
+
+  std::ostringstream out;
+  auto status = posture::exec::execute(q, *loaded->store, loaded->scan, out);
+  json response = json::parse(out.str(), nullptr, false);
+  if (!status) {
+    failure += "execute failed: " + posture::format(status.errors()) + "\n";
+  } else if (response.is_discarded()) {
+    failure += "the GraphQL response is not JSON:\n" + out.str() + "\n";
+  } else if (c.has_response) {
+    // limit/offset and nested filters make the response differ from the ids
+    // of the filter: the whole response is what is compared.
+    if (response != c.response)
+      failure += "GraphQL response: expected\n" + c.response.dump(2) + "\ngot\n" +
+                 response.dump(2) + "\n";
+  } else if (auto got = response_ids(q, response); got && *got != want) {
+    failure += "GraphQL response: expected " + join(want) + ", got " + join(*got) + "\n";
+  }
   if (!failure.empty())
     failure += "IR:\n" + posture::ir::to_string(root.where) +
                "\nSQL: " + posture::sql::compile_matches(*root.type, root.where).sql;
@@ -324,10 +394,11 @@ std::string run_case(const Case& c) {
   }
   posture::semantic::AnalyzeOptions options;
   options.variables = c.variables;
+  options.operation_name = c.operation;
   auto compiled = posture::exec::Engine(schema).compile(c.query, options);
   if (c.expect_error) {
-    if (compiled) return "expected error " + c.error_code + ", but the query compiled";
-    return check_error(c, compiled.errors());
+    if (compiled) return "expected " + describe(c.errors.front()) + ", but the query compiled";
+    return check_errors(c, compiled.errors());
   }
   if (!compiled) return "the query does not compile:\n" + posture::format(compiled.errors());
   if (compiled->optimised.roots.empty()) return "the query has no root field";
@@ -342,9 +413,12 @@ TEST_P(SemanticsTest, Case) {
   std::string where = path + ":" + std::to_string(c.line);
   std::string failure = run_case(c);
   if (c.known_failing) {
-    if (failure.empty())
-      GTEST_SKIP() << where << ": KNOWN-FAILING case now agrees with SPEC.md: move it out of "
-                   << c.file;
+    // A fixed engine bug must not stay hidden among the skips: fail the run.
+    if (failure.empty()) {
+      ADD_FAILURE_AT(path.c_str(), c.line)
+          << where << ": KNOWN-FAILING case now agrees with SPEC.md: move it out of " << c.file;
+      return;
+    }
     GTEST_SKIP() << where << ": known engine bug (" << c.about << ")\n" << failure;
   }
   if (!failure.empty())

@@ -1,11 +1,16 @@
 // Unit tests of the sql stage (engine/sql/compiler.hpp): every value is bound
 // as a parameter (no literal text reaches the SQL, even hostile strings), the
-// parameters are numbered and complete, identifiers come from the schema,
-// compilation is deterministic, every compiled predicate is two-valued (never
-// NULL, even on rows of NULLs), and root statements apply where, sort, limit,
-// offset and aggregates.
+// parameters are numbered and complete, identifiers come from the schema, the
+// SQL of the stored checks and of one query per operator family equals the
+// golden files in tests/golden/sql (SqlGolden below: how to regenerate them),
+// every compiled predicate is two-valued (never NULL, even on rows of NULLs),
+// and root statements apply where, sort, limit, offset and aggregates.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -14,8 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/cursor.hpp"
+#include "engine/checks/catalog.hpp"
 #include "engine/exec/engine.hpp"
+#include "store/cursor.hpp"
 #include "tests/reference/inventory.hpp"
 
 namespace {
@@ -182,15 +188,226 @@ TEST(SqlCompiler, IdentifiersComeFromTheSchemaQuoted) {
   EXPECT_NE(sql.find("\"email\""), std::string::npos) << sql;
 }
 
-TEST(SqlCompiler, CompilationIsDeterministic) {
-  const char* text =
-      "{ connectors(where: { OR: [{ name_IN: [\"a\", \"b\", null] }, { securityContacts: { single: "
-      "{ emails_INCLUDES: \"x\" } } }], securityContactsAggregate: { count_LT: 3 } }) { id } }";
-  CompiledQuery a = compile(text), b = compile(text);
-  ASSERT_FALSE(a.statements.empty());
-  EXPECT_EQ(a.statements[0].sql, b.statements[0].sql);
-  EXPECT_EQ(a.statements[0].params, b.statements[0].params);
-  expect_parameters_complete(a.statements[0]);
+// --- golden SQL ------------------------------------------------------------------
+//
+// The exact SQL text and bound parameters of the four stored checks
+// (queries/*.graphql -> tests/golden/sql/checks/<name>.sql) and of the
+// representative queries tests/golden/sql/queries/<name>.graphql (-> <name>.sql
+// beside each), one per operator family. Each root field gives its root
+// statement (compile_root) and its filter statement (compile_matches, what
+// check evaluation runs). A change in the SQL fails the test with a line diff.
+//
+// When a change to the SQL is intended, regenerate every file with one command
+// (from the build directory), then review `git diff tests/golden`:
+//   POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+// With POSTURE_UPDATE_GOLDEN=1 the test writes the files (and deletes golden
+// files whose query is gone) instead of comparing, and passes.
+
+namespace fs = std::filesystem;
+
+fs::path golden_dir() {
+  return fs::path(POSTURE_SOURCE_DIR) / "tests" / "golden" / "sql";
+}
+
+bool updating_golden() {
+  const char* v = std::getenv("POSTURE_UPDATE_GOLDEN");
+  return v && std::string(v) == "1";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The SQL with a line break before each clause and boolean connective, indented
+// by parenthesis depth, so that a diff shows what changed. Breaks replace single
+// spaces outside quotes only: joining the lines (trimmed) with one space gives
+// back the compiled text exactly.
+std::string layout_sql(const std::string& sql) {
+  static const std::vector<std::string> kBreakBefore{
+      "SELECT ", "FROM ", "WHERE ", "AND ", "OR ", "ORDER BY ", "LIMIT ", "OFFSET ",
+      "GROUP BY ", "UNION ", "EXCEPT ", "INTERSECT "};
+  std::string out;
+  int depth = 0;
+  char quote = 0;
+  bool between = false;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ' ' && i > 0 && sql[i - 1] != ' ') {
+      bool brk = false;
+      for (const auto& k : kBreakBefore) brk = brk || sql.compare(i + 1, k.size(), k) == 0;
+      // BETWEEN x AND y: that AND belongs to the BETWEEN, it stays on the line.
+      if (sql.compare(i + 1, 8, "BETWEEN ") == 0) between = true;
+      if (brk && between && sql.compare(i + 1, 4, "AND ") == 0) brk = between = false;
+      if (brk) {
+        out += "\n" + std::string(2 * static_cast<size_t>(std::max(depth, 0)), ' ');
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string render_statement(const std::string& title, const posture::sql::Statement& s) {
+  std::string out = "-- " + title + "\n" + layout_sql(s.sql) + "\n";
+  for (size_t i = 0; i < s.params.size(); ++i)
+    out += "-- :p" + std::to_string(i + 1) + " = " + posture::ir::to_string(s.params[i]) + "\n";
+  return out;
+}
+
+// The golden text of a compiled query: every root's statements.
+std::string render_golden(const std::string& source, const CompiledQuery& q) {
+  std::string out =
+      "-- Golden SQL of " + source +
+      " (tests/unit/sql_compiler_test.cpp, SqlGolden).\n"
+      "-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'\n"
+      "-- Line breaks and indentation are added; ?1 is the scan.\n";
+  for (size_t i = 0; i < q.optimised.roots.size(); ++i) {
+    const auto& root = q.optimised.roots[i];
+    out += "\n" + render_statement("root `" + root.response_key + "`: compile_root",
+                                   q.statements.at(i));
+    out += "\n" + render_statement("root `" + root.response_key + "`: compile_matches",
+                                   posture::sql::compile_matches(*root.type, root.where));
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A line diff (longest common subsequence): "-" lines only in `want`, "+" only
+// in `got`, two lines of context around each change.
+std::string line_diff(const std::string& want, const std::string& got) {
+  auto a = split_lines(want), b = split_lines(got);
+  size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+  for (size_t i = n; i-- > 0;)
+    for (size_t j = m; j-- > 0;)
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::vector<std::pair<char, std::string>> ops;
+  size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] == b[j]) {
+      ops.emplace_back(' ', a[i]), ++i, ++j;
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.emplace_back('-', a[i++]);
+    } else {
+      ops.emplace_back('+', b[j++]);
+    }
+  }
+  std::string out;
+  size_t last = 0;
+  for (size_t k = 0; k < ops.size(); ++k) {
+    bool near = false;
+    for (size_t d = (k >= 2 ? k - 2 : 0); d < std::min(ops.size(), k + 3); ++d)
+      near = near || ops[d].first != ' ';
+    if (!near) continue;
+    if (last && k > last + 1) out += "...\n";
+    out += std::string(1, ops[k].first) + " " + ops[k].second + "\n";
+    last = k;
+  }
+  return out;
+}
+
+// Compares (or, when updating, writes) one golden file.
+void check_golden(const fs::path& file, const std::string& got) {
+  if (updating_golden()) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << got;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(file)) << file.string() << " is missing: regenerate with "
+                                << "POSTURE_UPDATE_GOLDEN=1 (see the top of SqlGolden)";
+  std::string want = read_file(file);
+  EXPECT_TRUE(want == got) << file.string()
+                           << " differs from the compiled SQL (- golden, + now):\n"
+                           << line_diff(want, got)
+                           << "If the change is intended, regenerate: POSTURE_UPDATE_GOLDEN=1 "
+                              "./unit_sql_compiler_test --gtest_filter='SqlGolden.*'";
+}
+
+// Golden files without a query any more: deleted when updating, else a failure.
+void check_no_stale(const fs::path& dir, const std::set<std::string>& expected) {
+  if (!fs::exists(dir)) return;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".sql" || expected.count(entry.path().filename().string()))
+      continue;
+    if (updating_golden())
+      fs::remove(entry.path());
+    else
+      ADD_FAILURE() << entry.path().string() << " has no query any more: regenerate with "
+                    << "POSTURE_UPDATE_GOLDEN=1 to delete it";
+  }
+}
+
+TEST(SqlGolden, StoredChecks) {
+  fs::path queries = fs::path(POSTURE_SOURCE_DIR) / "queries";
+  auto catalog = posture::checks::Catalog::load(queries.string());
+  ASSERT_TRUE(catalog.ok()) << posture::format(catalog.errors());
+  ASSERT_EQ(catalog->checks().size(), 4u) << "queries/*.graphql: one golden file per check";
+  std::set<std::string> names;
+  for (const auto& check : catalog->checks()) {
+    SCOPED_TRACE(check.file);
+    std::string stem = fs::path(check.file).stem().string();
+    names.insert(stem + ".sql");
+    ASSERT_FALSE(check.query.statements.empty());
+    for (const auto& s : check.query.statements) expect_parameters_complete(s);
+    check_golden(golden_dir() / "checks" / (stem + ".sql"),
+                 render_golden("queries/" + stem + ".graphql", check.query));
+  }
+  check_no_stale(golden_dir() / "checks", names);
+}
+
+TEST(SqlGolden, RepresentativeQueries) {
+  fs::path dir = golden_dir() / "queries";
+  std::vector<fs::path> sources;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".graphql") sources.push_back(entry.path());
+  std::sort(sources.begin(), sources.end());
+  ASSERT_GE(sources.size(), 6u) << dir.string() << ": the representative queries went missing";
+  std::set<std::string> names;
+  for (const auto& source : sources) {
+    SCOPED_TRACE(source.string());
+    names.insert(source.stem().string() + ".sql");
+    auto q = Engine().compile(read_file(source));
+    ASSERT_TRUE(q.ok()) << posture::format(q.errors());
+    for (const auto& s : q->statements) expect_parameters_complete(s);
+    check_golden(fs::path(source).replace_extension(".sql"),
+                 render_golden("tests/golden/sql/queries/" + source.filename().string(), *q));
+  }
+  check_no_stale(dir, names);
+}
+
+// The layout only adds line breaks: undoing them gives the compiled text back.
+TEST(SqlGolden, LayoutOnlyBreaksLines) {
+  CompiledQuery q = compile(
+      "{ connectors(where: { OR: [{ name_IN: [\"a\", \"b\", null] }, { securityContacts: { "
+      "single: { emails_INCLUDES: \"x\" } } }], securityContactsAggregate: { count_LT: 3 } }) "
+      "{ id } }");
+  ASSERT_FALSE(q.statements.empty());
+  const std::string& sql = q.statements[0].sql;
+  std::string laid = layout_sql(sql), joined;
+  for (const auto& line : split_lines(laid)) {
+    size_t b = line.find_first_not_of(' ');
+    joined += (joined.empty() ? "" : " ") + (b == std::string::npos ? "" : line.substr(b));
+  }
+  EXPECT_GT(split_lines(laid).size(), 3u) << laid;
+  EXPECT_EQ(joined, sql);
 }
 
 // --- two-valued logic ---------------------------------------------------------------

@@ -17,6 +17,11 @@
 #include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 
+// Defined in store/regexp.cpp for tests: the patterns posture_regexp compiled.
+namespace posture::store::internal {
+uint64_t regexp_compilations_for_tests();
+}
+
 namespace fs = std::filesystem;
 using posture::store::OpenMode;
 using posture::store::Store;
@@ -175,13 +180,22 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
 }
 
 TEST_F(StoreOpenTest, ReopeningChangesNothing) {
-  { Store store = open(); }
-  auto schema_sql = [&] {
+  auto state = [&] {
     Store store = open();
-    return scalar(store, "SELECT group_concat(sql, ';') FROM sqlite_master");
+    return scalar(store,
+                  "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY "
+                  "name)") +
+           "\n" +
+           scalar(store,
+                  "SELECT group_concat(key || '=' || value, ';') FROM (SELECT * FROM _meta "
+                  "ORDER BY key)");
   };
-  std::string first = schema_sql();
-  EXPECT_EQ(schema_sql(), first);
+  ASSERT_FALSE(fs::exists(path_));
+  std::string created = state();  // the open that creates the store: before any reopen
+  ASSERT_NE(created.find("CREATE TABLE"), std::string::npos) << created;
+  ASSERT_NE(created.find("format=2"), std::string::npos) << created;
+  EXPECT_EQ(state(), created) << "the first reopen changed the store";
+  EXPECT_EQ(state(), created) << "a later reopen changed the store";
 }
 
 TEST_F(StoreOpenTest, RefusesAFileThatIsNotAPostureStore) {
@@ -292,13 +306,18 @@ TEST_F(StoreOpenTest, RegexpIsAFullMatch) {
 TEST_F(StoreOpenTest, RegexpCachesThePatternAcrossRows) {
   Store store = open();
   const Store& db = store;
+  uint64_t before = posture::store::internal::regexp_compilations_for_tests();
   EXPECT_EQ(scalar(db,
                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
                    "10000) SELECT sum(posture_regexp('[0-9]*7', i)) FROM n"),
             "1000");
+  // One constant pattern over 10,000 rows: compiled once, not once per row.
+  EXPECT_EQ(posture::store::internal::regexp_compilations_for_tests() - before, 1u);
   // A pattern that differs per row is compiled per row, still correct.
+  before = posture::store::internal::regexp_compilations_for_tests();
   EXPECT_EQ(scalar(db,
                    "WITH v(p, s) AS (VALUES ('a+', 'aa'), ('b+', 'aa'), ('a?', '')) "
                    "SELECT group_concat(posture_regexp(p, s), ',') FROM v"),
             "1,0,1");
+  EXPECT_EQ(posture::store::internal::regexp_compilations_for_tests() - before, 3u);
 }

@@ -210,6 +210,8 @@ TEST(syntax_lexer, AgreesOnOurChecksSchemaSemanticsCasesAndDocs) {
   std::vector<fs::path> paths = files_in(root / "queries", ".graphql");
   ASSERT_GE(paths.size(), 4u);
   for (const auto& p : files_in(root / "tests" / "semantics", ".test")) paths.push_back(p);
+  for (const auto& p : files_in(root / "tests" / "semantics" / "errors", ".test"))
+    paths.push_back(p);
   for (const auto& p : files_in(root / "docs", ".md")) paths.push_back(p);
   paths.push_back(root / "engine" / "schema" / "assets.graphql");
   paths.push_back(root / "README.md");
