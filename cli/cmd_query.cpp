@@ -63,7 +63,9 @@ int run(const QueryOptions& o) {
     std::cout << exec::errors_response(compiled.errors());
     return report_errors(compiled.errors());
   }
-  auto session = session::Session::open(o.db, {.scan = o.scan});
+  session::SessionOptions session_options;
+  session_options.scan = o.scan;
+  auto session = session::Session::open(o.db, session_options);
   if (!session) return report_errors(session.errors());
   auto status = exec::execute(*compiled, session->store(), session->scan().id, std::cout);
   if (!status) return report_errors(status.errors());

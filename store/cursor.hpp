@@ -1,16 +1,15 @@
-// Reading the store: a statement (SQL text, its literal parameters, and the
-// name of the parameter that takes the scan id) and the one prepared-statement
-// wrapper the project has, Cursor, which binds and steps it. No SQLite type
-// appears here: callers outside store/ see only Statement and Cursor.
+// Reading the store: the one prepared-statement wrapper the project has,
+// Cursor, which binds and steps a Statement (store/statement.hpp). No SQLite
+// type appears here: callers outside store/ see only Statement and Cursor.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "base/result.hpp"
+#include "store/statement.hpp"
 
 namespace posture::store {
 
@@ -18,18 +17,6 @@ class Store;
 namespace internal {
 struct CursorAccess;
 }
-
-// A value bound to a parameter (the same alternatives as the IR's literals).
-using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
-
-// What a Cursor runs. Literal i (1-based) is bound to the parameter whose name
-// ends in the number i (`:p3`, `?3`); the scan id to the parameter named
-// `scan` (`:scan`, or `?1` in a baseline file). Any other parameter is an error.
-struct Statement {
-  std::string sql;
-  std::vector<Value> params;  // the literals only
-  std::string scan;           // the scan parameter's name; "" when the SQL has none
-};
 
 // A prepared statement, finalized on destruction. Text columns are views into
 // SQLite's row buffer: valid until the next step. No allocation per row.

@@ -1,6 +1,6 @@
 // Normalisation of ARM JSON objects into store records: subscriptions, and
 // security contacts in the 2017-08-01-preview, 2020-01-01-preview and
-// 2023-12-01-preview shapes, mapped to the SecurityContact fields of SPEC.md.
+// 2023-12-01-preview shapes, mapped to the SecurityContact fields of docs/data-model.md.
 // Shared by the snapshot importer and the live Azure collector.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The filter analyser: a `where` object of either syntax of the Neo4j GraphQL
-// filter dialect -> one ir::Predicate, with SPEC.md's two-valued semantics.
+// filter dialect -> one ir::Predicate, with the two-valued semantics of docs/query-language.md.
 //   suffix style (v3-v6): email, email_NOT, email_IN, email_CONTAINS, ...,
 //                         securityContacts_SOME, securityContactsAggregate
 //   nested style (v7):    email: { eq, in, contains, ..., caseInsensitive: {...} },

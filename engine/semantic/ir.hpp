@@ -1,7 +1,7 @@
 // The typed filter IR: what a query means, resolved against the schema.
 // The semantic stage builds it from the syntax tree; the sql stage compiles it;
 // the tests' reference interpreter evaluates it on in-memory objects. Logic is
-// two-valued (SPEC.md "Semantics"): every predicate is true or false for every
+// two-valued (docs/query-language.md, "Semantics"): every predicate is true or false for every
 // row, a missing value is never "unknown".
 #pragma once
 

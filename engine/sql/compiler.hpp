@@ -1,6 +1,6 @@
 // The sql stage: typed IR -> one SQL statement with bound parameters.
 // Every predicate compiles to a two-valued SQL expression (never NULL), so
-// NOT is the exact complement SPEC.md's semantics table asks for.
+// NOT is the exact complement the semantics table of docs/query-language.md asks for.
 #pragma once
 
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "engine/semantic/ir.hpp"
 #include "engine/sql/dialect.hpp"
-#include "store/cursor.hpp"
+#include "store/statement.hpp"
 
 namespace posture::sql {
 

@@ -2,7 +2,7 @@
 // real `posture` program as a subprocess (import, check, query) on
 // collectors/samples/azure-sample.jsonl and asserts every check's verdict for
 // every subscription against a table written by hand from the API facts and the
-// stored queries (SPEC.md's two-valued semantics). Also shows that the seed query
+// stored queries (the two-valued semantics of docs/query-language.md). Also shows that the seed query
 // lists exactly the failing connectors, and that a malformed import leaves the
 // store as it was.
 #include <fcntl.h>
@@ -48,7 +48,7 @@ struct Row {
 };
 
 // clang-format off
-// Worked out by hand from SPEC.md's normalisation table and each query:
+// Worked out by hand from the normalisation table of docs/data-model.md and each query:
 //  E fails: securityContacts_SOME: null, or SOME {email: null}, or SOME {email: ""}.
 //  H fails: NOT SOME {alertNotifications: true, alertMinimalSeverity_IN: [null, High, Medium, Low]}.
 //  O fails: NOT SOME {notificationByRoleState: "On", notificationRoles_INCLUDES: "Owner"}.
@@ -145,7 +145,7 @@ const Verdict& expected(const Row& row, const std::string& check) {
   return row.configured;
 }
 
-// The seed query of SPEC.md: the catalogue's
+// The seed query of the README: the catalogue's
 // azure-connectors-without-additional-security-contact-emails.
 constexpr const char* kSeedQuery = R"({
   connectors(

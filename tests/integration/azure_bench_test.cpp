@@ -33,7 +33,7 @@ void report(const char* what, const Scenario& s, double seconds, uint64_t reques
       "%s: %d subscriptions, %d ms per response, concurrency %d, %d per list page: "
       "%.2f s wall, %llu requests, %.0f requests/s (floor %.2f s)\n",
       what, s.subscriptions, s.delay_ms, s.concurrency, s.page_size, seconds,
-      static_cast<unsigned long long>(requests), requests / seconds,
+      static_cast<unsigned long long>(requests), static_cast<double>(requests) / seconds,
       (s.subscriptions * s.delay_ms / static_cast<double>(s.concurrency) +
        ((s.subscriptions + s.page_size - 1) / s.page_size) * s.delay_ms) /
           1000.0);
@@ -72,7 +72,7 @@ TEST_F(AzureBench, DISABLED_InProcess2000SubscriptionsAt50ms) {
                 std::chrono::duration<double>(requests.back().at - first_contacts->at).count());
   }
   RecordProperty("wall_seconds", std::to_string(seconds));
-  RecordProperty("requests_per_second", std::to_string(summary->http.requests / seconds));
+  RecordProperty("requests_per_second", std::to_string(static_cast<double>(summary->http.requests) / seconds));
   EXPECT_LE(mock.connections(), scenario.concurrency + 1);
   EXPECT_LT(seconds, 10.0);
 }

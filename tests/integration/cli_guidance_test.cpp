@@ -14,7 +14,7 @@ namespace posture::testing {
 namespace {
 
 ProcessResult posture(const std::vector<std::string>& args) {
-  return run_process(POSTURE_BINARY, args);
+  return run_process(POSTURE_BINARY, args, {});
 }
 
 TEST(CliGuidance, AnUnknownCommandSuggestsTheNearest) {

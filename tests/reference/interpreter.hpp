@@ -1,6 +1,6 @@
 // The reference interpreter (tests only): evaluates a filter predicate of the
 // typed IR (engine/semantic/ir.hpp) on in-memory objects, implementing the
-// semantics table of SPEC.md ("Semantics") directly and independently of the
+// semantics table of docs/query-language.md ("Semantics") directly and independently of the
 // SQL compiler. The differential test runs every random filter through both
 // and requires the same answer; the semantics tests check it against the
 // hand-written expectations too, so the oracle itself is tested.
@@ -237,7 +237,7 @@ inline bool evaluate_related(const ir::Predicate& p, const Object& o) {
 
 }  // namespace detail
 
-// True when `o` satisfies `p`, by SPEC.md's two-valued semantics.
+// True when `o` satisfies `p`, by the two-valued semantics of docs/query-language.md.
 inline bool evaluate(const ir::Predicate& p, const Object& o) {
   using Kind = ir::Predicate::Kind;
   switch (p.kind) {

@@ -521,7 +521,7 @@ class FilterGenerator {
       }
       return {r, r + ": { " + text + " }"};
     }
-    if (choice == 6) {  // the `: null` forms SPEC.md allows
+    if (choice == 6) {  // the `: null` forms the language allows
       static const std::vector<std::pair<std::string, std::string>> forms{
           {"r_SOME:null", "_SOME: null"},
           {"r:null", ": null"},

@@ -1,5 +1,5 @@
 // Framework mappings: the bundled CIS 2.0.0 / 3.0.0 and Dutch baseline files
-// load against the bundled checks and map the requirements SPEC.md names;
+// load against the bundled checks and map the Defender for Cloud requirements to them;
 // broken files and citations are errors with file:line.
 #include <gtest/gtest.h>
 

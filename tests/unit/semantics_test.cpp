@@ -27,7 +27,7 @@
 //   hint: <text>                 optional, after error: one of its hints contains it
 //   ----                         optional separator between cases
 // Files named KNOWN-FAILING-*.test hold cases where the engine disagrees with
-// SPEC.md: they run and are reported as skipped with what went wrong; such a
+// docs/query-language.md: they run and are reported as skipped with what went wrong; such a
 // case that passes FAILS the run, so that it is moved out of the file.
 #include <gtest/gtest.h>
 
@@ -416,7 +416,7 @@ TEST_P(SemanticsTest, Case) {
     // A fixed engine bug must not stay hidden among the skips: fail the run.
     if (failure.empty()) {
       ADD_FAILURE_AT(path.c_str(), c.line)
-          << where << ": KNOWN-FAILING case now agrees with SPEC.md: move it out of " << c.file;
+          << where << ": KNOWN-FAILING case now agrees with the documented semantics: move it out of " << c.file;
       return;
     }
     GTEST_SKIP() << where << ": known engine bug (" << c.about << ")\n" << failure;
@@ -426,8 +426,8 @@ TEST_P(SemanticsTest, Case) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, SemanticsTest, ::testing::ValuesIn(load_all_cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           return param_info.param.name;
                          });
 
 // Guards the guard: the runner found the data files.

@@ -1,4 +1,4 @@
-// ARM normalisation: classify, every row of SPEC.md's SecurityContact table for
+// ARM normalisation: classify, every row of the SecurityContact table in docs/data-model.md for
 // each API version (shapes from the public REST API specifications), subscriptions,
 // split_emails, response_items, and the errors for objects of the wrong shape.
 #include <gtest/gtest.h>

@@ -26,7 +26,8 @@ namespace {
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), -1 when unreadable.
@@ -124,9 +125,10 @@ class SnapshotStreamTest : public ::testing::Test {
     std::printf(
         "%s: %.1f MiB, %llu objects in %.2f s, %.2f s of CPU (%.0f objects/s, %.0f per CPU-s), "
         "peak RSS +%ld KiB\n",
-        fs::path(path).filename().c_str(), summary->bytes / 1048576.0,
+        fs::path(path).filename().c_str(), static_cast<double>(summary->bytes) / 1048576.0,
         static_cast<unsigned long long>(2 * expected_subscriptions), summary->seconds, cpu,
-        2 * expected_subscriptions / summary->seconds, 2 * expected_subscriptions / cpu, growth);
+        static_cast<double>(2 * expected_subscriptions) / summary->seconds,
+        static_cast<double>(2 * expected_subscriptions) / cpu, growth);
     return growth;
   }
 

@@ -272,7 +272,7 @@ std::string render_golden(const std::string& source, const CompiledQuery& q) {
       "-- Golden SQL of " + source +
       " (tests/unit/sql_compiler_test.cpp, SqlGolden).\n"
       "-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'\n"
-      "-- Line breaks and indentation are added; ?1 is the scan.\n";
+      "-- Line breaks and indentation are added; :scan is the scan.\n";
   for (size_t i = 0; i < q.optimised.roots.size(); ++i) {
     const auto& root = q.optimised.roots[i];
     out += "\n" + render_statement("root `" + root.response_key + "`: compile_root",

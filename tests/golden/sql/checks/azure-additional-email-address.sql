@@ -1,62 +1,60 @@
 -- Golden SQL of queries/azure-additional-email-address.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND (NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
       FROM "security_contact" AS t1
       WHERE t1."_has_security_contact_rid" IS NOT NULL
       AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1)))
+        WHERE "_scan" = :scan)))
   OR t0."_rid" IN (SELECT t2."_has_security_contact_rid"
     FROM "security_contact" AS t2
     WHERE t2."_has_security_contact_rid" IS NOT NULL
     AND t2."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t2."email" IS NULL
       OR (t2."email" IS NOT NULL
-        AND t2."email" = ?2))))
+        AND t2."email" = :p1))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = ""
+-- :p1 = ""
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND (NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
       FROM "security_contact" AS t1
       WHERE t1."_has_security_contact_rid" IS NOT NULL
       AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1)))
+        WHERE "_scan" = :scan)))
   OR t0."_rid" IN (SELECT t2."_has_security_contact_rid"
     FROM "security_contact" AS t2
     WHERE t2."_has_security_contact_rid" IS NOT NULL
     AND t2."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t2."email" IS NULL
       OR (t2."email" IS NOT NULL
-        AND t2."email" = ?2))))
+        AND t2."email" = :p1))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = ""
+-- :p1 = ""

@@ -1,54 +1,52 @@
 -- Golden SQL of queries/azure-security-alert-emails-owners.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND ((t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = ?2)
+        AND t1."notificationByRoleState" = :p1)
       AND (t1."notificationRoles" IS NOT NULL
-        AND (instr(t1."notificationRoles", ?3) > 0
-          AND (instr(t1."notificationRoles", '\' || ?3) = 0
-            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || ?3 || ',') > 0))))))
+        AND (instr(t1."notificationRoles", :p2) > 0
+          AND (instr(t1."notificationRoles", '\' || :p2) = 0
+            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = "On"
--- ?3 = "\"Owner\""
+-- :p1 = "On"
+-- :p2 = "\"Owner\""
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND ((t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = ?2)
+        AND t1."notificationByRoleState" = :p1)
       AND (t1."notificationRoles" IS NOT NULL
-        AND (instr(t1."notificationRoles", ?3) > 0
-          AND (instr(t1."notificationRoles", '\' || ?3) = 0
-            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || ?3 || ',') > 0))))))
+        AND (instr(t1."notificationRoles", :p2) > 0
+          AND (instr(t1."notificationRoles", '\' || :p2) = 0
+            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = "On"
--- ?3 = "\"Owner\""
+-- :p1 = "On"
+-- :p2 = "\"Owner\""

@@ -1,66 +1,64 @@
 -- Golden SQL of queries/azure-security-contact-configured.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (NOT ((t1."email" IS NULL
           OR (t1."email" IS NOT NULL
-            AND t1."email" IN (?2))))
+            AND t1."email" IN (:p1))))
       AND NOT ((t1."phone" IS NULL
           OR (t1."phone" IS NOT NULL
-            AND t1."phone" IN (?3))))
+            AND t1."phone" IN (:p2))))
       AND (t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = ?4)
+        AND t1."alertNotifications" = :p3)
       AND (t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = ?5))))
+        AND t1."notificationByRoleState" = :p4))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = ""
--- ?3 = ""
--- ?4 = true
--- ?5 = "On"
+-- :p1 = ""
+-- :p2 = ""
+-- :p3 = true
+-- :p4 = "On"
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (NOT ((t1."email" IS NULL
           OR (t1."email" IS NOT NULL
-            AND t1."email" IN (?2))))
+            AND t1."email" IN (:p1))))
       AND NOT ((t1."phone" IS NULL
           OR (t1."phone" IS NOT NULL
-            AND t1."phone" IN (?3))))
+            AND t1."phone" IN (:p2))))
       AND (t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = ?4)
+        AND t1."alertNotifications" = :p3)
       AND (t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = ?5))))
+        AND t1."notificationByRoleState" = :p4))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = ""
--- ?3 = ""
--- ?4 = true
--- ?5 = "On"
+-- :p1 = ""
+-- :p2 = ""
+-- :p3 = true
+-- :p4 = "On"

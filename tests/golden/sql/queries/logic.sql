@@ -1,72 +1,70 @@
 -- Golden SQL of tests/golden/sql/queries/logic.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND (t0."name" IS NULL
   OR (t0."name" IS NOT NULL
-    AND t0."name" IN (?2, ?3))
+    AND t0."name" IN (:p1, :p2))
   OR ((t0."state" IS NOT NULL
-      AND t0."state" = ?4)
+      AND t0."state" = :p3)
     AND NOT (t0."tenantId" IS NULL))
   OR NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
       FROM "security_contact" AS t1
       WHERE t1."_has_security_contact_rid" IS NOT NULL
       AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1)))
+        WHERE "_scan" = :scan)))
   OR NOT (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" IS NOT NULL
       AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1))))
+        WHERE "_scan" = :scan))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = "a"
--- ?3 = "b"
--- ?4 = "Enabled"
+-- :p1 = "a"
+-- :p2 = "b"
+-- :p3 = "Enabled"
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND (t0."name" IS NULL
   OR (t0."name" IS NOT NULL
-    AND t0."name" IN (?2, ?3))
+    AND t0."name" IN (:p1, :p2))
   OR ((t0."state" IS NOT NULL
-      AND t0."state" = ?4)
+      AND t0."state" = :p3)
     AND NOT (t0."tenantId" IS NULL))
   OR NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
       FROM "security_contact" AS t1
       WHERE t1."_has_security_contact_rid" IS NOT NULL
       AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1)))
+        WHERE "_scan" = :scan)))
   OR NOT (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" IS NOT NULL
       AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1))))
+        WHERE "_scan" = :scan))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = "a"
--- ?3 = "b"
--- ?4 = "Enabled"
+-- :p1 = "a"
+-- :p2 = "b"
+-- :p3 = "Enabled"

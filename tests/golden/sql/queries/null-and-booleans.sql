@@ -1,46 +1,44 @@
 -- Golden SQL of tests/golden/sql/queries/null-and-booleans.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `securityContacts`: compile_root
 SELECT json_object('id', t0."id")
 FROM "security_contact" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND (t0."email" IS NULL
   AND NOT (t0."phone" IS NULL)
   AND (t0."isEnabled" IS NOT NULL
-    AND t0."isEnabled" = ?2)
+    AND t0."isEnabled" = :p1)
   AND NOT ((t0."isEnabled" IS NOT NULL
-      AND t0."isEnabled" = ?3))
+      AND t0."isEnabled" = :p2))
   AND (t0."alertNotifications" IS NULL
     OR (t0."alertNotifications" IS NOT NULL
-      AND t0."alertNotifications" IN (?4))))
+      AND t0."alertNotifications" IN (:p3))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = true
--- ?3 = false
--- ?4 = true
+-- :p1 = true
+-- :p2 = false
+-- :p3 = true
 
 -- root `securityContacts`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "security_contact" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND (t0."email" IS NULL
   AND NOT (t0."phone" IS NULL)
   AND (t0."isEnabled" IS NOT NULL
-    AND t0."isEnabled" = ?2)
+    AND t0."isEnabled" = :p1)
   AND NOT ((t0."isEnabled" IS NOT NULL
-      AND t0."isEnabled" = ?3))
+      AND t0."isEnabled" = :p2))
   AND (t0."alertNotifications" IS NULL
     OR (t0."alertNotifications" IS NOT NULL
-      AND t0."alertNotifications" IN (?4))))
+      AND t0."alertNotifications" IN (:p3))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = true
--- ?3 = false
--- ?4 = true
+-- :p1 = true
+-- :p2 = false
+-- :p3 = true

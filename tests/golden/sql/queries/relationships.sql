@@ -1,188 +1,186 @@
 -- Golden SQL of tests/golden/sql/queries/relationships.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t1."email" IS NOT NULL
-      AND t1."email" = ?2))
+      AND t1."email" = :p1))
   AND (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" IS NOT NULL
       AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1))
+        WHERE "_scan" = :scan))
     AND t0."_rid" NOT IN (SELECT t3."_has_security_contact_rid"
       FROM "security_contact" AS t3
       WHERE t3."_has_security_contact_rid" IS NOT NULL
       AND t3."_rid" BETWEEN (SELECT min("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1)
+        WHERE "_scan" = :scan)
       AND NOT (NOT ((t3."email" IS NOT NULL
-            AND t3."email" = ?3)))))
+            AND t3."email" = :p2)))))
   AND t0."_rid" IN (SELECT t4."_has_security_contact_rid"
     FROM "security_contact" AS t4
     WHERE t4."_has_security_contact_rid" IS NOT NULL
     AND t4."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t4."isEnabled" IS NOT NULL
-      AND t4."isEnabled" = ?4)
+      AND t4."isEnabled" = :p3)
     GROUP BY 1 HAVING count(*) = 1)
   AND t0."_rid" IN (SELECT t5."_has_security_contact_rid"
     FROM "security_contact" AS t5
     WHERE t5."_has_security_contact_rid" IS NOT NULL
     AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
       FROM "connector"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "connector"
-      WHERE "_scan" = ?1))
+      WHERE "_scan" = :scan))
   AND t0."_rid" IN (SELECT t6."_has_security_contact_rid"
     FROM "security_contact" AS t6
     WHERE t6."_has_security_contact_rid" IS NOT NULL
     AND t6."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t6."emails" IS NOT NULL
-      AND (instr(t6."emails", ?5) > 0
-        AND (instr(t6."emails", '\' || ?5) = 0
-          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || ?5 || ',') > 0)))
+      AND (instr(t6."emails", :p4) > 0
+        AND (instr(t6."emails", '\' || :p4) = 0
+          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
     GROUP BY 1 HAVING count(*) = 1)
   AND (SELECT count(*)
     FROM "security_contact" AS t7
-    WHERE t7."_has_security_contact_rid" = t0."_rid") >= ?6
+    WHERE t7."_has_security_contact_rid" = t0."_rid") >= :p5
   AND (SELECT count(*)
     FROM "security_contact" AS t8
-    WHERE t8."_has_security_contact_rid" = t0."_rid") < ?7
+    WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
   AND NOT (t0."_rid" IN (SELECT t9."_has_security_contact_rid"
       FROM "security_contact" AS t9
       WHERE t9."_has_security_contact_rid" IS NOT NULL
       AND t9."_rid" BETWEEN (SELECT min("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1)
+        WHERE "_scan" = :scan)
       AND (t9."phone" IS NOT NULL
-        AND t9."phone" = ?8))))
+        AND t9."phone" = :p7))))
 ORDER BY t0."_key"
--- ?1 = 0
--- ?2 = "a@x"
--- ?3 = ""
--- ?4 = true
--- ?5 = "\"x\""
--- ?6 = 1
--- ?7 = 3
--- ?8 = "1"
+-- :p1 = "a@x"
+-- :p2 = ""
+-- :p3 = true
+-- :p4 = "\"x\""
+-- :p5 = 1
+-- :p6 = 3
+-- :p7 = "1"
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL
     AND t1."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t1."email" IS NOT NULL
-      AND t1."email" = ?2))
+      AND t1."email" = :p1))
   AND (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" IS NOT NULL
       AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
-        WHERE "_scan" = ?1))
+        WHERE "_scan" = :scan))
     AND t0."_rid" NOT IN (SELECT t3."_has_security_contact_rid"
       FROM "security_contact" AS t3
       WHERE t3."_has_security_contact_rid" IS NOT NULL
       AND t3."_rid" BETWEEN (SELECT min("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1)
+        WHERE "_scan" = :scan)
       AND NOT (NOT ((t3."email" IS NOT NULL
-            AND t3."email" = ?3)))))
+            AND t3."email" = :p2)))))
   AND t0."_rid" IN (SELECT t4."_has_security_contact_rid"
     FROM "security_contact" AS t4
     WHERE t4."_has_security_contact_rid" IS NOT NULL
     AND t4."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t4."isEnabled" IS NOT NULL
-      AND t4."isEnabled" = ?4)
+      AND t4."isEnabled" = :p3)
     GROUP BY 1 HAVING count(*) = 1)
   AND t0."_rid" IN (SELECT t5."_has_security_contact_rid"
     FROM "security_contact" AS t5
     WHERE t5."_has_security_contact_rid" IS NOT NULL
     AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
       FROM "connector"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "connector"
-      WHERE "_scan" = ?1))
+      WHERE "_scan" = :scan))
   AND t0."_rid" IN (SELECT t6."_has_security_contact_rid"
     FROM "security_contact" AS t6
     WHERE t6."_has_security_contact_rid" IS NOT NULL
     AND t6."_rid" BETWEEN (SELECT min("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1) AND (SELECT max("_rid")
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
       FROM "security_contact"
-      WHERE "_scan" = ?1)
+      WHERE "_scan" = :scan)
     AND (t6."emails" IS NOT NULL
-      AND (instr(t6."emails", ?5) > 0
-        AND (instr(t6."emails", '\' || ?5) = 0
-          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || ?5 || ',') > 0)))
+      AND (instr(t6."emails", :p4) > 0
+        AND (instr(t6."emails", '\' || :p4) = 0
+          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
     GROUP BY 1 HAVING count(*) = 1)
   AND (SELECT count(*)
     FROM "security_contact" AS t7
-    WHERE t7."_has_security_contact_rid" = t0."_rid") >= ?6
+    WHERE t7."_has_security_contact_rid" = t0."_rid") >= :p5
   AND (SELECT count(*)
     FROM "security_contact" AS t8
-    WHERE t8."_has_security_contact_rid" = t0."_rid") < ?7
+    WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
   AND NOT (t0."_rid" IN (SELECT t9."_has_security_contact_rid"
       FROM "security_contact" AS t9
       WHERE t9."_has_security_contact_rid" IS NOT NULL
       AND t9."_rid" BETWEEN (SELECT min("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1) AND (SELECT max("_rid")
+        WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "security_contact"
-        WHERE "_scan" = ?1)
+        WHERE "_scan" = :scan)
       AND (t9."phone" IS NOT NULL
-        AND t9."phone" = ?8))))
+        AND t9."phone" = :p7))))
 ORDER BY t0."_rid"
--- ?1 = 0
--- ?2 = "a@x"
--- ?3 = ""
--- ?4 = true
--- ?5 = "\"x\""
--- ?6 = 1
--- ?7 = 3
--- ?8 = "1"
+-- :p1 = "a@x"
+-- :p2 = ""
+-- :p3 = true
+-- :p4 = "\"x\""
+-- :p5 = 1
+-- :p6 = 3
+-- :p7 = "1"

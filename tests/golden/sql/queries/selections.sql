@@ -1,40 +1,38 @@
 -- Golden SQL of tests/golden/sql/queries/selections.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
 -- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
--- Line breaks and indentation are added; ?1 is the scan.
+-- Line breaks and indentation are added; :scan is the scan.
 
 -- root `n`: compile_root
 SELECT json_object('count', count(*))
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
   FROM "security_contact" AS t1
   WHERE t1."_has_security_contact_rid" IS NOT NULL
   AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
     FROM "connector"
-    WHERE "_scan" = ?1) AND (SELECT max("_rid")
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
     FROM "connector"
-    WHERE "_scan" = ?1))
--- ?1 = 0
+    WHERE "_scan" = :scan))
 
 -- root `n`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
   FROM "security_contact" AS t1
   WHERE t1."_has_security_contact_rid" IS NOT NULL
   AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
     FROM "connector"
-    WHERE "_scan" = ?1) AND (SELECT max("_rid")
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
     FROM "connector"
-    WHERE "_scan" = ?1))
+    WHERE "_scan" = :scan))
 ORDER BY t0."_rid"
--- ?1 = 0
 
 -- root `first`: compile_root
 SELECT json_object('key', t0."id", '__typename', 'Connector', 'contacts', (SELECT json_group_array(json(j))
@@ -43,50 +41,46 @@ SELECT json_object('key', t0."id", '__typename', 'Connector', 'contacts', (SELEC
       WHERE t1."_has_security_contact_rid" = t0."_rid"
       AND NOT (t1."email" IS NULL)
       ORDER BY t1."_key"
-      LIMIT ?4)), 'securityContactsAggregate', json_object('count', (SELECT count(*)
+      LIMIT :p3)), 'securityContactsAggregate', json_object('count', (SELECT count(*)
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" = t0."_rid")))
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 AND NOT (t0."name" IS NULL)
 ORDER BY t0."name" DESC, t0."id" ASC, t0."_key"
-LIMIT ?2
-OFFSET ?3
--- ?1 = 0
--- ?2 = 2
--- ?3 = 1
--- ?4 = 1
+LIMIT :p1
+OFFSET :p2
+-- :p1 = 2
+-- :p2 = 1
+-- :p3 = 1
 
 -- root `first`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 AND NOT (t0."name" IS NULL)
 ORDER BY t0."_rid"
--- ?1 = 0
 
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = ?1
+WHERE t0."_scan" = :scan
 ORDER BY t0."state" ASC, t0."_key"
-LIMIT ?2
--- ?1 = 0
--- ?2 = 5
+LIMIT :p1
+-- :p1 = 5
 
 -- root `connectors`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
-WHERE +t0."_scan" = ?1
+WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1) AND (SELECT max("_rid")
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
-  WHERE "_scan" = ?1)
+  WHERE "_scan" = :scan)
 ORDER BY t0."_rid"
--- ?1 = 0
