@@ -308,10 +308,6 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
   return out;
 }
 
-posture::Status bound_memory(const store::Store& store) {
-  return store.use_bulk_read_mode();
-}
-
 Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
                                               const std::vector<const Check*>& checks,
                                               const EvaluationContext& context, unsigned jobs) {
@@ -320,7 +316,7 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
   auto work = [&] {
     auto store = store::Store::open(db_path, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (store) {
-      if (auto st = bound_memory(*store); !st) store = st.take_errors();
+      if (auto st = store->use_bulk_read_mode(); !st) store = st.take_errors();
     }
     for (size_t i; (i = next.fetch_add(1)) < checks.size();) {
       if (!store) {

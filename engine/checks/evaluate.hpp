@@ -176,10 +176,6 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
                                                 const FrameworkSet& frameworks,
                                                 const Selection& selection);
 
-// Caps a read-only connection's memory for bulk reading: the store's
-// use_bulk_read_mode(). evaluate_all does it for its workers; report writers'
-// own connection should get it too.
-posture::Status bound_memory(const store::Store& store);
 
 // Evaluates `checks` on scan context.scan_id of the store file `db_path` with
 // up to `jobs` workers, each on its own read-only connection. Results come in

@@ -102,7 +102,7 @@ Result<checks::EvaluationContext> Session::context(checks::Order order) const {
 
 Result<Evaluation> Session::evaluate(const std::vector<const checks::Check*>& selected,
                                      checks::Order order, unsigned jobs) const {
-  if (auto st = checks::bound_memory(*store_); !st) return st.take_errors();
+  if (auto st = store_->use_bulk_read_mode(); !st) return st.take_errors();
   auto context = this->context(order);
   if (!context) return context.take_errors();
   std::vector<checks::CheckResult> results;
