@@ -14,6 +14,7 @@
 #include <string>
 
 #include "collectors/snapshot/importer.hpp"
+#include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 
 namespace {

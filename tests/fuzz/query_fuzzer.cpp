@@ -24,6 +24,7 @@
 #include "collectors/snapshot/normalize.hpp"
 #include "base/utf8.hpp"
 #include "engine/exec/engine.hpp"
+#include "engine/schema/schema.hpp"
 #include "engine/semantic/lint.hpp"
 #include "engine/sql/compiler.hpp"
 #include "engine/syntax/lexer.hpp"
@@ -64,7 +65,7 @@ Fixture make_fixture() {
   auto writer = store::ScanWriter::begin(f.store, "fuzz");
   if (!writer) finding("cannot begin a scan: " + format(writer.errors()), "");
   for (const char* text : kInventory) {
-    auto record = snapshot::normalize(nlohmann::json::parse(text), text);
+    auto record = snapshot::normalize(nlohmann::json::parse(text), text, f.store.schema());
     if (!record) finding("bad fixture object: " + format(record.errors()), text);
     if (auto s = writer->add(*record); !s) finding("cannot store: " + format(s.errors()), text);
   }
