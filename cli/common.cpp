@@ -1,22 +1,17 @@
 // Helpers shared by the subcommands: reading files, the stored checks' directory.
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "base/file.hpp"
 #include "cli/commands.hpp"
 
 namespace posture::cli {
 
 Result<std::string> read_text(const std::string& path) {
+  if (path != "-") return file::read(path);
   std::stringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Diagnostic::error("io", "cannot read the file", {path, 0, 0});
-  text << in.rdbuf();
+  text << std::cin.rdbuf();
   return text.str();
 }
 

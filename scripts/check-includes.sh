@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Holds the #include lines to the layering of docs/architecture.md: each folder
 # may include only the folders below it, so dependencies run one way:
-#   base <- engine/model <- store <- collectors
-#   engine/model <- syntax <- schema, semantic <- optimizer <- sql
+#   base <- base/model <- store <- collectors
+#   base/model <- syntax <- schema, semantic <- optimizer <- sql
 #     <- exec <- checks <- report <- session <- bench <- cli
 # and only store/ talks to SQLite. The SQL stage sees of the store only its
 # layout and the Statement it produces (plain headers, no third-party include). Prints every include against the flow as
@@ -16,16 +16,15 @@ cd "$root"
 # folder -> the include prefixes its files may use (besides <system> headers).
 declare -A allowed=(
   [base]="base/"
-  [engine/model]="base/ engine/model/"
-  [store]="base/ engine/model/ store/"
-  [collectors]="base/ engine/model/ store/ collectors/"
+  [store]="base/ base/model/ store/"
+  [collectors]="base/ base/model/ store/ collectors/"
   [engine/syntax]="base/ engine/syntax/ GraphQL"
-  [engine/schema]="base/ engine/model/ engine/syntax/ engine/schema/"
-  [engine/semantic]="base/ engine/model/ engine/syntax/ engine/semantic/"
-  [engine/optimizer]="base/ engine/model/ engine/semantic/ engine/optimizer/"
-  [engine/sql]="base/ engine/model/ engine/semantic/ engine/sql/ store/layout.hpp store/statement.hpp"
+  [engine/schema]="base/ base/model/ engine/syntax/ engine/schema/"
+  [engine/semantic]="base/ base/model/ engine/syntax/ engine/semantic/"
+  [engine/optimizer]="base/ base/model/ engine/semantic/ engine/optimizer/"
+  [engine/sql]="base/ base/model/ engine/semantic/ engine/sql/ store/layout.hpp store/statement.hpp"
 )
-lower="base/ engine/model/ engine/syntax/ engine/schema/ engine/semantic/ engine/optimizer/ engine/sql/ store/"
+lower="base/ base/model/ engine/syntax/ engine/schema/ engine/semantic/ engine/optimizer/ engine/sql/ store/"
 allowed[engine/exec]="$lower engine/exec/"
 allowed[engine/checks]="${allowed[engine/exec]} engine/checks/"
 allowed[engine/report]="${allowed[engine/checks]} engine/report/"

@@ -56,9 +56,9 @@ class Cursor {
 
  private:
   friend struct internal::CursorAccess;  // store_internal.hpp: prepare and step
-  void* stmt_ = nullptr;       // sqlite3_stmt
-  void* db_ = nullptr;         // sqlite3, for error messages
-  std::string path_;           // the store's, for error messages
+  void* stmt_ = nullptr;                 // sqlite3_stmt
+  void* db_ = nullptr;                   // sqlite3, for error messages
+  std::string path_;                     // the store's, for error messages
 };
 
 }  // namespace posture::store

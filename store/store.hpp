@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 #include "store/cursor.hpp"
 #include "store/layout.hpp"
 

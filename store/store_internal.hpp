@@ -13,7 +13,7 @@
 
 #include "base/result.hpp"
 #include "base/text.hpp"
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 #include "store/cursor.hpp"
 #include "store/store.hpp"
 

@@ -19,10 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/checks/catalog.hpp"
+#include "engine/optimizer/optimizer.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/sql/compiler.hpp"
 #include "engine/syntax/parser.hpp"
-#include "engine/optimizer/optimizer.hpp"
 
 namespace {
 
@@ -131,7 +131,8 @@ static void BM_CorpusParse(benchmark::State& state) {
       benchmark::DoNotOptimize(doc);
     }
   state.counters["queries"] = static_cast<double>(sources.size());
-  state.counters["parse_errors"] = static_cast<double>(failed) / static_cast<double>(state.iterations());
+  state.counters["parse_errors"] =
+      static_cast<double>(failed) / static_cast<double>(state.iterations());
   state.counters["us_per_query"] = benchmark::Counter(
       static_cast<double>(sources.size()),
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);

@@ -241,8 +241,7 @@ Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   return result;
 }
 
-Result<Workspace> Workspace::load(const std::string& queries_dir,
-                                  const std::string& waivers_file) {
+Result<Workspace> Workspace::load(const std::string& queries_dir, const std::string& waivers_file) {
   Workspace ws;
   auto catalog = Catalog::load(queries_dir);
   if (!catalog) return catalog.take_errors();

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "engine/checks/catalog.hpp"
-#include "engine/checks/waivers.hpp"
 #include "engine/checks/frameworks.hpp"
+#include "engine/checks/waivers.hpp"
 #include "store/store.hpp"
 
 namespace posture::checks {
@@ -42,9 +42,9 @@ struct Resource {
 // Why a finding is what it is, beyond the query's answer.
 struct Note {
   enum class Kind : uint8_t {
-    CollectionError,   // ref: index into EvaluationContext::errors
-    Waiver,         // ref: the active waiver (WaiverList::entries()) that muted it
-    ExpiredWaiver,  // ref: the expired waiver that no longer mutes it
+    CollectionError,  // ref: index into EvaluationContext::errors
+    Waiver,           // ref: the active waiver (WaiverList::entries()) that muted it
+    ExpiredWaiver,    // ref: the expired waiver that no longer mutes it
   };
   Kind kind = Kind::CollectionError;
   uint32_t ref = 0;
@@ -175,7 +175,6 @@ struct Selection {
 Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
                                                 const FrameworkSet& frameworks,
                                                 const Selection& selection);
-
 
 // Evaluates `checks` on scan context.scan_id of the store file `db_path` with
 // up to `jobs` workers, each on its own read-only connection. Results come in

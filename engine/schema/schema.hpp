@@ -1,5 +1,5 @@
 // The SDL loader: GraphQL SDL text (engine/schema/assets.graphql, or a test's
-// own) -> the asset model of engine/model/schema.hpp. Object types with @store
+// own) -> the asset model of base/model/schema.hpp. Object types with @store
 // become tables and root fields, scalar fields columns, and list fields of
 // object type with @relationship one-to-many links.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 
 namespace posture::schema {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/diagnostic.hpp"
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 #include "engine/semantic/analyzer.hpp"
 #include "engine/semantic/ir.hpp"
 #include "engine/syntax/ast.hpp"

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace posture::ir {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "base/diagnostic.hpp"
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace posture::semantic {

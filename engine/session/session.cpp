@@ -115,8 +115,8 @@ Result<Evaluation> Session::evaluate(const std::vector<const checks::Check*>& se
   out.store_ = store_;
   out.workspace_ = workspace_;
   out.context_ = std::make_unique<checks::EvaluationContext>(std::move(context).value());
-  out.report = report::Report{store_.get(), scan_, std::move(results), out.context_.get(),
-                              POSTURE_VERSION};
+  out.report =
+      report::Report{store_.get(), scan_, std::move(results), out.context_.get(), POSTURE_VERSION};
   return out;
 }
 

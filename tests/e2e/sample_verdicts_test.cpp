@@ -2,9 +2,9 @@
 // real `posture` program as a subprocess (import, check, query) on
 // collectors/samples/azure-sample.jsonl and asserts every check's verdict for
 // every subscription against a table written by hand from the API facts and the
-// stored queries (the two-valued semantics of docs/query-language.md). Also shows that the seed query
-// lists exactly the failing connectors, and that a malformed import leaves the
-// store as it was.
+// stored queries (the two-valued semantics of docs/query-language.md). Also shows that the seed
+// query lists exactly the failing connectors, and that a malformed import leaves the store as it
+// was.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>

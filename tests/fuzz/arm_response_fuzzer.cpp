@@ -57,8 +57,7 @@ struct DepthCounter : nlohmann::json_sax<json> {
 void normalise_item(const json& item) {
   snapshot::ArmKind kind = snapshot::classify(item);
   for (bool with_raw : {true, false}) {
-    auto record = snapshot::normalize(item, with_raw ? item.dump() : "",
-                                      schema::builtin());
+    auto record = snapshot::normalize(item, with_raw ? item.dump() : "", schema::builtin());
     if (kind == snapshot::ArmKind::Unknown && record.ok())
       finding("normalize accepted an object classify does not know: " + item.dump());
     if (record.ok() && record->id.empty()) finding("a normalised record without an id");

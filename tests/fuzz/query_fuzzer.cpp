@@ -21,8 +21,8 @@
 
 #include "GraphQLLexer.h"
 
-#include "collectors/snapshot/normalize.hpp"
 #include "base/utf8.hpp"
+#include "collectors/snapshot/normalize.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/schema/schema.hpp"
 #include "engine/semantic/lint.hpp"

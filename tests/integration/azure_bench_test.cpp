@@ -72,7 +72,8 @@ TEST_F(AzureBench, DISABLED_InProcess2000SubscriptionsAt50ms) {
                 std::chrono::duration<double>(requests.back().at - first_contacts->at).count());
   }
   RecordProperty("wall_seconds", std::to_string(seconds));
-  RecordProperty("requests_per_second", std::to_string(static_cast<double>(summary->http.requests) / seconds));
+  RecordProperty("requests_per_second",
+                 std::to_string(static_cast<double>(summary->http.requests) / seconds));
   EXPECT_LE(mock.connections(), scenario.concurrency + 1);
   EXPECT_LT(seconds, 10.0);
 }

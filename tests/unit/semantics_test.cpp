@@ -34,8 +34,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -222,8 +222,7 @@ class FileParser {
         fail(current_.line, "error: excludes expect: and response:");
       if (current_.has_response) {
         current_.response = json::parse(current_.response_text, nullptr, false);
-        if (current_.response.is_discarded())
-          fail(current_.response_line, "response: is not JSON");
+        if (current_.response.is_discarded()) fail(current_.response_line, "response: is not JSON");
       }
       Case done = current_;
       std::string stem = (fs::path(file_).parent_path() / fs::path(file_).stem()).string();
@@ -275,8 +274,7 @@ std::vector<Case> load_all_cases() {
 }
 
 const posture::schema::Schema& schema_of(const Case& c) {
-  return c.schema == "test" ? posture::reference::test_schema()
-                            : posture::schema::builtin();
+  return c.schema == "test" ? posture::reference::test_schema() : posture::schema::builtin();
 }
 
 std::string join(const std::vector<std::string>& ids) {
@@ -368,8 +366,8 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
     // limit/offset and nested filters make the response differ from the ids
     // of the filter: the whole response is what is compared.
     if (response != c.response)
-      failure += "GraphQL response: expected\n" + c.response.dump(2) + "\ngot\n" +
-                 response.dump(2) + "\n";
+      failure +=
+          "GraphQL response: expected\n" + c.response.dump(2) + "\ngot\n" + response.dump(2) + "\n";
   } else if (auto got = response_ids(q, response); got && *got != want) {
     failure += "GraphQL response: expected " + join(want) + ", got " + join(*got) + "\n";
   }
@@ -416,7 +414,9 @@ TEST_P(SemanticsTest, Case) {
     // A fixed engine bug must not stay hidden among the skips: fail the run.
     if (failure.empty()) {
       ADD_FAILURE_AT(path.c_str(), c.line)
-          << where << ": KNOWN-FAILING case now agrees with the documented semantics: move it out of " << c.file;
+          << where
+          << ": KNOWN-FAILING case now agrees with the documented semantics: move it out of "
+          << c.file;
       return;
     }
     GTEST_SKIP() << where << ": known engine bug (" << c.about << ")\n" << failure;

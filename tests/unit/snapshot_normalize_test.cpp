@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/normalize.hpp"
+#include "engine/schema/schema.hpp"
 
 using nlohmann::json;
 using posture::snapshot::ArmKind;

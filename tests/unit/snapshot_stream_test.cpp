@@ -13,8 +13,8 @@
 #include <fstream>
 #include <string>
 
-#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/importer.hpp"
+#include "engine/schema/schema.hpp"
 
 namespace fs = std::filesystem;
 using posture::snapshot::import_files;
@@ -95,7 +95,7 @@ class SnapshotStreamTest : public ::testing::Test {
   // the peak during the import over the RSS just before it.
   long import_and_measure(const std::string& path, uint64_t expected_subscriptions) {
     auto store = Store::open((fs::path(dir_) / (fs::path(path).stem().string() + ".db")).string(),
-                              posture::schema::builtin());
+                             posture::schema::builtin());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return -1;
     for (const char* pragma : {"PRAGMA cache_size = -2048", "PRAGMA mmap_size = 0"}) {

@@ -79,8 +79,8 @@ bool params_mention(const posture::sql::Statement& s, const std::string& text) {
 posture::reference::LoadedStore load(const std::vector<std::string>& lines) {
   std::vector<Object> objects;
   for (const auto& line : lines)
-    objects.push_back(posture::reference::object_from_json(json::parse(line),
-                                                           posture::schema::builtin()));
+    objects.push_back(
+        posture::reference::object_from_json(json::parse(line), posture::schema::builtin()));
   auto loaded = posture::reference::load_store(objects, posture::schema::builtin());
   EXPECT_TRUE(loaded.ok()) << posture::format(loaded.errors());
   return std::move(loaded).value();
@@ -227,8 +227,8 @@ std::string read_file(const fs::path& path) {
 // back the compiled text exactly.
 std::string layout_sql(const std::string& sql) {
   static const std::vector<std::string> kBreakBefore{
-      "SELECT ", "FROM ", "WHERE ", "AND ", "OR ", "ORDER BY ", "LIMIT ", "OFFSET ",
-      "GROUP BY ", "UNION ", "EXCEPT ", "INTERSECT "};
+      "SELECT ", "FROM ",   "WHERE ",    "AND ",   "OR ",     "ORDER BY ",
+      "LIMIT ",  "OFFSET ", "GROUP BY ", "UNION ", "EXCEPT ", "INTERSECT "};
   std::string out;
   int depth = 0;
   char quote = 0;
@@ -268,15 +268,15 @@ std::string render_statement(const std::string& title, const posture::sql::State
 
 // The golden text of a compiled query: every root's statements.
 std::string render_golden(const std::string& source, const CompiledQuery& q) {
-  std::string out =
-      "-- Golden SQL of " + source +
-      " (tests/unit/sql_compiler_test.cpp, SqlGolden).\n"
-      "-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'\n"
-      "-- Line breaks and indentation are added; :scan is the scan.\n";
+  std::string out = "-- Golden SQL of " + source +
+                    " (tests/unit/sql_compiler_test.cpp, SqlGolden).\n"
+                    "-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test "
+                    "--gtest_filter='SqlGolden.*'\n"
+                    "-- Line breaks and indentation are added; :scan is the scan.\n";
   for (size_t i = 0; i < q.optimised.roots.size(); ++i) {
     const auto& root = q.optimised.roots[i];
-    out += "\n" + render_statement("root `" + root.response_key + "`: compile_root",
-                                   q.statements.at(i));
+    out += "\n" +
+           render_statement("root `" + root.response_key + "`: compile_root", q.statements.at(i));
     out += "\n" + render_statement("root `" + root.response_key + "`: compile_matches",
                                    posture::sql::compile_matches(*root.type, root.where));
   }
@@ -334,8 +334,7 @@ void check_golden(const fs::path& file, const std::string& got) {
   ASSERT_TRUE(fs::exists(file)) << file.string() << " is missing: regenerate with "
                                 << "POSTURE_UPDATE_GOLDEN=1 (see the top of SqlGolden)";
   std::string want = read_file(file);
-  EXPECT_TRUE(want == got) << file.string()
-                           << " differs from the compiled SQL (- golden, + now):\n"
+  EXPECT_TRUE(want == got) << file.string() << " differs from the compiled SQL (- golden, + now):\n"
                            << line_diff(want, got)
                            << "If the change is intended, regenerate: POSTURE_UPDATE_GOLDEN=1 "
                               "./unit_sql_compiler_test --gtest_filter='SqlGolden.*'";
@@ -444,7 +443,8 @@ TEST(SqlCompiler, EveryPredicateIsTwoValued) {
   auto check = [&](const posture::ir::RootField& root, const std::string& table) {
     posture::sql::Statement expr = posture::sql::compile_predicate(*root.type, root.where, "t0");
     posture::sql::Statement probe{"SELECT count(*) FROM \"" + table +
-                                      "\" AS t0 WHERE t0._scan = :scan AND (" + expr.sql + ") IS NULL",
+                                      "\" AS t0 WHERE t0._scan = :scan AND (" + expr.sql +
+                                      ") IS NULL",
                                   expr.params, ":scan"};
     auto cursor = posture::store::Cursor::open(*s.store, probe, s.scan);
     ASSERT_TRUE(cursor.ok()) << posture::format(cursor.errors()) << "\n" << probe.sql;

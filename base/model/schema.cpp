@@ -1,5 +1,5 @@
 // Lookups over the asset model.
-#include "engine/model/schema.hpp"
+#include "base/model/schema.hpp"
 
 #include <cctype>
 #include <cstdio>
