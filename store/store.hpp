@@ -16,8 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/result.hpp"
 #include "base/model/schema.hpp"
+#include "base/result.hpp"
 #include "store/cursor.hpp"
 #include "store/layout.hpp"
 

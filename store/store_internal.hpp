@@ -1,7 +1,7 @@
 // Private helpers shared by the store's translation units: preparing and
-// stepping Cursors on the raw connection, diagnostics that name the store file, identifier quoting, the
-// DDL derived from the schema, and the SQL functions every connection gets.
-// Not part of the store's public API: include only from store/*.cpp.
+// stepping Cursors on the raw connection, diagnostics that name the store file, identifier quoting,
+// the DDL derived from the schema, and the SQL functions every connection gets. Not part of the
+// store's public API: include only from store/*.cpp.
 #pragma once
 
 #include <sqlite3.h>
@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/model/schema.hpp"
 #include "base/result.hpp"
 #include "base/text.hpp"
-#include "base/model/schema.hpp"
 #include "store/cursor.hpp"
 #include "store/store.hpp"
 
@@ -92,6 +92,5 @@ Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema&
 
 // Registers posture_regexp(pattern, value) on `db`.
 Status register_functions(sqlite3* db, const std::string& path);
-
 
 }  // namespace posture::store::internal

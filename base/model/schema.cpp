@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <optional>
 
-
 namespace posture::schema {
 
 std::string_view scalar_name(ScalarType t) {

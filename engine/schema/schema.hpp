@@ -6,8 +6,8 @@
 
 #include <string_view>
 
-#include "base/result.hpp"
 #include "base/model/schema.hpp"
+#include "base/result.hpp"
 
 namespace posture::schema {
 

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/result.hpp"
 #include "base/model/schema.hpp"
+#include "base/result.hpp"
 #include "engine/semantic/ir.hpp"
 #include "engine/syntax/ast.hpp"
 
