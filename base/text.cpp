@@ -22,4 +22,8 @@ std::string utc_now() {
   return iso_utc(std::time(nullptr));
 }
 
+std::string counted(uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 }  // namespace posture::text

@@ -1,9 +1,10 @@
 // Small text helpers every layer shares: ASCII case folding (ARM ids, HTTP
 // header names and check ids compare case-insensitively in ASCII only) and
-// UTC timestamps as ISO 8601.
+// UTC timestamps as ISO 8601, counts with their noun.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -20,5 +21,8 @@ inline std::string iso_utc(std::chrono::system_clock::time_point t) {
 }
 // The current time, as iso_utc writes it.
 std::string utc_now();
+
+// "1 check", "2 checks": `n` and the noun in the number it takes.
+std::string counted(uint64_t n, std::string_view one, std::string_view many);
 
 }  // namespace posture::text

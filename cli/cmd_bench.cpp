@@ -65,7 +65,7 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "bench", "Time each stored check's SQL against its hand-written baseline on a store");
   cmd->add_option("--db", o->db, "The store (e.g. imported from `posture generate`)")->required();
-  cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side (default 7)")
+  cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
   cmd->add_option("--queries", o->queries,

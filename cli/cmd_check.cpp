@@ -4,6 +4,8 @@
 // Exit status: 0 nothing failed; 1 a check at or above --fail-on (default:
 // any) failed; 2 an error (bad input, or findings at or above --fail-on that
 // could not be evaluated because their collection failed).
+#include <iostream>
+
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/report/output.hpp"
@@ -29,7 +31,7 @@ int exit_status(const std::vector<checks::CheckResult>& results,
   return any_with_status(results, checks::Verdict::Error, fail_on) ? kExitError : kExitOk;
 }
 
-int run(const CheckOptions& o) {
+int run(const CheckOptions& o, const Context& ctx) {
   auto session = open_session(o, o.scan);
   if (!session) return report_errors(session.errors());
   auto selected = session->select(selection(o));
@@ -41,11 +43,13 @@ int run(const CheckOptions& o) {
   if (!output) return report_errors(output.errors());
   report::WriteOptions options;
   options.max_rows = o.max_rows;
-  options.color = use_color(*output);
+  options.color = use_color(*output, ctx);
   auto format = report::format_from_name(o.format).value_or(report::Format::Table);
   if (auto st = report::write(report, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
+  // The report went to a file: the one line a person wants still comes here.
+  if (!o.output.empty() && !ctx.quiet) std::cerr << report::summary_line(report) << "\n";
   std::optional<checks::Severity> fail_on;
   if (!o.fail_on.empty()) fail_on = checks::severity_from_name(o.fail_on);
   return exit_status(report.results, fail_on);
@@ -68,8 +72,8 @@ void add_check_command(CLI::App& app, Context& ctx) {
                   "Exit 1 only when a check of at least this severity fails (default: any)")
       ->check(CLI::IsMember(severity_names(), CLI::ignore_case));
   cmd->add_option("--max-rows", o->max_rows,
-                  "Table: non-passing findings listed per check (0: all; default 50)");
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
+                  "Table: non-passing findings listed per check (0: all)");
+  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
 }
 
 }  // namespace posture::cli

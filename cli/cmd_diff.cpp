@@ -19,6 +19,7 @@ struct DiffOptions : EvaluationOptions {
   std::string format = "table";
   std::string output;
   size_t max_rows = 50;
+  std::string only;  // "": every change
 };
 
 int run(const DiffOptions& o) {
@@ -38,7 +39,8 @@ int run(const DiffOptions& o) {
   report::WriteOptions options;
   options.max_rows = o.max_rows;
   auto format = report::format_from_name(o.format).value_or(report::Format::Table);
-  auto summary = report::write_diff(from->report, to->report, format, output->stream(), options);
+  auto summary = report::write_diff(from->report, to->report, format, output->stream(), options,
+                                    report::change_from_name(o.only));
   if (!summary) return report_errors(summary.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
   return summary->changes[static_cast<size_t>(report::Change::New)] ? kExitFailed : kExitOk;
@@ -57,8 +59,12 @@ void add_diff_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("--output", o->output, "Write the diff to this file instead of stdout");
   add_selection_options(cmd, *o, "Compare");
+  cmd->add_option("--only", o->only,
+                  "List only the findings of one change: new, fixed, still-failing or changed "
+                  "(the totals count every change)")
+      ->check(CLI::IsMember({"new", "fixed", "still-failing", "changed"}));
   cmd->add_option("--max-rows", o->max_rows,
-                  "Table: findings listed per check and change (0: all; default 50)");
+                  "Table: findings listed per check and change (0: all)");
   cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
 }
 

@@ -5,6 +5,8 @@
 // least that severity failed.
 #include <algorithm>
 
+#include <iostream>
+
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/checks/evaluate.hpp"
@@ -24,7 +26,7 @@ struct ReportOptions : EvaluationOptions {
   std::optional<int64_t> scan;
 };
 
-int run(const ReportOptions& o) {
+int run(const ReportOptions& o, const Context& ctx) {
   auto session = open_session(o, o.scan);
   if (!session) return report_errors(session.errors());
   const checks::Workspace& ws = session->workspace();
@@ -45,11 +47,13 @@ int run(const ReportOptions& o) {
   auto output = report::Output::open(o.output);
   if (!output) return report_errors(output.errors());
   report::WriteOptions options;
-  options.color = use_color(*output);
+  options.color = use_color(*output, ctx);
   auto format = report::format_from_name(o.format).value_or(report::Format::Table);
   if (auto st = report::write_framework(report, summary, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
+  // The report went to a file: the one line a person wants still comes here.
+  if (!o.output.empty() && !ctx.quiet) std::cerr << report::summary_line(report) << "\n";
   if (o.fail_on.empty()) return kExitOk;
   return any_with_status(report.results, checks::Verdict::Fail,
                          checks::severity_from_name(o.fail_on))
@@ -74,7 +78,7 @@ void add_report_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--fail-on", o->fail_on,
                   "Exit 1 when a check of at least this severity fails (default: exit 0)")
       ->check(CLI::IsMember(severity_names(), CLI::ignore_case));
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
+  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
 }
 
 }  // namespace posture::cli

@@ -20,7 +20,8 @@ inline constexpr int kExitError = 2;   // bad input, I/O or internal error
 
 struct Context {
   int exit_code = kExitOk;
-  bool quiet = false;  // --quiet: no progress output
+  bool quiet = false;     // --quiet: no progress output
+  bool no_color = false;  // --no-color: no ANSI colours, even on a terminal
 };
 
 void add_import_command(CLI::App& app, Context& ctx);

@@ -19,13 +19,12 @@ const std::vector<std::string>& severity_names() {
   return names;
 }
 
-void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& waivers_help) {
+void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help) {
   cmd->add_option("--db", o.db, "The store")->required();
   cmd->add_option("--queries", o.queries,
                   "The directory of stored checks and frameworks/ (default: the bundled queries/)");
   cmd->add_option("--jobs,-j", o.jobs,
-                  "Parallel workers, each with its own read-only connection (default: cores)")
+                  "Parallel workers, each with its own read-only connection (default: one per CPU)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--exceptions", o.waivers, waivers_help);
   cmd->add_option("--today", o.today,
@@ -64,9 +63,9 @@ bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Ve
   });
 }
 
-bool use_color(const report::Output& output) {
+bool use_color(const report::Output& output, const Context& ctx) {
   const char* no_color = std::getenv("NO_COLOR");
-  return output.is_stdout() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+  return !ctx.no_color && output.is_stdout() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
 }  // namespace posture::cli

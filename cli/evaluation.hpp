@@ -34,8 +34,7 @@ const std::vector<std::string>& severity_names();
 
 // Adds --db, --queries, --jobs, --waivers (described by `waivers_help`)
 // and --today to `cmd`.
-void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& waivers_help);
+void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help);
 // Adds --check, --framework, --severity and --provider, their help starting
 // with `verb` ("Evaluate", "Compare").
 void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb);
@@ -54,7 +53,7 @@ bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Ve
                      std::optional<checks::Severity> min);
 
 // Whether a report written to `output` gets colour: standard output is a
-// terminal and NO_COLOR (no-color.org) is unset or empty.
-bool use_color(const report::Output& output);
+// terminal, neither --no-color nor NO_COLOR (no-color.org, non-empty) is set.
+bool use_color(const report::Output& output, const Context& ctx);
 
 }  // namespace posture::cli

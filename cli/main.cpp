@@ -67,6 +67,22 @@ std::vector<std::string> option_names(const CLI::App& sub) {
   return names;
 }
 
+// Every option's default is shown one way in --help: "(default: X)" at the end
+// of its description. Options whose description states a default in words
+// ("the latest complete one") keep them; captured values are added for the rest.
+void describe_defaults(CLI::App& app) {
+  for (CLI::Option* o : app.get_options()) {
+    const std::string text = o->get_description();
+    const std::string value = o->get_default_str();
+    o->default_str("");  // never as CLI11's "[X]" as well
+    if (text.find("(default: ") != std::string::npos) continue;
+    if (o->get_expected_max() == 0 || value.empty() || value == "[]") continue;  // flags; none
+    o->description(text + " (default: " + value + ")");
+  }
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    describe_defaults(*sub);
+}
+
 // The subcommand the user chose, if parsing got that far.
 const CLI::App* chosen(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
@@ -84,8 +100,10 @@ int main(int argc, char** argv) {
                "posture"};
   app.set_version_flag("--version", std::string("posture ") + POSTURE_VERSION);
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
   Context ctx;
   app.add_flag("-q,--quiet", ctx.quiet, "No progress output");
+  app.add_flag("--no-color", ctx.no_color, "No ANSI colours, even on a terminal");
   add_import_command(app, ctx);
   add_query_command(app, ctx);
   add_check_command(app, ctx);
@@ -98,6 +116,7 @@ int main(int argc, char** argv) {
   add_lint_command(app, ctx);
   add_explain_command(app, ctx);
   add_bench_command(app, ctx);
+  describe_defaults(app);
   // Options a subcommand does not know (-q after it) go to the program.
   for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     sub->fallthrough();
@@ -111,8 +130,7 @@ int main(int argc, char** argv) {
     if (sub && (dynamic_cast<const CLI::RequiredError*>(&e) ||
                 dynamic_cast<const CLI::ExtrasError*>(&e))) {
       if (auto option = unknown_option(app, *sub))
-        return usage_error("unknown option '" + *option + "' for 'posture " + sub->get_name() +
-                               "'",
+        return usage_error("unknown option '" + *option + "' for 'posture " + sub->get_name() + "'",
                            *option, option_names(*sub));
     }
     int rc = app.exit(e);

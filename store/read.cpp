@@ -37,15 +37,35 @@ bool only_comments(std::string_view t) {
 
 }  // namespace
 
-Result<uint64_t> Store::count_rows(const schema::ObjectType& type, int64_t scan_id) const {
-  sqlite3* db = connection(*this);
-  auto stmt = internal::prepare(
-      db, path_, "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
+namespace {
+
+// The one integer `select` (on the table of `type`, scan bound as ?1) returns.
+Result<int64_t> scan_scalar(const Store& store, const schema::ObjectType& type, int64_t scan_id,
+                            const std::string& select) {
+  sqlite3* db = connection(store);
+  auto stmt = internal::prepare(db, store.path(), select);
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id);
   if (internal::step(*stmt) != SQLITE_ROW)
-    return sqlite_error(path_, db, "counting the rows of " + type.name);
-  return static_cast<uint64_t>(stmt->integer(0));
+    return sqlite_error(store.path(), db, "reading the rows of " + type.name);
+  return stmt->integer(0);
+}
+
+}  // namespace
+
+Result<uint64_t> Store::count_rows(const schema::ObjectType& type, int64_t scan_id) const {
+  auto n = scan_scalar(*this, type, scan_id,
+                       "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
+  if (!n) return n.take_errors();
+  return static_cast<uint64_t>(*n);
+}
+
+Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) const {
+  auto n =
+      scan_scalar(*this, type, scan_id,
+                  "SELECT EXISTS (SELECT 1 FROM " + quote_ident(type.table) + " WHERE _scan = ?1)");
+  if (!n) return n.take_errors();
+  return *n != 0;
 }
 
 Result<std::vector<std::string>> Store::query_plan(const Statement& statement) const {

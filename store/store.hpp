@@ -74,6 +74,8 @@ class Store {
 
   // The rows of `type` in scan `scan_id`.
   Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
+  // Whether scan `scan_id` holds any row of `type` (without counting them).
+  Result<bool> has_rows(const schema::ObjectType& type, int64_t scan_id) const;
   // How the store would run `statement`: one line per step of its plan
   // (SQLite's EXPLAIN QUERY PLAN), each indented two spaces per level below
   // the top. Nothing is bound or run.

@@ -49,6 +49,13 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
     const auto& e = context.errors[i];
     context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
   }
+  for (const auto& type : store.schema().types()) {
+    auto any = store.has_rows(type, scan_id);
+    if (!any) return any.take_errors();
+    if (*any) continue;
+    context.empty_types.emplace(type.name, static_cast<uint32_t>(context.errors.size()));
+    context.errors.push_back({"", type.name, "no " + type.plural + " in this scan", 0});
+  }
   return context;
 }
 
@@ -160,6 +167,15 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
   if (!subjects) return subjects.take_errors();
   const Subjects& all = **subjects;
   result.order = context_.order;
+  if (all.rids.empty()) {
+    if (auto it = context_.empty_types.find(type.name); it != context_.empty_types.end()) {
+      result.no_subjects = true;
+      result.status = Verdict::Error;
+      result.counts[static_cast<size_t>(Verdict::Error)] = 1;
+      result.notes.push_back({0, {Note::Kind::CollectionError, it->second}});
+      return ok_status();
+    }
+  }
   result.verdicts.assign(all.rids.size(), Verdict::Pass);
   std::vector<std::pair<uint32_t, const std::string*>> failed;  // index, id
   failed.reserve(selected.size());

@@ -97,6 +97,10 @@ struct EvaluationContext {
   Date today;
   std::vector<store::CollectionError> errors;
   std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
+  // Types with no object in the scan -> errors[i], a scan-level error (its
+  // resource is "") saying so: a per-resource check of such a type is ERROR,
+  // never a pass on nothing.
+  std::unordered_map<std::string, uint32_t> empty_types;
   std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
 
   // Reads the scan's collection errors from `store`.
@@ -113,9 +117,12 @@ struct CheckResult {
   Order order = Order::Store;
   std::vector<Verdict> verdicts;
   std::vector<std::pair<uint32_t, Note>> notes;  // by verdict index, ascending
-  uint64_t matched = 0;                          // objects the query returned
-  std::vector<Resource> returned;                // other checks: the query's objects
-  std::array<uint64_t, 4> counts{};              // findings by Verdict
+  // A per-resource check whose subject type has no object in the scan: no
+  // verdicts, one check-level ERROR finding whose note is notes[0].
+  bool no_subjects = false;
+  uint64_t matched = 0;              // objects the query returned
+  std::vector<Resource> returned;    // other checks: the query's objects
+  std::array<uint64_t, 4> counts{};  // findings by Verdict
   // Waivers that matched a failing finding: (entry index, findings), ascending.
   std::vector<std::pair<uint32_t, uint64_t>> waiver_uses;
 

@@ -2,6 +2,7 @@
 // lists (both in key order) with their verdicts, written as it goes.
 #include "engine/report/diff.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "engine/report/text.hpp"
@@ -24,8 +25,8 @@ struct Row {
 // nothing has to be held back.
 class Sink {
  public:
-  Sink(Format format, std::ostream& out, const WriteOptions& options)
-      : format_(format), out_(out), options_(options) {}
+  Sink(Format format, std::ostream& out, const WriteOptions& options, std::optional<Change> only)
+      : format_(format), out_(out), options_(options), only_(only) {}
 
   void begin(const Report& from, const Report& to) {
     if (format_ == Format::Csv) {
@@ -34,8 +35,11 @@ class Sink {
       out_ << "{\n  \"from\":" << scan_json(from.scan) << ",\n  \"to\":" << scan_json(to.scan)
            << ",\n  \"findings\":[";
     } else {
-      out_ << "Changes from scan " << from.scan.id << " (" << from.scan.ended_at << ") to scan "
-           << to.scan.id << " (" << to.scan.ended_at << ")\n";
+      out_ << "Changes from scan " << from.scan.id << " (" << from.scan.source << ", "
+           << from.scan.ended_at << ") to scan " << to.scan.id << " (" << to.scan.source << ", "
+           << to.scan.ended_at << ")";
+      if (only_) out_ << ", only " << change_name(*only_);
+      out_ << "\n\n  " << label_column("CHANGE") << "CHECK  RESOURCE  NAME  FROM -> TO\n";
     }
   }
 
@@ -43,6 +47,7 @@ class Sink {
 
   void row(const Row& r) {
     ++summary_.changes[static_cast<size_t>(r.change)];
+    if (only_ && r.change != *only_) return;  // counted in the summary, not listed
     ++per_check_[static_cast<size_t>(r.change)];
     std::string from = r.from ? std::string(checks::verdict_name(*r.from)) : "ABSENT";
     std::string to = r.to ? std::string(checks::verdict_name(*r.to)) : "ABSENT";
@@ -69,8 +74,8 @@ class Sink {
       ++shown;
       std::string label(change_name(r.change));
       for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      out_ << "  " << label << std::string(label.size() < 14 ? 14 - label.size() : 1, ' ')
-           << r.check->id << "  " << r.resource << "  " << r.name << "  " << from << " -> " << to;
+      out_ << "  " << label_column(label) << r.check->id << "  " << r.resource << "  " << r.name
+           << "  " << from << " -> " << to;
       if (!r.detail.empty()) out_ << "  (" << r.detail << ")";
       out_ << "\n";
     }
@@ -81,7 +86,8 @@ class Sink {
     if (format_ == Format::Json) checks_.push_back({c.id, per_check_});
     if (format_ == Format::Table) {
       for (size_t k = 0; k < 4; ++k)
-        if (options_.max_rows && per_check_[k] > shown_[k])
+        if (options_.max_rows && per_check_[k] > shown_[k] &&
+            (!only_ || k == static_cast<size_t>(*only_)))
           out_ << "  ... " << per_check_[k] - shown_[k] << " more " << change_name(Change(k))
                << " findings of " << c.id << " (--format csv or json lists all)\n";
     }
@@ -107,6 +113,10 @@ class Sink {
   const DiffSummary& summary() const { return summary_; }
 
  private:
+  // The change column, padded to one width.
+  static std::string label_column(const std::string& label) {
+    return label + std::string(label.size() < 14 ? 14 - label.size() : 1, ' ');
+  }
   static std::string scan_json(const store::ScanInfo& s) {
     return "{\"id\":" + std::to_string(s.id) + ",\"source\":" + text::json_quoted(s.source) +
            ",\"ended_at\":" + text::json_quoted(s.ended_at) + "}";
@@ -120,6 +130,7 @@ class Sink {
   Format format_;
   std::ostream& out_;
   const WriteOptions& options_;
+  std::optional<Change> only_;
   bool first_ = true;
   DiffSummary summary_;
   std::array<uint64_t, 4> per_check_{}, shown_{};
@@ -174,13 +185,24 @@ struct Side {
   }
 };
 
+// The collection error of scan `report` about the resource `key` of `type`, if
+// any: sets `verdict` to ERROR and returns the error's sentence.
+std::string failed_in(const Report& report, const schema::ObjectType& type, const std::string& key,
+                      std::optional<S>& verdict) {
+  if (!report.context) return "";
+  auto it = report.context->error_index.find(type.name + '\n' + key);
+  if (it == report.context->error_index.end()) return "";
+  verdict = S::Error;
+  return note_detail(report, {checks::Note::Kind::CollectionError, it->second});
+}
+
 Status diff_check(const Report& from, const Report& to, size_t i, Sink& sink) {
   const auto& a = from.results[i];
   const auto& b = to.results[i];
   if (a.per_resource() && b.per_resource() &&
       (a.order != checks::Order::Key || b.order != checks::Order::Key))
     return Diagnostic::error("diff", "a diff needs both evaluations in key order");
-  if (!a.per_resource() || !b.per_resource()) {
+  if (!a.per_resource() || !b.per_resource() || a.no_subjects || b.no_subjects) {
     if (auto change = classify(a.status, b.status))
       sink.row({a.check, "", "", *change, a.status, b.status, ""});
     return ok_status();
@@ -193,9 +215,11 @@ Status diff_check(const Report& from, const Report& to, size_t i, Sink& sink) {
     bool take_y = !y.done && (x.done || y.key <= x.key);
     std::optional<S> vx = take_x ? std::optional<S>(x.verdict()) : std::nullopt;
     std::optional<S> vy = take_y ? std::optional<S>(y.verdict()) : std::nullopt;
+    // Gone from the newer scan because its collection failed there: unknown
+    // (ERROR), never fixed.
+    std::string detail = take_y ? y.detail() : failed_in(to, *b.subject_type, x.key, vy);
     if (auto change = classify(vx, vy)) {
       const Side& named = take_y ? y : x;
-      std::string detail = take_y ? y.detail() : "";
       sink.row({a.check, named.id, named.name, *change, vx, vy, detail});
     }
     if (take_x)
@@ -207,6 +231,15 @@ Status diff_check(const Report& from, const Report& to, size_t i, Sink& sink) {
 }
 
 }  // namespace
+
+std::optional<Change> change_from_name(std::string_view name) {
+  for (Change c : {Change::New, Change::Fixed, Change::StillFailing, Change::Changed}) {
+    std::string dashed(change_name(c));
+    std::replace(dashed.begin(), dashed.end(), '_', '-');
+    if (name == change_name(c) || name == dashed) return c;
+  }
+  return std::nullopt;
+}
 
 std::string_view change_name(Change c) {
   switch (c) {
@@ -223,12 +256,13 @@ std::string_view change_name(Change c) {
 }
 
 Result<DiffSummary> write_diff(const Report& from, const Report& to, Format format,
-                               std::ostream& out, const WriteOptions& options) {
+                               std::ostream& out, const WriteOptions& options,
+                               std::optional<Change> only) {
   if (format != Format::Table && format != Format::Json && format != Format::Csv)
     return Diagnostic::error("bad-format", "a diff is written as table, json or csv");
   if (from.results.size() != to.results.size())
     return Diagnostic::error("diff", "the two evaluations hold different checks");
-  Sink sink(format, out, options);
+  Sink sink(format, out, options, only);
   sink.begin(from, to);
   for (size_t i = 0; i < from.results.size(); ++i) {
     sink.check_begin(*from.results[i].check);

@@ -47,7 +47,7 @@ std::array<uint64_t, 4> combine(const std::vector<const checks::CheckResult*>& c
   std::array<uint64_t, 4> counts{};
   std::map<std::string, std::vector<S>> merged;  // subjects -> worst verdicts
   for (const auto* r : checks) {
-    if (!r->per_resource()) {
+    if (!r->per_resource() || r->no_subjects) {
       for (size_t s = 0; s < 4; ++s) counts[s] += r->counts[s];
       continue;
     }

@@ -3,8 +3,10 @@
 // waivers, and choosing a writer by format name.
 #include "engine/report/report.hpp"
 
+#include <array>
 #include <map>
 
+#include "base/text.hpp"
 
 namespace posture::report {
 
@@ -23,6 +25,13 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
       f.key = r.key;
       if (!visit(f)) break;
     }
+    return ok_status();
+  }
+  if (result.no_subjects) {
+    Finding f;
+    f.status = result.status;
+    f.note = &result.notes.front().second;
+    visit(f);  // a check-level finding: there was nothing to check
     return ok_status();
   }
   auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
@@ -69,7 +78,9 @@ const checks::Waiver* note_exception(const Report& report, const checks::Note& n
 std::string note_detail(const Report& report, const checks::Note& note) {
   if (note.kind == checks::Note::Kind::CollectionError) {
     if (!report.context || note.ref >= report.context->errors.size()) return "collection failed";
-    return "collection failed: " + report.context->errors[note.ref].message;
+    const store::CollectionError& e = report.context->errors[note.ref];
+    // A scan-level error (no resource) is the whole reason: "no connectors in this scan".
+    return e.resource.empty() ? e.message : "collection failed: " + e.message;
   }
   const checks::Waiver* e = note_exception(report, note);
   if (!e) return "";
@@ -100,6 +111,29 @@ std::vector<WaiverSummary> waiver_summaries(const Report& report) {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::string summary_line(const Report& report) {
+  using S = checks::Verdict;
+  std::array<uint64_t, 4> checks{}, findings{};
+  for (const auto& r : report.results) {
+    ++checks[static_cast<size_t>(r.status)];
+    for (size_t s = 0; s < findings.size(); ++s) findings[s] += r.counts[s];
+  }
+  auto of = [](const std::array<uint64_t, 4>& c, S s) { return c[static_cast<size_t>(s)]; };
+  std::string line =
+      text::counted(report.results.size(), "check", "checks") + ": " +
+      std::to_string(of(checks, S::Pass)) + " passed, " + std::to_string(of(checks, S::Fail)) +
+      " failed, " + std::to_string(of(checks, S::Error)) + " with errors, " +
+      std::to_string(of(checks, S::Muted)) + " muted; " +
+      text::counted(findings[0] + findings[1] + findings[2] + findings[3], "finding", "findings") +
+      ": " + std::to_string(of(findings, S::Pass)) + " pass, " +
+      std::to_string(of(findings, S::Fail)) + " fail, " + std::to_string(of(findings, S::Error)) +
+      " error, " + std::to_string(of(findings, S::Muted)) + " muted";
+  if (report.scan.status == "partial")
+    line += " (scan " + std::to_string(report.scan.id) + " is partial" +
+            (report.scan.message.empty() ? "" : ": " + report.scan.message) + ")";
+  return line;
 }
 
 std::optional<Format> format_from_name(std::string_view name) {

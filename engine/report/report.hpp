@@ -63,6 +63,13 @@ struct WaiverSummary {
 // Every waiver whose check pattern matches a selected check, in file order.
 std::vector<WaiverSummary> waiver_summaries(const Report& report);
 
+// The one-line summary people read last (the table ends with it; with
+// --output the CLI prints it to stderr): checks by status, then findings by
+// status, then whether the scan is partial, e.g.
+//   4 checks: 2 passed, 1 failed, 1 with errors, 0 muted; 12 findings: 7 pass, 2 fail, 1 error, 2
+//   muted
+std::string summary_line(const Report& report);
+
 enum class Format { Table, Json, Csv, Junit, Sarif, Ocsf };
 std::optional<Format> format_from_name(std::string_view name);
 std::vector<std::string> format_names();  // table, json, csv, junit, sarif, ocsf

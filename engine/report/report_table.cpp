@@ -103,25 +103,19 @@ Status write_table(const Report& report, std::ostream& out, const WriteOptions& 
   for (const auto& r : report.results) width = std::max(width, r.check->id.size());
   out << padded("STATUS", 7) << padded("SEVERITY", 9) << padded("CHECK", width + 1)
       << "    PASS    FAIL   ERROR   MUTED\n";
-  std::array<uint64_t, 4> by_status{};
   for (const auto& r : report.results) {
     out << painted(r.status, options.color, 7)
         << padded(std::string(checks::severity_name(r.check->severity)), 9)
         << padded(r.check->id, width + 1) << std::setw(8) << r.count(S::Pass) << std::setw(8)
         << r.count(S::Fail) << std::setw(8) << r.count(S::Error) << std::setw(8)
         << r.count(S::Muted) << "\n";
-    ++by_status[static_cast<size_t>(r.status)];
   }
   for (const auto& r : report.results) {
     if (r.status == S::Pass) continue;
     if (auto st = write_details(out, report, r, options); !st) return st;
   }
   write_exceptions(out, report);
-  out << "\n"
-      << report.results.size() << " checks: " << by_status[static_cast<size_t>(S::Pass)]
-      << " passed, " << by_status[static_cast<size_t>(S::Fail)] << " failed, "
-      << by_status[static_cast<size_t>(S::Error)] << " with errors, "
-      << by_status[static_cast<size_t>(S::Muted)] << " muted\n";
+  out << "\n" << summary_line(report) << "\n";
   return ok_status();
 }
 
