@@ -4,8 +4,6 @@
 // Exit status: 0 nothing failed; 1 a check at or above --fail-on (default:
 // any) failed; 2 an error (bad input, or findings at or above --fail-on that
 // could not be evaluated because their collection failed).
-#include <iostream>
-
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/report/output.hpp"
@@ -48,8 +46,7 @@ int run(const CheckOptions& o, const Context& ctx) {
   if (auto st = report::write(report, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
-  // The report went to a file: the one line a person wants still comes here.
-  if (!o.output.empty() && !ctx.quiet) std::cerr << report::summary_line(report) << "\n";
+  print_summary(o.output, report, ctx);
   std::optional<checks::Severity> fail_on;
   if (!o.fail_on.empty()) fail_on = checks::severity_from_name(o.fail_on);
   return exit_status(report.results, fail_on);

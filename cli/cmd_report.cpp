@@ -5,8 +5,6 @@
 // least that severity failed.
 #include <algorithm>
 
-#include <iostream>
-
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/checks/evaluate.hpp"
@@ -52,8 +50,7 @@ int run(const ReportOptions& o, const Context& ctx) {
   if (auto st = report::write_framework(report, summary, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
-  // The report went to a file: the one line a person wants still comes here.
-  if (!o.output.empty() && !ctx.quiet) std::cerr << report::summary_line(report) << "\n";
+  print_summary(o.output, report, ctx);
   if (o.fail_on.empty()) return kExitOk;
   return any_with_status(report.results, checks::Verdict::Fail,
                          checks::severity_from_name(o.fail_on))

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 namespace posture::cli {
 
@@ -66,6 +67,11 @@ bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Ve
 bool use_color(const report::Output& output, const Context& ctx) {
   const char* no_color = std::getenv("NO_COLOR");
   return !ctx.no_color && output.is_stdout() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+void print_summary(const std::string& output_file, const report::Report& report,
+                   const Context& ctx) {
+  if (!output_file.empty() && !ctx.quiet) std::cerr << report::summary_line(report) << "\n";
 }
 
 }  // namespace posture::cli

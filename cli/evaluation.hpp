@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/output.hpp"
+#include "engine/report/report.hpp"
 #include "engine/session/session.hpp"
 
 namespace posture::cli {
@@ -55,5 +56,10 @@ bool any_with_status(const std::vector<checks::CheckResult>& results, checks::Ve
 // Whether a report written to `output` gets colour: standard output is a
 // terminal, neither --no-color nor NO_COLOR (no-color.org, non-empty) is set.
 bool use_color(const report::Output& output, const Context& ctx);
+
+// When the report went to a file (`output_file` not empty) and not -q: its
+// one-line summary to stderr, where a person still sees it.
+void print_summary(const std::string& output_file, const report::Report& report,
+                   const Context& ctx);
 
 }  // namespace posture::cli

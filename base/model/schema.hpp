@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-
 namespace posture::schema {
 
 enum class ScalarType { ID, String, Int, Float, Boolean };

@@ -45,16 +45,16 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
   auto errors = store.collection_errors(scan_id);
   if (!errors) return errors.take_errors();
   context.errors = std::move(errors).value();
-  for (uint32_t i = 0; i < context.errors.size(); ++i) {
-    const auto& e = context.errors[i];
-    context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
-  }
+  // A type with no object in the scan is a scan-level error (no resource) of
+  // that type: its per-resource checks are ERROR, never a pass on nothing.
   for (const auto& type : store.schema().types()) {
     auto any = store.has_rows(type, scan_id);
     if (!any) return any.take_errors();
-    if (*any) continue;
-    context.empty_types.emplace(type.name, static_cast<uint32_t>(context.errors.size()));
-    context.errors.push_back({"", type.name, "no " + type.plural + " in this scan", 0});
+    if (!*any) context.errors.push_back({"", type.name, "no " + type.plural + " in this scan", 0});
+  }
+  for (uint32_t i = 0; i < context.errors.size(); ++i) {
+    const auto& e = context.errors[i];
+    context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
   }
   return context;
 }
@@ -168,7 +168,8 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
   const Subjects& all = **subjects;
   result.order = context_.order;
   if (all.rids.empty()) {
-    if (auto it = context_.empty_types.find(type.name); it != context_.empty_types.end()) {
+    // The scan-level error of an empty type is indexed under an empty key.
+    if (auto it = context_.error_index.find(type.name + '\n'); it != context_.error_index.end()) {
       result.no_subjects = true;
       result.status = Verdict::Error;
       result.counts[static_cast<size_t>(Verdict::Error)] = 1;

@@ -96,11 +96,9 @@ struct EvaluationContext {
   const WaiverList* waivers = nullptr;  // may be null: no waivers
   Date today;
   std::vector<store::CollectionError> errors;
-  std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
-  // Types with no object in the scan -> errors[i], a scan-level error (its
-  // resource is "") saying so: a per-resource check of such a type is ERROR,
-  // never a pass on nothing.
-  std::unordered_map<std::string, uint32_t> empty_types;
+  // type + '\n' + key -> errors[i]. A type with no object in the scan has a
+  // scan-level error (resource "", so key ""): "no connectors in this scan".
+  std::unordered_map<std::string, uint32_t> error_index;
   std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
 
   // Reads the scan's collection errors from `store`.
