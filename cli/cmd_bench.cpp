@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/workspace_options.hpp"
 
 #include "engine/bench/bench.hpp"
 
@@ -16,10 +17,9 @@ namespace posture::cli {
 
 namespace {
 
-struct BenchCliOptions {
+struct BenchCliOptions : QueriesOptions {
   std::string db;
   std::string json;
-  std::string queries;
   std::string baselines;
   std::vector<std::string> ids;
   std::optional<int64_t> scan;
@@ -35,7 +35,12 @@ std::string default_baselines_dir() {
 int run(const BenchCliOptions& o, const Context& ctx) {
   bench::BenchOptions options;
   options.db = o.db;
-  options.queries_dir = o.queries.empty() ? default_queries_dir() : o.queries;
+  auto dirs = queries_dirs(o);
+  if (!dirs) return report_errors(dirs.errors());
+  auto vars = variables(o);
+  if (!vars) return report_errors(vars.errors());
+  options.more_queries_dirs = std::move(dirs).value();
+  options.variables = std::move(vars).value();
   options.baselines_dir = o.baselines.empty() ? default_baselines_dir() : o.baselines;
   options.scan = o.scan;
   options.repetitions = o.repetitions;
@@ -68,8 +73,7 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
-  cmd->add_option("--queries", o->queries,
-                  "The directory of stored checks (default: the bundled queries/)");
+  add_queries_options(cmd, *o);
   cmd->add_option("--baselines", o->baselines,
                   "The directory of <check-id>.sql baselines (default: benchmarks/baselines)");
   cmd->add_option("--check", o->ids, "Benchmark only this check id (repeatable)");

@@ -5,13 +5,14 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/workspace_options.hpp"
 #include "engine/exec/engine.hpp"
 
 namespace posture::cli {
 
 namespace {
 
-struct ExplainOptions {
+struct ExplainOptions : VariableOptions {
   std::string expression;
   std::string file;
   std::string db;
@@ -32,8 +33,11 @@ int run(const ExplainOptions& o) {
         {Diagnostic::error("usage", "give the query either with -e TEXT or as a FILE")});
   auto text = o.file.empty() ? Result<std::string>(o.expression) : read_text(o.file);
   if (!text) return report_errors(text.errors());
+  auto vars = variables(o);
+  if (!vars) return report_errors(vars.errors());
   semantic::AnalyzeOptions options;
   options.source_name = o.file.empty() ? "<query>" : o.file;
+  options.variables = std::move(vars).value();
   auto compiled = exec::Engine().compile(*text, options);
   if (!compiled) return report_errors(compiled.errors());
   std::optional<store::Store> store;
@@ -70,6 +74,7 @@ void add_explain_command(CLI::App& app, Context& ctx) {
   cmd->add_option("-e,--execute", o->expression, "The query text");
   cmd->add_option("file", o->file, "A .graphql file holding the query");
   cmd->add_option("--db", o->db, "A store, to show its query plan");
+  add_variable_options(cmd, *o);
   cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
 }
 

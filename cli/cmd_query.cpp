@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/workspace_options.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/session/session.hpp"
 
@@ -13,37 +14,13 @@ namespace posture::cli {
 
 namespace {
 
-struct QueryOptions {
+struct QueryOptions : VariableOptions {
   std::string db;
   std::string expression;
   std::string file;
   std::string operation;
-  std::vector<std::string> vars;
-  std::string vars_file;
   std::optional<int64_t> scan;
 };
-
-// --vars FILE.json, then each --var name=value (JSON if it parses, else a string).
-Result<nlohmann::json> variables(const QueryOptions& o) {
-  nlohmann::json vars = nlohmann::json::object();
-  if (!o.vars_file.empty()) {
-    auto text = read_text(o.vars_file);
-    if (!text) return text.take_errors();
-    vars = nlohmann::json::parse(*text, nullptr, false);
-    if (vars.is_discarded() || !vars.is_object())
-      return Diagnostic::error("bad-variables", "the variables file must hold a JSON object",
-                               {o.vars_file, 0, 0});
-  }
-  for (const auto& assignment : o.vars) {
-    auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return Diagnostic::error("bad-variables", "--var takes name=value, got `" + assignment + "`");
-    std::string value = assignment.substr(eq + 1);
-    auto parsed = nlohmann::json::parse(value, nullptr, false);
-    vars[assignment.substr(0, eq)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
-  }
-  return vars;
-}
 
 int run(const QueryOptions& o) {
   if (o.expression.empty() == o.file.empty())
@@ -83,8 +60,7 @@ void add_query_command(CLI::App& app, Context& ctx) {
   cmd->add_option("file", o->file, "A .graphql file holding the query ('-': stdin)");
   cmd->add_option("--operation", o->operation,
                   "The operation to run when the document has several");
-  cmd->add_option("--var", o->vars, "A variable: name=value (value as JSON, else a string)");
-  cmd->add_option("--vars", o->vars_file, "A JSON file with the variables");
+  add_variable_options(cmd, *o);
   cmd->add_option("--scan", o->scan, "The scan to query (default: the latest complete one)");
   cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
 }

@@ -36,6 +36,8 @@ void add_scans_command(CLI::App& app, Context& ctx);
 void add_lint_command(CLI::App& app, Context& ctx);
 void add_explain_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
+void add_checks_command(CLI::App& app, Context& ctx);
+void add_frameworks_command(CLI::App& app, Context& ctx);
 
 // Prints diagnostics to stderr and returns kExitError.
 int report_errors(const Diagnostics& errors);

@@ -22,8 +22,7 @@ const std::vector<std::string>& severity_names() {
 
 void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help) {
   cmd->add_option("--db", o.db, "The store")->required();
-  cmd->add_option("--queries", o.queries,
-                  "The directory of stored checks and frameworks/ (default: the bundled queries/)");
+  add_queries_options(cmd, o);
   cmd->add_option("--jobs,-j", o.jobs,
                   "Parallel workers, each with its own read-only connection (default: one per CPU)")
       ->check(CLI::Range(1u, 1024u));
@@ -45,7 +44,12 @@ void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::strin
 Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan) {
   session::SessionOptions options;
   options.scan = scan;
-  options.queries_dir = o.queries.empty() ? default_queries_dir() : o.queries;
+  auto dirs = queries_dirs(o);
+  if (!dirs) return dirs.take_errors();
+  auto vars = variables(o);
+  if (!vars) return vars.take_errors();
+  options.more_queries_dirs = std::move(dirs).value();
+  options.variables = std::move(vars).value();
   options.waivers_file = o.waivers;
   options.today = o.today;
   return session::Session::open(o.db, options);

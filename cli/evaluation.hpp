@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/workspace_options.hpp"
 #include "engine/checks/evaluate.hpp"
 #include "engine/report/output.hpp"
 #include "engine/report/report.hpp"
@@ -17,9 +18,8 @@
 
 namespace posture::cli {
 
-struct EvaluationOptions {
+struct EvaluationOptions : QueriesOptions {
   std::string db;
-  std::string queries;
   std::string waivers;
   std::string today;
   unsigned jobs = 0;  // 0: one per core (session::resolve_jobs)
@@ -33,16 +33,16 @@ struct EvaluationOptions {
 // "low", "medium", "high", "critical".
 const std::vector<std::string>& severity_names();
 
-// Adds --db, --queries, --jobs, --waivers (described by `waivers_help`)
-// and --today to `cmd`.
+// Adds --db, --queries, --no-bundled, --var, --vars, --jobs, --waivers
+// (described by `waivers_help`) and --today to `cmd`.
 void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help);
 // Adds --check, --framework, --severity and --provider, their help starting
 // with `verb` ("Evaluate", "Compare").
 void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb);
 
 // Opens a session on --db at `scan` (the latest complete scan when not given)
-// with the workspace of --queries (default_queries_dir()), --exceptions and
-// --today.
+// with the workspace of the bundled checks and --queries, the variables,
+// --exceptions and --today.
 Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan);
 
 // The selection options as a checks::Selection.

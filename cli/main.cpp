@@ -107,6 +107,8 @@ int main(int argc, char** argv) {
   add_import_command(app, ctx);
   add_query_command(app, ctx);
   add_check_command(app, ctx);
+  add_checks_command(app, ctx);
+  add_frameworks_command(app, ctx);
   add_report_command(app, ctx);
   add_diff_command(app, ctx);
   add_schema_command(app, ctx);

@@ -99,6 +99,8 @@ Result<BenchReport> run(const BenchOptions& o) {
   session::SessionOptions session_options;
   session_options.scan = o.scan;
   session_options.queries_dir = o.queries_dir;
+  session_options.more_queries_dirs = o.more_queries_dirs;
+  session_options.variables = o.variables;
   session_options.today_date = checks::Date::today_utc();
   auto start = std::chrono::steady_clock::now();
   auto session = session::Session::open(o.db, session_options);

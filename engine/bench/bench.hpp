@@ -16,8 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "engine/bench/stats.hpp"
+#include <nlohmann/json.hpp>
+
 #include "base/result.hpp"
+#include "engine/bench/stats.hpp"
 
 namespace posture::bench {
 
@@ -30,6 +32,10 @@ struct BenchOptions {
   std::vector<std::string> only;  // check ids to run (empty: all)
   int compile_iterations = 200;   // timed compiles per check
   unsigned jobs = 0;              // evaluation workers, as `posture check --jobs` (0: one per CPU)
+  // More directories of checks, loaded after queries_dir, and the values of
+  // the variables the checks declare.
+  std::vector<std::string> more_queries_dirs;
+  nlohmann::json variables = nlohmann::json::object();
 };
 
 // Compile time of one check, in microseconds per call (median over the

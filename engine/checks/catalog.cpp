@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -145,10 +146,105 @@ struct DirectiveReader {
   }
 };
 
+// The names @check takes.
+const std::vector<std::string>& check_arguments() {
+  static const std::vector<std::string> names{
+      "id",         "title",      "severity",  "providers",   "subjects",
+      "frameworks", "references", "rationale", "remediation", "expect"};
+  return names;
+}
+
+// An argument @check does not take is an error at its position, with the
+// nearest name it takes.
+Diagnostics unknown_arguments(const DirectiveReader& r) {
+  Diagnostics errors;
+  for (const auto& arg : r.d.arguments) {
+    const auto& names = check_arguments();
+    if (std::find(names.begin(), names.end(), arg.name) != names.end()) continue;
+    Diagnostic d = Diagnostic::error("unknown-argument",
+                                     "@check takes no argument `" + arg.name + "`", r.at(arg.loc));
+    if (auto guess = closest_match(arg.name, names); !guess.empty())
+      d.hints.push_back("did you mean `" + guess + "`?");
+    else
+      d.hints.push_back("@check takes " + nlohmann::json(names).dump());
+    errors.push_back(std::move(d));
+  }
+  return errors;
+}
+
+// The byte offset of a 1-based line and column in `text`.
+size_t offset_of(std::string_view text, syntax::Location loc) {
+  size_t at = 0;
+  for (int line = 1; line < loc.line && at < text.size(); ++line) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) return text.size();
+    at = nl + 1;
+  }
+  return std::min(text.size(), at + static_cast<size_t>(std::max(loc.column - 1, 0)));
+}
+
+// The operation as written, without its @check directive: the text from the
+// operation's keyword to the directive, then from the selection set's `{` on.
+std::string operation_text(std::string_view text, const syntax::OperationDefinition& op,
+                           const syntax::Directive& directive) {
+  size_t begin = offset_of(text, op.loc);
+  size_t head_end = offset_of(text, directive.loc);
+  size_t body = op.selections.empty() ? std::string_view::npos
+                                      : text.rfind('{', offset_of(text, op.selections.front().loc));
+  if (body == std::string_view::npos || body < head_end || head_end < begin)
+    return std::string(text.substr(begin));
+  std::string head(text.substr(begin, head_end - begin));
+  while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back()))) head.pop_back();
+  std::string out = head + " " + std::string(text.substr(body));
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+  return out + "\n";
+}
+
+// Every subject must be the type of one of the query's root fields: the
+// check's findings are about the objects the query selects from.
+Diagnostics subjects_match_roots(const DirectiveReader& r, const exec::CompiledQuery& query) {
+  Diagnostics errors;
+  const Value* subjects = r.d.argument("subjects");
+  if (!subjects) return errors;
+  std::vector<const Value*> items;
+  if (subjects->kind == Value::Kind::List)
+    for (const auto& item : subjects->list) items.push_back(&item);
+  else
+    items.push_back(subjects);
+  std::vector<std::string> root_types;
+  std::string roots;
+  for (const auto& root : query.analysed.roots) {
+    if (!root.type) continue;
+    root_types.push_back(root.type->name);
+    roots += (roots.empty() ? "`" : ", `") + root.response_key + "` (" + root.type->name + ")";
+  }
+  for (const Value* item : items) {
+    if (std::find(root_types.begin(), root_types.end(), item->text) != root_types.end()) continue;
+    Diagnostic d =
+        Diagnostic::error("check-subjects",
+                          "subject `" + item->text +
+                              "` is not the type of the query's root field: it selects " + roots,
+                          r.at(item->loc));
+    if (!root_types.empty()) d.hints.push_back("write subjects: [" + root_types.front() + "]");
+    errors.push_back(std::move(d));
+  }
+  return errors;
+}
+
+// The values of `variables` that `op` declares.
+nlohmann::json declared_variables(const syntax::OperationDefinition& op,
+                                  const nlohmann::json& variables) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!variables.is_object()) return out;
+  for (const auto& def : op.variables)
+    if (auto it = variables.find(def.name); it != variables.end()) out[def.name] = *it;
+  return out;
+}
+
 }  // namespace
 
 Result<Check> Catalog::parse_check(std::string_view text, const std::string& file,
-                                   const exec::Engine& engine) {
+                                   const exec::Engine& engine, const nlohmann::json& variables) {
   auto doc = syntax::parse(text, file);
   if (!doc) return doc.take_errors();
   if (doc->operations.size() != 1)
@@ -163,8 +259,11 @@ Result<Check> Catalog::parse_check(std::string_view text, const std::string& fil
             "add @check(id: \"...\", title: \"...\", severity: HIGH, subjects: [Connector], "
             "expect: \"eq []\")");
   DirectiveReader r{*directive, file, {}};
+  if (auto unknown = unknown_arguments(r); !unknown.empty()) return unknown;
   Check check;
   check.file = file;
+  check.text = operation_text(text, op, *directive);
+  for (const auto& def : op.variables) check.variables.push_back(def.name);
   check.id = r.text("id", true);
   check.title = r.text("title", true);
   std::string severity = r.text("severity", true);
@@ -195,13 +294,22 @@ Result<Check> Catalog::parse_check(std::string_view text, const std::string& fil
                                r.at(directive->loc));
   semantic::AnalyzeOptions options;
   options.source_name = file;
+  options.variables = declared_variables(op, variables);
   auto compiled = engine.compile(std::move(doc).value(), options);
   if (!compiled) return compiled.take_errors();
+  if (auto mismatch = subjects_match_roots(r, *compiled); !mismatch.empty()) return mismatch;
   check.query = std::move(compiled).value();
   return check;
 }
 
 Result<Catalog> Catalog::load(const std::string& dir, const exec::Engine& engine) {
+  return load(std::vector<std::string>{dir}, nlohmann::json::object(), engine);
+}
+
+namespace {
+
+// The *.graphql files of `dir`, sorted by name.
+Result<std::vector<std::filesystem::path>> check_files(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<fs::path> files;
@@ -211,30 +319,76 @@ Result<Catalog> Catalog::load(const std::string& dir, const exec::Engine& engine
     return Diagnostic::error("catalog", "cannot read the checks directory: " + ec.message(),
                              {dir, 0, 0});
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A variable given on the command line that no check declares.
+Diagnostics undeclared_variables(const nlohmann::json& variables,
+                                 const std::vector<Check>& checks) {
+  Diagnostics errors;
+  if (!variables.is_object()) return errors;
+  std::vector<std::string> declared;
+  for (const auto& c : checks)
+    for (const auto& v : c.variables)
+      if (std::find(declared.begin(), declared.end(), v) == declared.end()) declared.push_back(v);
+  for (const auto& [name, value] : variables.items()) {
+    if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
+    Diagnostic d =
+        Diagnostic::error("unknown-variable", "no stored check declares the variable $" + name);
+    if (auto guess = closest_match(name, declared); !guess.empty())
+      d.hints.push_back("did you mean `" + guess + "`?");
+    else if (declared.empty())
+      d.hints.push_back("the stored checks declare no variables");
+    errors.push_back(std::move(d));
+  }
+  return errors;
+}
+
+}  // namespace
+
+Result<Catalog> Catalog::load(const std::vector<std::string>& dirs, const nlohmann::json& variables,
+                              const exec::Engine& engine) {
   Catalog catalog;
   Diagnostics errors;
-  std::set<std::string> ids;
-  for (const auto& path : files) {
-    auto text = file::read(path.string());
-    if (!text) {
-      for (auto& e : text.take_errors()) errors.push_back(std::move(e));
+  std::map<std::string, std::string> files_by_id;
+  for (const auto& dir : dirs) {
+    auto files = check_files(dir);
+    if (!files) {
+      for (auto& e : files.take_errors()) errors.push_back(std::move(e));
       continue;
     }
-    auto check = parse_check(*text, path.string(), engine);
-    if (!check) {
-      for (auto& e : check.take_errors()) errors.push_back(std::move(e));
-      continue;
+    for (const auto& path : *files) {
+      auto text = file::read(path.string());
+      if (!text) {
+        for (auto& e : text.take_errors()) errors.push_back(std::move(e));
+        continue;
+      }
+      auto check = parse_check(*text, path.string(), engine, variables);
+      if (!check) {
+        for (auto& e : check.take_errors()) errors.push_back(std::move(e));
+        continue;
+      }
+      auto [first, inserted] = files_by_id.emplace(check->id, path.string());
+      if (!inserted) {
+        errors.push_back(Diagnostic::error("duplicate-check",
+                                           "check id `" + check->id + "` is defined twice: in " +
+                                               first->second + " and in " + path.string(),
+                                           {path.string(), 0, 0})
+                             .hint("a check id is unique across every --queries directory; "
+                                   "rename one, or leave the bundled checks out with "
+                                   "--no-bundled"));
+        continue;
+      }
+      catalog.checks_.push_back(std::move(check).value());
     }
-    if (!ids.insert(check->id).second) {
-      errors.push_back(Diagnostic::error("check-metadata", "duplicate check id `" + check->id + "`",
-                                         {path.string(), 0, 0}));
-      continue;
-    }
-    catalog.checks_.push_back(std::move(check).value());
   }
+  if (errors.empty()) errors = undeclared_variables(variables, catalog.checks_);
   if (!errors.empty()) return errors;
-  if (catalog.checks_.empty())
-    return Diagnostic::error("catalog", "no checks (*.graphql) found", {dir, 0, 0});
+  if (catalog.checks_.empty()) {
+    std::string where;
+    for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
+    return Diagnostic::error("catalog", "no checks (*.graphql) found", {where, 0, 0});
+  }
   return catalog;
 }
 

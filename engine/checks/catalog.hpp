@@ -1,12 +1,18 @@
 // Stored checks: one GraphQL file each in queries/, the metadata in a @check
 // directive on the operation. Catalog::load parses and compiles every check
-// once; an error in any file is reported with file:line:column.
+// once, from one directory or several (a check id is unique across all of
+// them); an error in any file is reported with file:line:column. The @check
+// arguments are validated like the query: an unknown one is an error at its
+// position with the nearest known name, and every subject must be the type of
+// one of the query's root fields.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
 #include "engine/exec/engine.hpp"
@@ -42,7 +48,9 @@ struct Check {
   std::string rationale;
   std::string remediation;
   Expectation expect;
-  std::string file;  // path of the .graphql file
+  std::string file;                    // path of the .graphql file
+  std::string text;                    // the operation without its @check directive, as written
+  std::vector<std::string> variables;  // the variables the operation declares
   exec::CompiledQuery query;
 };
 
@@ -50,9 +58,17 @@ class Catalog {
  public:
   // Loads every *.graphql file of `dir` (sorted by name), parses and compiles it.
   static Result<Catalog> load(const std::string& dir, const exec::Engine& engine = exec::Engine());
-  // Reads one check from GraphQL text (`file` names it in diagnostics).
+  // Loads the checks of every directory in `dirs`, in that order. A check id
+  // found twice is an error naming both files. `variables` (name -> JSON
+  // value) are given to each check that declares them; a name no check
+  // declares is an error ("unknown-variable", with the nearest declared name).
+  static Result<Catalog> load(const std::vector<std::string>& dirs, const nlohmann::json& variables,
+                              const exec::Engine& engine = exec::Engine());
+  // Reads one check from GraphQL text (`file` names it in diagnostics),
+  // compiled with those of `variables` its operation declares.
   static Result<Check> parse_check(std::string_view text, const std::string& file,
-                                   const exec::Engine& engine = exec::Engine());
+                                   const exec::Engine& engine = exec::Engine(),
+                                   const nlohmann::json& variables = nlohmann::json::object());
 
   const std::vector<Check>& checks() const { return checks_; }
   const Check* find(std::string_view id) const;

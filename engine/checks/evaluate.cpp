@@ -259,12 +259,20 @@ Result<CheckResult> Evaluator::evaluate(const Check& check) const {
 }
 
 Result<Workspace> Workspace::load(const std::string& queries_dir, const std::string& waivers_file) {
+  return load(std::vector<std::string>{queries_dir}, waivers_file);
+}
+
+Result<Workspace> Workspace::load(const std::vector<std::string>& queries_dirs,
+                                  const std::string& waivers_file,
+                                  const nlohmann::json& variables) {
   Workspace ws;
-  auto catalog = Catalog::load(queries_dir);
+  auto catalog = Catalog::load(queries_dirs, variables);
   if (!catalog) return catalog.take_errors();
   ws.catalog = std::move(catalog).value();
-  auto frameworks =
-      FrameworkSet::load((std::filesystem::path(queries_dir) / "frameworks").string(), ws.catalog);
+  std::vector<std::string> framework_dirs;
+  for (const auto& dir : queries_dirs)
+    framework_dirs.push_back((std::filesystem::path(dir) / "frameworks").string());
+  auto frameworks = FrameworkSet::load(framework_dirs, ws.catalog);
   if (!frameworks) return frameworks.take_errors();
   ws.frameworks = std::move(frameworks).value();
   if (waivers_file.empty()) return ws;

@@ -164,6 +164,12 @@ struct Workspace {
   // Loads and cross-checks all three (a waiver or a framework naming an
   // unknown check is an error with file:line). `waivers_file` may be "".
   static Result<Workspace> load(const std::string& queries_dir, const std::string& waivers_file);
+  // The same over several directories of checks, each with its frameworks/
+  // (Catalog::load: ids unique across them; `variables` for the checks that
+  // declare them).
+  static Result<Workspace> load(const std::vector<std::string>& queries_dirs,
+                                const std::string& waivers_file,
+                                const nlohmann::json& variables = nlohmann::json::object());
 };
 
 // Which checks to run. Empty fields select everything; the criteria combine

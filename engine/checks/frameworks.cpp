@@ -136,14 +136,23 @@ Result<Framework> FrameworkSet::parse(std::string_view text, const std::string& 
 }
 
 Result<FrameworkSet> FrameworkSet::load(const std::string& dir, const Catalog& catalog) {
+  return load(std::vector<std::string>{dir}, catalog);
+}
+
+Result<FrameworkSet> FrameworkSet::load(const std::vector<std::string>& dirs,
+                                        const Catalog& catalog) {
   namespace fs = std::filesystem;
   FrameworkSet set;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return set;
   std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
-  std::sort(files.begin(), files.end());
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> in_dir;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file() && it->path().extension() == ".json") in_dir.push_back(it->path());
+    std::sort(in_dir.begin(), in_dir.end());
+    files.insert(files.end(), in_dir.begin(), in_dir.end());
+  }
   Diagnostics errors;
   std::vector<std::string> check_names;
   for (const auto& c : catalog.checks()) check_names.push_back(c.id);
@@ -159,8 +168,10 @@ Result<FrameworkSet> FrameworkSet::load(const std::string& dir, const Catalog& c
       for (auto& e : fw.take_errors()) errors.push_back(std::move(e));
       continue;
     }
-    if (set.find(fw->id)) {
-      errors.push_back(Diagnostic::error("framework", "framework `" + fw->id + "` defined twice",
+    if (const Framework* first = set.find(fw->id)) {
+      errors.push_back(Diagnostic::error("framework",
+                                         "framework `" + fw->id + "` is defined twice: in " +
+                                             first->file + " and in " + path.string(),
                                          {path.string(), line_of(text, "id", fw->id), 1}));
       continue;
     }
@@ -205,6 +216,17 @@ const Framework* FrameworkSet::find(std::string_view id) const {
   for (const auto& f : frameworks_)
     if (f.id == id) return &f;
   return nullptr;
+}
+
+std::vector<std::string> FrameworkSet::citations(const Check& check) const {
+  std::vector<std::string> out = check.frameworks;
+  for (const auto& f : frameworks_)
+    for (const auto& r : f.requirements) {
+      if (std::find(r.checks.begin(), r.checks.end(), check.id) == r.checks.end()) continue;
+      std::string citation = f.id + ":" + r.id;
+      if (std::find(out.begin(), out.end(), citation) == out.end()) out.push_back(citation);
+    }
+  return out;
 }
 
 std::vector<std::string> FrameworkSet::ids() const {

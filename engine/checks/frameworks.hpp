@@ -19,6 +19,7 @@
 namespace posture::checks {
 
 class Catalog;
+struct Check;
 
 struct Requirement {
   std::string id;
@@ -50,10 +51,16 @@ class FrameworkSet {
   // checks that every check id exists in `catalog` and merges the checks'
   // citations. Every problem is reported, each with file:line.
   static Result<FrameworkSet> load(const std::string& dir, const Catalog& catalog);
+  // The same over several directories, in order: a framework id defined in
+  // two files is an error naming both.
+  static Result<FrameworkSet> load(const std::vector<std::string>& dirs, const Catalog& catalog);
 
   const std::vector<Framework>& all() const { return frameworks_; }
   const Framework* find(std::string_view id) const;
   std::vector<std::string> ids() const;
+  // "<framework>:<requirement>" for every requirement `check` assesses: its
+  // own citations first, then those of the framework files.
+  std::vector<std::string> citations(const Check& check) const;
 
  private:
   std::vector<Framework> frameworks_;

@@ -1,6 +1,7 @@
 // The query analyser: picks the operation, binds variables, and turns root
 // fields and selection sets into the IR, expanding fragments (the built-in
 // `...AssetFragment` included) and honouring @include / @skip.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -106,6 +107,29 @@ class QueryAnalyzer {
       } else {
         ctx_.absent.insert(def.name);
       }
+    }
+    reject_undeclared(op, given);
+  }
+
+  static std::string declared_list(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", $") + n;
+    return out;
+  }
+
+  // A value given for a variable the operation does not declare is a mistake
+  // (a misspelt name would otherwise leave the default in force).
+  void reject_undeclared(const syntax::OperationDefinition& op, const nlohmann::json& given) {
+    if (!given.is_object()) return;
+    std::vector<std::string> declared;
+    for (const auto& def : op.variables) declared.push_back(def.name);
+    for (const auto& [name, value] : given.items()) {
+      if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
+      std::string guess = closest_match(name, declared);
+      ctx_.error("unknown-variable", op.loc, "the operation declares no variable $" + name,
+                 !guess.empty()     ? "did you mean `" + guess + "`?"
+                 : declared.empty() ? "the operation declares no variables"
+                                    : "it declares $" + declared_list(declared));
     }
   }
 

@@ -18,8 +18,10 @@ namespace {
 
 Result<std::shared_ptr<const checks::Workspace>> load_workspace(const SessionOptions& o) {
   if (o.workspace) return o.workspace;
-  if (o.queries_dir.empty()) return std::make_shared<const checks::Workspace>();
-  auto ws = checks::Workspace::load(o.queries_dir, o.waivers_file);
+  std::vector<std::string> dirs = o.more_queries_dirs;
+  if (!o.queries_dir.empty()) dirs.insert(dirs.begin(), o.queries_dir);
+  if (dirs.empty()) return std::make_shared<const checks::Workspace>();
+  auto ws = checks::Workspace::load(dirs, o.waivers_file, o.variables);
   if (!ws) return ws.take_errors();
   return std::make_shared<const checks::Workspace>(std::move(ws).value());
 }

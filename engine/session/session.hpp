@@ -36,8 +36,11 @@ struct SessionOptions {
   std::optional<int64_t> scan;  // default: the latest complete (or partial) scan
   store::OpenMode mode = store::OpenMode::ReadOnly;
   // The workspace: the stored checks and their frameworks/ in `queries_dir`
-  // ("" loads none: a session that only queries), and the waivers file ("": none).
+  // and `more_queries_dirs` (none: a session that only queries), and the
+  // waivers file ("": none).
   std::string queries_dir;
+  std::vector<std::string> more_queries_dirs;  // loaded after queries_dir, ids unique across all
+  nlohmann::json variables = nlohmann::json::object();  // for the checks that declare them
   std::string waivers_file;
   // Or one already loaded, shared (queries_dir and waivers_file are then unused).
   std::shared_ptr<const checks::Workspace> workspace;

@@ -76,11 +76,14 @@ TEST_F(RobustQuery, VariablesNestedHundredThousandLevelsAreRefused) {
   EXPECT_NE(o.first().message.find("$n"), std::string::npos) << o.first().message;
 }
 
-TEST_F(RobustQuery, UnusedDeepVariablesAreHarmless) {
+// A variable the operation does not declare is refused by its name, without
+// walking its value.
+TEST_F(RobustQuery, UndeclaredDeepVariablesAreRefusedByName) {
   Outcome o =
       run_query(*store_, names_where("{name: \"plain\"}"), object_with("x", nested_arrays(100000)));
-  ASSERT_TRUE(o.ok) << o.errors_response;
-  EXPECT_EQ(column(o, "connectors"), std::vector<std::string>{"plain"});
+  ASSERT_FALSE(o.ok);
+  EXPECT_TRUE(o.has_code("unknown-variable")) << o.errors_response;
+  EXPECT_NE(o.first().message.find("$x"), std::string::npos) << o.first().message;
 }
 
 // --- sizes -----------------------------------------------------------------
