@@ -70,7 +70,8 @@ int run(const ExplainOptions& o) {
 void add_explain_command(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ExplainOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "explain", "Show a query's filter IR (analysed and optimised), its SQL and (with --db) its plan");
+      "explain",
+      "Show a query's filter IR (analysed and optimised), its SQL and (with --db) its plan");
   cmd->add_option("-e,--execute", o->expression, "The query text");
   cmd->add_option("file", o->file, "A .graphql file holding the query");
   cmd->add_option("--db", o->db, "A store, to show its query plan");

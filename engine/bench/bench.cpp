@@ -30,8 +30,7 @@ namespace {
 // against each other and compares their ids with the reference's.
 Status time_check(const store::Store& store, const checks::EvaluationContext& context,
                   const checks::Check& check, const sql::Statement& engine,
-                  const std::optional<sql::Statement>& baseline, CheckBench& out,
-                  int repetitions) {
+                  const std::optional<sql::Statement>& baseline, CheckBench& out, int repetitions) {
   std::vector<Side> sides = {sql_side(store, engine, context.scan_id),
                              evaluate_side(store, context, check)};
   std::vector<SideBench*> benches = {&out.engine, &out.evaluate};

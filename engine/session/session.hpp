@@ -95,8 +95,7 @@ class Session {
   // with `jobs` workers (0: one per core), each on its own read-only
   // connection, applies the waivers and builds the report.
   Result<Evaluation> evaluate(const std::vector<const checks::Check*>& selected,
-                              checks::Order order = checks::Order::Store,
-                              unsigned jobs = 0) const;
+                              checks::Order order = checks::Order::Store, unsigned jobs = 0) const;
 
  private:
   Session() = default;
