@@ -59,7 +59,10 @@ void add_diff_command(CLI::App& app, Context& ctx) {
   add_selection_options(cmd, *o, "Compare");
   cmd->add_option("--max-rows", o->max_rows,
                   "Table: findings listed per check and change (0: all; default 50)");
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
+  cmd->callback([o, &ctx] {
+    o->progress = show_progress(ctx);
+    ctx.exit_code = run(*o);
+  });
 }
 
 }  // namespace posture::cli

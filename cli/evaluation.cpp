@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
+
+#include "cli/progress.hpp"
 
 namespace posture::cli {
 
@@ -19,8 +22,7 @@ const std::vector<std::string>& severity_names() {
   return names;
 }
 
-void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& waivers_help) {
+void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help) {
   cmd->add_option("--db", o.db, "The store")->required();
   cmd->add_option("--queries", o.queries,
                   "The directory of stored checks and frameworks/ (default: the bundled queries/)");
@@ -48,6 +50,13 @@ Result<session::Session> open_session(const EvaluationOptions& o, std::optional<
   options.queries_dir = o.queries.empty() ? default_queries_dir() : o.queries;
   options.waivers_file = o.waivers;
   options.today = o.today;
+  if (o.progress) {
+    auto line = std::make_shared<ProgressLine>(true);
+    options.progress = [line](size_t done, size_t total) {
+      if (done == total) return line->clear();
+      line->draw("check: " + std::to_string(done) + "/" + std::to_string(total) + " checks");
+    };
+  }
   return session::Session::open(o.db, options);
 }
 

@@ -21,7 +21,8 @@ struct EvaluationOptions {
   std::string queries;
   std::string waivers;
   std::string today;
-  unsigned jobs = 0;  // 0: one per core (session::resolve_jobs)
+  unsigned jobs = 0;      // 0: one per core (session::resolve_jobs)
+  bool progress = false;  // draw "check: N/M checks" on stderr while evaluating
   // The selection (not offered by every command).
   std::string severity;
   std::vector<std::string> ids;
@@ -34,8 +35,7 @@ const std::vector<std::string>& severity_names();
 
 // Adds --db, --queries, --jobs, --waivers (described by `waivers_help`)
 // and --today to `cmd`.
-void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o,
-                            const std::string& waivers_help);
+void add_evaluation_options(CLI::App* cmd, EvaluationOptions& o, const std::string& waivers_help);
 // Adds --check, --framework, --severity and --provider, their help starting
 // with `verb` ("Evaluate", "Compare").
 void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::string& verb);

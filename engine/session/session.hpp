@@ -45,6 +45,9 @@ struct SessionOptions {
   // else today in UTC; `today_date` wins over both.
   std::string today;
   std::optional<checks::Date> today_date;
+  // Called as evaluate() goes: (checks done, checks selected); see
+  // checks::evaluate_all.
+  checks::EvaluationProgress progress;
 };
 
 // One scan evaluated: the report the CLI writes, and its results. It keeps
@@ -92,8 +95,7 @@ class Session {
   // with `jobs` workers (0: one per core), each on its own read-only
   // connection, applies the waivers and builds the report.
   Result<Evaluation> evaluate(const std::vector<const checks::Check*>& selected,
-                              checks::Order order = checks::Order::Store,
-                              unsigned jobs = 0) const;
+                              checks::Order order = checks::Order::Store, unsigned jobs = 0) const;
 
  private:
   Session() = default;
@@ -105,6 +107,7 @@ class Session {
   std::shared_ptr<const checks::Workspace> workspace_;
   store::ScanInfo scan_;
   checks::Date today_;
+  checks::EvaluationProgress progress_;
 };
 
 }  // namespace posture::session
