@@ -20,14 +20,18 @@ void ProgressLine::draw(const std::string& text, bool force) {
   if (drawn_ && !force && now - last_ < std::chrono::milliseconds(100)) return;
   last_ = now;
   drawn_ = true;
-  std::cerr << "\r" << text << "\033[K" << std::flush;
+  // Spaces, not an escape sequence, erase what is left of a longer line.
+  size_t pad = width_ > text.size() ? width_ - text.size() : 0;
+  std::cerr << "\r" << text << std::string(pad, ' ') << std::flush;
+  width_ = text.size();
 }
 
 void ProgressLine::clear() {
   if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  if (drawn_) std::cerr << "\r" << std::string(width_, ' ') << "\r" << std::flush;
   drawn_ = false;
+  width_ = 0;
 }
 
 double ProgressLine::seconds() const {

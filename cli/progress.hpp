@@ -1,9 +1,11 @@
 // One line of progress on stderr, redrawn in place: what long commands
 // (import, collect, check) show on a terminal from the start of their work.
-// Nothing is drawn when disabled (stderr is not a terminal, or -q).
+// Nothing is drawn when disabled (stderr is not a terminal, or -q). No
+// escape sequences: a line is erased with spaces, so NO_COLOR output stays plain.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -30,6 +32,7 @@ class ProgressLine {
  private:
   bool enabled_;
   bool drawn_ = false;
+  size_t width_ = 0;  // characters of the line drawn last
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_, last_;
 };
