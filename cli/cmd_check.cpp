@@ -70,7 +70,10 @@ void add_check_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember(severity_names(), CLI::ignore_case));
   cmd->add_option("--max-rows", o->max_rows,
                   "Table: non-passing findings listed per check (0: all)");
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
+  cmd->callback([o, &ctx] {
+    o->progress = show_progress(ctx);
+    ctx.exit_code = run(*o, ctx);
+  });
 }
 
 }  // namespace posture::cli

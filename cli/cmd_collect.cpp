@@ -1,8 +1,9 @@
 // `posture collect azure --db FILE [options]`: reads subscriptions and their
 // security contacts from Azure Resource Manager into a new scan. Draws
-// progress on a terminal, prints a summary and each collection error, and
-// turns the outcome into an exit code: 0 for a complete or partial scan, 2
-// when the collection failed (nothing of it is used by checks).
+// progress on a terminal (retries and throttling waits as they happen), prints
+// a summary and each collection error, and turns the outcome into an exit
+// code: 0 for a complete or partial scan, 2 when the collection failed
+// (nothing of it is used by checks; a store the collection created is removed).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -11,7 +12,9 @@
 #include <iostream>
 #include <memory>
 
+#include "base/text.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "collectors/azure/collector.hpp"
 
 namespace posture::cli {
@@ -53,17 +56,32 @@ struct CollectFlags {
   std::string authority = "https://login.microsoftonline.com";
 };
 
-// One updating line on stderr, redrawn at most ten times a second.
-std::function<void(const azure::CollectProgress&)> progress_line() {
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [last](const azure::CollectProgress& p) {
-    auto now = std::chrono::steady_clock::now();
-    bool final = p.subscriptions_done == p.subscriptions_total;
-    if (!final && now - *last < std::chrono::milliseconds(100)) return;
-    *last = now;
-    std::cerr << "\rcollect azure: " << p.subscriptions_done << "/" << p.subscriptions_total
-              << " subscriptions, " << p.errors << (p.errors == 1 ? " error, " : " errors, ")
-              << p.requests << " requests\033[K" << std::flush;
+// "collect azure: 3/16 subscriptions, 0 errors, 20 requests, 2 retries, 1
+// throttled", and what a retry waits for as it happens.
+std::function<void(const azure::CollectProgress&)> progress_line(
+    std::shared_ptr<ProgressLine> line) {
+  return [line](const azure::CollectProgress& p) {
+    std::string text = "collect azure: ";
+    if (p.subscriptions_total == 0 && p.subscriptions_done == 0)
+      text += "listing subscriptions";
+    else
+      text += std::to_string(p.subscriptions_done) + "/" + std::to_string(p.subscriptions_total) +
+              " subscriptions";
+    text += ", " + std::to_string(p.errors) + (p.errors == 1 ? " error, " : " errors, ") +
+            std::to_string(p.requests) + (p.requests == 1 ? " request, " : " requests, ") +
+            std::to_string(p.retries) + (p.retries == 1 ? " retry, " : " retries, ") +
+            std::to_string(p.throttled) + " throttled";
+    bool retry = p.retry_wait.count() > 0;
+    if (retry) {
+      char wait[32];
+      std::snprintf(wait, sizeof wait, "%.1f s", static_cast<double>(p.retry_wait.count()) / 1000);
+      text += p.retry_status == 429 ? std::string("; throttled (HTTP 429): waiting ") + wait
+              : p.retry_status
+                  ? "; HTTP " + std::to_string(p.retry_status) + ": retrying in " + wait
+                  : std::string("; no answer: retrying in ") + wait;
+    }
+    bool final = p.subscriptions_total > 0 && p.subscriptions_done == p.subscriptions_total;
+    line->draw(text, retry || final);
   };
 }
 
@@ -79,9 +97,10 @@ void print_summary(const azure::CollectSummary& s) {
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", s.seconds);
-  std::cerr << "collected scan " << s.scan_id << " (" << s.status << "): " << s.subscriptions
-            << " subscriptions, " << s.contacts << " security contacts, " << s.errors.size()
-            << (s.errors.size() == 1 ? " error" : " errors") << " in " << seconds << " s ("
+  std::cerr << "collected scan " << s.scan_id << " (" << s.status
+            << "): " << text::counted(s.subscriptions, "subscription", "subscriptions") << ", "
+            << text::counted(s.contacts, "security contact", "security contacts") << ", "
+            << text::counted(s.errors.size(), "error", "errors") << " in " << seconds << " s ("
             << s.http.requests << " requests, " << s.http.retries << " retries, "
             << s.http.throttled << " throttled)\n";
 }
@@ -107,17 +126,19 @@ void run_collect(const CollectFlags& flags, Context& ctx) {
   options.client.cancel = &g_interrupted;
   options.api_version = flags.api_version;
   options.subscriptions = flags.subscriptions;
-  bool progress = show_progress(ctx);
-  if (progress) options.progress = progress_line();
-  auto store = store::Store::open(flags.db, posture::schema::builtin(), store::OpenMode::ReadWrite);
-  if (!store) {
-    ctx.exit_code = report_errors(store.errors());
-    return;
-  }
-  InterruptGuard guard;
-  auto summary = azure::collect(*store, options, std::move(*credential));
-  if (progress) std::cerr << "\r\033[K" << std::flush;
+  auto line = std::make_shared<ProgressLine>(show_progress(ctx));
+  if (line->enabled()) options.progress = progress_line(line);
+  bool existed = store_exists(flags.db);
+  auto summary = [&]() -> Result<azure::CollectSummary> {
+    auto store =
+        store::Store::open(flags.db, posture::schema::builtin(), store::OpenMode::ReadWrite);
+    if (!store) return store.take_errors();
+    InterruptGuard guard;
+    return azure::collect(*store, options, std::move(*credential));
+  }();
+  line->clear();
   if (!summary) {
+    if (!existed) remove_new_store(flags.db);  // a failed first collection leaves no store
     ctx.exit_code = report_errors(summary.errors());
     return;
   }

@@ -65,7 +65,10 @@ void add_diff_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"new", "fixed", "still-failing", "changed"}));
   cmd->add_option("--max-rows", o->max_rows,
                   "Table: findings listed per check and change (0: all)");
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
+  cmd->callback([o, &ctx] {
+    o->progress = show_progress(ctx);
+    ctx.exit_code = run(*o);
+  });
 }
 
 }  // namespace posture::cli

@@ -1,10 +1,56 @@
-// `posture import --db FILE INPUT...`: ARM JSON / JSON Lines into a new scan.
+// `posture import --db FILE INPUT...`: ARM JSON / JSON Lines (or the az CLI's
+// output) into a new scan. Draws progress on a terminal, names the first
+// objects it skipped and why; a failed import leaves an existing store as it
+// was and removes a store it created.
+#include <cstdio>
 #include <iostream>
 
+#include "base/text.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "collectors/snapshot/importer.hpp"
+#include "collectors/snapshot/shapes.hpp"
 
 namespace posture::cli {
+
+namespace {
+
+// "import: 12.3 of 240.0 MiB (5%), 120000 objects, 31000 objects/s".
+std::string progress_text(uint64_t objects, uint64_t bytes, uint64_t total, double seconds) {
+  std::string text = "import: ";
+  if (total) {
+    std::string of = format_bytes(total);
+    text += format_bytes(bytes) + " of " + of + " (" + std::to_string(bytes * 100 / total) + "%)";
+  } else {
+    text += format_bytes(bytes);
+  }
+  text += ", " + std::to_string(objects) + " objects";
+  if (objects > 0 && seconds > 0.05)
+    text += ", " + std::to_string(static_cast<uint64_t>(static_cast<double>(objects) / seconds)) +
+            " objects/s";
+  return text;
+}
+
+Result<snapshot::ImportSummary> import_into(const std::string& db,
+                                            const std::vector<std::string>& inputs,
+                                            const snapshot::ImportOptions& options) {
+  auto store = store::Store::open(db, posture::schema::builtin(), store::OpenMode::ReadWrite);
+  if (!store) return store.take_errors();
+  return snapshot::import_files(*store, inputs, options);
+}
+
+void print_skipped(const snapshot::ImportSummary& s) {
+  if (s.skipped == 0) return;
+  std::cerr << "warning: skipped " << s.skipped << (s.skipped == 1 ? " object" : " objects")
+            << " that import does not read:\n";
+  for (const auto& k : s.skipped_examples)
+    std::cerr << "  " << k.where.source << ":" << k.where.line << ": " << k.reason << "\n";
+  if (s.skipped > s.skipped_examples.size())
+    std::cerr << "  ... and " << s.skipped - s.skipped_examples.size() << " more\n";
+  std::cerr << "  (" << snapshot::readable_shapes() << ")\n";
+}
+
+}  // namespace
 
 void add_import_command(CLI::App& app, Context& ctx) {
   struct Options {
@@ -12,38 +58,38 @@ void add_import_command(CLI::App& app, Context& ctx) {
     std::vector<std::string> inputs;
   };
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd =
-      app.add_subcommand("import", "Import ARM JSON or JSON Lines files as one new scan");
+  CLI::App* cmd = app.add_subcommand(
+      "import",
+      "Import ARM JSON or JSON Lines files, or the output of az account list/show and az "
+      "security contact list/show, as one new scan");
   cmd->add_option("--db", opts->db, "The store (created if missing)")->required();
   cmd->add_option("inputs", opts->inputs,
-                  "Files of ARM objects, list responses or JSON Lines ('-': stdin)")
+                  "Files of ARM objects, list responses, JSON Lines or az CLI output ('-': stdin)")
       ->required();
   cmd->callback([opts, &ctx] {
-    auto store = store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadWrite);
-    if (!store) {
-      ctx.exit_code = report_errors(store.errors());
-      return;
-    }
     snapshot::ImportOptions options;
-    bool progress = show_progress(ctx);
-    if (progress)
-      options.progress = [](uint64_t objects, uint64_t bytes, uint64_t total) {
-        std::cerr << "\rimport: " << objects << " objects, " << (total ? bytes * 100 / total : 0)
-                  << "%   " << std::flush;
+    auto line = std::make_shared<ProgressLine>(show_progress(ctx));
+    if (line->enabled())
+      options.progress = [line](uint64_t objects, uint64_t bytes, uint64_t total) {
+        line->draw(progress_text(objects, bytes, total, line->seconds()));
       };
-    auto summary = snapshot::import_files(*store, opts->inputs, options);
-    if (progress) std::cerr << "\r\033[K";
+    bool existed = store_exists(opts->db);
+    auto summary = import_into(opts->db, opts->inputs, options);
+    line->clear();
     if (!summary) {
+      if (!existed) remove_new_store(opts->db);
       ctx.exit_code = report_errors(summary.errors());
       return;
     }
     double seconds = summary->seconds > 0 ? summary->seconds : 1e-9;
     uint64_t objects = summary->subscriptions + summary->contacts;
     if (!ctx.quiet)
-      std::cerr << "imported scan " << summary->scan_id << ": " << summary->subscriptions
-                << " subscriptions, " << summary->contacts << " security contacts, "
+      std::cerr << "imported scan " << summary->scan_id << ": "
+                << text::counted(summary->subscriptions, "subscription", "subscriptions") << ", "
+                << text::counted(summary->contacts, "security contact", "security contacts") << ", "
                 << summary->skipped << " skipped in " << summary->seconds << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
+    print_skipped(*summary);
     ctx.exit_code = kExitOk;
   });
 }

@@ -75,7 +75,10 @@ void add_report_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--fail-on", o->fail_on,
                   "Exit 1 when a check of at least this severity fails (default: exit 0)")
       ->check(CLI::IsMember(severity_names(), CLI::ignore_case));
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
+  cmd->callback([o, &ctx] {
+    o->progress = show_progress(ctx);
+    ctx.exit_code = run(*o, ctx);
+  });
 }
 
 }  // namespace posture::cli

@@ -48,6 +48,13 @@ bool show_progress(const Context& ctx);
 // The whole contents of a file ("-": standard input), or an error naming it.
 Result<std::string> read_text(const std::string& path);
 
+// Whether a file (a store) exists at `path`.
+bool store_exists(const std::string& path);
+// Removes the store file `path` with its -wal, -shm and -journal files: what
+// an import or collection that failed on a store it created leaves behind. The
+// store must be closed first.
+void remove_new_store(const std::string& path);
+
 // The stored checks' directory: --queries, else $POSTURE_QUERIES, else the
 // source tree's queries/ this binary was built from.
 std::string default_queries_dir();

@@ -1,4 +1,8 @@
-// Helpers shared by the subcommands: reading files, the stored checks' directory.
+// Helpers shared by the subcommands: reading files, the stored checks' directory,
+// new store files that a failed write must not leave behind.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -18,6 +22,16 @@ Result<std::string> read_text(const std::string& path) {
 std::string default_queries_dir() {
   if (const char* env = std::getenv("POSTURE_QUERIES"); env && *env) return env;
   return POSTURE_QUERIES_DIR;
+}
+
+bool store_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void remove_new_store(const std::string& path) {
+  if (path.empty() || path == ":memory:") return;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
 }
 
 }  // namespace posture::cli

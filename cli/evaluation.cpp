@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+
+#include "cli/progress.hpp"
 
 namespace posture::cli {
 
@@ -52,6 +55,13 @@ Result<session::Session> open_session(const EvaluationOptions& o, std::optional<
   options.variables = std::move(vars).value();
   options.waivers_file = o.waivers;
   options.today = o.today;
+  if (o.progress) {
+    auto line = std::make_shared<ProgressLine>(true);
+    options.progress = [line](size_t done, size_t total) {
+      if (done == total) return line->clear();
+      line->draw("check: " + std::to_string(done) + "/" + std::to_string(total) + " checks");
+    };
+  }
   return session::Session::open(o.db, options);
 }
 

@@ -22,7 +22,8 @@ struct EvaluationOptions : QueriesOptions {
   std::string db;
   std::string waivers;
   std::string today;
-  unsigned jobs = 0;  // 0: one per core (session::resolve_jobs)
+  unsigned jobs = 0;      // 0: one per core (session::resolve_jobs)
+  bool progress = false;  // draw "check: N/M checks" on stderr while evaluating
   // The selection (not offered by every command).
   std::string severity;
   std::vector<std::string> ids;

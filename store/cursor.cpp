@@ -35,7 +35,8 @@ int bind_value(sqlite3_stmt* stmt, int index, const Value& v) {
 // The number a parameter's name ends in (`:p3`, `?3` -> 3); 0 when none.
 size_t literal_number(std::string_view name) {
   size_t digits = 0;
-  while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[name.size() - 1 - digits])))
+  while (digits < name.size() &&
+         std::isdigit(static_cast<unsigned char>(name[name.size() - 1 - digits])))
     ++digits;
   if (digits == 0 || digits > 9) return 0;
   return std::stoul(std::string(name.substr(name.size() - digits)));
@@ -54,7 +55,7 @@ Result<Cursor> CursorAccess::prepare(sqlite3* db, const std::string& path, std::
   unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr);
   c.stmt_ = stmt;
-  if (rc != SQLITE_OK) return sqlite_error(path, db, "preparing `" + std::string(sql) + "`");
+  if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot prepare a statement");
   return c;
 }
 

@@ -91,8 +91,7 @@ Result<std::vector<std::pair<std::string, std::string>>> existing_columns(
   stmt->bind(1, std::string_view(table));
   std::vector<std::pair<std::string, std::string>> out;
   int rc;
-  while ((rc = step(*stmt)) == SQLITE_ROW)
-    out.emplace_back(stmt->text(0), stmt->text(1));
+  while ((rc = step(*stmt)) == SQLITE_ROW) out.emplace_back(stmt->text(0), stmt->text(1));
   if (rc != SQLITE_DONE) return sqlite_error(path, db, "reading the columns of " + table);
   return out;
 }
@@ -145,7 +144,7 @@ Status check_format(sqlite3* db, const std::string& path, const std::set<std::st
   fresh = objects.empty();
   if (fresh) return ok_status();
   if (!objects.count(kMetaTable))
-    return store_error(path, "not a Posture store: it has tables but no _meta table");
+    return store_error(path, "not a Posture store (a SQLite database without Posture's tables)");
   auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = 'format'");
   if (!stmt) return stmt.take_errors();
   int rc = step(*stmt);
@@ -171,7 +170,8 @@ Status apply(sqlite3* db, const std::string& path, const std::vector<std::string
   }
   if (fresh) {
     std::string meta = "INSERT OR REPLACE INTO _meta(key, value) VALUES ('format', '" +
-                       std::to_string(kStoreFormat) + "'), ('created_at', '" + text::utc_now() + "')";
+                       std::to_string(kStoreFormat) + "'), ('created_at', '" + text::utc_now() +
+                       "')";
     if (auto s = exec(db, path, meta); !s) {
       (void)exec(db, path, "ROLLBACK");
       return s;

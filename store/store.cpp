@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -24,26 +25,25 @@ Diagnostic store_error(const std::string& path, std::string_view what) {
 }
 
 Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what) {
+  if (db && (sqlite3_extended_errcode(db) & 0xff) == SQLITE_NOTADB)
+    return store_error(path, "not a Posture store (file is not a SQLite database)");
   std::string message = db ? sqlite3_errmsg(db) : "out of memory";
   return store_error(path, std::string(what) + ": " + message);
 }
 
+// The statement's text stays out of the message: users see what failed and
+// SQLite's reason, never the store's internal SQL.
 Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
   std::string text(sql);
-  char* message = nullptr;
-  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return ok_status();
-  std::string why = message ? message : sqlite3_errmsg(db);
-  sqlite3_free(message);
-  std::string shown = text.size() > 80 ? text.substr(0, 77) + "..." : text;
-  return store_error(path, "`" + shown + "`: " + why);
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return ok_status();
+  return sqlite_error(path, db, "cannot use the store");
 }
-
 
 }  // namespace internal
 
 using internal::exec;
-using internal::sqlite_error;
 using internal::prepare;
+using internal::sqlite_error;
 using internal::step;
 using internal::store_error;
 
@@ -106,6 +106,57 @@ Result<std::vector<ScanInfo>> query_scans(sqlite3* db, const std::string& path,
 
 }  // namespace
 
+namespace {
+
+// `path` as an SQLite URI (file:...) with `query`; '%', '?' and '#' escaped.
+std::string file_uri(const std::string& path, const std::string& query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+// Opens the connection of `store` (its path and schema set) on `name` and
+// readies it: pragmas, functions, tables. `rc` is SQLite's extended code of
+// the first failure.
+Status connect(Store& store, sqlite3*& db, const std::string& name, int flags, OpenMode mode,
+               int& rc) {
+  const std::string& path = store.path();
+  rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
+  Status status = ok_status();
+  if (rc != SQLITE_OK) {
+    status = sqlite_error(path, db, "cannot open");
+  } else {
+    sqlite3_extended_result_codes(db, 1);
+    status = set_pragmas(db, path, mode);
+    if (status) status = internal::register_functions(db, path);
+    if (status)
+      status = internal::ensure_tables(db, path, store.schema(), mode == OpenMode::ReadOnly);
+  }
+  if (!status) rc = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+  return status;
+}
+
+// Whether `path`-wal holds changes not yet in the database file.
+bool wal_has_changes(const std::string& path) {
+  struct stat st {};
+  return ::stat((path + "-wal").c_str(), &st) == 0 && st.st_size > 0;
+}
+
+}  // namespace
+
+// A reader opens the file read-only (mode=ro). SQLite's WAL mode wants a
+// shared-memory file (-shm) beside the store even for reading; where it can be
+// neither created nor opened (a read-only directory or file system) and no
+// -wal file holds changes, the store is read as immutable: nothing is created
+// or locked, and the evaluation writes nothing anywhere.
 Result<Store> Store::open(const std::string& path, const schema::Schema& schema, OpenMode mode) {
   bool memory = path == ":memory:" || path.empty();
   if (!memory && mode == OpenMode::ReadWrite) {
@@ -118,17 +169,28 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
   store.path_ = path;
   store.schema_ = &schema;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  flags |= mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
-                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (mode == OpenMode::ReadWrite || memory) {
+    flags |= mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    sqlite3* db = nullptr;
+    int rc = SQLITE_OK;
+    Status s = connect(store, db, path, flags, mode, rc);
+    store.db_ = db;  // closed by ~Store, whatever happened
+    if (!s) return s.take_errors();
+    return store;
+  }
+  flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  store.db_ = db;  // closed by ~Store, whatever happens next
-  if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot open");
-  sqlite3_extended_result_codes(db, 1);
-  if (auto s = set_pragmas(db, path, mode); !s) return s.take_errors();
-  if (auto s = internal::register_functions(db, path); !s) return s.take_errors();
-  if (auto s = internal::ensure_tables(db, path, schema, mode == OpenMode::ReadOnly); !s)
-    return s.take_errors();
+  int rc = SQLITE_OK;
+  Status s = connect(store, db, file_uri(path, "mode=ro"), flags, mode, rc);
+  int primary = rc & 0xff;
+  if (!s && (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) && !wal_has_changes(path)) {
+    sqlite3_close_v2(db);
+    db = nullptr;
+    s = connect(store, db, file_uri(path, "mode=ro&immutable=1"), flags, mode, rc);
+  }
+  store.db_ = db;
+  if (!s) return s.take_errors();
   return store;
 }
 
@@ -157,8 +219,8 @@ Result<std::vector<ScanInfo>> Store::scans() const {
 }
 
 Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
-  auto rows =
-      query_scans(internal::connection(*this), path_, "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
+  auto rows = query_scans(internal::connection(*this), path_,
+                          "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
@@ -173,18 +235,17 @@ Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
 
 Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
   sqlite3* db = internal::connection(*this);
-  auto stmt = prepare(
-      db, path_,
-      "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
-      "ORDER BY rowid");
+  auto stmt =
+      prepare(db, path_,
+              "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
+              "ORDER BY rowid");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id);
   std::vector<CollectionError> out;
   int rc;
   while ((rc = step(*stmt)) == SQLITE_ROW)
     out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1)),
-                   std::string(stmt->text(2)),
-                   static_cast<int>(stmt->integer(3))});
+                   std::string(stmt->text(2)), static_cast<int>(stmt->integer(3))});
   if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _collection_errors");
   return out;
 }

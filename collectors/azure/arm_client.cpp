@@ -120,6 +120,7 @@ struct ArmClient::Impl {
     auto when = Steady::now() + delay;
     if (response.status == 429) paused_until = std::max(paused_until, when);
     waiting.emplace(when, std::move(job));
+    if (options.on_retry) options.on_retry(delay, static_cast<int>(response.status));
   }
 
   // Why a request failed for good, for ArmReply::error.

@@ -20,8 +20,8 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/azure/auth.hpp"
 #include "base/result.hpp"
+#include "collectors/azure/auth.hpp"
 
 namespace posture::azure {
 
@@ -35,6 +35,10 @@ struct ArmClientOptions {
   std::chrono::seconds retry_after_cap{120};              // longest Retry-After honoured
   uint64_t jitter_seed = 0;                               // 0: random
   const std::atomic<bool>* cancel = nullptr;              // set (e.g. by SIGINT) to stop
+  // Called (on the thread running the client) when a request will be sent
+  // again after `wait`: `http_status` is the transient answer (429, 5xx), or 0
+  // for a timeout or a transport error.
+  std::function<void(std::chrono::milliseconds wait, int http_status)> on_retry;
 };
 
 // The wait before retry number `retry` (1 for the first): base * 2^(retry-1)

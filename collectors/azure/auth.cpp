@@ -2,9 +2,15 @@
 // the client-credentials flow against Entra ID. See auth.hpp.
 #include "collectors/azure/auth.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -26,7 +32,6 @@ std::optional<std::string> env(const char* name) {
   if (!value || !*value) return std::nullopt;
   return std::string(value);
 }
-
 
 // A number of seconds in a JSON number or a numeric string.
 std::optional<int64_t> json_seconds(const json& value) {
@@ -99,9 +104,24 @@ bool valid_tenant(const std::string& tenant) {
   return true;
 }
 
+// A token file's text, or why it cannot be had: it does not exist, or it
+// cannot be read (and the system's reason).
 Result<std::string> read_file(const std::string& path) {
+  auto refuse = [&](const std::string& why) {
+    return Diagnostic::error("invalid-token-file", "token file " + path + " " + why, {path, 0, 0})
+        .hint("write it with: az account get-access-token > " + path);
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return refuse("does not exist");
+    return refuse(std::string("cannot be read: ") + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return refuse("cannot be read: it is a directory");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return refuse(std::string("cannot be read: ") + std::strerror(errno));
+  ::close(fd);
   auto text = file::read(path);
-  if (!text) return Diagnostic::error("invalid-token-file", "cannot read token file " + path);
+  if (!text) return refuse("cannot be read");
   return text;
 }
 
@@ -121,16 +141,26 @@ AuthSettings AuthSettings::from_environment() {
 
 Result<AccessToken> parse_token_file(const std::string& text, const std::string& path) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return Diagnostic::error(
-        "invalid-token-file",
-        "token file " + path + " is not the JSON object `az account get-access-token` prints",
-        {path, 0, 0});
+  if (doc.is_discarded()) {
+    return Diagnostic::error("invalid-token-file",
+                             "token file " + path +
+                                 " is not JSON (expected the object `az account "
+                                 "get-access-token` prints)",
+                             {path, 0, 0})
+        .hint("write it with: az account get-access-token > " + path);
+  }
+  if (!doc.is_object()) {
+    return Diagnostic::error("invalid-token-file",
+                             "token file " + path + " holds a JSON " + doc.type_name() +
+                                 ", not the object `az account get-access-token` prints",
+                             {path, 0, 0});
   }
   if (!doc.contains("accessToken") || !doc["accessToken"].is_string() ||
       doc["accessToken"].get_ref<const std::string&>().empty()) {
-    return Diagnostic::error("invalid-token-file",
-                             "token file " + path + " has no accessToken string", {path, 0, 0});
+    return Diagnostic::error(
+        "invalid-token-file",
+        "token file " + path + " has no accessToken (a non-empty string) in its JSON object",
+        {path, 0, 0});
   }
   AccessToken token;
   token.value = doc["accessToken"].get<std::string>();
@@ -198,7 +228,8 @@ Result<std::shared_ptr<Credential>> Credential::resolve(const AuthSettings& sett
     if (!token) return token.take_errors();
     if (expired(*token)) {
       return Diagnostic::error("token-expired", "the token in " + settings.token_file +
-                                                    " expired at " + text::iso_utc(*token->expires_at))
+                                                    " expired at " +
+                                                    text::iso_utc(*token->expires_at))
           .hint("refresh it: az account get-access-token > " + settings.token_file);
     }
     cred->adopt(std::move(*token));

@@ -102,6 +102,8 @@ class Collection {
   Status select_and_store_subscriptions();
   Status read_contacts();
   Result<CollectSummary> finish(std::chrono::steady_clock::time_point started);
+  // Reports a retry as it happens (the client's on_retry).
+  void report_retry(std::chrono::milliseconds wait, int http_status);
 
  private:
   void request_contacts(size_t index, std::string url);
@@ -130,10 +132,20 @@ Status Collection::record_error(store::CollectionError error) {
 
 void Collection::report_progress() {
   if (!options_.progress) return;
-  options_.progress({connectors_.size(), done_, errors_.size(), client_.stats().requests});
+  const ArmStats& stats = client_.stats();
+  options_.progress(
+      {connectors_.size(), done_, errors_.size(), stats.requests, stats.retries, stats.throttled});
+}
+
+void Collection::report_retry(std::chrono::milliseconds wait, int http_status) {
+  if (!options_.progress) return;
+  const ArmStats& stats = client_.stats();
+  options_.progress({connectors_.size(), done_, errors_.size(), stats.requests, stats.retries,
+                     stats.throttled, wait, http_status});
 }
 
 Status Collection::list_subscriptions() {
+  report_progress();  // from the start: nothing is known yet
   std::string link =
       client_.url(std::string("/subscriptions?api-version=") + kSubscriptionsApiVersion);
   std::set<std::string> seen_links, seen_ids;
@@ -328,11 +340,19 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
                                std::shared_ptr<Credential> credential) {
   auto started = std::chrono::steady_clock::now();
   if (Status s = check_options(options); !s) return s.take_errors();
-  auto client = ArmClient::create(options.client, std::move(credential));
+  // Retries are reported as they happen, once the collection exists.
+  Collection* running = nullptr;
+  ArmClientOptions client_options = options.client;
+  if (options.progress)
+    client_options.on_retry = [&running](std::chrono::milliseconds wait, int http_status) {
+      if (running) running->report_retry(wait, http_status);
+    };
+  auto client = ArmClient::create(client_options, std::move(credential));
   if (!client) return client.take_errors();
   auto writer = store::ScanWriter::begin(store, "azure");
   if (!writer) return writer.take_errors();
   Collection collection(options, **client, *writer, store.schema());
+  running = &collection;
   Status status = collection.list_subscriptions();
   if (status) status = collection.select_and_store_subscriptions();
   if (status) status = collection.read_contacts();

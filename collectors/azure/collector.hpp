@@ -13,15 +13,16 @@
 //     the last complete scan stays the one checks read.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "collectors/azure/arm_client.hpp"
 #include "collectors/azure/auth.hpp"
-#include "base/result.hpp"
 #include "store/store.hpp"
 
 namespace posture::azure {
@@ -34,6 +35,12 @@ struct CollectProgress {
   size_t subscriptions_done = 0;   // whose contacts were read or failed
   size_t errors = 0;               // collection errors so far
   uint64_t requests = 0;           // HTTP requests sent so far
+  uint64_t retries = 0;            // of which retries
+  uint64_t throttled = 0;          // 429 answers so far
+  // Set when this call reports a retry as it happens: the wait before it, and
+  // the transient HTTP status (0: a timeout or transport error).
+  std::chrono::milliseconds retry_wait{0};
+  int retry_status = 0;
 };
 
 struct CollectOptions {

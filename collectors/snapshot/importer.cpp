@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
+#include "collectors/snapshot/shapes.hpp"
 
 namespace posture::snapshot {
 
@@ -20,7 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr uint64_t kProgressEvery = 1 << 16;
+// Objects between progress calls (the caller decides how often to draw).
+constexpr uint64_t kProgressEvery = 1 << 10;
 
 // State shared by every file of one import.
 struct ImportRun {
@@ -29,6 +32,7 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
+  std::vector<SkippedObject> skipped_examples{};
   uint64_t stored = 0;        // records written (duplicates counted twice)
   uint64_t bytes_before = 0;  // bytes of the files finished so far
   uint64_t bytes_total = 0;
@@ -52,11 +56,15 @@ Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
 Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where) {
   ++objects;
   if (objects % kProgressEvery == 0) progress();
-  if (classify(value) == ArmKind::Unknown) {
+  std::optional<json> arm = arm_from_az_cli(value);
+  const json& object = arm ? *arm : value;
+  if (classify(object) == ArmKind::Unknown) {
+    if (skipped_examples.size() < kSkippedExamples)
+      skipped_examples.push_back({where, skip_reason(object)});
     ++skipped;
     return ok_status();
   }
-  auto record = normalize(value, std::move(raw), store.schema());
+  auto record = normalize(object, std::move(raw), store.schema());
   if (!record) return at(where, record.errors().front());
   if (auto s = writer.add(*record); !s) return at(where, s.errors().front());
   ++stored;
@@ -128,6 +136,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   if (!writer) return writer.take_errors();
   ImportRun run{store, *writer, options};
   run.bytes_total = *total;
+  run.progress();
   for (const auto& path : paths) {
     auto reader = internal::ByteReader::open(path);
     if (!reader) return reader.take_errors();  // the writer rolls back
@@ -143,9 +152,14 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
     std::string skipped =
         run.skipped ? " (" + std::to_string(run.skipped) + " objects of other kinds were skipped)"
                     : "";
-    return Diagnostic::error("import", "found no subscriptions or security contacts in " +
-                                           describe_source(paths).substr(7) + skipped +
-                                           "; nothing was imported");
+    Diagnostic d = Diagnostic::error("import", "found no subscriptions or security contacts in " +
+                                                   describe_source(paths).substr(7) + skipped +
+                                                   "; nothing was imported");
+    for (const auto& s : run.skipped_examples)
+      d.hints.push_back("skipped " + s.where.source + ":" + std::to_string(s.where.line) + ": " +
+                        s.reason);
+    d.hints.push_back(readable_shapes());
+    return d;
   }
   auto info = writer->commit("complete");
   if (!info) return info.take_errors();
@@ -155,6 +169,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   summary.subscriptions = count_rows(store, "Connector", info->id);
   summary.contacts = count_rows(store, "SecurityContact", info->id);
   summary.skipped = run.skipped;
+  summary.skipped_examples = std::move(run.skipped_examples);
   summary.bytes = run.bytes_before;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

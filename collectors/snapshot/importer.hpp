@@ -1,5 +1,6 @@
 // `posture import`: loads ARM JSON files (JSON Lines, or one JSON document that is
 // an object, an array, or an ARM list envelope) into the store as one scan.
+// Besides ARM REST shapes it reads the az CLI's (shapes.hpp).
 // Streamed: memory stays flat however large the file. One transaction: a
 // malformed object anywhere fails the whole import with file:line and stores
 // nothing of it.
@@ -16,15 +17,26 @@
 namespace posture::snapshot {
 
 struct ImportOptions {
-  // Called now and then with objects read so far, bytes read and total bytes.
+  // Called at the start, every thousand objects or so, and at the end, with
+  // objects read so far, bytes read and total bytes (0: unknown, e.g. stdin).
   std::function<void(uint64_t objects, uint64_t bytes_read, uint64_t bytes_total)> progress;
 };
+
+// An object import skipped: where it starts and why.
+struct SkippedObject {
+  SourceLocation where;
+  std::string reason;  // "no subscriptionId", "unknown type Microsoft.Compute/virtualMachines", ...
+};
+
+// How many skipped objects a summary names.
+inline constexpr size_t kSkippedExamples = 5;
 
 struct ImportSummary {
   int64_t scan_id = 0;
   uint64_t subscriptions = 0;
   uint64_t contacts = 0;
   uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
+  std::vector<SkippedObject> skipped_examples;  // the first kSkippedExamples of them
   uint64_t bytes = 0;
   double seconds = 0;
 };

@@ -16,6 +16,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "engine/sql/statements.hpp"
@@ -334,9 +335,19 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
 
 Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
                                               const std::vector<const Check*>& checks,
-                                              const EvaluationContext& context, unsigned jobs) {
+                                              const EvaluationContext& context, unsigned jobs,
+                                              const EvaluationProgress& progress) {
   std::vector<std::optional<Result<CheckResult>>> slots(checks.size());
   std::atomic<size_t> next{0};
+  std::mutex progress_mutex;
+  size_t done = 0;
+  auto advance = [&](size_t finished) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    done += finished;
+    progress(done, checks.size());
+  };
+  advance(0);
   auto work = [&] {
     auto store = store::Store::open(db_path, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (store) {
@@ -348,6 +359,7 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
         continue;
       }
       slots[i].emplace(Evaluator(*store, context).evaluate(*checks[i]));
+      advance(1);
     }
   };
   size_t workers = std::max<size_t>(1, std::min<size_t>(jobs, checks.size()));

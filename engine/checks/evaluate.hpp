@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -190,9 +191,13 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
 // Evaluates `checks` on scan context.scan_id of the store file `db_path` with
 // up to `jobs` workers, each on its own read-only connection. Results come in
 // the order of `checks` and are identical whatever `jobs` is. On any error the
-// first failing check's (in that order) diagnostics are returned.
+// first failing check's (in that order) diagnostics are returned. `progress`,
+// when set, is called with (checks done, checks in all) at the start and after
+// each check, one call at a time (from the workers' threads).
+using EvaluationProgress = std::function<void(size_t done, size_t total)>;
 Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
                                               const std::vector<const Check*>& checks,
-                                              const EvaluationContext& context, unsigned jobs);
+                                              const EvaluationContext& context, unsigned jobs,
+                                              const EvaluationProgress& progress = {});
 
 }  // namespace posture::checks

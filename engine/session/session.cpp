@@ -45,6 +45,7 @@ Diagnostic failed_scan(const std::string& db, const store::ScanInfo& scan,
 Result<Session> Session::open(const std::string& db_path, const SessionOptions& options) {
   Session s;
   s.db_path_ = db_path;
+  s.progress_ = options.progress;
   auto workspace = load_workspace(options);
   if (!workspace) return workspace.take_errors();
   s.workspace_ = std::move(workspace).value();
@@ -109,7 +110,8 @@ Result<Evaluation> Session::evaluate(const std::vector<const checks::Check*>& se
   if (!context) return context.take_errors();
   std::vector<checks::CheckResult> results;
   if (!selected.empty()) {
-    auto evaluated = checks::evaluate_all(db_path_, selected, *context, resolve_jobs(jobs));
+    auto evaluated =
+        checks::evaluate_all(db_path_, selected, *context, resolve_jobs(jobs), progress_);
     if (!evaluated) return evaluated.take_errors();
     results = std::move(evaluated).value();
   }

@@ -48,6 +48,9 @@ struct SessionOptions {
   // else today in UTC; `today_date` wins over both.
   std::string today;
   std::optional<checks::Date> today_date;
+  // Called as evaluate() goes: (checks done, checks selected); see
+  // checks::evaluate_all.
+  checks::EvaluationProgress progress;
 };
 
 // One scan evaluated: the report the CLI writes, and its results. It keeps
@@ -107,6 +110,7 @@ class Session {
   std::shared_ptr<const checks::Workspace> workspace_;
   store::ScanInfo scan_;
   checks::Date today_;
+  checks::EvaluationProgress progress_;
 };
 
 }  // namespace posture::session

@@ -154,6 +154,10 @@ TEST_F(AzureCliTest, ScansListsPartialScansWithTheirErrors) {
 }
 
 TEST_F(AzureCliTest, AFailedListingExitsWith2AndIsListedAsFailed) {
+  mock.add_subscriptions(1);
+  auto first =
+      posture(collect_args(), {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
+  ASSERT_EQ(first.exit_code, 0) << first.err;  // the store exists: a failure is recorded in it
   mock.add_fault("/subscriptions?", Fault::http(503), 100);
   auto run = posture(collect_args({"--max-retries", "1"}),
                      {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});

@@ -353,11 +353,34 @@ TEST_F(AzureCollectTest, ReportsProgress) {
   auto o = options();
   o.progress = [&seen](const azure::CollectProgress& p) { seen.push_back(p); };
   ASSERT_TRUE(collect(o).ok());
-  ASSERT_EQ(seen.size(), 7u);  // before the first, then one per subscription
+  // Before the listing, before the first contacts, then one per subscription.
+  ASSERT_EQ(seen.size(), 8u);
+  EXPECT_EQ(seen.front().subscriptions_total, 0u);
   EXPECT_EQ(seen.front().subscriptions_done, 0u);
+  EXPECT_EQ(seen[1].subscriptions_total, 6u);
+  EXPECT_EQ(seen[1].subscriptions_done, 0u);
   EXPECT_EQ(seen.back().subscriptions_done, 6u);
   EXPECT_EQ(seen.back().subscriptions_total, 6u);
   EXPECT_EQ(seen.back().errors, 1u);
+  for (const auto& p : seen) EXPECT_EQ(p.retry_wait.count(), 0) << "no request was retried";
+}
+
+TEST_F(AzureCollectTest, ReportsEachRetryAsItHappens) {
+  mock.add_subscriptions(2);
+  mock.add_fault(contacts_path(1), Fault::throttle(1));
+  std::vector<azure::CollectProgress> seen;
+  auto o = options();
+  o.progress = [&seen](const azure::CollectProgress& p) { seen.push_back(p); };
+  ASSERT_TRUE(collect(o).ok());
+  std::vector<azure::CollectProgress> retries;
+  for (const auto& p : seen)
+    if (p.retry_wait.count() > 0) retries.push_back(p);
+  ASSERT_EQ(retries.size(), 1u);
+  EXPECT_EQ(retries[0].retry_status, 429);
+  EXPECT_EQ(retries[0].retry_wait.count(), 1000);
+  EXPECT_EQ(retries[0].throttled, 1u);
+  EXPECT_EQ(retries[0].retries, 1u);
+  EXPECT_EQ(seen.back().subscriptions_done, 2u);
 }
 
 }  // namespace
