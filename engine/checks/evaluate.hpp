@@ -23,6 +23,7 @@
 
 #include "engine/checks/catalog.hpp"
 #include "engine/checks/frameworks.hpp"
+#include "engine/checks/reasons.hpp"
 #include "engine/checks/waivers.hpp"
 #include "store/store.hpp"
 
@@ -98,6 +99,7 @@ struct EvaluationContext {
   std::vector<store::CollectionError> errors;
   std::unordered_map<std::string, uint32_t> error_index;  // type + '\n' + key -> errors[i]
   std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
+  bool reasons = true;  // explain FAIL and MUTED findings (reasons.hpp)
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
@@ -113,9 +115,14 @@ struct CheckResult {
   Order order = Order::Store;
   std::vector<Verdict> verdicts;
   std::vector<std::pair<uint32_t, Note>> notes;  // by verdict index, ascending
-  uint64_t matched = 0;                          // objects the query returned
-  std::vector<Resource> returned;                // other checks: the query's objects
-  std::array<uint64_t, 4> counts{};              // findings by Verdict
+  // Why each FAIL and MUTED finding failed: (verdict index, index into
+  // `reasons`), by verdict index, ascending; findings with the same reason
+  // share one entry of `reasons`.
+  std::vector<std::pair<uint32_t, uint32_t>> reason_of;
+  std::vector<Reason> reasons;
+  uint64_t matched = 0;              // objects the query returned
+  std::vector<Resource> returned;    // other checks: the query's objects
+  std::array<uint64_t, 4> counts{};  // findings by Verdict
   // Waivers that matched a failing finding: (entry index, findings), ascending.
   std::vector<std::pair<uint32_t, uint64_t>> waiver_uses;
 

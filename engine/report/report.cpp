@@ -5,6 +5,9 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/report/text.hpp"
 
 namespace posture::report {
 
@@ -30,6 +33,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
   auto note = result.notes.begin();
+  auto reason = result.reason_of.begin();
   bool more_rows = false;
   while (true) {
     auto row = cursor->next();
@@ -39,9 +43,13 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
       more_rows = true;
       break;
     }
-    Finding f{cursor->text(0), cursor->text(1), cursor->text(2), result.verdicts[i], nullptr};
+    Finding f{cursor->text(0),    cursor->text(1), cursor->text(2),
+              result.verdicts[i], nullptr,         nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
+    while (reason != result.reason_of.end() && reason->first < i) ++reason;
+    if (reason != result.reason_of.end() && reason->first == i)
+      f.reason = &result.reasons[reason->second];
     if (!visit(f)) return ok_status();
     ++i;
   }
@@ -77,6 +85,33 @@ std::string note_detail(const Report& report, const checks::Note& note) {
   if (note.kind == checks::Note::Kind::ExpiredWaiver)
     return "exception expired on " + e->expires.str() + who + "): " + e->reason;
   return "muted until " + e->expires.str() + who + "): " + e->reason;
+}
+
+void write_reason_members(std::ostream& out, const checks::Reason& reason) {
+  out << ",\"reason\":";
+  text::json_string(out, reason.text);
+  // expected and actual are JSON texts; one that is not (a damaged list
+  // column) is written as a string.
+  auto value = [&](const std::string& json) {
+    if (nlohmann::json::accept(json))
+      out << json;
+    else
+      text::json_string(out, json);
+  };
+  out << ",\"evidence\":[";
+  for (size_t i = 0; i < reason.evidence.size(); ++i) {
+    const checks::Evidence& e = reason.evidence[i];
+    out << (i ? ",{\"path\":" : "{\"path\":");
+    text::json_string(out, e.path);
+    out << ",\"operator\":";
+    text::json_string(out, e.op);
+    out << ",\"expected\":";
+    value(e.expected);
+    out << ",\"actual\":";
+    value(e.actual);
+    out << ",\"holds\":" << (e.holds ? "true" : "false") << "}";
+  }
+  out << "]";
 }
 
 std::vector<WaiverSummary> waiver_summaries(const Report& report) {
