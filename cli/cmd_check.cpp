@@ -34,7 +34,11 @@ int run(const CheckOptions& o, const Context& ctx) {
   if (!session) return report_errors(session.errors());
   auto selected = session->select(selection(o));
   if (!selected) return report_errors(selected.errors());
-  auto evaluated = session->evaluate(*selected, checks::Order::Store, o.jobs);
+  auto format = report::format_from_name(o.format).value_or(report::Format::Table);
+  // A table shows at most max_rows findings per check: only those are explained.
+  const uint64_t explain =
+      format == report::Format::Table && o.max_rows ? o.max_rows : checks::kExplainAll;
+  auto evaluated = session->evaluate(*selected, checks::Order::Store, o.jobs, explain);
   if (!evaluated) return report_errors(evaluated.errors());
   const report::Report& report = evaluated->report;
   auto output = report::Output::open(o.output);
@@ -42,7 +46,6 @@ int run(const CheckOptions& o, const Context& ctx) {
   report::WriteOptions options;
   options.max_rows = o.max_rows;
   options.color = use_color(*output, ctx);
-  auto format = report::format_from_name(o.format).value_or(report::Format::Table);
   if (auto st = report::write(report, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());

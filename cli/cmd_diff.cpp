@@ -29,10 +29,10 @@ int run(const DiffOptions& o) {
   if (!to_session) return report_errors(to_session.errors());
   auto selected = from_session->select(selection(o));
   if (!selected) return report_errors(selected.errors());
-  // The diff merges the two scans' findings by key.
-  auto from = from_session->evaluate(*selected, checks::Order::Key, o.jobs);
+  // The diff merges the two scans' findings by key; it writes no reasons.
+  auto from = from_session->evaluate(*selected, checks::Order::Key, o.jobs, 0);
   if (!from) return report_errors(from.errors());
-  auto to = to_session->evaluate(*selected, checks::Order::Key, o.jobs);
+  auto to = to_session->evaluate(*selected, checks::Order::Key, o.jobs, 0);
   if (!to) return report_errors(to.errors());
   auto output = report::Output::open(o.output);
   if (!output) return report_errors(output.errors());

@@ -38,7 +38,8 @@ int run(const ReportOptions& o, const Context& ctx) {
   const std::vector<std::string> ids = framework->check_ids();
   for (const auto& c : ws.catalog.checks())
     if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) selected.push_back(&c);
-  auto evaluated = session->evaluate(selected, checks::Order::Store, o.jobs);
+  // Scores only: no finding's reason is written.
+  auto evaluated = session->evaluate(selected, checks::Order::Store, o.jobs, 0);
   if (!evaluated) return report_errors(evaluated.errors());
   const report::Report& report = evaluated->report;
   report::FrameworkResult summary = report::summarize(*framework, report.results);

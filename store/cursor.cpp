@@ -127,6 +127,10 @@ int64_t Cursor::integer(int column) const {
   return sqlite3_column_int64(raw(stmt_), column);
 }
 
+double Cursor::real(int column) const {
+  return sqlite3_column_double(raw(stmt_), column);
+}
+
 bool Cursor::is_null(int column) const {
   return sqlite3_column_type(raw(stmt_), column) == SQLITE_NULL;
 }

@@ -38,6 +38,7 @@ class Cursor {
   // The column as text; "" for NULL.
   std::string_view text(int column) const;
   int64_t integer(int column) const;
+  double real(int column) const;
   bool is_null(int column) const;
   // How many columns a row has.
   int columns() const;

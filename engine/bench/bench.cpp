@@ -114,6 +114,9 @@ Result<BenchReport> run(const BenchOptions& o) {
   }
   auto context = session->context();
   if (!context) return context.take_errors();
+  // The evaluate side selects, as the baseline does: the reasons of the
+  // failing findings are timed with the whole run (evaluate_all).
+  context->explain = 0;
   auto selected = session->select({o.only, {}, {}, {}});
   if (!selected) return selected.take_errors();
   for (const checks::Check* check : *selected) {
@@ -129,6 +132,9 @@ Result<BenchReport> run(const BenchOptions& o) {
   auto all = time_evaluate_all(store, report.scan, *selected, report.jobs, o.repetitions);
   if (!all) return all.take_errors();
   report.evaluate_all = std::move(all).value();
+  auto bare = time_evaluate_all(store, report.scan, *selected, report.jobs, o.repetitions, false);
+  if (!bare) return bare.take_errors();
+  report.evaluate_all_without_reasons = std::move(bare).value();
   report.peak_rss_kib = peak_rss_kib();
   return report;
 }

@@ -112,10 +112,11 @@ struct BenchReport {
   double catalog_load_ms = 0;  // opening the session: the catalogue's compile dominates
   Timing subjects;             // reading the subject lists an evaluation run shares (time_subjects)
   uint64_t subject_lists = 0;  // how many distinct lists that is
-  Timing evaluate_all;       // the selected checks through checks::evaluate_all, as `posture check`
-  unsigned jobs = 0;         // the workers evaluate_all used
-  int64_t peak_rss_kib = 0;  // at the end
-  int64_t peak_rss_queries_kib = 0;  // after the per-check comparisons, before evaluate_all
+  Timing evaluate_all;  // the selected checks through checks::evaluate_all, as `posture check`
+  Timing evaluate_all_without_reasons;  // the same, the failing findings not explained
+  unsigned jobs = 0;                    // the workers evaluate_all used
+  int64_t peak_rss_kib = 0;             // at the end
+  int64_t peak_rss_queries_kib = 0;     // after the per-check comparisons, before evaluate_all
   // Whether every side of every check returned the same ids.
   bool all_same() const;
 };

@@ -19,8 +19,8 @@ namespace posture::bench {
 
 using Clock = std::chrono::steady_clock;
 
-Result<std::vector<std::string>> run_ids(const store::Store& store,
-                                         const sql::Statement& statement, int64_t scan_id) {
+Result<std::vector<std::string>> run_ids(const store::Store& store, const sql::Statement& statement,
+                                         int64_t scan_id) {
   auto cursor = store::Cursor::open(store, statement, scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<std::string> ids;
@@ -95,9 +95,9 @@ Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t 
     return out;
   }
   // The findings are in the order of subjects_statement's rows.
-  auto subjects = run_ids(
-      store, checks::subjects_statement(*result.check, *result.subject_type, result.order),
-      scan_id);
+  auto subjects =
+      run_ids(store, checks::subjects_statement(*result.check, *result.subject_type, result.order),
+              scan_id);
   if (!subjects) return subjects.take_errors();
   if (subjects->size() != result.verdicts.size())
     return Diagnostic::error(
@@ -180,8 +180,7 @@ Result<CompileTiming> time_compile(const std::string& text, const std::string& f
     if (!query) return query.take_errors();
     const ir::RootField& root = query->roots.front();
     auto t2 = Clock::now();  // optimize + SQL
-    sql::Statement statement =
-        sql::compile_matches(*root.type, optimizer::rewrite(root.where));
+    sql::Statement statement = sql::compile_matches(*root.type, optimizer::rewrite(root.where));
     sql_ms.push_back(elapsed_ms(t2));
     // The whole path: the check file to the statement evaluation runs.
     auto t3 = Clock::now();
@@ -219,13 +218,14 @@ Result<Timing> time_subjects(const store::Store& store, const checks::Evaluation
 
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
                                  const std::vector<const checks::Check*>& checks, unsigned jobs,
-                                 int repetitions) {
+                                 int repetitions, bool reasons) {
   std::vector<double> samples;
   for (int i = 0; i <= repetitions; ++i) {  // i == 0: the warm-up run, not kept
     auto start = Clock::now();
     auto context =
         checks::EvaluationContext::load(store, scan_id, nullptr, checks::Date::today_utc());
     if (!context) return context.take_errors();
+    context->explain = reasons ? checks::kExplainAll : 0;
     auto results = checks::evaluate_all(store.path(), checks, *context, jobs);
     if (!results) return results.take_errors();
     if (i > 0) samples.push_back(elapsed_ms(start));

@@ -21,8 +21,8 @@ namespace posture::bench {
 // Opens a store::Cursor on `statement` (the scan parameter bound to `scan_id`),
 // steps through every row and keeps column 0's text, as check evaluation
 // materialises ids.
-Result<std::vector<std::string>> run_ids(const store::Store& store,
-                                         const sql::Statement& statement, int64_t scan_id);
+Result<std::vector<std::string>> run_ids(const store::Store& store, const sql::Statement& statement,
+                                         int64_t scan_id);
 
 // Reads `path` and has the store check that it is one read-only statement
 // whose only parameter is the scan (`:scan` or `?1`, bound by that name).
@@ -72,9 +72,11 @@ Result<Timing> time_subjects(const store::Store& store, const checks::Evaluation
 
 // Evaluates `checks` on the store file `db_path` as `posture check` does
 // (EvaluationContext::load, then checks::evaluate_all with `jobs` workers; no
-// waivers, no report), once to warm up and then `repetitions` times.
+// waivers, no report), once to warm up and then `repetitions` times. Without
+// `reasons`, the failing findings are not explained (reasons.hpp): the
+// difference is what the reasons cost.
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
                                  const std::vector<const checks::Check*>& checks, unsigned jobs,
-                                 int repetitions);
+                                 int repetitions, bool reasons = true);
 
 }  // namespace posture::bench

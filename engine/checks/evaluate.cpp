@@ -82,6 +82,48 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
   return out;
 }
 
+// Explains the first `limit` findings of `result` that failed (FAIL and
+// MUTED), `failed` holding their indexes in ascending order: only those
+// subjects are read again.
+Status attach_reasons(const store::Store& store, const Check& check, const schema::ObjectType& type,
+                      const Subjects& all, const std::vector<uint32_t>& failed, uint64_t limit,
+                      CheckResult& result) {
+  std::vector<uint32_t> indexes;
+  std::vector<int64_t> rids;
+  for (uint32_t index : failed) {
+    if (indexes.size() >= limit) break;
+    Verdict v = result.verdicts[index];
+    if (v != Verdict::Fail && v != Verdict::Muted) continue;
+    indexes.push_back(index);
+    rids.push_back(all.rids[index]);
+  }
+  if (indexes.empty()) return ok_status();
+  const ir::Predicate& where = check.query.analysed.roots.front().where;
+  const Explainer explainer(store, type, where);
+  std::unordered_map<std::string, uint32_t> known;  // a reason's text and evidence -> reasons[i]
+  std::string key;
+  // A few thousand at a time: only the distinct reasons are kept.
+  constexpr size_t kChunk = 4096;
+  for (size_t begin = 0; begin < rids.size(); begin += kChunk) {
+    size_t end = std::min(rids.size(), begin + kChunk);
+    auto explained =
+        explainer.explain(std::vector<int64_t>(rids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                               rids.begin() + static_cast<std::ptrdiff_t>(end)));
+    if (!explained) return explained.take_errors();
+    for (size_t i = begin; i < end; ++i) {
+      Reason& reason = explained->reasons[i - begin];
+      key = reason.text;
+      for (const auto& e : reason.evidence)
+        key.append(1, '\n').append(e.op).append(1, e.holds ? '1' : '0').append(e.expected);
+      auto [it, added] = known.emplace(key, static_cast<uint32_t>(result.reasons.size()));
+      if (added) result.reasons.push_back(std::move(reason));
+      result.reason_of.emplace_back(indexes[i], it->second);
+    }
+  }
+  std::sort(result.reason_of.begin(), result.reason_of.end());
+  return ok_status();
+}
+
 }  // namespace
 
 sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
@@ -221,6 +263,16 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
       ++uses[*e];
     }
     result.waiver_uses.assign(uses.begin(), uses.end());
+  }
+  if (context_.explain) {
+    std::vector<uint32_t> indexes;
+    indexes.reserve(failed.size());
+    for (const auto& f : failed) indexes.push_back(f.first);
+    std::sort(indexes.begin(), indexes.end());
+    if (auto explained =
+            attach_reasons(store_, check, type, all, indexes, context_.explain, result);
+        !explained)
+      return explained;
   }
   // Notes by finding index (Order::Key visits the selected rows in rowid order).
   std::stable_sort(result.notes.begin(), result.notes.end(),

@@ -24,6 +24,7 @@
 
 #include "engine/checks/catalog.hpp"
 #include "engine/checks/frameworks.hpp"
+#include "engine/checks/reasons.hpp"
 #include "engine/checks/waivers.hpp"
 #include "store/store.hpp"
 
@@ -91,6 +92,8 @@ class SubjectCache {
 // waivers and the day against which they expire, and the subjects read so
 // far (see SubjectCache). Read-only once loaded, but for that cache, which is
 // safe to use from several workers at once.
+inline constexpr uint64_t kExplainAll = UINT64_MAX;
+
 struct EvaluationContext {
   int64_t scan_id = 0;
   Order order = Order::Store;
@@ -101,6 +104,10 @@ struct EvaluationContext {
   // scan-level error (resource "", so key ""): "no connectors in this scan".
   std::unordered_map<std::string, uint32_t> error_index;
   std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
+  // FAIL and MUTED findings explained per check (reasons.hpp), the first in
+  // finding order: kExplainAll, or as many as a table shows, or 0 where no
+  // reason is written (diff, framework scores).
+  uint64_t explain = kExplainAll;
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
@@ -119,6 +126,11 @@ struct CheckResult {
   // A per-resource check whose subject type has no object in the scan: no
   // verdicts, one check-level ERROR finding whose note is notes[0].
   bool no_subjects = false;
+  // Why each FAIL and MUTED finding failed: (verdict index, index into
+  // `reasons`), by verdict index, ascending; findings with the same reason
+  // share one entry of `reasons`.
+  std::vector<std::pair<uint32_t, uint32_t>> reason_of;
+  std::vector<Reason> reasons;
   uint64_t matched = 0;              // objects the query returned
   std::vector<Resource> returned;    // other checks: the query's objects
   std::array<uint64_t, 4> counts{};  // findings by Verdict

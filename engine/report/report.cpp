@@ -6,7 +6,10 @@
 #include <array>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "base/text.hpp"
+#include "engine/report/text.hpp"
 
 namespace posture::report {
 
@@ -39,6 +42,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
   auto note = result.notes.begin();
+  auto reason = result.reason_of.begin();
   bool more_rows = false;
   while (true) {
     auto row = cursor->next();
@@ -48,9 +52,13 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
       more_rows = true;
       break;
     }
-    Finding f{cursor->text(0), cursor->text(1), cursor->text(2), result.verdicts[i], nullptr};
+    Finding f{cursor->text(0),    cursor->text(1), cursor->text(2),
+              result.verdicts[i], nullptr,         nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
+    while (reason != result.reason_of.end() && reason->first < i) ++reason;
+    if (reason != result.reason_of.end() && reason->first == i)
+      f.reason = &result.reasons[reason->second];
     if (!visit(f)) return ok_status();
     ++i;
   }
@@ -90,6 +98,33 @@ std::string note_detail(const Report& report, const checks::Note& note) {
   return "muted until " + e->expires.str() + who + "): " + e->reason;
 }
 
+void write_reason_members(std::ostream& out, const checks::Reason& reason) {
+  out << ",\"reason\":";
+  text::json_string(out, reason.text);
+  // expected and actual are JSON texts; one that is not (a damaged list
+  // column) is written as a string.
+  auto value = [&](const std::string& json) {
+    if (nlohmann::json::accept(json))
+      out << json;
+    else
+      text::json_string(out, json);
+  };
+  out << ",\"evidence\":[";
+  for (size_t i = 0; i < reason.evidence.size(); ++i) {
+    const checks::Evidence& e = reason.evidence[i];
+    out << (i ? ",{\"path\":" : "{\"path\":");
+    text::json_string(out, e.path);
+    out << ",\"operator\":";
+    text::json_string(out, e.op);
+    out << ",\"expected\":";
+    value(e.expected);
+    out << ",\"actual\":";
+    value(e.actual);
+    out << ",\"holds\":" << (e.holds ? "true" : "false") << "}";
+  }
+  out << "]";
+}
+
 std::vector<WaiverSummary> waiver_summaries(const Report& report) {
   std::vector<WaiverSummary> out;
   if (!report.context || !report.context->waivers) return out;
@@ -122,11 +157,12 @@ std::string summary_line(const Report& report) {
   }
   auto of = [](const std::array<uint64_t, 4>& c, S s) { return c[static_cast<size_t>(s)]; };
   std::string line =
-      text::counted(report.results.size(), "check", "checks") + ": " +
+      posture::text::counted(report.results.size(), "check", "checks") + ": " +
       std::to_string(of(checks, S::Pass)) + " passed, " + std::to_string(of(checks, S::Fail)) +
       " failed, " + std::to_string(of(checks, S::Error)) + " with errors, " +
       std::to_string(of(checks, S::Muted)) + " muted; " +
-      text::counted(findings[0] + findings[1] + findings[2] + findings[3], "finding", "findings") +
+      posture::text::counted(findings[0] + findings[1] + findings[2] + findings[3], "finding",
+                             "findings") +
       ": " + std::to_string(of(findings, S::Pass)) + " pass, " +
       std::to_string(of(findings, S::Fail)) + " fail, " + std::to_string(of(findings, S::Error)) +
       " error, " + std::to_string(of(findings, S::Muted)) + " muted";

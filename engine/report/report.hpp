@@ -34,6 +34,8 @@ struct Finding {
   std::string_view key;  // lower-cased ARM id
   checks::Verdict status = checks::Verdict::Pass;
   const checks::Note* note = nullptr;  // why, beyond the query's answer; may be null
+  // Why a FAIL or MUTED finding failed, from the check's filter; may be null.
+  const checks::Reason* reason = nullptr;
 };
 
 // Calls `visit` for every finding of `result` in the evaluation's order: each
@@ -51,6 +53,11 @@ const checks::Waiver* note_exception(const Report& report, const checks::Note& n
 // A sentence explaining a note: the collection error's message, or who muted
 // the finding, why and until when, or that the waiver expired.
 std::string note_detail(const Report& report, const checks::Note& note);
+
+// Two members of a JSON object, each preceded by a comma: "reason" (the
+// sentence) and "evidence", an array of {"path", "operator", "expected",
+// "actual", "holds"} (docs/output-formats.md, "Reasons").
+void write_reason_members(std::ostream& out, const checks::Reason& reason);
 
 // A waiver that concerns the selected checks, with how many findings it
 // covered; `state` is "active", "expiring" (within kExpiringWithinDays) or "expired".

@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kHeader =
     "check,title,severity,check_status,resource,name,status,detail,exception_owner,"
-    "exception_reason,exception_expires,exception_ticket,exception_expired\r\n";
+    "exception_reason,exception_expires,exception_ticket,exception_expired,reason\r\n";
 
 void row(std::ostream& out, std::initializer_list<std::string_view> fields) {
   bool first = true;
@@ -37,7 +37,8 @@ Status write_csv(const Report& report, std::ostream& out) {
       bool expired = f.note && f.note->kind == checks::Note::Kind::ExpiredWaiver;
       row(out, {c.id, c.title, severity, check_status, f.resource, f.name,
                 checks::verdict_name(f.status), detail, e ? e->owner : "", e ? e->reason : "",
-                expires, e ? e->ticket : "", e ? (expired ? "true" : "false") : ""});
+                expires, e ? e->ticket : "", e ? (expired ? "true" : "false") : "",
+                f.reason ? std::string_view(f.reason->text) : ""});
     });
     if (!st) return st;
   }

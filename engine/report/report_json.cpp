@@ -42,6 +42,7 @@ void write_finding(std::ostream& out, const Report& report, const Finding& f, bo
   out << ",\"name\":";
   json_string(out, f.name);
   out << ",\"status\":\"" << checks::verdict_name(f.status) << "\"";
+  if (f.reason) write_reason_members(out, *f.reason);
   if (f.note) {
     out << ",\"detail\":";
     json_string(out, note_detail(report, *f.note));

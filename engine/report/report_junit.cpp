@@ -34,11 +34,12 @@ void testcase(std::ostream& out, const Report& report, const checks::Check& c, c
   switch (f.status) {
     case S::Fail:
       out << "<failure";
-      attribute(out, "message", c.title);
+      attribute(out, "message", f.reason ? c.title + ": " + f.reason->text : c.title);
       attribute(out, "type", checks::severity_name(c.severity));
       out << ">";
       xml_text(out, std::string(f.resource) + " fails " + c.id + " (expected " + c.expect.text +
-                        ")" + (detail.empty() ? "" : ": " + detail));
+                        ")" + (f.reason ? ": " + f.reason->text : "") +
+                        (detail.empty() ? "" : ". " + detail));
       out << "</failure>\n";
       break;
     case S::Error:
@@ -49,7 +50,7 @@ void testcase(std::ostream& out, const Report& report, const checks::Check& c, c
       break;
     default:
       out << "<skipped";
-      attribute(out, "message", detail);
+      attribute(out, "message", f.reason ? detail + ". Fails: " + f.reason->text : detail);
       out << "/>\n";
   }
   out << "    </testcase>\n";

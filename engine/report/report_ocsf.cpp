@@ -71,6 +71,7 @@ void write_event(std::ostream& out, const Report& report, const checks::Check& c
       << severity_caption(c.severity) << "\",\"status_id\":" << status_id << ",\"status\":\""
       << status << "\"";
   std::string detail = f.note ? note_detail(report, *f.note) : "";
+  if (f.reason) detail = f.reason->text + (detail.empty() ? "" : ". " + detail);
   if (!detail.empty()) key(out, "status_detail", detail);
   std::string who = f.resource.empty() ? std::string("the inventory") : std::string(f.resource);
   key(out, "message",

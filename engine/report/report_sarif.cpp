@@ -77,6 +77,7 @@ void write_result(std::ostream& out, const Report& report, const checks::Check& 
   std::string detail = f.note ? note_detail(report, *f.note) : "";
   std::string message =
       error ? who + " could not be evaluated for: " + c.title : who + " fails: " + c.title;
+  if (f.reason) message += ". Reason: " + f.reason->text;
   text_object(out, "message", message + (detail.empty() ? "" : ". " + detail));
   if (!f.resource.empty()) {
     out << ",\"locations\":[{\"logicalLocations\":[{\"name\":";
@@ -87,7 +88,9 @@ void write_result(std::ostream& out, const Report& report, const checks::Check& 
   }
   out << ",\"partialFingerprints\":{\"postureFinding/v1\":";
   json_string(out, c.id + ":" + std::string(f.key));
-  out << "},\"properties\":{\"status\":\"" << checks::verdict_name(f.status) << "\"}";
+  out << "},\"properties\":{\"status\":\"" << checks::verdict_name(f.status) << "\"";
+  if (f.reason) write_reason_members(out, *f.reason);
+  out << "}";
   if (f.status == S::Muted) {
     out << ",\"suppressions\":[{\"kind\":\"external\",\"status\":\"accepted\",\"justification\":";
     json_string(out, detail);

@@ -57,6 +57,7 @@ Status write_details(std::ostream& out, const Report& report, const checks::Chec
     out << "  " << painted(f.status, options.color, 7) << f.resource << "  " << f.name;
     if (f.note) out << "  (" << note_detail(report, *f.note) << ")";
     out << "\n";
+    if (f.reason) out << std::string(9, ' ') << f.reason->text << "\n";
     return (!options.max_rows || shown < options.max_rows) && shown < listed;
   });
   if (!st) return st;

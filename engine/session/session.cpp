@@ -104,10 +104,11 @@ Result<checks::EvaluationContext> Session::context(checks::Order order) const {
 }
 
 Result<Evaluation> Session::evaluate(const std::vector<const checks::Check*>& selected,
-                                     checks::Order order, unsigned jobs) const {
+                                     checks::Order order, unsigned jobs, uint64_t explain) const {
   if (auto st = store_->use_bulk_read_mode(); !st) return st.take_errors();
   auto context = this->context(order);
   if (!context) return context.take_errors();
+  context->explain = explain;
   std::vector<checks::CheckResult> results;
   if (!selected.empty()) {
     auto evaluated =

@@ -96,9 +96,12 @@ class Session {
 
   // Evaluates `selected` (checks of this session's workspace) on the scan
   // with `jobs` workers (0: one per core), each on its own read-only
-  // connection, applies the waivers and builds the report.
+  // connection, applies the waivers and builds the report. `explain`: the
+  // failing findings per check whose reasons are worked out
+  // (checks::EvaluationContext::explain).
   Result<Evaluation> evaluate(const std::vector<const checks::Check*>& selected,
-                              checks::Order order = checks::Order::Store, unsigned jobs = 0) const;
+                              checks::Order order = checks::Order::Store, unsigned jobs = 0,
+                              uint64_t explain = checks::kExplainAll) const;
 
  private:
   Session() = default;

@@ -26,13 +26,51 @@ std::string column_sql(const Dialect& d, const schema::ObjectType& type, Column 
   return "NULL";
 }
 
+// "s._rid, s.<field>, ...": the rowid, then every field of `type`.
+std::string row_columns(const Dialect& d, const schema::ObjectType& type, const std::string& s,
+                        const std::string& extra) {
+  std::string out = s + "." + d.quote(store::kRowId) + extra;
+  for (const auto& f : type.fields) out += ", " + s + "." + d.quote(f.column);
+  return out;
+}
+
+// "(:p1, :p2, ...)" over `rids`, appended to st's literals.
+std::string rid_list(const Dialect& d, const std::vector<int64_t>& rids, Statement& st) {
+  std::string out = "(";
+  for (size_t i = 0; i < rids.size(); ++i) {
+    st.params.emplace_back(rids[i]);
+    out += (i ? ", " : "") + d.param(st.params.size());
+  }
+  return out + ")";
+}
+
 }  // namespace
+
+Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>& rids,
+                      const Dialect& d) {
+  Statement st;
+  std::string in = rid_list(d, rids, st);
+  st.sql = "SELECT " + row_columns(d, type, "s", "") + " FROM " + d.quote(type.table) +
+           " AS s WHERE s." + d.quote(store::kRowId) + " IN " + in + " ORDER BY s." +
+           d.quote(store::kRowId);
+  return st;
+}
+
+Statement related_rows(const schema::Relationship& relationship, const schema::ObjectType& target,
+                       const std::vector<int64_t>& owners, const Dialect& d) {
+  Statement st;
+  std::string in = rid_list(d, owners, st);
+  std::string fk = "c." + d.quote(relationship.fk_column);
+  st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk) + " FROM " + d.quote(target.table) +
+           " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." + d.quote(store::kRowId);
+  return st;
+}
 
 Statement subjects(const schema::ObjectType& type, const std::vector<Column>& columns,
                    const std::vector<std::string>& providers, RowOrder order,
                    const ir::Predicate* where, const Dialect& d) {
-  Statement st = where ? compile_predicate(type, *where, "s", d)
-                       : Statement{"", {}, d.scan_param()};
+  Statement st =
+      where ? compile_predicate(type, *where, "s", d) : Statement{"", {}, d.scan_param()};
   std::string filter = std::move(st.sql);
   std::string sql = "SELECT ";
   for (size_t i = 0; i < columns.size(); ++i)

@@ -26,4 +26,17 @@ Statement subjects(const schema::ObjectType& type, const std::vector<Column>& co
                    const std::vector<std::string>& providers, RowOrder order,
                    const ir::Predicate* where = nullptr, const Dialect& dialect = sqlite_dialect());
 
+// The rows of `type` with the given rowids, in rowid order: column 0 the
+// rowid, then every field of the type in schema order (the rowids are bound
+// as literals; no scan parameter: a rowid names one row of one scan).
+Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>& rids,
+                      const Dialect& dialect = sqlite_dialect());
+
+// The rows of `relationship`'s target type `target` whose owner is one of
+// `owners` (rowids), ordered by owner then rowid: column 0 the rowid, column 1
+// the owner's rowid, then every field of `target` in schema order.
+Statement related_rows(const schema::Relationship& relationship, const schema::ObjectType& target,
+                       const std::vector<int64_t>& owners,
+                       const Dialect& dialect = sqlite_dialect());
+
 }  // namespace posture::sql

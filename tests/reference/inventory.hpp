@@ -17,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/checks/reasons.hpp"
 #include "engine/schema/schema.hpp"
 #include "engine/sql/compiler.hpp"
+#include "engine/sql/statements.hpp"
 #include "store/store.hpp"
 #include "tests/reference/interpreter.hpp"
 
@@ -54,7 +56,7 @@ type Device @store(table: "device", plural: "devices") {
   patched: Boolean
 }
 )",
-                                        "<test schema>");
+                                "<test schema>");
     if (!parsed) throw std::runtime_error(format(parsed.errors()));
     return std::move(parsed).value();
   }();
@@ -213,6 +215,35 @@ inline Result<std::vector<std::string>> sql_ids(const LoadedStore& loaded,
     if (!*row) break;
     ids.emplace_back(cursor->text(0));
   }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// The ids of the objects of `type` in the scan for which checks::Explainer
+// (the reasons of failing findings, which evaluate the filter in C++) finds
+// `where` true, sorted: what the SQL selects, or the reasons would be wrong.
+inline Result<std::vector<std::string>> explained_ids(const LoadedStore& loaded,
+                                                      const schema::ObjectType& type,
+                                                      const ir::Predicate& where) {
+  using sql::Column;
+  auto cursor = store::Cursor::open(
+      *loaded.store, sql::subjects(type, {Column::Rid, Column::Id}, {}, sql::RowOrder::Store),
+      loaded.scan);
+  if (!cursor) return cursor.take_errors();
+  std::vector<int64_t> rids;
+  std::vector<std::string> all;
+  while (true) {
+    auto row = cursor->next();
+    if (!row) return row.take_errors();
+    if (!*row) break;
+    rids.push_back(cursor->integer(0));
+    all.emplace_back(cursor->text(1));
+  }
+  auto explained = checks::Explainer(*loaded.store, type, where).explain(rids);
+  if (!explained) return explained.take_errors();
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (explained->holds[i]) ids.push_back(all[i]);
   std::sort(ids.begin(), ids.end());
   return ids;
 }

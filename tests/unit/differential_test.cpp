@@ -101,6 +101,19 @@ bool run_case(const Schema& schema, uint64_t seed, int inventory, const std::str
   auto expected = posture::reference::matching_ids(analysed.where, candidates);
   auto actual = posture::reference::sql_ids(store, *root.type, root.where);
   (expected.empty() ? stats.none : expected.size() == candidates.size() ? stats.all : stats.some)++;
+  // The reasons of failing findings evaluate the analysed IR in C++ on the
+  // rows read back from the store: they must select the same objects.
+  auto explained = posture::reference::explained_ids(store, *analysed.type, analysed.where);
+  if (!explained || *explained != expected) {
+    ++stats.disagreed;
+    if (stats.disagreed <= 5)
+      ADD_FAILURE() << "the reasons' evaluation and the reference interpreter disagree "
+                    << "(POSTURE_DIFF_SEED=" << seed << ", inventory " << inventory
+                    << ")\n  query: " << text << "\n  reasons:     "
+                    << (explained ? join(*explained) : posture::format(explained.errors()))
+                    << "\n  interpreter: " << join(expected);
+    return false;
+  }
   if (actual && *actual == expected) {
     ++stats.agreed;
     return true;

@@ -354,6 +354,15 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
                join(*ids) + "\n";
   if (reference != want)
     failure += "reference interpreter: expected " + join(want) + ", got " + join(reference) + "\n";
+  // The reasons of failing findings evaluate the analysed filter in C++: they
+  // must select what the SQL does.
+  const auto& analysed = q.analysed.roots.front();
+  auto explained = posture::reference::explained_ids(*loaded, *analysed.type, analysed.where);
+  if (!explained)
+    failure += "explaining: " + posture::format(explained.errors()) + "\n";
+  else if (*explained != *ids)
+    failure += "reasons (checks::Explainer): SQL gave " + join(*ids) + ", the C++ evaluation " +
+               join(*explained) + "\n";
 
   std::ostringstream out;
   auto status = posture::exec::execute(q, *loaded->store, loaded->scan, out);

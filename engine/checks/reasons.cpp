@@ -1,0 +1,521 @@
+// Reasons of failing findings (reasons.hpp). Three parts: reading the failing
+// subjects and the related rows the filter looks at (statements from
+// sql::rows_by_rid and sql::related_rows, in batches of kBatch rowids);
+// evaluating the filter on those records with the operators' SQL meaning
+// (the compiler's, engine/sql/compiler.cpp: SQLite's comparison order, ASCII
+// case folding, RE2 full match, list equality on the stored JSON text); and
+// walking the filter again in the direction it evaluated, collecting the
+// comparisons that decided it.
+#include "engine/checks/reasons.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/sql/statements.hpp"
+
+namespace posture::checks {
+
+namespace {
+
+using Kind = ir::Predicate::Kind;
+using Value = store::Value;
+
+constexpr size_t kBatch = 500;  // rowids bound per statement
+
+// One row read back: its fields in the type's schema order, and the related
+// rows of the relationships the filter looks at (by relationship name).
+struct Record {
+  int64_t rid = 0;
+  std::vector<Value> values;
+  std::map<std::string, std::vector<Record>> related;
+};
+
+Value read_value(const store::Cursor& cursor, int column, const schema::Field& f) {
+  if (cursor.is_null(column)) return std::monostate{};
+  if (f.list) return std::string(cursor.text(column));
+  switch (f.scalar) {
+    case schema::ScalarType::Boolean:
+      return cursor.integer(column) != 0;
+    case schema::ScalarType::Int:
+      return cursor.integer(column);
+    case schema::ScalarType::Float:
+      return cursor.real(column);
+    case schema::ScalarType::ID:
+    case schema::ScalarType::String:
+      break;
+  }
+  return std::string(cursor.text(column));
+}
+
+// Runs `st` and makes a record of each row: column 0 the rowid, `skip` more
+// columns passed to `owner` (the owner's rowid), then the fields of `type`.
+template <typename OnRow>
+Status read_records(const store::Store& store, const sql::Statement& st,
+                    const schema::ObjectType& type, int skip, OnRow on_row) {
+  auto cursor = store::Cursor::open(store, st, 0);
+  if (!cursor) return cursor.take_errors();
+  while (true) {
+    auto row = cursor->next();
+    if (!row) return row.take_errors();
+    if (!*row) break;
+    Record r;
+    r.rid = cursor->integer(0);
+    r.values.reserve(type.fields.size());
+    for (size_t i = 0; i < type.fields.size(); ++i)
+      r.values.push_back(read_value(*cursor, static_cast<int>(i) + 1 + skip, type.fields[i]));
+    on_row(skip ? cursor->integer(1) : 0, std::move(r));
+  }
+  return ok_status();
+}
+
+// The relationships a predicate looks at on its own level (not inside the
+// related rows' own filters): name -> the related rows' filters.
+struct Use {
+  const ir::Predicate* node = nullptr;  // one Related or Count node over it
+  std::vector<const ir::Predicate*> inner;
+};
+void relationships_used(const ir::Predicate& p, std::map<std::string, Use>& out) {
+  if (p.kind == Kind::Related || p.kind == Kind::Count) {
+    Use& use = out[p.relationship->name];
+    use.node = &p;
+    if (p.kind == Kind::Related && !p.children.empty()) use.inner.push_back(&p.children.front());
+    return;
+  }
+  for (const auto& c : p.children) relationships_used(c, out);
+}
+
+// Reads, for `records` (rows of one type), the related rows `filters` look at,
+// and theirs in turn.
+Status attach_related(const store::Store& store, std::vector<Record*>& records,
+                      const std::vector<const ir::Predicate*>& filters) {
+  std::map<std::string, Use> uses;
+  for (const auto* f : filters) relationships_used(*f, uses);
+  if (uses.empty() || records.empty()) return ok_status();
+  std::sort(records.begin(), records.end(),
+            [](const Record* a, const Record* b) { return a->rid < b->rid; });
+  for (const auto& [name, use] : uses) {
+    const schema::ObjectType& target = *use.node->target;
+    for (size_t begin = 0; begin < records.size(); begin += kBatch) {
+      size_t end = std::min(records.size(), begin + kBatch);
+      std::vector<int64_t> owners;
+      for (size_t i = begin; i < end; ++i) owners.push_back(records[i]->rid);
+      auto st = sql::related_rows(*use.node->relationship, target, owners);
+      auto by_owner = records.begin() + static_cast<std::ptrdiff_t>(begin);
+      auto read = read_records(store, st, target, 1, [&](int64_t owner, Record r) {
+        by_owner = std::lower_bound(by_owner, records.begin() + static_cast<std::ptrdiff_t>(end),
+                                    owner, [](const Record* a, int64_t v) { return a->rid < v; });
+        if (by_owner != records.end() && (*by_owner)->rid == owner)
+          (*by_owner)->related[name].push_back(std::move(r));
+      });
+      if (!read) return read;
+    }
+    std::vector<Record*> children;
+    for (Record* r : records)
+      for (auto& c : r->related[name]) children.push_back(&c);
+    if (auto st = attach_related(store, children, use.inner); !st) return st;
+  }
+  return ok_status();
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::string json_text(const Value& v, bool list) {
+  if (std::holds_alternative<std::monostate>(v)) return "null";
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    if (list) return *s;  // stored as compact JSON
+    return nlohmann::json(*s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  return nlohmann::json(std::get<double>(v)).dump();
+}
+
+// SQLite's order of values: numbers (booleans are 0/1) before text.
+int compare_values(const Value& a, const Value& b, bool fold) {
+  auto number = [](const Value& v, double& out) {
+    if (const auto* flag = std::get_if<bool>(&v)) return out = *flag ? 1 : 0, true;
+    if (const auto* i = std::get_if<int64_t>(&v)) return out = static_cast<double>(*i), true;
+    if (const auto* d = std::get_if<double>(&v)) return out = *d, true;
+    return false;
+  };
+  const auto* sa = std::get_if<std::string>(&a);
+  const auto* sb = std::get_if<std::string>(&b);
+  if (sa && sb) {
+    int c = fold ? lower(*sa).compare(lower(*sb)) : sa->compare(*sb);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  if (sa) return 1;
+  if (sb) return -1;
+  const auto* ia = std::get_if<int64_t>(&a);
+  const auto* ib = std::get_if<int64_t>(&b);
+  if (ia && ib) return *ia < *ib ? -1 : (*ia > *ib ? 1 : 0);
+  double x = 0, y = 0;
+  number(a, x);
+  number(b, y);
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+std::string type_words(std::string_view name, bool plural) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') {
+      if (!out.empty()) out += ' ';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return plural ? out + "s" : out;
+}
+
+const char* count_symbol(ir::CountOp op) {
+  static const char* symbols[] = {"=", "<", "<=", ">", ">="};
+  return symbols[static_cast<size_t>(op)];
+}
+
+const char* count_name(ir::CountOp op) {
+  static const char* names[] = {"count_eq", "count_lt", "count_lte", "count_gt", "count_gte"};
+  return names[static_cast<size_t>(op)];
+}
+
+// How a comparison reads, when it held and when it did not.
+std::pair<std::string, std::string> phrases(ir::CompareOp op) {
+  using Op = ir::CompareOp;
+  switch (op) {
+    case Op::Eq:
+      return {"", ", not"};
+    case Op::In:
+      return {"", ", not one of"};
+    case Op::Lt:
+      return {"<", ", not <"};
+    case Op::Lte:
+      return {"<=", ", not <="};
+    case Op::Gt:
+      return {">", ", not >"};
+    case Op::Gte:
+      return {">=", ", not >="};
+    case Op::Contains:
+      return {"contains", "does not contain"};
+    case Op::StartsWith:
+      return {"starts with", "does not start with"};
+    case Op::EndsWith:
+      return {"ends with", "does not end with"};
+    case Op::Matches:
+      return {"matches", "does not match"};
+    case Op::Includes:
+      return {"includes", "does not include"};
+  }
+  return {"", ""};
+}
+
+// Evaluates filters on records and says why they evaluated as they did.
+class Evaluation {
+ public:
+  bool holds(const ir::Predicate& p, const schema::ObjectType& type, const Record& r) {
+    switch (p.kind) {
+      case Kind::True:
+        return true;
+      case Kind::False:
+        return false;
+      case Kind::And:
+        return std::all_of(p.children.begin(), p.children.end(),
+                           [&](const ir::Predicate& c) { return holds(c, type, r); });
+      case Kind::Or:
+        return std::any_of(p.children.begin(), p.children.end(),
+                           [&](const ir::Predicate& c) { return holds(c, type, r); });
+      case Kind::Not:
+        return !holds(p.children.at(0), type, r);
+      case Kind::IsNull:
+        return std::holds_alternative<std::monostate>(value(type, r, *p.field));
+      case Kind::Compare:
+        return compare(p, value(type, r, *p.field));
+      case Kind::Related:
+      case Kind::Count:
+        return related(p, r);
+    }
+    return false;
+  }
+
+  // Appends to `out` why `p` is `want` for `r` (which it is), the paths
+  // starting with `prefix`.
+  void explain(const ir::Predicate& p, const schema::ObjectType& type, const Record& r, bool want,
+               const std::string& prefix, Reason& out) {
+    switch (p.kind) {
+      case Kind::True:
+      case Kind::False:
+        return;
+      case Kind::And:
+      case Kind::Or:
+        // AND true and OR false: every child; otherwise the children that decided.
+        for (const auto& c : p.children)
+          if ((want == (p.kind == Kind::And)) || holds(c, type, r) == want)
+            explain(c, type, r, want, prefix, out);
+        return;
+      case Kind::Not:
+        return explain(p.children.at(0), type, r, !want, prefix, out);
+      case Kind::IsNull: {
+        const Value& v = value(type, r, *p.field);
+        std::string path = prefix + p.field->name;
+        std::string actual = json_text(v, p.field->list);
+        add(out, {path, "is_null", "null", actual, want},
+            want ? path + " is missing" : path + " = " + actual);
+        return;
+      }
+      case Kind::Compare:
+        return explain_compare(p, value(type, r, *p.field), want, prefix, out);
+      case Kind::Related:
+      case Kind::Count:
+        return explain_related(p, r, want, prefix, out);
+    }
+  }
+
+ private:
+  static const Value& value(const schema::ObjectType& type, const Record& r,
+                            const schema::Field& f) {
+    static const Value missing;
+    auto index = static_cast<size_t>(&f - type.fields.data());
+    return index < r.values.size() ? r.values[index] : missing;
+  }
+
+  static void add(Reason& out, Evidence e, const std::string& part) {
+    if (out.text.find(part) != std::string::npos &&
+        std::any_of(out.evidence.begin(), out.evidence.end(), [&](const Evidence& o) {
+          return o.path == e.path && o.op == e.op && o.actual == e.actual;
+        }))
+      return;
+    out.text += (out.text.empty() ? "" : "; ") + part;
+    out.evidence.push_back(std::move(e));
+  }
+
+  const RE2* regex(const std::string& pattern) {
+    auto& slot = regexes_[pattern];
+    if (!slot) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      slot = std::make_unique<RE2>(pattern, options);
+    }
+    return slot->ok() ? slot.get() : nullptr;
+  }
+
+  bool compare_one(const ir::Predicate& p, const Value& v, const ir::Literal& lit) {
+    using Op = ir::CompareOp;
+    const bool fold = p.case_insensitive;
+    const auto* s = std::get_if<std::string>(&v);
+    const auto* l = std::get_if<std::string>(&lit);
+    switch (p.op) {
+      case Op::Eq:
+      case Op::In:
+        return compare_values(v, lit, fold) == 0;
+      case Op::Lt:
+        return compare_values(v, lit, fold) < 0;
+      case Op::Lte:
+        return compare_values(v, lit, fold) <= 0;
+      case Op::Gt:
+        return compare_values(v, lit, fold) > 0;
+      case Op::Gte:
+        return compare_values(v, lit, fold) >= 0;
+      case Op::Contains:
+      case Op::StartsWith:
+      case Op::EndsWith: {
+        if (!s || !l) return false;
+        std::string value = fold ? lower(*s) : *s, affix = fold ? lower(*l) : *l;
+        if (p.op == Op::Contains) return value.find(affix) != std::string::npos;
+        if (value.size() < affix.size()) return false;
+        size_t at = p.op == Op::StartsWith ? 0 : value.size() - affix.size();
+        return value.compare(at, affix.size(), affix) == 0;
+      }
+      case Op::Matches: {
+        if (!s || !l) return false;
+        const RE2* re = regex(fold ? "(?i)" + *l : *l);
+        return re && RE2::FullMatch(*s, *re);
+      }
+      case Op::Includes: {
+        if (!s || !l) return false;
+        auto list = nlohmann::json::parse(*s, nullptr, false);
+        if (!list.is_array()) return false;
+        std::string want = fold ? lower(*l) : *l;
+        return std::any_of(list.begin(), list.end(), [&](const nlohmann::json& item) {
+          if (!item.is_string()) return false;
+          std::string element = item.get<std::string>();
+          return (fold ? lower(element) : element) == want;
+        });
+      }
+    }
+    return false;
+  }
+
+  bool compare(const ir::Predicate& p, const Value& v) {
+    if (std::holds_alternative<std::monostate>(v)) return false;
+    return std::any_of(p.values.begin(), p.values.end(),
+                       [&](const ir::Literal& lit) { return compare_one(p, v, lit); });
+  }
+
+  void explain_compare(const ir::Predicate& p, const Value& v, bool want, const std::string& prefix,
+                       Reason& out) {
+    std::string path = prefix + p.field->name;
+    // A list field compared whole: its literal is the list's JSON text.
+    bool whole_list = p.field->list && p.op != ir::CompareOp::Includes;
+    std::string expected;
+    if (p.op == ir::CompareOp::In) {
+      expected = "[";
+      for (size_t i = 0; i < p.values.size(); ++i)
+        expected += (i ? ", " : "") + json_text(p.values[i], whole_list);
+      expected += "]";
+    } else if (!p.values.empty()) {
+      expected = json_text(p.values.front(), whole_list);
+    }
+    std::string actual = json_text(v, p.field->list);
+    auto [held, failed] = phrases(p.op);
+    std::string part =
+        path + (std::holds_alternative<std::monostate>(v) ? " is missing" : " = " + actual);
+    if (!std::holds_alternative<std::monostate>(v)) {
+      const std::string& phrase = want ? held : failed;
+      if (!phrase.empty())
+        part += (phrase.front() == ',' ? "" : " ") + phrase + " " + expected +
+                (p.case_insensitive ? " (ignoring case)" : "");
+    }
+    add(out, {path, std::string(ir::op_name(p.op)), expected, actual, want}, part);
+  }
+
+  bool related(const ir::Predicate& p, const Record& r) {
+    static const std::vector<Record> none;
+    auto it = r.related.find(p.relationship->name);
+    const std::vector<Record>& rows = it == r.related.end() ? none : it->second;
+    auto n = static_cast<int64_t>(rows.size());
+    if (p.kind == Kind::Count) {
+      switch (p.count_op) {
+        case ir::CountOp::Eq:
+          return n == p.count;
+        case ir::CountOp::Lt:
+          return n < p.count;
+        case ir::CountOp::Lte:
+          return n <= p.count;
+        case ir::CountOp::Gt:
+          return n > p.count;
+        case ir::CountOp::Gte:
+          return n >= p.count;
+      }
+      return false;
+    }
+    int64_t satisfied = 0;
+    for (const auto& row : rows)
+      if (p.children.empty() || holds(p.children.front(), *p.target, row)) ++satisfied;
+    switch (p.quantifier) {
+      case ir::Quantifier::Some:
+        return satisfied >= 1;
+      case ir::Quantifier::None:
+        return satisfied == 0;
+      case ir::Quantifier::All:
+        return n > 0 && satisfied == n;
+      case ir::Quantifier::Single:
+        return satisfied == 1;
+    }
+    return false;
+  }
+
+  // The label of a related row in a path: its name, else its id, else its position.
+  static std::string label(const schema::ObjectType& type, const Record& r, size_t position) {
+    for (const char* f : {"name", "id"}) {
+      const schema::Field* field = type.field(f);
+      if (!field) continue;
+      const auto* s = std::get_if<std::string>(&value(type, r, *field));
+      if (s && !s->empty()) return *s;
+    }
+    return "#" + std::to_string(position + 1);
+  }
+
+  void explain_related(const ir::Predicate& p, const Record& r, bool want,
+                       const std::string& prefix, Reason& out) {
+    static const std::vector<Record> none;
+    auto it = r.related.find(p.relationship->name);
+    const std::vector<Record>& rows = it == r.related.end() ? none : it->second;
+    const std::string path = prefix + p.relationship->name;
+    const std::string n = std::to_string(rows.size());
+    const std::string nothing = "no " + type_words(p.target->name, false);
+    if (p.kind == Kind::Count) {
+      std::string expected = std::to_string(p.count);
+      std::string part = rows.empty() ? nothing : "count(" + path + ") = " + n;
+      if (!rows.empty() && (p.count_op != ir::CountOp::Eq || !want))
+        part += (want ? " " : ", not ") + std::string(count_symbol(p.count_op)) + " " + expected;
+      add(out, {path, count_name(p.count_op), expected, n, want}, part);
+      return;
+    }
+    const std::string quantifier(ir::quantifier_name(p.quantifier));
+    const size_t before = out.evidence.size();
+    if (!rows.empty() && !p.children.empty()) {
+      const ir::Predicate& inner = p.children.front();
+      std::vector<bool> sat;
+      for (const auto& row : rows) sat.push_back(holds(inner, *p.target, row));
+      const auto count = std::count(sat.begin(), sat.end(), true);
+      // The rows that decided, explained in the direction they went: for SOME
+      // and SINGLE the rows satisfying the filter (all of them, unsatisfied,
+      // when none does), for NONE the reverse, for ALL the violating rows
+      // when it fails.
+      bool direction = want;
+      if (p.quantifier == ir::Quantifier::None) direction = !want;
+      if (p.quantifier == ir::Quantifier::Single && !want && count > 1) {
+        direction = true;
+        add(out, {path, quantifier, "1", std::to_string(count), false},
+            std::to_string(count) + " " + type_words(p.target->name, true) +
+                " match, not exactly one");
+      }
+      for (size_t i = 0; i < rows.size(); ++i)
+        if (sat[i] == direction)
+          explain(inner, *p.target, rows[i], direction,
+                  path + "[" + label(*p.target, rows[i], i) + "].", out);
+    }
+    if (out.evidence.size() == before)
+      add(out, {path, quantifier, "null", n, want},
+          rows.empty() ? nothing : "count(" + path + ") = " + n);
+  }
+
+  std::map<std::string, std::unique_ptr<RE2>> regexes_;
+};
+
+}  // namespace
+
+Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids) const {
+  Explained out;
+  out.reasons.resize(rids.size());
+  out.holds.assign(rids.size(), false);
+  std::vector<size_t> order(rids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rids[a] < rids[b]; });
+  Evaluation evaluation;
+  for (size_t begin = 0; begin < order.size(); begin += kBatch) {
+    size_t end = std::min(order.size(), begin + kBatch);
+    std::vector<int64_t> batch;
+    for (size_t i = begin; i < end; ++i) batch.push_back(rids[order[i]]);
+    std::vector<Record> records;
+    auto read = read_records(store_, sql::rows_by_rid(type_, batch), type_, 0,
+                             [&](int64_t, Record r) { records.push_back(std::move(r)); });
+    if (!read) return read.take_errors();
+    std::vector<Record*> pointers;
+    for (auto& r : records) pointers.push_back(&r);
+    if (auto st = attach_related(store_, pointers, {&where_}); !st) return st.take_errors();
+    // records ascend by rowid, as `batch` does (a rowid not found stays unexplained).
+    size_t next = 0;
+    for (size_t i = begin; i < end; ++i) {
+      Reason& reason = out.reasons[order[i]];
+      while (next < records.size() && records[next].rid < rids[order[i]]) ++next;
+      if (next < records.size() && records[next].rid == rids[order[i]] &&
+          evaluation.holds(where_, type_, records[next])) {
+        out.holds[order[i]] = true;
+        evaluation.explain(where_, type_, records[next], true, "", reason);
+      }
+      if (reason.text.empty()) reason = Reason{kNeutralReason, {}};
+    }
+  }
+  return out;
+}
+
+}  // namespace posture::checks

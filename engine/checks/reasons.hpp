@@ -1,0 +1,66 @@
+// Why a subject fails a check, worked out from the check's own filter: the
+// failing subjects' fields and related rows are read from the store (a few
+// statements per batch of subjects, rowids bound as parameters), the analysed
+// filter IR is evaluated on them in C++ by the semantics of
+// docs/query-language.md, and what made it true is recorded: the OR branches
+// that held, the related records that satisfied or violated a quantifier, and
+// the values compared. Only failing subjects are read: passing ones cost
+// nothing. docs/output-formats.md ("Reasons") describes the sentence and the
+// evidence; both are stable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "engine/semantic/ir.hpp"
+#include "store/store.hpp"
+
+namespace posture::checks {
+
+// One comparison behind a reason. `expected` and `actual` are JSON texts
+// ("null" when there is none).
+struct Evidence {
+  std::string path;      // the value's path from the subject: securityContacts[default].email
+  std::string op;        // eq, in, lt, lte, gt, gte, contains, starts_with, ends_with, matches,
+                         // includes, is_null, count_eq ... count_gte, some, none, all, single
+  std::string expected;  // the filter's value (an array for in), or the count
+  std::string actual;    // the stored value, or the number of related records
+  bool holds = false;    // whether the comparison held
+};
+
+// A failing finding's reason: one sentence (several parts joined with "; ")
+// and the evidence it was written from, in the same order.
+struct Reason {
+  std::string text;
+  std::vector<Evidence> evidence;
+};
+
+// The reason given when the filter cannot be explained on the values read
+// (the evaluation in C++ does not agree with the SQL that selected the
+// subject, or the filter is true without comparing anything).
+inline constexpr const char* kNeutralReason = "matches the check's filter";
+
+// Explains `where` (an analysed filter over `type`) for subjects of one scan.
+class Explainer {
+ public:
+  Explainer(const store::Store& store, const schema::ObjectType& type, const ir::Predicate& where)
+      : store_(store), type_(type), where_(where) {}
+
+  // The reasons of the subjects with rowids `rids` (any order), in that order.
+  // `holds[i]` says whether the filter is true for rids[i] by the C++
+  // evaluation; when it is not, reasons[i] is the neutral reason.
+  struct Explained {
+    std::vector<Reason> reasons;
+    std::vector<bool> holds;
+  };
+  Result<Explained> explain(const std::vector<int64_t>& rids) const;
+
+ private:
+  const store::Store& store_;
+  const schema::ObjectType& type_;
+  const ir::Predicate& where_;
+};
+
+}  // namespace posture::checks

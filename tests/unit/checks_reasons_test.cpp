@@ -1,0 +1,234 @@
+// The reasons of failing findings (engine/checks/reasons.hpp), derived from the
+// filter IR: for every predicate kind (each comparison operator, is-null,
+// AND/OR/NOT, each quantifier, counts, nested relationships) the sentence and
+// the evidence, on small inventories in an in-memory store.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/checks/reasons.hpp"
+#include "engine/exec/engine.hpp"
+#include "engine/sql/statements.hpp"
+#include "tests/reference/inventory.hpp"
+
+namespace posture {
+namespace {
+
+using checks::Reason;
+
+// Explains `query`'s first root filter for every object of its root type in
+// `inventory` (JSON lines); only objects the filter selects, by id.
+std::map<std::string, Reason> explain(const std::vector<std::string>& inventory,
+                                      const std::string& query,
+                                      const schema::Schema& schema = schema::builtin()) {
+  std::vector<reference::Object> objects;
+  for (const auto& line : inventory)
+    objects.push_back(reference::object_from_json(nlohmann::json::parse(line), schema));
+  auto loaded = reference::load_store(objects, schema);
+  EXPECT_TRUE(loaded) << format(loaded.errors());
+  auto compiled = exec::Engine(schema).compile(query);
+  EXPECT_TRUE(compiled) << format(compiled.errors());
+  const ir::RootField& root = compiled->analysed.roots.front();
+  auto cursor = store::Cursor::open(
+      *loaded->store,
+      sql::subjects(*root.type, {sql::Column::Rid, sql::Column::Id}, {}, sql::RowOrder::Store),
+      loaded->scan);
+  EXPECT_TRUE(cursor);
+  std::vector<int64_t> rids;
+  std::vector<std::string> ids;
+  while (*cursor->next()) {
+    rids.push_back(cursor->integer(0));
+    ids.emplace_back(cursor->text(1));
+  }
+  auto explained = checks::Explainer(*loaded->store, *root.type, root.where).explain(rids);
+  EXPECT_TRUE(explained) << format(explained.errors());
+  std::map<std::string, Reason> out;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (explained->holds[i]) out[ids[i]] = explained->reasons[i];
+  return out;
+}
+
+std::string text_of(const std::map<std::string, Reason>& reasons, const std::string& id) {
+  auto it = reasons.find(id);
+  return it == reasons.end() ? "(not selected)" : it->second.text;
+}
+
+const std::vector<std::string> kContacts = {
+    R"({"type":"Connector","id":"c1","state":"Enabled","securityContacts":[{"name":"default","email":"","notificationRoles":["AccountAdmin"],"alertNotifications":false}]})",
+    R"({"type":"Connector","id":"c2","state":"Disabled"})",
+    R"({"type":"Connector","id":"c3","state":"Warned","securityContacts":[{"name":"default1","email":"a@x","phone":"1","alertNotifications":true},{"name":"default2","email":"b@x","alertNotifications":true}]})",
+};
+
+TEST(Reasons, CompareEqShowsTheValue) {
+  auto r =
+      explain(kContacts,
+              R"({ connectors(where: { securityContacts_SOME: { email: { eq: "" } } }) { id } })");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(text_of(r, "c1"), R"(securityContacts[default].email = "")");
+  ASSERT_EQ(r["c1"].evidence.size(), 1u);
+  const auto& e = r["c1"].evidence[0];
+  EXPECT_EQ(e.path, "securityContacts[default].email");
+  EXPECT_EQ(e.op, "eq");
+  EXPECT_EQ(e.expected, R"("")");
+  EXPECT_EQ(e.actual, R"("")");
+  EXPECT_TRUE(e.holds);
+}
+
+TEST(Reasons, NoRelatedRecord) {
+  auto r = explain(
+      kContacts,
+      R"({ connectors(where: { NOT: { securityContacts_SOME: { email: "a@x" } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c2"), "no security contact");
+  EXPECT_EQ(r["c2"].evidence.at(0).op, "some");
+  EXPECT_EQ(r["c2"].evidence.at(0).actual, "0");
+  EXPECT_FALSE(r["c2"].evidence.at(0).holds);
+  // c1's only contact violates it: its value is shown.
+  EXPECT_EQ(text_of(r, "c1"), R"(securityContacts[default].email = "", not "a@x")");
+  EXPECT_EQ(text_of(r, "c3"), "(not selected)");
+}
+
+TEST(Reasons, IncludesNegated) {
+  auto r = explain(kContacts, R"({ connectors(where: { NOT: { securityContacts_SOME: {
+      notificationRoles_INCLUDES: "Owner" } } }) { id } })");
+  EXPECT_EQ(
+      text_of(r, "c1"),
+      R"(securityContacts[default].notificationRoles = ["AccountAdmin"] does not include "Owner")");
+  EXPECT_EQ(text_of(r, "c3"),
+            "securityContacts[default1].notificationRoles is missing; "
+            "securityContacts[default2].notificationRoles is missing");
+  EXPECT_EQ(r["c1"].evidence.at(0).op, "includes");
+  EXPECT_FALSE(r["c1"].evidence.at(0).holds);
+}
+
+TEST(Reasons, InAndNotIn) {
+  auto r =
+      explain(kContacts, R"({ connectors(where: { state_IN: ["Disabled", "Warned"] }) { id } })");
+  EXPECT_EQ(text_of(r, "c2"), R"(state = "Disabled")");
+  EXPECT_EQ(r["c2"].evidence.at(0).expected, R"(["Disabled", "Warned"])");
+  r = explain(kContacts,
+              R"({ connectors(where: { state_NOT_IN: ["Disabled", "Warned"] }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"), R"(state = "Enabled", not one of ["Disabled", "Warned"])");
+}
+
+TEST(Reasons, IsNullBothWays) {
+  auto r = explain(kContacts,
+                   R"({ connectors(where: { securityContacts_SOME: { phone: null } }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"), "securityContacts[default].phone is missing");
+  EXPECT_EQ(text_of(r, "c3"), "securityContacts[default2].phone is missing");
+  r = explain(kContacts,
+              R"({ connectors(where: { securityContacts_SOME: { phone_NOT: null } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(securityContacts[default1].phone = "1")");
+  EXPECT_EQ(r["c3"].evidence.at(0).op, "is_null");
+  EXPECT_FALSE(r["c3"].evidence.at(0).holds);
+}
+
+TEST(Reasons, OrListsEveryBranchThatHeld) {
+  auto r = explain(kContacts, R"({ connectors(where: { OR: [
+      { securityContacts_SOME: null }
+      { securityContacts_SOME: { email: null } }
+      { securityContacts_SOME: { email: { eq: "" } } }
+      { securityContacts_SOME: { alertNotifications: false } } ] }) { id } })");
+  EXPECT_EQ(text_of(r, "c2"), "no security contact");
+  EXPECT_EQ(
+      text_of(r, "c1"),
+      R"(securityContacts[default].email = ""; securityContacts[default].alertNotifications = false)");
+  EXPECT_EQ(r["c1"].evidence.size(), 2u);
+}
+
+TEST(Reasons, NotAndNamesTheFailingParts) {
+  auto r = explain(kContacts, R"({ connectors(where: { NOT: { securityContacts_SOME: {
+      email_NOT_IN: [null, ""], phone_NOT_IN: [null, ""], alertNotifications: true } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"),
+            R"(securityContacts[default].email = ""; securityContacts[default].phone is missing; )"
+            R"(securityContacts[default].alertNotifications = false, not true)");
+  EXPECT_EQ(text_of(r, "c3"), "(not selected)");  // default1 has all three
+}
+
+TEST(Reasons, Quantifiers) {
+  auto r = explain(
+      kContacts,
+      R"({ connectors(where: { securityContacts_ALL: { email_ENDS_WITH: "@x" } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(securityContacts[default1].email = "a@x" ends with "@x"; )"
+                              R"(securityContacts[default2].email = "b@x" ends with "@x")");
+  r = explain(
+      kContacts,
+      R"({ connectors(where: { NOT: { securityContacts_ALL: { email_ENDS_WITH: "@x" } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"), R"(securityContacts[default].email = "" does not end with "@x")");
+  EXPECT_EQ(text_of(r, "c2"), "no security contact");
+  r = explain(
+      kContacts,
+      R"({ connectors(where: { securityContacts_NONE: { alertNotifications: true } }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"), "securityContacts[default].alertNotifications = false, not true");
+  EXPECT_EQ(text_of(r, "c2"), "no security contact");
+  r = explain(
+      kContacts,
+      R"({ connectors(where: { securityContacts_SINGLE: { email_STARTS_WITH: "a" } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(securityContacts[default1].email = "a@x" starts with "a")");
+  r = explain(kContacts, R"({ connectors(where: { NOT: { securityContacts_SINGLE: {
+      alertNotifications: true } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"),
+            "2 security contacts match, not exactly one; "
+            "securityContacts[default1].alertNotifications = true; "
+            "securityContacts[default2].alertNotifications = true");
+  r = explain(kContacts, R"({ connectors(where: { securityContacts_SOME: {} }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), "count(securityContacts) = 2");
+}
+
+TEST(Reasons, Counts) {
+  auto r = explain(
+      kContacts, R"({ connectors(where: { securityContactsAggregate: { count_GT: 1 } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), "count(securityContacts) = 2 > 1");
+  EXPECT_EQ(r["c3"].evidence.at(0).op, "count_gt");
+  EXPECT_EQ(r["c3"].evidence.at(0).expected, "1");
+  EXPECT_EQ(r["c3"].evidence.at(0).actual, "2");
+  r = explain(
+      kContacts,
+      R"({ connectors(where: { NOT: { securityContactsAggregate: { count_GTE: 2 } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c1"), "count(securityContacts) = 1, not >= 2");
+  EXPECT_EQ(text_of(r, "c2"), "no security contact");
+}
+
+TEST(Reasons, TextOperatorsAndCase) {
+  auto r = explain(kContacts, R"({ connectors(where: { securityContacts_SOME: {
+      email: { caseInsensitive: { eq: "A@X" } } } }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(securityContacts[default1].email = "a@x")");
+  r = explain(kContacts, R"({ connectors(where: { state_MATCHES: "W.*" }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(state = "Warned" matches "W.*")");
+  r = explain(kContacts, R"({ connectors(where: { state_NOT_CONTAINS: "abl" }) { id } })");
+  EXPECT_EQ(text_of(r, "c3"), R"(state = "Warned" does not contain "abl")");
+  EXPECT_EQ(text_of(r, "c1"), "(not selected)");
+}
+
+TEST(Reasons, NumbersAndNestedRelationships) {
+  const auto& schema = reference::test_schema();
+  std::vector<std::string> accounts = {
+      R"({"type":"Account","id":"a1","score":3,"ratio":0.5,"members":[{"id":"m1","name":"bob","devices":[{"id":"d1","name":"laptop","patched":false},{"id":"d2","name":"phone","patched":true}]}]})",
+      R"({"type":"Account","id":"a2","score":7,"members":[]})",
+  };
+  auto r = explain(accounts, R"({ accounts(where: { score_LT: 5 }) { id } })", schema);
+  EXPECT_EQ(text_of(r, "a1"), "score = 3 < 5");
+  r = explain(accounts, R"({ accounts(where: { NOT: { score_LTE: 5 } }) { id } })", schema);
+  EXPECT_EQ(text_of(r, "a2"), "score = 7, not <= 5");
+  r = explain(accounts, R"({ accounts(where: { ratio_GTE: 0.25 }) { id } })", schema);
+  EXPECT_EQ(text_of(r, "a1"), "ratio = 0.5 >= 0.25");
+  r = explain(accounts, R"({ accounts(where: { NOT: { ratio_GT: 0.25 } }) { id } })", schema);
+  EXPECT_EQ(text_of(r, "a2"), "ratio is missing");
+  r = explain(
+      accounts,
+      R"({ accounts(where: { members_SOME: { devices_SOME: { patched: false } } }) { id } })",
+      schema);
+  EXPECT_EQ(text_of(r, "a1"), "members[bob].devices[laptop].patched = false");
+  EXPECT_EQ(r["a1"].evidence.at(0).path, "members[bob].devices[laptop].patched");
+}
+
+TEST(Reasons, FilterWithoutComparisonGetsTheNeutralReason) {
+  auto r = explain(kContacts, R"({ connectors { id } })");
+  EXPECT_EQ(r.size(), 3u);
+  EXPECT_EQ(text_of(r, "c1"), checks::kNeutralReason);
+  EXPECT_TRUE(r["c1"].evidence.empty());
+}
+
+}  // namespace
+}  // namespace posture
