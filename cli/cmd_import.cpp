@@ -6,6 +6,20 @@
 
 namespace posture::cli {
 
+namespace {
+
+// The rows of the types besides subscriptions and contacts, and the objects
+// skipped per ARM type; nothing when there are none.
+void print_type_counts(const snapshot::ImportSummary& summary) {
+  for (const auto& [plural, n] : summary.stored_by_type)
+    if (plural != "connectors" && plural != "securityContacts")
+      std::cerr << "  stored  " << n << " " << plural << "\n";
+  for (const auto& [type, n] : summary.skipped_by_type)
+    std::cerr << "  skipped " << n << " " << type << " (not modelled)\n";
+}
+
+}  // namespace
+
 void add_import_command(CLI::App& app, Context& ctx) {
   struct Options {
     std::string db;
@@ -19,7 +33,8 @@ void add_import_command(CLI::App& app, Context& ctx) {
                   "Files of ARM objects, list responses or JSON Lines ('-': stdin)")
       ->required();
   cmd->callback([opts, &ctx] {
-    auto store = store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadWrite);
+    auto store =
+        store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadWrite);
     if (!store) {
       ctx.exit_code = report_errors(store.errors());
       return;
@@ -44,6 +59,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
                 << " subscriptions, " << summary->contacts << " security contacts, "
                 << summary->skipped << " skipped in " << summary->seconds << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
+    if (!ctx.quiet) print_type_counts(*summary);
     ctx.exit_code = kExitOk;
   });
 }

@@ -10,7 +10,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
 
+#include "base/text.hpp"
+#include "collectors/snapshot/declared.hpp"
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
 
@@ -29,8 +32,9 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
-  uint64_t stored = 0;        // records written (duplicates counted twice)
-  uint64_t bytes_before = 0;  // bytes of the files finished so far
+  std::map<std::string, uint64_t> skipped_by_type{};  // lower-cased ARM type -> objects
+  uint64_t stored = 0;                                // records written (duplicates counted twice)
+  uint64_t bytes_before = 0;                          // bytes of the files finished so far
   uint64_t bytes_total = 0;
   const internal::ByteReader* reader = nullptr;
 
@@ -52,8 +56,10 @@ Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
 Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where) {
   ++objects;
   if (objects % kProgressEvery == 0) progress();
-  if (classify(value) == ArmKind::Unknown) {
+  if (!modelled(value, store.schema())) {
     ++skipped;
+    std::string type = arm_type_of(value);
+    ++skipped_by_type[type.empty() ? "(no type)" : text::ascii_lower(type)];
     return ok_status();
   }
   auto record = normalize(value, std::move(raw), store.schema());
@@ -155,6 +161,10 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   summary.subscriptions = count_rows(store, "Connector", info->id);
   summary.contacts = count_rows(store, "SecurityContact", info->id);
   summary.skipped = run.skipped;
+  summary.skipped_by_type = std::move(run.skipped_by_type);
+  for (const auto& type : store.schema().types())
+    if (uint64_t n = count_rows(store, type.name.c_str(), info->id))
+      summary.stored_by_type[type.plural] = n;
   summary.bytes = run.bytes_before;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct ImportSummary {
   uint64_t subscriptions = 0;
   uint64_t contacts = 0;
   uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
+  std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects skipped
+  std::map<std::string, uint64_t> stored_by_type;   // root field (plural) -> rows stored
   uint64_t bytes = 0;
   double seconds = 0;
 };
