@@ -43,11 +43,20 @@ void print_skipped(const snapshot::ImportSummary& s) {
   if (s.skipped == 0) return;
   std::cerr << "warning: skipped " << s.skipped << (s.skipped == 1 ? " object" : " objects")
             << " that import does not read:\n";
+  for (const auto& [type, n] : s.skipped_by_type)
+    std::cerr << "  " << n << " " << type << " (not modelled)\n";
   for (const auto& k : s.skipped_examples)
     std::cerr << "  " << k.where.source << ":" << k.where.line << ": " << k.reason << "\n";
   if (s.skipped > s.skipped_examples.size())
     std::cerr << "  ... and " << s.skipped - s.skipped_examples.size() << " more\n";
   std::cerr << "  (" << snapshot::readable_shapes() << ")\n";
+}
+
+// The rows stored of the types besides subscriptions and contacts.
+void print_type_counts(const snapshot::ImportSummary& summary) {
+  for (const auto& [plural, n] : summary.stored_by_type)
+    if (plural != "connectors" && plural != "securityContacts")
+      std::cerr << "  stored " << n << " " << plural << "\n";
 }
 
 }  // namespace
@@ -89,6 +98,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
                 << text::counted(summary->contacts, "security contact", "security contacts") << ", "
                 << summary->skipped << " skipped in " << summary->seconds << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
+    if (!ctx.quiet) print_type_counts(*summary);
     print_skipped(*summary);
     ctx.exit_code = kExitOk;
   });

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "base/text.hpp"
+
 namespace posture::schema {
 
 std::string_view scalar_name(ScalarType t) {
@@ -52,6 +54,14 @@ const ObjectType* Schema::type(std::string_view name) const {
 const ObjectType* Schema::type_by_plural(std::string_view plural) const {
   for (const auto& t : types_)
     if (t.plural == plural) return &t;
+  return nullptr;
+}
+
+const ObjectType* Schema::type_by_arm(std::string_view arm_type) const {
+  std::string wanted = text::ascii_lower(arm_type);
+  for (const auto& t : types_)
+    for (const auto& a : t.arm_types)
+      if (text::ascii_lower(a) == wanted) return &t;
   return nullptr;
 }
 

@@ -14,6 +14,34 @@ namespace posture::schema {
 enum class ScalarType { ID, String, Int, Float, Boolean };
 std::string_view scalar_name(ScalarType t);
 
+// The named transforms a field may apply to the JSON value at its path: a
+// small closed set, so that a new asset type is a schema change, not code.
+enum class Transform {
+  None,
+  Equals,       // Boolean: the string at the path equals `transform_argument`, ignoring case
+  Present,      // Boolean: the path holds a value that is not null
+  NotEmpty,     // Boolean: the path holds a non-empty array or object
+  Count,        // Int: the number of elements of the array at the path
+  LastSegment,  // String: the last `/`-separated segment of the string at the path
+  Split         // [String]: the string at the path split on commas, trimmed, empties dropped
+};
+
+// Where a field's value comes from in an ARM resource's JSON, and what an
+// absent property means (see docs/data-model.md, "Declared mappings").
+struct ArmSource {
+  std::string path;  // dotted JSON path under the resource ("properties.minimumTlsVersion")
+  Transform transform = Transform::None;
+  std::string transform_argument;
+  // JSON text of the value stored when the property is absent, as the
+  // catalogue's collector fills it (@fill); "" when none.
+  std::string fill;
+  // JSON text of the default interpretation Microsoft's REST specification
+  // documents for an absent property (@default), and the API versions it
+  // holds for; "" when none is documented (the field then stays null).
+  std::string documented_default;
+  std::string default_api_versions;
+};
+
 struct Field {
   std::string name;
   std::string description;
@@ -21,6 +49,7 @@ struct Field {
   bool list = false;  // [String]: stored as a JSON array text
   bool non_null = false;
   std::string column;  // the store column
+  ArmSource arm;       // only for fields of types with an ARM resource type
 };
 
 // A one-to-many link from `owner` to `target`: every target row stores the
@@ -33,6 +62,10 @@ struct Relationship {
   std::string target;      // related type name
   std::string fk_column;   // e.g. _has_security_contact_rid (in the target's table)
   std::string key_column;  // e.g. _has_security_contact_key (in the target's table)
+  // For a child resource read with a second call (@child): the path under the
+  // owner's ARM id ("blobServices/default") and the API version to read it with.
+  std::string child_path;
+  std::string child_api_version;
 };
 
 struct ObjectType {
@@ -40,6 +73,14 @@ struct ObjectType {
   std::string description;
   std::string plural;  // connectors: the root query field
   std::string table;   // connector
+  // The ARM resource types its objects have (@arm), e.g.
+  // Microsoft.Storage/storageAccounts; empty for types read by code of their
+  // own. A child type shared by several parents (server configurations) has
+  // one per parent type.
+  std::vector<std::string> arm_types;
+  // "subscription" for a subscription-level extension resource
+  // (/subscriptions/<id>/providers/...), whose parent is the subscription.
+  std::string arm_scope;
   std::vector<std::string> interfaces;
   std::vector<Field> fields;
   std::vector<Relationship> relationships;
@@ -69,6 +110,8 @@ class Schema {
   std::vector<const Relationship*> relationships_into(std::string_view type) const;
   // The SDL text this schema was loaded from.
   const std::string& sdl() const { return sdl_; }
+  // The type one of whose @arm resource types is `arm_type` (ignoring case), if any.
+  const ObjectType* type_by_arm(std::string_view arm_type) const;
   // Root field names (plurals, and plural + "Aggregate"), for hints.
   std::vector<std::string> root_field_names() const;
 

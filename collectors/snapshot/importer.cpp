@@ -10,8 +10,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <optional>
 
+#include "base/text.hpp"
+#include "collectors/snapshot/declared.hpp"
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
 #include "collectors/snapshot/shapes.hpp"
@@ -33,8 +36,9 @@ struct ImportRun {
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
   std::vector<SkippedObject> skipped_examples{};
-  uint64_t stored = 0;        // records written (duplicates counted twice)
-  uint64_t bytes_before = 0;  // bytes of the files finished so far
+  std::map<std::string, uint64_t> skipped_by_type{};  // lower-cased ARM type -> objects
+  uint64_t stored = 0;                                // records written (duplicates counted twice)
+  uint64_t bytes_before = 0;                          // bytes of the files finished so far
   uint64_t bytes_total = 0;
   const internal::ByteReader* reader = nullptr;
 
@@ -58,10 +62,12 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
   if (objects % kProgressEvery == 0) progress();
   std::optional<json> arm = arm_from_az_cli(value);
   const json& object = arm ? *arm : value;
-  if (classify(object) == ArmKind::Unknown) {
+  if (!modelled(object, store.schema())) {
     if (skipped_examples.size() < kSkippedExamples)
       skipped_examples.push_back({where, skip_reason(object)});
     ++skipped;
+    if (std::string type = arm_type_of(object); !type.empty())
+      ++skipped_by_type[text::ascii_lower(type)];
     return ok_status();
   }
   auto record = normalize(object, std::move(raw), store.schema());
@@ -170,6 +176,10 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   summary.contacts = count_rows(store, "SecurityContact", info->id);
   summary.skipped = run.skipped;
   summary.skipped_examples = std::move(run.skipped_examples);
+  summary.skipped_by_type = std::move(run.skipped_by_type);
+  for (const auto& type : store.schema().types())
+    if (uint64_t n = count_rows(store, type.name.c_str(), info->id))
+      summary.stored_by_type[type.plural] = n;
   summary.bytes = run.bytes_before;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

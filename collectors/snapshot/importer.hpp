@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,9 @@ struct ImportSummary {
   uint64_t subscriptions = 0;
   uint64_t contacts = 0;
   uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
-  std::vector<SkippedObject> skipped_examples;  // the first kSkippedExamples of them
+  std::vector<SkippedObject> skipped_examples;      // the first kSkippedExamples of them
+  std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects skipped
+  std::map<std::string, uint64_t> stored_by_type;   // root field (plural) -> rows stored
   uint64_t bytes = 0;
   double seconds = 0;
 };

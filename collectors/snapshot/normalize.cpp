@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "base/json_scan.hpp"
+#include "collectors/snapshot/declared.hpp"
 
 namespace posture::snapshot {
 
@@ -62,14 +63,6 @@ json or_null(const std::optional<std::string>& s) {
 // A field value is kept only when the schema's type has the field.
 void put(store::Record& r, const char* field, json value) {
   if (r.type->field(field)) r.fields[field] = std::move(value);
-}
-
-// The `/subscriptions/<id>` prefix of an ARM id, or "" when it has none.
-std::string subscription_prefix(std::string_view id) {
-  constexpr std::string_view kPrefix = "/subscriptions/";
-  if (id.size() <= kPrefix.size() || !iequals(id.substr(0, kPrefix.size()), kPrefix)) return "";
-  size_t end = id.find('/', kPrefix.size());
-  return std::string(id.substr(0, end == std::string_view::npos ? id.size() : end));
 }
 
 std::string last_segment(std::string_view id) {
@@ -261,7 +254,7 @@ Result<store::Record> normalize_contact(const json& o, std::string raw,
   if (!r.type) return Diagnostic::error("invalid-object", "the schema has no SecurityContact type");
   r.id = *id;
   r.raw = std::move(raw);
-  r.parent_id = subscription_prefix(r.id);
+  r.parent_id = subscription_of(r.id);
   if (r.parent_id.empty())
     return invalid(r.id, "a security contact's id must start with /subscriptions/<id>/");
   auto into = schema.relationships_into(r.type->name);
@@ -309,11 +302,15 @@ ArmKind classify(const json& object) {
   std::string key = lower(text);
   if (key.find("/providers/microsoft.security/securitycontacts/") != std::string::npos)
     return ArmKind::SecurityContact;
-  std::string prefix = subscription_prefix(text);
+  std::string prefix = subscription_of(text);
   bool bare = !prefix.empty() && (text.size() == prefix.size() ||
                                   (text.size() == prefix.size() + 1 && text.back() == '/'));
   if (bare && object.contains("subscriptionId")) return ArmKind::Subscription;
   return ArmKind::Unknown;
+}
+
+bool modelled(const json& object, const schema::Schema& schema) {
+  return classify(object) != ArmKind::Unknown || declared_type(object, schema) != nullptr;
 }
 
 Result<store::Record> normalize(const json& object, std::string raw, const schema::Schema& schema) {
@@ -327,20 +324,28 @@ Result<store::Record> normalize(const json& object, std::string raw, const schem
       case ArmKind::Unknown:
         break;
     }
+    if (const schema::ObjectType* type = declared_type(object, schema))
+      return normalize_declared(object, std::move(raw), schema, *type);
     return Diagnostic::error(
-        "invalid-object", std::string("not a subscription or a security contact: a JSON ") +
-                              object.type_name() +
-                              (object.is_object() ? " without a recognised `type` or `id`" : ""));
+        "invalid-object",
+        std::string(
+            "not a subscription or a security contact, nor of a modelled ARM type: a JSON ") +
+            object.type_name() +
+            (object.is_object() ? " without a recognised `type` or `id`" : ""));
   } catch (const json::exception& e) {
     return Diagnostic::error("invalid-object", std::string("invalid ARM object: ") + e.what());
   }
 }
 
 std::vector<std::string> split_emails(std::string_view text) {
+  return split_list(text, ";,");
+}
+
+std::vector<std::string> split_list(std::string_view text, std::string_view separators) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= text.size()) {
-    size_t end = text.find_first_of(";,", start);
+    size_t end = text.find_first_of(separators, start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view part = text.substr(start, end - start);
     while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front())))

@@ -23,8 +23,13 @@ enum class ArmKind { Subscription, SecurityContact, Unknown };
 // /providers/Microsoft.Security/securityContacts/).
 ArmKind classify(const nlohmann::json& object);
 
+// Whether `object` is of a kind the schema models: a subscription, a security
+// contact, or a resource whose `type` is a schema type's @arm type.
+bool modelled(const nlohmann::json& object, const schema::Schema& schema);
+
 // Normalises one ARM object into a record for `schema`'s Connector or
-// SecurityContact type; `raw` is the object's original text, kept verbatim
+// SecurityContact type, or the type its @arm resource type declares
+// (declared.hpp); `raw` is the object's original text, kept verbatim
 // (when empty, the object's compact dump is kept instead).
 // A contact's parent is the subscription its ARM id starts with.
 // Errors (code "invalid-object") say which property is wrong.
@@ -33,6 +38,9 @@ Result<store::Record> normalize(const nlohmann::json& object, std::string raw,
 
 // Splits an email list on ';' and ',', trims whitespace, drops empties.
 std::vector<std::string> split_emails(std::string_view text);
+
+// Splits `text` on any of `separators`, trims whitespace, drops empties.
+std::vector<std::string> split_list(std::string_view text, std::string_view separators);
 
 // Whether JSON `text` nests arrays and objects more than `levels` deep (a
 // scan of the bytes, without parsing). ARM bodies nest a few levels; deeper

@@ -92,9 +92,10 @@ std::string skip_reason(const json& object) {
 }
 
 const char* readable_shapes() {
-  return "posture import reads subscriptions and Microsoft.Security/securityContacts as ARM "
-         "REST returns them (objects, arrays, {\"value\": [...]} list responses, JSON Lines) "
-         "and as the az CLI prints them (az account list, az account show, az security "
+  return "posture import reads subscriptions, Microsoft.Security/securityContacts and the "
+         "resource types `posture schema` declares with @arm, as ARM REST returns them (objects, "
+         "arrays, {\"value\": [...]} list responses, JSON Lines), and subscriptions and "
+         "contacts as the az CLI prints them (az account list, az account show, az security "
          "contact list, az security contact show)";
 }
 

@@ -44,9 +44,12 @@ Status time_check(const store::Store& store, const checks::EvaluationContext& co
   const auto& reference = ids->back();  // the baseline's, else the evaluation's
   for (size_t i = 0; i + 1 < ids->size(); ++i)
     benches[i]->same_ids = compare_ids((*ids)[i], reference, benches[i]->diff);
-  if (!context.errors.empty()) {
-    // Collection errors turn FAIL findings into ERROR: the evaluation's ids
-    // differ by design, and cannot be a reference either.
+  const std::string& subject = check.query.optimised.roots.front().type->name;
+  if (std::any_of(context.errors.begin(), context.errors.end(),
+                  [&](const store::CollectionError& e) { return e.type == subject; })) {
+    // Collection errors on the check's subjects (or none of them in the
+    // scan) turn FAIL findings into ERROR: the evaluation's ids differ by
+    // design, and cannot be a reference either.
     for (SideBench* side : {&out.evaluate, out.has_baseline() ? nullptr : &out.engine}) {
       if (!side) continue;
       side->compared = false;

@@ -27,6 +27,43 @@ std::string string_argument(const syntax::Directive* d, std::string_view arg) {
   return v && v->kind == syntax::Value::Kind::String ? v->text : "";
 }
 
+// A directive argument's literal as JSON text (strings quoted), or "" when
+// it is absent or not a scalar literal.
+std::string literal_json(const syntax::Value* v) {
+  if (!v) return "";
+  switch (v->kind) {
+    case syntax::Value::Kind::String: {
+      std::string out = "\"";
+      for (char c : v->text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      return out + "\"";
+    }
+    case syntax::Value::Kind::Int:
+    case syntax::Value::Kind::Float:
+      return v->text;
+    case syntax::Value::Kind::Boolean:
+      return v->boolean ? "true" : "false";
+    default:
+      return "";
+  }
+}
+
+struct TransformName {
+  const char* name;
+  Transform transform;
+  ScalarType result;  // the scalar type the field must have
+  bool list = false;  // whether the field is a list of it
+};
+constexpr TransformName kTransforms[] = {
+    {"equals", Transform::Equals, ScalarType::Boolean},
+    {"present", Transform::Present, ScalarType::Boolean},
+    {"notEmpty", Transform::NotEmpty, ScalarType::Boolean},
+    {"count", Transform::Count, ScalarType::Int},
+    {"lastSegment", Transform::LastSegment, ScalarType::String},
+    {"split", Transform::Split, ScalarType::String, true}};
+
 SourceLocation at(std::string_view source, syntax::Location loc) {
   return {std::string(source), loc.line, loc.column};
 }
@@ -55,6 +92,70 @@ struct Loader {
     return f;
   }
 
+  // @arm(type: "A/b") or @arm(type: ["A/b", "C/d"]): the type's ARM resource types.
+  void arm_types(const syntax::Directive& arm, ObjectType& t) {
+    const syntax::Value* v = arm.argument("type");
+    if (v && v->kind == syntax::Value::Kind::String) t.arm_types.push_back(v->text);
+    if (v && v->kind == syntax::Value::Kind::List)
+      for (const auto& item : v->list)
+        if (item.kind == syntax::Value::Kind::String) t.arm_types.push_back(item.text);
+    if (t.arm_types.empty() ||
+        (v->kind == syntax::Value::Kind::List && t.arm_types.size() != v->list.size()))
+      error(arm.loc, "@arm on " + t.name + " needs type: a string or a list of strings");
+  }
+
+  // The field's ARM source: @json(path:), @transform(name:, value:),
+  // @fill(value:), @default(value:, apiVersions:). A field without @json reads
+  // the top-level property of its own name.
+  void arm_source(const syntax::FieldDefinition& def, Field& f) {
+    f.arm.path = string_argument(def.directive("json"), "path");
+    if (f.arm.path.empty()) f.arm.path = def.name;
+    if (const syntax::Directive* t = def.directive("transform")) {
+      std::string name = string_argument(t, "name");
+      const TransformName* known = nullptr;
+      for (const auto& k : kTransforms)
+        if (name == k.name) known = &k;
+      if (!known) {
+        error(t->loc, "unknown transform `" + name + "` on field " + def.name +
+                          " (known: equals, present, notEmpty, count, lastSegment, split)");
+      } else if (known->result != f.scalar || f.list != known->list) {
+        error(t->loc, "transform `" + name + "` gives " + (known->list ? "a list of " : "a ") +
+                          std::string(scalar_name(known->result)) + ", but field " + def.name +
+                          " is " + (f.list ? "a list of " : "") + def.type.base_name());
+      } else {
+        f.arm.transform = known->transform;
+        f.arm.transform_argument = string_argument(t, "value");
+        if (known->transform == Transform::Equals && f.arm.transform_argument.empty())
+          error(t->loc, "transform `equals` on field " + def.name + " needs a value string");
+      }
+    }
+    auto literal = [&](const char* directive, std::string& into) {
+      const syntax::Directive* d = def.directive(directive);
+      if (!d) return;
+      const syntax::Value* v = d->argument("value");
+      into = literal_json(v);
+      bool fits = v && (v->kind == syntax::Value::Kind::String
+                            ? f.scalar == ScalarType::String || f.scalar == ScalarType::ID
+                        : v->kind == syntax::Value::Kind::Boolean ? f.scalar == ScalarType::Boolean
+                        : v->kind == syntax::Value::Kind::Int
+                            ? f.scalar == ScalarType::Int || f.scalar == ScalarType::Float
+                        : v->kind == syntax::Value::Kind::Float ? f.scalar == ScalarType::Float
+                                                                : false);
+      bool split_list = f.list && f.arm.transform == Transform::Split;
+      if (into.empty() || (f.list && !split_list) || !fits)
+        error(d->loc, "@" + std::string(directive) + " on field " + def.name +
+                          " needs a value of the field's type " + def.type.base_name());
+    };
+    literal("fill", f.arm.fill);
+    literal("default", f.arm.documented_default);
+    if (const syntax::Directive* d = def.directive("default")) {
+      f.arm.default_api_versions = string_argument(d, "apiVersions");
+      if (f.arm.default_api_versions.empty())
+        error(d->loc, "@default on field " + def.name +
+                          " needs apiVersions: the API versions whose specification documents it");
+    }
+  }
+
   void load_object(const syntax::TypeDefinition& def, std::vector<ObjectType>& out) {
     const syntax::Directive* store = def.directive("store");
     if (!store) {
@@ -67,10 +168,17 @@ struct Loader {
     t.table = string_argument(store, "table");
     t.plural = string_argument(store, "plural");
     t.interfaces = def.interfaces;
+    if (const syntax::Directive* arm = def.directive("arm")) {
+      arm_types(*arm, t);
+      t.arm_scope = string_argument(arm, "scope");
+      if (!t.arm_scope.empty() && t.arm_scope != "subscription")
+        error(arm->loc, "@arm scope on " + t.name + " must be \"subscription\"");
+    }
     if (t.table.empty() || t.plural.empty())
       error(store->loc, "@store on " + def.name + " needs table and plural strings");
     for (const auto& fd : def.fields) {
       if (auto f = scalar_field(fd)) {
+        if (!t.arm_types.empty()) arm_source(fd, *f);
         t.fields.push_back(std::move(*f));
         continue;
       }
@@ -89,6 +197,12 @@ struct Loader {
       r.fk_column = "_" + text::ascii_lower(r.type) + "_rid";
       r.key_column = "_" + text::ascii_lower(r.type) + "_key";
       if (r.type.empty()) error(rel->loc, "@relationship on " + fd.name + " needs a type");
+      if (const syntax::Directive* child = fd.directive("child")) {
+        r.child_path = string_argument(child, "path");
+        r.child_api_version = string_argument(child, "apiVersion");
+        if (r.child_path.empty() || r.child_api_version.empty())
+          error(child->loc, "@child on " + fd.name + " needs path and apiVersion strings");
+      }
       t.relationships.push_back(std::move(r));
     }
     out.push_back(std::move(t));

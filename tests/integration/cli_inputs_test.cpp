@@ -123,15 +123,15 @@ TEST_F(CliInputsTest, ImportNamesTheObjectsItSkipsAndWhy) {
       write("mixed.jsonl",
             "{\"id\": \"/subscriptions/" + kSub1 + "\", \"subscriptionId\": \"" + kSub1 + "\"}\n" +
                 "{\"id\": \"/subscriptions/" + kSub1 +
-                "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1\", \"type\": "
-                "\"Microsoft.Compute/virtualMachines\"}\n" +
+                "/resourceGroups/rg/providers/Microsoft.Resources/resourceGroups/rg1\", \"type\": "
+                "\"Microsoft.Resources/resourceGroups\"}\n" +
                 "{\"id\": \"/subscriptions/" + kSub2 + "\", \"displayName\": \"no guid\"}\n" +
                 "{\"hello\": \"world\"}\n");
   auto r = posture({"import", "--db", path("m.db"), mixed});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("1 subscription, 0 security contacts, 3 skipped"), std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find(mixed + ":2: unknown type Microsoft.Compute/virtualMachines"),
+  EXPECT_NE(r.err.find(mixed + ":2: unknown type Microsoft.Resources/resourceGroups"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(mixed + ":3: no subscriptionId"), std::string::npos) << r.err;
@@ -139,11 +139,11 @@ TEST_F(CliInputsTest, ImportNamesTheObjectsItSkipsAndWhy) {
   EXPECT_NE(r.err.find("az account list"), std::string::npos) << r.err;
 
   std::string nothing = write("vm.json",
-                              "[{\"type\": \"Microsoft.Compute/virtualMachines\", "
+                              "[{\"type\": \"Microsoft.Resources/resourceGroups\", "
                               "\"id\": \"/x\"}]");
   auto none = posture({"import", "--db", path("n.db"), nothing});
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("skipped " + nothing + ":1: unknown type Microsoft.Compute"),
+  EXPECT_NE(none.err.find("skipped " + nothing + ":1: unknown type Microsoft.Resources"),
             std::string::npos)
       << none.err;
   EXPECT_NE(none.err.find("az security contact list"), std::string::npos) << none.err;
