@@ -63,6 +63,11 @@ class Dialect {
   virtual std::string json_array_of(const std::string& json_rows) const = 0;
   // Lower-cases a string expression for caseInsensitive comparisons.
   virtual std::string fold_case(const std::string& expr) const = 0;
+  // The integers of `json_array` (a parameter bound to a JSON array text such
+  // as "[3,17]") as a subquery for IN: one parameter for any number of
+  // rowids, where a placeholder each would make binding cost grow with the
+  // square of their number (SQLite looks parameter names up in a list).
+  virtual std::string integer_set(const std::string& json_array) const = 0;
 };
 
 const Dialect& sqlite_dialect();

@@ -38,6 +38,10 @@ class SqliteDialect final : public Dialect {
   // `\"Owner"` one instr() decides. Otherwise the exact test: with commas
   // around the inside, an element is exactly `,<encoding>,` (no string can
   // hold `,"` or `",`).
+  std::string integer_set(const std::string& json_array) const override {
+    return "(SELECT value FROM json_each(" + json_array + "))";
+  }
+
   std::string list_includes(const std::string& list, const std::string& encoded,
                             bool case_insensitive) const override {
     std::string l = case_insensitive ? fold_case(list) : list;

@@ -35,13 +35,12 @@ std::string row_columns(const Dialect& d, const schema::ObjectType& type, const 
 }
 
 // "(:p1, :p2, ...)" over `rids`, appended to st's literals.
+// `rids` as one parameter (Dialect::integer_set), for IN.
 std::string rid_list(const Dialect& d, const std::vector<int64_t>& rids, Statement& st) {
-  std::string out = "(";
-  for (size_t i = 0; i < rids.size(); ++i) {
-    st.params.emplace_back(rids[i]);
-    out += (i ? ", " : "") + d.param(st.params.size());
-  }
-  return out + ")";
+  std::string array = "[";
+  for (size_t i = 0; i < rids.size(); ++i) array += (i ? "," : "") + std::to_string(rids[i]);
+  st.params.emplace_back(array + "]");
+  return d.integer_set(d.param(st.params.size()));
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ Statement subjects(const schema::ObjectType& type, const std::vector<Column>& co
 
 // The rows of `type` with the given rowids, in rowid order: column 0 the
 // rowid, then every field of the type in schema order (the rowids are bound
-// as literals; no scan parameter: a rowid names one row of one scan).
+// as one parameter, Dialect::integer_set; no scan parameter: a rowid names one row of one scan).
 Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>& rids,
                       const Dialect& dialect = sqlite_dialect());
 
