@@ -91,12 +91,15 @@ void add_import_command(CLI::App& app, Context& ctx) {
       return;
     }
     double seconds = summary->seconds > 0 ? summary->seconds : 1e-9;
-    uint64_t objects = summary->subscriptions + summary->contacts;
+    uint64_t objects = 0;
+    for (const auto& [plural, n] : summary->stored_by_type) objects += n;
+    char elapsed[32];
+    std::snprintf(elapsed, sizeof elapsed, "%.3f", summary->seconds);
     if (!ctx.quiet)
       std::cerr << "imported scan " << summary->scan_id << ": "
                 << text::counted(summary->subscriptions, "subscription", "subscriptions") << ", "
                 << text::counted(summary->contacts, "security contact", "security contacts") << ", "
-                << summary->skipped << " skipped in " << summary->seconds << " s ("
+                << summary->skipped << " skipped in " << elapsed << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     if (!ctx.quiet) print_type_counts(*summary);
     print_skipped(*summary);
