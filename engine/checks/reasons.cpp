@@ -98,7 +98,9 @@ Status attach_related(const store::Store& store, std::vector<Record*>& records,
   if (uses.empty() || records.empty()) return ok_status();
   std::sort(records.begin(), records.end(),
             [](const Record* a, const Record* b) { return a->rid < b->rid; });
-  for (const auto& [name, use] : uses) {
+  for (const auto& entry : uses) {
+    const std::string& name = entry.first;  // not a structured binding: the lambda below uses it
+    const Use& use = entry.second;
     const schema::ObjectType& target = *use.node->target;
     for (size_t begin = 0; begin < records.size(); begin += kBatch) {
       size_t end = std::min(records.size(), begin + kBatch);
