@@ -74,12 +74,18 @@ Status Session::use_scan(std::optional<int64_t> scan_id) {
       scan_id ? store_->scan(*scan_id) : store_->latest_complete_scan();
   if (!scan) return scan.take_errors();
   if (!*scan) {
-    return Diagnostic::error("no-scan",
-                             scan_id ? "no scan " + std::to_string(*scan_id) + " in the store"
-                                     : "the store holds no complete scan yet",
-                             {db_path_, 0, 0})
-        .hint("load one with `posture import --db " + db_path_ +
-              " FILE` or `posture collect azure --db " + db_path_ + "`");
+    auto latest = store_->latest_complete_scan();
+    if (!latest) return latest.take_errors();
+    Diagnostic error =
+        Diagnostic::error("no-scan",
+                          scan_id ? "no scan " + std::to_string(*scan_id) + " in the store"
+                                  : "the store holds no complete scan yet",
+                          {db_path_, 0, 0});
+    if (scan_id && *latest)
+      return std::move(error).hint("the latest complete scan is " + std::to_string((*latest)->id) +
+                                   "; `posture scans --db " + db_path_ + "` lists them all");
+    return std::move(error).hint("load one with `posture import --db " + db_path_ +
+                                 " FILE` or `posture collect azure --db " + db_path_ + "`");
   }
   if ((*scan)->status == "failed") {
     auto latest = store_->latest_complete_scan();

@@ -161,6 +161,9 @@ TEST(Session, AScanThatDoesNotExistIsAnError) {
   ASSERT_FALSE(session.ok());
   EXPECT_EQ(session.errors().front().code, "no-scan");
   EXPECT_EQ(session.errors().front().message, "no scan 9 in the store");
+  // The store has scans: the hint names the one a user most likely meant.
+  EXPECT_NE(format(session.errors()).find("the latest complete scan is 1"), std::string::npos)
+      << format(session.errors());
 }
 
 TEST(Session, APartialScanIsEvaluatedWithErrorFindingsAndSaysPartial) {
