@@ -67,9 +67,9 @@ std::function<void(const azure::CollectProgress&)> progress_line(
     else
       text += std::to_string(p.subscriptions_done) + "/" + std::to_string(p.subscriptions_total) +
               " subscriptions";
-    text += ", " + std::to_string(p.errors) + (p.errors == 1 ? " error, " : " errors, ") +
-            std::to_string(p.requests) + (p.requests == 1 ? " request, " : " requests, ") +
-            std::to_string(p.retries) + (p.retries == 1 ? " retry, " : " retries, ") +
+    text += ", " + posture::text::counted(p.errors, "error", "errors") + ", " +
+            posture::text::counted(p.requests, "request", "requests") + ", " +
+            posture::text::counted(p.retries, "retry", "retries") + ", " +
             std::to_string(p.throttled) + " throttled";
     bool retry = p.retry_wait.count() > 0;
     if (retry) {

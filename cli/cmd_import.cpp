@@ -41,7 +41,7 @@ Result<snapshot::ImportSummary> import_into(const std::string& db,
 
 void print_skipped(const snapshot::ImportSummary& s) {
   if (s.skipped == 0) return;
-  std::cerr << "warning: skipped " << s.skipped << (s.skipped == 1 ? " object" : " objects")
+  std::cerr << "warning: skipped " << text::counted(s.skipped, "object", "objects")
             << " that import does not read:\n";
   for (const auto& [type, n] : s.skipped_by_type)
     std::cerr << "  " << n << " " << type << " (not modelled)\n";

@@ -172,14 +172,15 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   run.progress();
   ImportSummary summary;
   summary.scan_id = info->id;
-  summary.subscriptions = count_rows(store, "Connector", info->id);
-  summary.contacts = count_rows(store, "SecurityContact", info->id);
   summary.skipped = run.skipped;
   summary.skipped_examples = std::move(run.skipped_examples);
   summary.skipped_by_type = std::move(run.skipped_by_type);
-  for (const auto& type : store.schema().types())
-    if (uint64_t n = count_rows(store, type.name.c_str(), info->id))
-      summary.stored_by_type[type.plural] = n;
+  for (const auto& type : store.schema().types()) {
+    uint64_t n = count_rows(store, type.name.c_str(), info->id);
+    if (n) summary.stored_by_type[type.plural] = n;
+    if (type.name == "Connector") summary.subscriptions = n;
+    if (type.name == "SecurityContact") summary.contacts = n;
+  }
   summary.bytes = run.bytes_before;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

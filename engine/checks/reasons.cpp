@@ -133,7 +133,9 @@ std::string lower(std::string s) {
 std::string json_text(const Value& v, bool list) {
   if (std::holds_alternative<std::monostate>(v)) return "null";
   if (const auto* s = std::get_if<std::string>(&v)) {
-    if (list) return *s;  // stored as compact JSON
+    // A list is stored as compact JSON; a damaged one is given as a string,
+    // so `expected` and `actual` are always JSON texts.
+    if (list && nlohmann::json::accept(*s)) return *s;
     return nlohmann::json(*s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";

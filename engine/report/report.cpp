@@ -6,8 +6,6 @@
 #include <array>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
 #include "base/text.hpp"
 #include "engine/report/text.hpp"
 
@@ -101,14 +99,6 @@ std::string note_detail(const Report& report, const checks::Note& note) {
 void write_reason_members(std::ostream& out, const checks::Reason& reason) {
   out << ",\"reason\":";
   text::json_string(out, reason.text);
-  // expected and actual are JSON texts; one that is not (a damaged list
-  // column) is written as a string.
-  auto value = [&](const std::string& json) {
-    if (nlohmann::json::accept(json))
-      out << json;
-    else
-      text::json_string(out, json);
-  };
   out << ",\"evidence\":[";
   for (size_t i = 0; i < reason.evidence.size(); ++i) {
     const checks::Evidence& e = reason.evidence[i];
@@ -116,10 +106,8 @@ void write_reason_members(std::ostream& out, const checks::Reason& reason) {
     text::json_string(out, e.path);
     out << ",\"operator\":";
     text::json_string(out, e.op);
-    out << ",\"expected\":";
-    value(e.expected);
-    out << ",\"actual\":";
-    value(e.actual);
+    // JSON texts already (checks::Evidence).
+    out << ",\"expected\":" << e.expected << ",\"actual\":" << e.actual;
     out << ",\"holds\":" << (e.holds ? "true" : "false") << "}";
   }
   out << "]";
