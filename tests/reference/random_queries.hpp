@@ -7,6 +7,7 @@
 // which forms it wrote, so a run can prove that it covered all of them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -120,7 +121,8 @@ inline Object random_object(Rng& rng, const Schema& schema, const ObjectType& ty
   o.fields["id"] = id;
   if (levels == 0) return o;
   for (const auto& rel : type.relationships) {
-    size_t n = rng.below(levels > 1 ? 5 : 3);  // 0..4 at the first level, 0..2 below
+    size_t n = rng.below(levels > 1 ? 5 : 3);      // 0..4 at the first level, 0..2 below
+    if (rel.in_owner) n = std::min<size_t>(n, 1);  // the owner's row holds at most one
     auto& children = o.related[rel.name];
     for (size_t i = 0; i < n; ++i)
       children.push_back(random_object(rng, schema, *schema.type(rel.target),
