@@ -172,6 +172,11 @@ TEST_F(ImportedFixture, BlobContainersAndPrivateEndpoints) {
             Names{"stdatahardened"});
   EXPECT_EQ(names("storageAccounts", "{ privateEndpoints_SOME: { status: \"Approved\" } }"),
             Names{"stprivate"});
+  // The catalogue's query names the connection's ARM type.
+  EXPECT_EQ(names("storageAccounts",
+                  "{ privateEndpoints_SOME: { type: { eq: "
+                  "\"Microsoft.Storage/storageAccounts/privateEndpointConnections\" } } }"),
+            Names{"stprivate"});
   EXPECT_EQ(names("storageAccounts", "{ privateEndpoints_NONE: {} }"),
             (Names{"stdatahardened", "stlegacydefaults", "stwebopen"}));
 }
