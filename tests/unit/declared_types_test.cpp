@@ -334,6 +334,9 @@ TEST_F(ImportedFixture, VirtualMachinesReachInterfacesAndDisksByIdReference) {
   EXPECT_EQ(names("vms", "{ diskAttachments_SOME: { disk: { encryptionKey: null } } }"),
             Names{"vm-web"});
   EXPECT_EQ(names("diskAttachments", "{ disk: { name: \"disk-cmk\" } }"), Names{"disk-cmk"});
+  // Backwards, from a disk to the attachment naming it (direction: IN).
+  EXPECT_EQ(names("disks", "{ diskAttachments: { lun: 0 } }"), Names{"disk-cmk"});
+  EXPECT_EQ(names("disks", "{ diskAttachments_SOME: null }"), Names{"disk-orphan"});
   EXPECT_EQ(names("disks", "{ NOT: { diskState: \"Unattached\" } }"),
             (Names{"disk-cmk", "vm-web-osdisk"}));
 }
