@@ -62,6 +62,15 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
                                       quote_ident(type.table) + "(" + quote_ident(rel->fk_column) +
                                       ")");
   }
+  // A link stored in the owner's row (@ref(shared: true)): the target's rowid.
+  for (const auto& rel : type.relationships) {
+    if (!rel.in_owner || rel.inverse) continue;  // an inverse uses the forward link's column
+    t.columns.push_back({rel.fk_column, "INTEGER", ""});
+    std::string index = type.table + "_" + rel.fk_column;
+    t.indexes.emplace_back(index, "CREATE INDEX IF NOT EXISTS " + quote_ident(index) + " ON " +
+                                      quote_ident(type.table) + "(" + quote_ident(rel.fk_column) +
+                                      ")");
+  }
   // (_scan, rowid): the first and last rowid of a scan in O(log n), so the
   // engine reads a scan's rows as one sequential rowid range.
   std::string by_scan = type.table + "_scan";

@@ -1,7 +1,10 @@
 // ScanWriter: one scan written in one transaction. Rows are upserted by
 // (_scan, _key) through one cached prepared statement per object type; parents
 // are recorded by key, resolved to their rowid when the parent is already
-// stored, and otherwise by one UPDATE per relationship at commit. A rollback (explicit, or by
+// stored, and otherwise by one UPDATE per relationship at commit. References
+// by id (@ref) go to a temporary table (owner rowid, target key) as owners
+// are written, and one UPDATE per such relationship links the targets at
+// commit, so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
 #include <memory>
 #include <unordered_map>
@@ -12,9 +15,9 @@
 namespace posture::store {
 
 using internal::exec;
+using internal::prepare;
 using internal::quote_ident;
 using internal::sqlite_error;
-using internal::prepare;
 using internal::step;
 using internal::store_error;
 
@@ -65,10 +68,10 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   if (!stmt) return stmt.take_errors();
   plan->stmt = std::move(*stmt);
   auto raw = prepare(internal::connection(store), store.path(),
-                                "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" +
-                                    kRowId + ", " + kRaw + ") VALUES (?1, ?2) ON CONFLICT(" +
-                                    kRowId + ") DO UPDATE SET " + kRaw + " = excluded." + kRaw,
-                                /*persistent=*/true);
+                     "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" + kRowId + ", " +
+                         kRaw + ") VALUES (?1, ?2) ON CONFLICT(" + kRowId + ") DO UPDATE SET " +
+                         kRaw + " = excluded." + kRaw,
+                     /*persistent=*/true);
   if (!raw) return raw.take_errors();
   plan->raw = std::move(*raw);
   return plan;
@@ -137,12 +140,14 @@ struct ScanWriter::Impl {
   // object than the store's; plans always use the store's own types).
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
   Cursor error_stmt;
+  Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
   std::vector<CollectionError> errors;  // re-recorded by fail()
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
   Status link_parents();
+  Status link_references();
   Result<int64_t> count_objects();
   Status insert_scan_row(const std::string& status, const std::string& message, bool with_id);
 };
@@ -161,6 +166,7 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
 Status ScanWriter::Impl::link_parents() {
   for (const auto& owner : store->schema().types()) {
     for (const auto& rel : owner.relationships) {
+      if (rel.in_owner) continue;  // linked by link_references()
       const schema::ObjectType* target = store->schema().type(rel.target);
       if (!target)
         return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
@@ -180,11 +186,51 @@ Status ScanWriter::Impl::link_parents() {
   return ok_status();
 }
 
+// Each @ref relationship: a target row without an owner takes the first
+// owner (lowest rowid) whose reference names its key; with @ref(shared:
+// true), each owner's row takes the target its reference names.
+Status ScanWriter::Impl::link_references() {
+  for (const auto& owner : store->schema().types()) {
+    for (const auto& rel : owner.relationships) {
+      if (rel.ref_path.empty()) continue;
+      const schema::ObjectType* target = store->schema().type(rel.target);
+      if (!target)
+        return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
+      std::string t = quote_ident(target->table);
+      std::string fk = quote_ident(rel.fk_column);
+      std::string sql;
+      if (rel.in_owner) {
+        // The owner's row holds its one target: the lowest rowid with the key.
+        std::string o = quote_ident(owner.table);
+        sql = "UPDATE " + o + " SET " + fk + " = (SELECT c._rid FROM temp.posture_refs AS r JOIN " +
+              t + " AS c ON c._scan = ?1 AND c._key = r.target_key WHERE r.scan = ?1 AND r.rel = " +
+              "?2 AND r.owner = " + o + "._rid ORDER BY c._rid LIMIT 1) WHERE " + o +
+              "._scan = ?1 AND " + o +
+              "._rid IN (SELECT owner FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
+      } else {
+        // The target's row holds its owner: the lowest owner rowid naming it.
+        sql = "UPDATE " + t + " SET " + fk +
+              " = (SELECT min(r.owner) FROM temp.posture_refs AS r WHERE r.scan = ?1 AND r.rel = " +
+              "?2 AND r.target_key = " + t + "._key) WHERE " + t + "._scan = ?1 AND " + t + "." +
+              fk + " IS NULL AND " + t +
+              "._key IN (SELECT target_key FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
+      }
+      auto stmt = prepare(db(), path(), sql);
+      if (!stmt) return stmt.take_errors();
+      stmt->bind(1, scan_id);
+      std::string name = rel.owner + "." + rel.name;
+      stmt->bind(2, std::string_view(name));
+      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+    }
+  }
+  return exec(db(), path(), "DELETE FROM temp.posture_refs");
+}
+
 Result<int64_t> ScanWriter::Impl::count_objects() {
   int64_t total = 0;
   for (const auto& type : store->schema().types()) {
-    auto stmt = prepare(
-        db(), path(), "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
+    auto stmt = prepare(db(), path(),
+                        "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
     if (!stmt) return stmt.take_errors();
     stmt->bind(1, scan_id);
     if (step(*stmt) != SQLITE_ROW) return sqlite_error(path(), db(), "counting " + type.table);
@@ -196,8 +242,8 @@ Result<int64_t> ScanWriter::Impl::count_objects() {
 Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::string& message,
                                          bool with_id) {
   auto stmt = prepare(db(), path(),
-                                 "INSERT INTO _scans(id, source, started_at, ended_at, status, "
-                                 "objects, message) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
+                      "INSERT INTO _scans(id, source, started_at, ended_at, status, "
+                      "objects, message) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
   if (!stmt) return stmt.take_errors();
   if (with_id) stmt->bind(1, scan_id);
   stmt->bind(2, std::string_view(source));
@@ -215,21 +261,35 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
   impl->store = &store;
   impl->source = std::move(source);
   impl->started_at = text::utc_now();
-  if (auto s = exec(internal::connection(store), store.path(), "BEGIN IMMEDIATE"); !s) return s.take_errors();
-  impl->open = true;  // from here the destructor rolls back
-  if (auto s = impl->insert_scan_row("running", "", false); !s) {
-    (void)exec(internal::connection(store), store.path(), "ROLLBACK");
+  if (auto s = exec(internal::connection(store), store.path(), "BEGIN IMMEDIATE"); !s)
     return s.take_errors();
-  }
-  auto stmt = prepare(internal::connection(store), store.path(),
-                                 "INSERT INTO _collection_errors(scan, resource_key, resource, "
-                                 "type, http_status, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                 true);
-  if (!stmt) {
-    (void)exec(internal::connection(store), store.path(), "ROLLBACK");
-    return stmt.take_errors();
-  }
+  impl->open = true;  // from here the destructor rolls back
+  sqlite3* db = internal::connection(store);
+  auto abandon = [&](Diagnostics errors) -> Result<ScanWriter> {
+    (void)exec(db, store.path(), "ROLLBACK");
+    return errors;
+  };
+  if (auto s = impl->insert_scan_row("running", "", false); !s) return abandon(s.take_errors());
+  auto stmt = prepare(db, store.path(),
+                      "INSERT INTO _collection_errors(scan, resource_key, resource, "
+                      "type, http_status, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      true);
+  if (!stmt) return abandon(stmt.take_errors());
   impl->error_stmt = std::move(*stmt);
+  // The references of this scan's owners (@ref), until commit links them.
+  if (auto s = exec(db, store.path(),
+                    "CREATE TEMP TABLE IF NOT EXISTS posture_refs(scan INTEGER, rel TEXT, owner "
+                    "INTEGER, target_key TEXT); CREATE INDEX IF NOT EXISTS temp.posture_refs_key "
+                    "ON posture_refs(rel, target_key); CREATE INDEX IF NOT EXISTS "
+                    "temp.posture_refs_owner ON posture_refs(rel, owner)");
+      !s)
+    return abandon(s.take_errors());
+  auto refs = prepare(db, store.path(),
+                      "INSERT INTO temp.posture_refs(scan, rel, owner, target_key) VALUES (?1, "
+                      "?2, ?3, ?4)",
+                      true);
+  if (!refs) return abandon(refs.take_errors());
+  impl->ref_stmt = std::move(*refs);
   return ScanWriter(std::move(impl));
 }
 
@@ -260,8 +320,10 @@ Status ScanWriter::add(const Record& record) {
     if (auto st = bind_field(s, index++, record, field); !st) return st;
   for (size_t i = 0; i < p.parents.size(); ++i, index += 2) {
     const schema::Relationship* rel = p.parents[i];
-    bool mine = record.relationship && record.relationship->name == rel->name &&
-                record.relationship->owner == rel->owner && !record.parent_id.empty();
+    bool mine =
+        !record.parent_id.empty() &&
+        (record.any_parent || (record.relationship && record.relationship->name == rel->name &&
+                               record.relationship->owner == rel->owner));
     if (!mine) continue;
     std::string parent_key = arm_key(record.parent_id);
     s.bind(index, std::string_view(parent_key));
@@ -288,6 +350,21 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing the original JSON of " + record.type->name + " " + record.id);
+  Cursor& refs = impl_->ref_stmt;
+  for (const auto& [rel, target] : record.references) {
+    std::string name = rel->owner + "." + rel->name;
+    std::string key = arm_key(target);
+    refs.reset();
+    refs.bind(1, scan_id_);
+    refs.bind(2, std::string_view(name));
+    refs.bind(3, rid);
+    refs.bind(4, std::string_view(key));
+    rc = step(refs);
+    refs.reset();
+    if (rc != SQLITE_DONE)
+      return sqlite_error(impl_->path(), impl_->db(),
+                          "storing the references of " + record.type->name + " " + record.id);
+  }
   return ok_status();
 }
 
@@ -309,6 +386,26 @@ Status ScanWriter::add_error(const CollectionError& error) {
   return ok_status();
 }
 
+Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
+                                 const std::string& parent_id) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  const schema::ObjectType* target = impl_->store->schema().type(relationship.target);
+  if (!target)
+    return store_error(impl_->path(),
+                       "relationship " + relationship.name + ": no type " + relationship.target);
+  std::string key = quote_ident(relationship.key_column);
+  auto stmt = prepare(impl_->db(), impl_->path(),
+                      "UPDATE " + quote_ident(target->table) + " SET " + key +
+                          " = ?2 WHERE _scan = ?1 AND " + key + " IS NULL");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id_);
+  std::string parent_key = arm_key(parent_id);
+  stmt->bind(2, std::string_view(parent_key));
+  if (step(*stmt) != SQLITE_DONE)
+    return sqlite_error(impl_->path(), impl_->db(), "linking " + relationship.name);
+  return ok_status();
+}
+
 Result<ScanInfo> ScanWriter::commit(std::string status) {
   return commit(std::move(status), "");
 }
@@ -324,6 +421,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
     return errors;
   };
   if (auto s = m.link_parents(); !s) return fail_with(s.take_errors());
+  if (auto s = m.link_references(); !s) return fail_with(s.take_errors());
   auto objects = m.count_objects();
   if (!objects) return fail_with(objects.take_errors());
   ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(), status, *objects, message};
@@ -341,6 +439,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   stmt = Cursor{};
   m.plans.clear();
   m.error_stmt = Cursor{};
+  m.ref_stmt = Cursor{};
   if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
   m.open = false;
   return info;
@@ -350,6 +449,7 @@ void ScanWriter::rollback() {
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
   impl_->error_stmt = Cursor{};
+  impl_->ref_stmt = Cursor{};
   (void)exec(impl_->db(), impl_->path(), "ROLLBACK");
   impl_->open = false;
 }
@@ -363,9 +463,9 @@ Status ScanWriter::fail(std::string message) {
     if (auto s = m.insert_scan_row("failed", message, true); !s) return s;
     for (const auto& e : m.errors) {
       auto stmt = prepare(m.db(), m.path(),
-                                     "INSERT INTO _collection_errors(scan, resource_key, "
-                                     "resource, type, http_status, message) VALUES (?1, ?2, ?3, "
-                                     "?4, ?5, ?6)");
+                          "INSERT INTO _collection_errors(scan, resource_key, "
+                          "resource, type, http_status, message) VALUES (?1, ?2, ?3, "
+                          "?4, ?5, ?6)");
       if (!stmt) return stmt.take_errors();
       stmt->bind(1, scan_id_);
       stmt->bind(2, std::string_view(arm_key(e.resource)));

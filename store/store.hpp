@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +110,14 @@ struct Record {
   // `type`): the parent's ARM id. Matched case-insensitively at commit.
   const schema::Relationship* relationship = nullptr;
   std::string parent_id;
+  // The parent may be the owner of any relationship into `type` (a child
+  // whose parent type the id does not tell, e.g. the config of a web app or
+  // of a function app, a diagnostic setting of any resource): the parent key
+  // is recorded for each, and commit links the one whose owner holds it.
+  bool any_parent = false;
+  // Relationships by id reference (@ref) this row owns: each relationship
+  // with the ARM id of one target. Linked when the scan commits.
+  std::vector<std::pair<const schema::Relationship*, std::string>> references;
 };
 
 // Writes one scan in one transaction. Destroying an uncommitted writer rolls
@@ -125,6 +134,10 @@ class ScanWriter {
   // Adds or replaces (same type and ARM id, case-insensitively) one asset.
   Status add(const Record& record);
   Status add_error(const CollectionError& error);
+  // Gives each row of `relationship`'s target written so far in this scan
+  // that has no parent through it the parent `parent_id` (linked at commit):
+  // how an import attaches tenant-side objects to its only tenant.
+  Status adopt_orphans(const schema::Relationship& relationship, const std::string& parent_id);
   // Links children to parents, marks the scan `status` ("complete" or
   // "partial"), and commits. Returns the scan as stored.
   Result<ScanInfo> commit(std::string status = "complete");

@@ -65,6 +65,18 @@ const ObjectType* Schema::type_by_arm(std::string_view arm_type) const {
   return nullptr;
 }
 
+std::vector<const ObjectType*> Schema::types_by_arm(std::string_view arm_type) const {
+  std::string wanted = text::ascii_lower(arm_type);
+  std::vector<const ObjectType*> out;
+  for (const auto& t : types_)
+    for (const auto& a : t.arm_types)
+      if (text::ascii_lower(a) == wanted) {
+        out.push_back(&t);
+        break;
+      }
+  return out;
+}
+
 const Interface* Schema::interface(std::string_view name) const {
   for (const auto& i : interfaces_)
     if (i.name == name) return &i;
@@ -75,7 +87,7 @@ std::vector<const Relationship*> Schema::relationships_into(std::string_view typ
   std::vector<const Relationship*> out;
   for (const auto& t : types_)
     for (const auto& r : t.relationships)
-      if (r.target == type) out.push_back(&r);
+      if (r.target == type && !r.in_owner) out.push_back(&r);
   return out;
 }
 

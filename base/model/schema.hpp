@@ -18,18 +18,44 @@ std::string_view scalar_name(ScalarType t);
 // small closed set, so that a new asset type is a schema change, not code.
 enum class Transform {
   None,
-  Equals,       // Boolean: the string at the path equals `transform_argument`, ignoring case
-  Present,      // Boolean: the path holds a value that is not null
-  NotEmpty,     // Boolean: the path holds a non-empty array or object
-  Count,        // Int: the number of elements of the array at the path
-  LastSegment,  // String: the last `/`-separated segment of the string at the path
-  Split         // [String]: the string at the path split on commas, trimmed, empties dropped
+  Equals,          // Boolean: the string at the path equals `transform_argument`, ignoring case
+  Present,         // Boolean: the path holds a value that is not null
+  NotEmpty,        // Boolean: the path holds a non-empty array or object
+  Count,           // Int: the number of elements of the array at the path
+  LastSegment,     // String: the text after the last `transform_argument` ("/" when
+                   // none) of the string at the path
+  Split,           // [String]: the string at the path split on commas, trimmed, empties dropped
+  Upper,           // String: the string at the path in upper case (ASCII)
+  PortFrom,        // Int: the first port of a port range ("*" -> 0, "22" -> 22, "80-90" -> 80);
+                   // of a list of ranges, the lowest first port
+  PortTo,          // Int: the last port of a port range ("*" -> 65535, "80-90" -> 90); of a
+                   // list of ranges, the highest last port
+  Lower,           // String: the string at the path in lower case (ASCII)
+  BooleanText,     // Boolean: "true" / "false" (any case) as a Boolean, as Microsoft Graph's
+                   // directory settings give them
+  IntegerText,     // Int: decimal text ("60") as an Int
+  IsoTime,         // String: Unix seconds at the path as an ISO 8601 UTC time
+                   // ("2026-01-31T00:00:00.000Z"), as Key Vault's `exp` and `nbf` are given
+  TlsVersion,      // Float: a TLS version as a number: "TLS1_2", "Tls12", "1.2" -> 1.2; any
+                   // other text (e.g. TLSEnforcementDisabled) -> null
+  AddressPrefixes  // [String]: address prefixes as the catalogue spells them: an address or
+                   // CIDR block -> "cidr:<it>", "*" / "Any" -> "cidr:0.0.0.0/0"
+                   // and "cidr:::/0", a service tag -> "tag:<it>"; each path's string or
+                   // array of strings, concatenated
 };
 
 // Where a field's value comes from in an ARM resource's JSON, and what an
 // absent property means (see docs/data-model.md, "Declared mappings").
 struct ArmSource {
-  std::string path;  // dotted JSON path under the resource ("properties.minimumTlsVersion")
+  // Dotted JSON path under the resource ("properties.minimumTlsVersion"); a
+  // step ending in `[]` collects the rest of the path from each element of
+  // the array there ("properties.lifetimeActions[].action.type"), giving an
+  // array (with `equals`: whether any element equals the value).
+  std::string path;
+  // Further paths read after `path` (@json(path: [..])): only for the
+  // AddressPrefixes, PortFrom and PortTo transforms, which read every path's
+  // values together.
+  std::vector<std::string> more_paths;
   Transform transform = Transform::None;
   std::string transform_argument;
   // JSON text of the value stored when the property is absent, as the
@@ -66,6 +92,28 @@ struct Relationship {
   // owner's ARM id ("blobServices/default") and the API version to read it with.
   std::string child_path;
   std::string child_api_version;
+  // For inline children (@elements): the JSON path under the owner's own
+  // object whose array elements (or whose object) become rows of `target`.
+  // Several paths (@elements(path: [..])) give their elements in turn.
+  std::string elements_path;
+  std::vector<std::string> more_elements_paths;
+  // For a relationship by id reference (@ref): the JSON path under the
+  // owner's object holding the ARM ids of its targets (a string, or an array
+  // through a `[]` step: "properties.networkProfile.networkInterfaces[].id").
+  // Resolved when the scan commits, ignoring case; a target has at most one
+  // owner through it (the first written).
+  std::string ref_path;
+  // @ref(shared: true): each owner names at most one target, which many
+  // owners may share (a network security group of several interfaces). The
+  // link is then stored in the owner's row: `fk_column` is a column of
+  // `owner_table` holding the target's rowid, and there is no key column.
+  bool in_owner = false;
+  std::string owner_table;
+  // @relationship(direction: IN): the forward relationship of the same type
+  // read backwards, from a child to its parent (a database's sqlServer). It
+  // is `in_owner`, its fk_column the forward relationship's, already in the
+  // child's rows.
+  bool inverse = false;
 };
 
 struct ObjectType {
@@ -78,9 +126,35 @@ struct ObjectType {
   // own. A child type shared by several parents (server configurations) has
   // one per parent type.
   std::vector<std::string> arm_types;
-  // "subscription" for a subscription-level extension resource
-  // (/subscriptions/<id>/providers/...), whose parent is the subscription.
+  // Narrower routing among types sharing an ARM type (@arm(kind:, name:)):
+  // `kind` is contained in the object's `kind` (ignoring case; ARM kinds are
+  // comma-separated lists such as "functionapp,linux"); `name` equals the
+  // last segment of its id (ignoring case). An object goes to the type that
+  // matches the most of them.
+  std::string arm_kind;
+  std::string arm_name;
+  // "subscription": a resource whose parent is the subscription its id starts
+  // with (a subscription-level extension resource such as
+  // /subscriptions/<id>/providers/Microsoft.Security/pricings/VirtualMachines,
+  // or any resource of the subscription); "extension": an extension resource
+  // (.../providers/Microsoft.Insights/diagnosticSettings/<name>) whose parent
+  // is the resource its id names before the last `/providers/`. When types
+  // share an ARM type, a "subscription" one takes only objects directly under
+  // /subscriptions/<id>/providers/.
   std::string arm_scope;
+  // Rows read from elements of their owner's JSON (@element), not routed by
+  // `type`: their fields have ARM sources relative to the element.
+  bool element = false;
+  // Microsoft Graph objects (@graph): the `@odata.type`s that route an
+  // object here ("#microsoft.graph.user"), and the resource path whose list
+  // or entity response holds them when the objects carry no @odata.type
+  // ("identity/conditionalAccess/policies", matched against the response's
+  // @odata.context). `graph_display_name`, when set, narrows to objects with
+  // that displayName (a groupSetting such as "Group.Unified"). Their fields
+  // read JSON paths like ARM types'; their parent is the Entra ID tenant.
+  std::vector<std::string> graph_types;
+  std::string graph_context;
+  std::string graph_display_name;
   std::vector<std::string> interfaces;
   std::vector<Field> fields;
   std::vector<Relationship> relationships;
@@ -106,12 +180,15 @@ class Schema {
   const ObjectType* type(std::string_view name) const;
   const ObjectType* type_by_plural(std::string_view plural) const;
   const Interface* interface(std::string_view name) const;
-  // Relationships whose target is `type` (to find a row's parent columns).
+  // Relationships whose target is `type` and whose link the target's rows
+  // hold (to find a row's parent columns): all but @ref(shared: true) ones.
   std::vector<const Relationship*> relationships_into(std::string_view type) const;
   // The SDL text this schema was loaded from.
   const std::string& sdl() const { return sdl_; }
   // The type one of whose @arm resource types is `arm_type` (ignoring case), if any.
   const ObjectType* type_by_arm(std::string_view arm_type) const;
+  // Every type one of whose @arm resource types is `arm_type` (ignoring case).
+  std::vector<const ObjectType*> types_by_arm(std::string_view arm_type) const;
   // Root field names (plurals, and plural + "Aggregate"), for hints.
   std::vector<std::string> root_field_names() const;
 

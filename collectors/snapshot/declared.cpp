@@ -1,10 +1,14 @@
-// Schema-driven normalisation of ARM objects: see declared.hpp. A value that
-// is present is converted to the field's type (a value of another JSON type is
-// an error naming the property); an absent one (missing or null) takes the
-// catalogue fill, else the documented default, else stays null.
+// Schema-driven normalisation of ARM objects: see declared.hpp. Each field's
+// value comes from field_values.cpp (paths, transforms, what an absent
+// property gives); this file routes objects to their type and links rows to
+// their parents, inline children and id references.
 #include "collectors/snapshot/declared.hpp"
 
+#include <string>
+#include <vector>
+
 #include "base/text.hpp"
+#include "collectors/snapshot/field_values.hpp"
 #include "collectors/snapshot/normalize.hpp"
 
 namespace posture::snapshot {
@@ -15,102 +19,6 @@ namespace {
 
 Diagnostic invalid(const std::string& id, const std::string& what) {
   return Diagnostic::error("invalid-object", "ARM object " + id + ": " + what);
-}
-
-// The value at dotted `path` under `object`, or nullptr when a step is
-// missing or null. Keys match exactly, else ignoring case.
-const json* at_path(const json& object, std::string_view path) {
-  const json* node = &object;
-  while (!path.empty()) {
-    size_t dot = path.find('.');
-    std::string_view step = path.substr(0, dot);
-    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-    if (!node->is_object()) return nullptr;
-    auto it = node->find(std::string(step));
-    if (it == node->end()) {
-      std::string wanted = text::ascii_lower(step);
-      for (auto i = node->begin(); i != node->end(); ++i)
-        if (text::ascii_lower(i.key()) == wanted) it = i;
-    }
-    if (it == node->end() || it->is_null()) return nullptr;
-    node = &*it;
-  }
-  return node;
-}
-
-std::string last_segment(std::string_view s) {
-  size_t slash = s.rfind('/');
-  return std::string(slash == std::string_view::npos ? s : s.substr(slash + 1));
-}
-
-// The value a present JSON value `v` gives field `f`, or an error.
-Result<json> convert(const schema::Field& f, const json& v, const std::string& id) {
-  using schema::ScalarType;
-  using schema::Transform;
-  const std::string& path = f.arm.path;
-  auto wrong = [&](const char* want) {
-    return invalid(id, "property `" + path + "` must be " + want + ", got " + v.type_name());
-  };
-  Transform t = f.arm.transform;
-  bool of_string = t == Transform::Equals || t == Transform::LastSegment || t == Transform::Split;
-  if (of_string && !v.is_string()) return wrong("a string");
-  switch (t) {
-    case Transform::Equals:
-      return json(text::ascii_lower(v.get_ref<const std::string&>()) ==
-                  text::ascii_lower(f.arm.transform_argument));
-    case Transform::LastSegment:
-      return json(last_segment(v.get_ref<const std::string&>()));
-    case Transform::Split:
-      return json(split_list(v.get_ref<const std::string&>(), ","));
-    case Transform::Present:
-      return json(true);
-    case Transform::NotEmpty:
-      if (!v.is_array() && !v.is_object()) return wrong("an array or an object");
-      return json(!v.empty());
-    case Transform::Count:
-      if (!v.is_array()) return wrong("an array");
-      return json(v.size());
-    case Transform::None:
-      break;
-  }
-  if (f.list) {
-    if (!v.is_array()) return wrong("an array");
-    for (const auto& e : v)
-      if (!e.is_string()) return wrong("an array of strings");
-    return v;
-  }
-  switch (f.scalar) {
-    case ScalarType::ID:
-    case ScalarType::String:
-      if (!v.is_string()) return wrong("a string");
-      return v;
-    case ScalarType::Boolean:
-      if (!v.is_boolean()) return wrong("a boolean");
-      return v;
-    case ScalarType::Int:
-      if (!v.is_number_integer()) return wrong("an integer");
-      return v;
-    case ScalarType::Float:
-      if (!v.is_number()) return wrong("a number");
-      return v;
-  }
-  return v;
-}
-
-// What an absent property gives field `f`: false for the presence
-// transforms, else the catalogue fill, else the documented default, else null.
-json absent_value(const schema::Field& f) {
-  using schema::Transform;
-  if (f.arm.transform == Transform::Present || f.arm.transform == Transform::NotEmpty)
-    return json(false);
-  json value = nullptr;
-  if (!f.arm.fill.empty())
-    value = json::parse(f.arm.fill);
-  else if (!f.arm.documented_default.empty())
-    value = json::parse(f.arm.documented_default);
-  if (f.arm.transform == Transform::Split && value.is_string())
-    return json(split_list(value.get_ref<const std::string&>(), ","));
-  return value;
 }
 
 // `id` without its last two segments (a child resource's parent), or "".
@@ -124,45 +32,159 @@ std::string parent_of(std::string_view id) {
   return std::string(id);
 }
 
-// The relationship a row of `type`, read from an object of ARM type
-// `arm_type`, belongs to its parent through: one whose owner has an @arm type
-// that `arm_type` extends by one segment.
-const schema::Relationship* parent_relationship(const schema::Schema& schema,
-                                                const schema::ObjectType& type,
-                                                const std::string& arm_type) {
+// The relationships a row of `type`, read from an object of ARM type
+// `arm_type`, may belong to its parent through: those whose owner has an @arm
+// type that `arm_type` extends by one segment.
+std::vector<const schema::Relationship*> parent_relationships(const schema::Schema& schema,
+                                                              const schema::ObjectType& type,
+                                                              const std::string& arm_type) {
   std::string own = text::ascii_lower(arm_type);
+  std::vector<const schema::Relationship*> out;
   for (const auto* rel : schema.relationships_into(type.name)) {
     const schema::ObjectType* owner = schema.type(rel->owner);
     if (!owner) continue;
     for (const auto& owner_type : owner->arm_types) {
       std::string prefix = text::ascii_lower(owner_type) + "/";
       if (own.size() > prefix.size() && own.compare(0, prefix.size(), prefix) == 0 &&
-          own.find('/', prefix.size()) == std::string::npos)
-        return rel;
+          own.find('/', prefix.size()) == std::string::npos) {
+        out.push_back(rel);
+        break;
+      }
     }
   }
-  return nullptr;
+  return out;
+}
+
+// The resource an extension resource's id names before its last `/providers/`
+// (ignoring case), or "".
+std::string extended_resource(std::string_view id) {
+  size_t at = text::ascii_lower(id).rfind("/providers/");
+  return at == std::string::npos || at == 0 ? "" : std::string(id.substr(0, at));
+}
+
+// Whether `id` is directly under a subscription: /subscriptions/<id>/providers/...
+bool subscription_level(std::string_view id) {
+  std::string sub = subscription_of(id);
+  std::string extended = extended_resource(id);
+  if (!extended.empty() && extended.front() != '/') extended.insert(0, "/");
+  return !sub.empty() && text::ascii_lower(extended) == text::ascii_lower(sub);
+}
+
+// Reads each field of `type` from `object` (a resource, or an element of its
+// owner's JSON) into `r`, whose id is set.
+Status read_fields(const json& object, const schema::ObjectType& type, store::Record& r,
+                   std::string_view cloud = "azure") {
+  for (const auto& f : type.fields) {
+    if (f.name == "id") {
+      r.fields[f.name] = r.id;
+      continue;
+    }
+    if (f.name == "provider") {
+      r.fields[f.name] = "azure";
+      continue;
+    }
+    if (f.name == "cloudProvider") {
+      r.fields[f.name] = std::string(cloud);
+      continue;
+    }
+    auto value = field_value(f, object, r.id);
+    if (!value) return value.take_errors();
+    if (value->is_null() && f.name == "name") *value = last_segment(r.id);
+    r.fields[f.name] = std::move(*value);
+  }
+  return ok_status();
+}
+
+// The targets `object` names through each @ref relationship of `type`:
+// the string, or the strings of the array, at the relationship's path.
+Status read_references(const json& object, const schema::ObjectType& type, store::Record& r) {
+  for (const auto& rel : type.relationships) {
+    if (rel.ref_path.empty()) continue;
+    json v = collect(object, rel.ref_path);
+    if (v.is_null()) continue;
+    auto add = [&](const json& id) -> Status {
+      if (!id.is_string())
+        return invalid(r.id, "property `" + rel.ref_path + "` must hold ARM ids (strings), got " +
+                                 id.type_name());
+      if (!id.get_ref<const std::string&>().empty())
+        r.references.emplace_back(&rel, id.get<std::string>());
+      return ok_status();
+    };
+    if (v.is_array()) {
+      for (const auto& id : v)
+        if (auto s = add(id); !s) return s;
+    } else if (auto s = add(v); !s) {
+      return s;
+    }
+  }
+  return ok_status();
+}
+
+// How well `type` matches an object of kind `kind`, last id segment `name`
+// and id `id`: -1 when it does not, else the number of constraints it meets.
+int routing_score(const schema::ObjectType& type, const std::string& kind, const std::string& name,
+                  const std::string& id, bool shared) {
+  int score = 0;
+  if (!type.arm_kind.empty()) {
+    if (text::ascii_lower(kind).find(text::ascii_lower(type.arm_kind)) == std::string::npos)
+      return -1;
+    ++score;
+  }
+  if (!type.arm_name.empty()) {
+    if (text::ascii_lower(name) != text::ascii_lower(type.arm_name)) return -1;
+    ++score;
+  }
+  if (shared && type.arm_scope == "subscription") {
+    if (!subscription_level(id)) return -1;
+    ++score;
+  }
+  return score;
+}
+
+std::string string_member(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 }  // namespace
 
 std::string subscription_of(std::string_view id) {
+  // Some Microsoft.Security and Microsoft.Insights responses give ids
+  // without the leading slash ("subscriptions/<id>/providers/...").
+  std::string slashed = !id.empty() && id.front() != '/' ? "/" + std::string(id) : std::string(id);
   constexpr std::string_view kPrefix = "/subscriptions/";
-  if (id.size() <= kPrefix.size() || text::ascii_lower(id.substr(0, kPrefix.size())) != kPrefix)
+  if (slashed.size() <= kPrefix.size() ||
+      text::ascii_lower(std::string_view(slashed).substr(0, kPrefix.size())) != kPrefix)
     return "";
-  size_t end = id.find('/', kPrefix.size());
-  return std::string(id.substr(0, end));
+  size_t end = slashed.find('/', kPrefix.size());
+  return slashed.substr(0, end);
 }
 
 std::string arm_type_of(const json& object) {
-  if (!object.is_object()) return "";
-  auto it = object.find("type");
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+  return string_member(object, "type");
 }
 
 const schema::ObjectType* declared_type(const json& object, const schema::Schema& schema) {
   std::string type = arm_type_of(object);
-  return type.empty() ? nullptr : schema.type_by_arm(type);
+  if (type.empty()) return nullptr;
+  auto candidates = schema.types_by_arm(type);
+  if (candidates.size() == 1 && candidates.front()->arm_kind.empty() &&
+      candidates.front()->arm_name.empty())
+    return candidates.front();
+  std::string id = string_member(object, "id");
+  std::string kind = string_member(object, "kind");
+  std::string name = last_segment(id);
+  const schema::ObjectType* best = nullptr;
+  int best_score = -1;
+  for (const auto* t : candidates) {
+    int score = routing_score(*t, kind, name, id, candidates.size() > 1);
+    if (score > best_score) {
+      best = t;
+      best_score = score;
+    }
+  }
+  return best;
 }
 
 Result<store::Record> normalize_declared(const json& object, std::string raw,
@@ -176,38 +198,84 @@ Result<store::Record> normalize_declared(const json& object, std::string raw,
   r.type = &type;
   r.id = id->get<std::string>();
   r.raw = raw.empty() ? object.dump() : std::move(raw);
-  for (const auto& f : type.fields) {
-    if (f.name == "id") {
-      r.fields[f.name] = r.id;
-      continue;
-    }
-    if (f.name == "provider") {
-      r.fields[f.name] = "azure";
-      continue;
-    }
-    const json* v = at_path(object, f.arm.path);
-    if (!v) {
-      r.fields[f.name] = f.name == "name" ? json(last_segment(r.id)) : absent_value(f);
-      continue;
-    }
-    auto value = convert(f, *v, r.id);
-    if (!value) return value.take_errors();
-    r.fields[f.name] = std::move(*value);
-  }
+  if (auto s = read_fields(object, type, r); !s) return s.take_errors();
+  if (auto s = read_references(object, type, r); !s) return s.take_errors();
   std::string arm_type = arm_type_of(object);
+  auto into = schema.relationships_into(type.name);
   if (type.arm_scope == "subscription") {
-    auto into = schema.relationships_into(type.name);
     if (!into.empty()) r.relationship = into.front();
     r.parent_id = subscription_of(r.id);
     if (r.parent_id.empty())
       return invalid(r.id, "a " + arm_type + " needs an id under /subscriptions/<id>");
-  } else if (const schema::Relationship* rel = parent_relationship(schema, type, arm_type)) {
-    r.relationship = rel;
+  } else if (type.arm_scope == "extension") {
+    if (!into.empty()) r.relationship = into.front();
+    r.any_parent = into.size() > 1;
+    r.parent_id = extended_resource(r.id);
+    if (r.parent_id.empty())
+      return invalid(r.id,
+                     "a " + arm_type + " needs an id of the form <resource id>/providers/...");
+  } else if (auto rels = parent_relationships(schema, type, arm_type); !rels.empty()) {
+    r.relationship = rels.front();
+    r.any_parent = rels.size() > 1;
     r.parent_id = parent_of(r.id);
     if (r.parent_id.empty())
       return invalid(r.id, "a " + arm_type + " needs an id under its parent's id");
   }
   return r;
+}
+
+Status read_declared_fields(const json& object, const schema::ObjectType& type,
+                            store::Record& record, std::string_view cloud) {
+  return read_fields(object, type, record, cloud);
+}
+
+Result<std::vector<store::Record>> normalize_elements(const json& object,
+                                                      const store::Record& parent,
+                                                      const schema::Schema& schema) {
+  std::vector<store::Record> out;
+  for (const auto& rel : parent.type->relationships) {
+    if (rel.elements_path.empty()) continue;
+    const schema::ObjectType* target = schema.type(rel.target);
+    if (!target) continue;
+    auto add = [&](const json& element, size_t index) -> Status {
+      if (!element.is_object())
+        return invalid(parent.id, "property `" + rel.elements_path + "` must hold objects, got " +
+                                      element.type_name());
+      store::Record r;
+      r.type = target;
+      r.id = string_member(element, "id");
+      if (r.id.empty()) r.id = parent.id + "/" + rel.name + "/" + std::to_string(index);
+      r.raw = element.dump();
+      r.relationship = &rel;
+      r.parent_id = parent.id;
+      std::string cloud = "azure";
+      if (auto it = parent.fields.find("cloudProvider");
+          it != parent.fields.end() && it->is_string())
+        cloud = it->get<std::string>();
+      if (auto s = read_fields(element, *target, r, cloud); !s) return s;
+      if (auto s = read_references(element, *target, r); !s) return s;
+      out.push_back(std::move(r));
+      return ok_status();
+    };
+    // The elements of each path in turn, numbered across the paths.
+    std::vector<std::string> paths{rel.elements_path};
+    paths.insert(paths.end(), rel.more_elements_paths.begin(), rel.more_elements_paths.end());
+    size_t index = 0;
+    for (const auto& path : paths) {
+      const json* v = at_path(object, path);
+      if (!v) continue;
+      if (!v->is_array() && !v->is_object())
+        return invalid(parent.id, "property `" + path + "` must be an array or an object, got " +
+                                      v->type_name());
+      if (v->is_object()) {
+        if (auto s = add(*v, index++); !s) return s.take_errors();
+        continue;
+      }
+      for (const auto& element : *v)
+        if (auto s = add(element, index++); !s) return s.take_errors();
+    }
+  }
+  return out;
 }
 
 }  // namespace posture::snapshot

@@ -12,9 +12,11 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "base/text.hpp"
 #include "collectors/snapshot/declared.hpp"
+#include "collectors/snapshot/graph.hpp"
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
 #include "collectors/snapshot/shapes.hpp"
@@ -41,9 +43,20 @@ struct ImportRun {
   uint64_t bytes_before = 0;                          // bytes of the files finished so far
   uint64_t bytes_total = 0;
   const internal::ByteReader* reader = nullptr;
+  // Entra ID tenants read (Connector ids), and the tenant-side relationships
+  // whose rows came without a tenant: they get the import's only tenant.
+  std::set<std::string> tenants{};
+  std::set<const schema::Relationship*> orphans{};
+  SourceLocation first_orphan{};
 
-  Status element(json&& value, std::string&& raw, const SourceLocation& where, int depth);
-  Status object(const json& value, std::string&& raw, const SourceLocation& where);
+  Status element(json&& value, std::string&& raw, const SourceLocation& where, int depth,
+                 const std::string& context);
+  Status object(const json& value, std::string&& raw, const SourceLocation& where,
+                const std::string& context);
+  Result<store::Record> graph_record(const json& object, std::string&& raw,
+                                     const std::string& context, const SourceLocation& where);
+  Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
+  Status adopt_orphans();
   void progress() {
     uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
     if (options.progress) options.progress(objects, bytes, bytes_total);
@@ -57,33 +70,107 @@ Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
   return out;
 }
 
-Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where) {
+Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where,
+                         const std::string& envelope_context) {
   ++objects;
   if (objects % kProgressEvery == 0) progress();
   std::optional<json> arm = arm_from_az_cli(value);
   const json& object = arm ? *arm : value;
-  if (!modelled(object, store.schema())) {
-    if (skipped_examples.size() < kSkippedExamples)
-      skipped_examples.push_back({where, skip_reason(object)});
-    ++skipped;
-    if (std::string type = arm_type_of(object); !type.empty())
-      ++skipped_by_type[text::ascii_lower(type)];
-    return ok_status();
+  if (modelled(object, store.schema())) {
+    auto record = normalize(object, std::move(raw), store.schema());
+    if (!record) return at(where, record.errors().front());
+    return store_record(object, *record, where);
   }
-  auto record = normalize(object, std::move(raw), store.schema());
+  std::string own = graph_context_of(object);
+  std::string context = graph_context_path(own.empty() ? envelope_context : own);
+  if (is_graph_organization(object, context) || graph_type(object, context, store.schema())) {
+    auto record = graph_record(object, std::move(raw), context, where);
+    if (!record) return record.take_errors();
+    return store_record(object, *record, where);
+  }
+  if (skipped_examples.size() < kSkippedExamples)
+    skipped_examples.push_back({where, skip_reason(object)});
+  ++skipped;
+  std::string type = arm_type_of(object);
+  if (type.empty() && object.is_object()) {
+    auto odata = object.find("@odata.type");
+    if (odata != object.end() && odata->is_string())
+      type = odata->get<std::string>();
+    else if (!context.empty())
+      type = "graph:" + context;
+  }
+  if (!type.empty()) ++skipped_by_type[text::ascii_lower(type)];
+  return ok_status();
+}
+
+// A Graph object's record: a tenant, or a tenant-side object (remembered when
+// it names no tenant, to be given the import's only tenant at the end).
+Result<store::Record> ImportRun::graph_record(const json& object, std::string&& raw,
+                                              const std::string& context,
+                                              const SourceLocation& where) {
+  if (is_graph_organization(object, context)) {
+    auto record = normalize_organization(object, std::move(raw), store.schema());
+    if (!record) return at(where, record.errors().front());
+    tenants.insert(record->id);
+    return record;
+  }
+  auto record = normalize_graph(object, std::move(raw), store.schema(),
+                                *graph_type(object, context, store.schema()));
   if (!record) return at(where, record.errors().front());
-  if (auto s = writer.add(*record); !s) return at(where, s.errors().front());
+  if (record->parent_id.empty() && record->relationship) {
+    if (orphans.empty()) first_orphan = where;
+    orphans.insert(record->relationship);
+  }
+  return record;
+}
+
+// Writes `record` and its inline children (@elements, e.g. a network
+// security group's rules).
+Status ImportRun::store_record(const json& object, const store::Record& record,
+                               const SourceLocation& where) {
+  if (auto s = writer.add(record); !s) return at(where, s.errors().front());
   ++stored;
+  auto children = normalize_elements(object, record, store.schema());
+  if (!children) return at(where, children.errors().front());
+  for (const auto& child : *children) {
+    if (auto s = writer.add(child); !s) return at(where, s.errors().front());
+    ++stored;
+  }
+  return ok_status();
+}
+
+// Tenant-side objects without a `tenantId` belong to the import's only
+// tenant; with none, or several, they cannot be placed.
+Status ImportRun::adopt_orphans() {
+  if (orphans.empty()) return ok_status();
+  if (tenants.size() != 1) {
+    Diagnostic d = Diagnostic::error(
+        "import",
+        tenants.empty()
+            ? "Entra ID objects need their tenant, and this import holds none"
+            : "Entra ID objects without a tenantId, and this import holds " +
+                  std::to_string(tenants.size()) + " tenants: which is theirs is unknown",
+        first_orphan);
+    d.hints.push_back(
+        "import the tenant's organization object (GET /organization) with them, or give each "
+        "object a tenantId member");
+    return d;
+  }
+  for (const auto* rel : orphans)
+    if (auto s = writer.adopt_orphans(*rel, *tenants.begin()); !s) return s;
   return ok_status();
 }
 
 // One element: an ARM object, or an array / list envelope holding more.
-Status ImportRun::element(json&& value, std::string&& raw, const SourceLocation& where, int depth) {
+Status ImportRun::element(json&& value, std::string&& raw, const SourceLocation& where, int depth,
+                          const std::string& context) {
   if (depth > 8)
     return Diagnostic::error("import", "arrays and list envelopes nested too deeply", where);
+  std::string inner_context = context;
   if (value.is_object()) {
     auto inner = value.find("value");
-    if (inner == value.end()) return object(value, std::move(raw), where);
+    if (inner == value.end()) return object(value, std::move(raw), where, context);
+    if (std::string own = graph_context_of(value); !own.empty()) inner_context = own;
     if (!inner->is_array())
       return Diagnostic::error(
           "import",
@@ -99,7 +186,8 @@ Status ImportRun::element(json&& value, std::string&& raw, const SourceLocation&
         where);
   for (auto& item : value) {
     std::string text = item.dump();
-    if (auto s = element(std::move(item), std::move(text), where, depth + 1); !s) return s;
+    if (auto s = element(std::move(item), std::move(text), where, depth + 1, inner_context); !s)
+      return s;
   }
   return ok_status();
 }
@@ -147,13 +235,15 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
     auto reader = internal::ByteReader::open(path);
     if (!reader) return reader.take_errors();  // the writer rolls back
     run.reader = reader->get();
-    auto sink = [&run](json&& v, std::string&& raw, const SourceLocation& where) {
-      return run.element(std::move(v), std::move(raw), where, 0);
+    auto sink = [&run](json&& v, std::string&& raw, const SourceLocation& where,
+                       const std::string& context) {
+      return run.element(std::move(v), std::move(raw), where, 0, context);
     };
     if (auto s = internal::read_elements(**reader, sink); !s) return s.take_errors();
     run.bytes_before += (*reader)->consumed();
     run.reader = nullptr;
   }
+  if (auto s = run.adopt_orphans(); !s) return s.take_errors();
   if (run.stored == 0) {
     std::string skipped =
         run.skipped ? " (" + std::to_string(run.skipped) + " objects of other kinds were skipped)"

@@ -84,6 +84,7 @@ class Builder {
     stack_.clear();
     return std::move(root_);
   }
+  const json& root() const { return root_; }
 
  private:
   json* insert(json&& v) {
@@ -141,13 +142,14 @@ class ElementSplitter {
   bool top_array_ = false;          // the top-level value is an array
   bool streaming_ = false;          // inside a top-level object's `value` array
   bool envelope_ = false;           // the top-level object had a `value` array
+  std::string context_;             // the envelope's @odata.context, while streaming
   bool pending_value_key_ = false;  // key "value" seen at depth 1, not yet forwarded
   Builder top_, element_;
   SourceLocation top_at_, element_at_;
 };
 
 bool ElementSplitter::emit(json&& v, std::string&& raw, SourceLocation where) {
-  Status s = sink_(std::move(v), std::move(raw), where);
+  Status s = sink_(std::move(v), std::move(raw), where, streaming_ ? context_ : std::string());
   if (s) return true;
   error_ = s.errors().front();
   return false;
@@ -175,6 +177,9 @@ bool ElementSplitter::open(json&& container) {
     pending_value_key_ = false;
     streaming_ = envelope_ = true;  // a list envelope: stream its items
     r_.cancel_capture();
+    const json& envelope = top_.root();
+    auto context = envelope.find("@odata.context");
+    context_ = context != envelope.end() && context->is_string() ? context->get<std::string>() : "";
   } else {
     forward_value_key();
     top_.open(std::move(container));

@@ -84,10 +84,12 @@ class ByteReader {
   std::string error_;
 };
 
-// Receives one element: the parsed value, its verbatim text, where it starts.
-// An error stops the reading and is returned by read_elements.
-using ElementSink =
-    std::function<Status(nlohmann::json&& value, std::string&& raw, const SourceLocation& where)>;
+// Receives one element: the parsed value, its verbatim text, where it starts,
+// and, for an item streamed out of a top-level list envelope, the envelope's
+// `@odata.context` when it came before `value` (as Microsoft Graph writes it;
+// "" otherwise). An error stops the reading and is returned by read_elements.
+using ElementSink = std::function<Status(nlohmann::json&& value, std::string&& raw,
+                                         const SourceLocation& where, const std::string& context)>;
 
 // Reads all of `reader`, JSON Lines or JSON documents (detected from the start
 // of the file), and passes every element to `sink`. Syntax errors are "import"

@@ -97,6 +97,7 @@ Result<store::Record> normalize_subscription(const json& o, std::string raw,
     put(r, field, or_null(*v));
   }
   put(r, "provider", "azure");
+  put(r, "cloudProvider", "azure");
   return r;
 }
 

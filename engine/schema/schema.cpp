@@ -62,7 +62,20 @@ constexpr TransformName kTransforms[] = {
     {"notEmpty", Transform::NotEmpty, ScalarType::Boolean},
     {"count", Transform::Count, ScalarType::Int},
     {"lastSegment", Transform::LastSegment, ScalarType::String},
-    {"split", Transform::Split, ScalarType::String, true}};
+    {"split", Transform::Split, ScalarType::String, true},
+    {"upper", Transform::Upper, ScalarType::String},
+    {"portFrom", Transform::PortFrom, ScalarType::Int},
+    {"portTo", Transform::PortTo, ScalarType::Int},
+    {"lower", Transform::Lower, ScalarType::String},
+    {"booleanText", Transform::BooleanText, ScalarType::Boolean},
+    {"integerText", Transform::IntegerText, ScalarType::Int},
+    {"isoTime", Transform::IsoTime, ScalarType::String},
+    {"tlsVersion", Transform::TlsVersion, ScalarType::Float},
+    {"addressPrefixes", Transform::AddressPrefixes, ScalarType::String, true}};
+constexpr const char* kTransformNames =
+    "equals, present, notEmpty, count, lastSegment, split, upper, lower, booleanText, "
+    "integerText, isoTime, tlsVersion, "
+    "portFrom, portTo, addressPrefixes";
 
 SourceLocation at(std::string_view source, syntax::Location loc) {
   return {std::string(source), loc.line, loc.column};
@@ -108,7 +121,18 @@ struct Loader {
   // @fill(value:), @default(value:, apiVersions:). A field without @json reads
   // the top-level property of its own name.
   void arm_source(const syntax::FieldDefinition& def, Field& f) {
-    f.arm.path = string_argument(def.directive("json"), "path");
+    const syntax::Directive* json = def.directive("json");
+    f.arm.path = string_argument(json, "path");
+    if (const syntax::Value* paths = json ? json->argument("path") : nullptr;
+        paths && paths->kind == syntax::Value::Kind::List) {
+      for (const auto& item : paths->list)
+        if (item.kind == syntax::Value::Kind::String) {
+          if (f.arm.path.empty())
+            f.arm.path = item.text;
+          else
+            f.arm.more_paths.push_back(item.text);
+        }
+    }
     if (f.arm.path.empty()) f.arm.path = def.name;
     if (const syntax::Directive* t = def.directive("transform")) {
       std::string name = string_argument(t, "name");
@@ -117,7 +141,7 @@ struct Loader {
         if (name == k.name) known = &k;
       if (!known) {
         error(t->loc, "unknown transform `" + name + "` on field " + def.name +
-                          " (known: equals, present, notEmpty, count, lastSegment, split)");
+                          " (known: " + kTransformNames + ")");
       } else if (known->result != f.scalar || f.list != known->list) {
         error(t->loc, "transform `" + name + "` gives " + (known->list ? "a list of " : "a ") +
                           std::string(scalar_name(known->result)) + ", but field " + def.name +
@@ -129,6 +153,12 @@ struct Loader {
           error(t->loc, "transform `equals` on field " + def.name + " needs a value string");
       }
     }
+    bool multi = f.arm.transform == Transform::AddressPrefixes ||
+                 f.arm.transform == Transform::PortFrom || f.arm.transform == Transform::PortTo;
+    if (!f.arm.more_paths.empty() && !multi)
+      error(json->loc, "@json on field " + def.name +
+                           " lists several paths, which only the addressPrefixes, portFrom and "
+                           "portTo transforms read");
     auto literal = [&](const char* directive, std::string& into) {
       const syntax::Directive* d = def.directive(directive);
       if (!d) return;
@@ -171,14 +201,29 @@ struct Loader {
     if (const syntax::Directive* arm = def.directive("arm")) {
       arm_types(*arm, t);
       t.arm_scope = string_argument(arm, "scope");
-      if (!t.arm_scope.empty() && t.arm_scope != "subscription")
-        error(arm->loc, "@arm scope on " + t.name + " must be \"subscription\"");
+      t.arm_kind = string_argument(arm, "kind");
+      t.arm_name = string_argument(arm, "name");
+      if (!t.arm_scope.empty() && t.arm_scope != "subscription" && t.arm_scope != "extension")
+        error(arm->loc, "@arm scope on " + t.name + " must be \"subscription\" or \"extension\"");
+    }
+    t.element = def.directive("element") != nullptr;
+    if (const syntax::Directive* graph = def.directive("graph")) {
+      const syntax::Value* v = graph->argument("type");
+      if (v && v->kind == syntax::Value::Kind::String) t.graph_types.push_back(v->text);
+      if (v && v->kind == syntax::Value::Kind::List)
+        for (const auto& item : v->list)
+          if (item.kind == syntax::Value::Kind::String) t.graph_types.push_back(item.text);
+      t.graph_context = string_argument(graph, "context");
+      t.graph_display_name = string_argument(graph, "displayName");
+      if (t.graph_types.empty() && t.graph_context.empty())
+        error(graph->loc, "@graph on " + t.name + " needs type (a string or a list) or context");
     }
     if (t.table.empty() || t.plural.empty())
       error(store->loc, "@store on " + def.name + " needs table and plural strings");
     for (const auto& fd : def.fields) {
       if (auto f = scalar_field(fd)) {
-        if (!t.arm_types.empty()) arm_source(fd, *f);
+        if (!t.arm_types.empty() || t.element || !t.graph_types.empty() || !t.graph_context.empty())
+          arm_source(fd, *f);
         t.fields.push_back(std::move(*f));
         continue;
       }
@@ -203,12 +248,61 @@ struct Loader {
         if (r.child_path.empty() || r.child_api_version.empty())
           error(child->loc, "@child on " + fd.name + " needs path and apiVersion strings");
       }
+      if (const syntax::Directive* elements = fd.directive("elements")) {
+        r.elements_path = string_argument(elements, "path");
+        if (const syntax::Value* v = elements->argument("path");
+            v && v->kind == syntax::Value::Kind::List)
+          for (const auto& item : v->list)
+            if (item.kind == syntax::Value::Kind::String) {
+              if (r.elements_path.empty())
+                r.elements_path = item.text;
+              else
+                r.more_elements_paths.push_back(item.text);
+            }
+        if (r.elements_path.empty())
+          error(elements->loc, "@elements on " + fd.name + " needs a path string or list");
+      }
+      r.owner_table = t.table;
+      const syntax::Value* direction = rel->argument("direction");
+      r.inverse =
+          direction && direction->kind == syntax::Value::Kind::Enum && direction->text == "IN";
+      if (const syntax::Directive* ref = fd.directive("ref")) {
+        r.ref_path = string_argument(ref, "path");
+        if (r.ref_path.empty()) error(ref->loc, "@ref on " + fd.name + " needs a path string");
+        const syntax::Value* shared = ref->argument("shared");
+        r.in_owner = shared && shared->kind == syntax::Value::Kind::Boolean && shared->boolean;
+        if (r.in_owner) r.fk_column = "_" + text::ascii_lower(r.type) + "_ref";
+      }
       t.relationships.push_back(std::move(r));
     }
     out.push_back(std::move(t));
   }
 
-  void check_references(const std::vector<ObjectType>& types) {
+  // The forward relationship an inverse one (direction: IN) reads backwards:
+  // the target's relationship of the same type into `t`. The inverse uses its
+  // link column, which is in t's own rows.
+  void resolve_inverse(const ObjectType& t, Relationship& r, const std::vector<ObjectType>& types) {
+    for (const auto& u : types)
+      if (u.name == r.target)
+        for (const auto& f : u.relationships)
+          if (f.type == r.type && f.target == t.name && !f.inverse && !f.in_owner) {
+            r.fk_column = f.fk_column;
+            r.key_column.clear();
+            r.in_owner = true;
+            r.owner_table = t.table;
+            return;
+          }
+    errors.push_back(Diagnostic::error("schema",
+                                       "relationship " + t.name + "." + r.name +
+                                           " (direction: IN) needs a relationship of type " +
+                                           r.type + " from " + r.target + " to " + t.name,
+                                       {std::string(source), 0, 0}));
+  }
+
+  void check_references(std::vector<ObjectType>& types) {
+    for (auto& t : types)
+      for (auto& r : t.relationships)
+        if (r.inverse) resolve_inverse(t, r, types);
     for (const auto& t : types)
       for (const auto& r : t.relationships) {
         bool found = false;
@@ -218,6 +312,15 @@ struct Loader {
               "schema",
               "relationship " + t.name + "." + r.name + " targets unknown type " + r.target,
               {std::string(source), 0, 0}));
+        bool element_target = false;
+        for (const auto& u : types)
+          element_target = element_target || (u.name == r.target && u.element);
+        if (found && !r.elements_path.empty() && !element_target)
+          errors.push_back(Diagnostic::error("schema",
+                                             "relationship " + t.name + "." + r.name +
+                                                 " reads @elements, so its type " + r.target +
+                                                 " needs @element",
+                                             {std::string(source), 0, 0}));
       }
   }
 };

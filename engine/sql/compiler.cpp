@@ -38,8 +38,8 @@ std::string scan_rows(const Dialect& d, const std::string& table, const std::str
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
   // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
-  return d.unindexed(alias + "." + d.quote(store::kScan)) + " = " + scan_param + " AND " + alias + "." +
-         d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
+  return d.unindexed(alias + "." + d.quote(store::kScan)) + " = " + scan_param + " AND " + alias +
+         "." + d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
 }
 
 namespace {
@@ -127,8 +127,7 @@ class Compiler {
   }
 
  private:
-  std::string junction(const ir::Predicate& p, const std::string& t, const char* op,
-                       bool empty) {
+  std::string junction(const ir::Predicate& p, const std::string& t, const char* op, bool empty) {
     if (p.children.empty()) return d_.boolean(empty);
     if (p.children.size() == 1) return predicate(p.children.front(), t);
     std::vector<std::string> terms;
@@ -209,10 +208,46 @@ class Compiler {
     return "(" + col + " IS NOT NULL AND " + test + ")";
   }
 
-  // FROM child AS c WHERE c.fk = t._rid
+  // FROM child AS c WHERE c.fk = t._rid (or c._rid = t.fk when the owner's
+  // row holds the link: @ref(shared: true))
   std::string children(const ir::Predicate& p, const std::string& t, const std::string& c) {
-    return d_.quote(p.target->table) + " AS " + c + " WHERE " +
-           column(c, p.relationship->fk_column) + " = " + column(t, store::kRowId);
+    return d_.quote(p.target->table) + " AS " + c + " WHERE " + link(*p.relationship, t, c);
+  }
+
+  // The join condition between an owner row (alias t) and a related row (c).
+  std::string link(const schema::Relationship& r, const std::string& t, const std::string& c) {
+    if (r.in_owner) return column(c, store::kRowId) + " = " + column(t, r.fk_column);
+    return column(c, r.fk_column) + " = " + column(t, store::kRowId);
+  }
+
+  // A relationship whose owner's row holds its one target (@ref(shared:
+  // true)): the quantifiers over at most one related row.
+  std::string related_in_owner(const ir::Predicate& p, const std::string& t,
+                               const ir::Predicate* cond) {
+    std::string fk = column(t, p.relationship->fk_column);
+    auto targets = [&](bool negate) {
+      std::string c = alias(p.target->table);
+      std::string out = "(SELECT " + column(c, store::kRowId) + " FROM " +
+                        d_.quote(p.target->table) + " AS " + c + " WHERE " +
+                        column(c, store::kRowId) + " BETWEEN " +
+                        scan_bounds(d_, p.target->table, scan_);
+      out += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+      return out + ")";
+    };
+    std::string any = "(" + fk + " IS NOT NULL)";
+    std::string some =
+        cond ? "(" + fk + " IS NOT NULL AND " + fk + " IN " + targets(false) + ")" : any;
+    switch (p.quantifier) {
+      case ir::Quantifier::Some:
+      case ir::Quantifier::Single:
+        return some;
+      case ir::Quantifier::None:
+        return "(NOT " + some + ")";
+      case ir::Quantifier::All:
+        if (!cond) return any;
+        return "(" + fk + " IS NOT NULL AND " + fk + " NOT IN " + targets(true) + ")";
+    }
+    return d_.boolean(false);
   }
 
   // (SELECT c.fk FROM child AS c WHERE c.fk IS NOT NULL [AND cond] [tail]): the
@@ -242,6 +277,7 @@ class Compiler {
   std::string related(const ir::Predicate& p, const std::string& t) {
     const ir::Predicate& inner = p.children.front();
     const ir::Predicate* cond = inner.kind == ir::Predicate::Kind::True ? nullptr : &inner;
+    if (p.relationship->in_owner) return related_in_owner(p, t, cond);
     std::string rid = column(t, store::kRowId);
     switch (p.quantifier) {
       case ir::Quantifier::Some:
@@ -284,7 +320,7 @@ class Compiler {
         std::string c = alias(s.type->table);
         std::string rows = "SELECT " + object_json(s.selections, *s.type, c) + " AS j FROM " +
                            d_.quote(s.type->table) + " AS " + c + " WHERE " +
-                           column(c, s.relationship->fk_column) + " = " + column(t, store::kRowId);
+                           link(*s.relationship, t, c);
         rows += and_where(s.where, c);
         rows += order_and_page(s.sort, s.limit, s.offset, c);
         return d_.json_array_of(rows);
@@ -292,8 +328,7 @@ class Compiler {
       case K::RelatedAggregate: {
         std::string c = alias(s.type->table);
         std::string n = "(SELECT count(*) FROM " + d_.quote(s.type->table) + " AS " + c +
-                        " WHERE " + column(c, s.relationship->fk_column) + " = " +
-                        column(t, store::kRowId);
+                        " WHERE " + link(*s.relationship, t, c);
         n += and_where(s.where, c);
         n += ")";
         std::vector<std::pair<std::string, std::string>> members;

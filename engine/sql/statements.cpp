@@ -59,6 +59,14 @@ Statement related_rows(const schema::Relationship& relationship, const schema::O
                        const std::vector<int64_t>& owners, const Dialect& d) {
   Statement st;
   std::string in = rid_list(d, owners, st);
+  if (relationship.in_owner) {  // the owner's row holds its one target
+    std::string owner = "o." + d.quote(store::kRowId);
+    st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner) + " FROM " +
+             d.quote(relationship.owner_table) + " AS o JOIN " + d.quote(target.table) +
+             " AS c ON c." + d.quote(store::kRowId) + " = o." + d.quote(relationship.fk_column) +
+             " WHERE " + owner + " IN " + in + " ORDER BY " + owner;
+    return st;
+  }
   std::string fk = "c." + d.quote(relationship.fk_column);
   st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk) + " FROM " + d.quote(target.table) +
            " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." + d.quote(store::kRowId);

@@ -173,8 +173,16 @@ inline Status write_object(store::ScanWriter& writer, const schema::Schema& sche
   r.id = o.id;
   for (const auto& [name, value] : o.fields) r.fields[name] = value_to_json(value);
   r.raw = r.fields.dump();
-  r.relationship = via;
-  r.parent_id = parent_id;
+  // A relationship by id reference (@ref) is written as the store's
+  // importer writes it: the owner names its targets' ids, the targets are
+  // rows of their own, and the scan's commit links them.
+  if (via && via->ref_path.empty()) {
+    r.relationship = via;
+    r.parent_id = parent_id;
+  }
+  for (const auto& [name, children] : o.related)
+    if (const schema::Relationship* rel = r.type->relationship(name); rel && !rel->ref_path.empty())
+      for (const auto& child : children) r.references.emplace_back(rel, child.id);
   if (auto s = writer.add(r); !s) return s;
   for (const auto& [name, children] : o.related)
     for (const auto& child : children)

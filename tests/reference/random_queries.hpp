@@ -7,6 +7,7 @@
 // which forms it wrote, so a run can prove that it covered all of them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -120,7 +121,11 @@ inline Object random_object(Rng& rng, const Schema& schema, const ObjectType& ty
   o.fields["id"] = id;
   if (levels == 0) return o;
   for (const auto& rel : type.relationships) {
-    size_t n = rng.below(levels > 1 ? 5 : 3);  // 0..4 at the first level, 0..2 below
+    // An inverse relationship (direction: IN) is its forward one read from
+    // the child: the inventory nests children only forwards.
+    if (rel.inverse) continue;
+    size_t n = rng.below(levels > 1 ? 5 : 3);      // 0..4 at the first level, 0..2 below
+    if (rel.in_owner) n = std::min<size_t>(n, 1);  // the owner's row holds at most one
     auto& children = o.related[rel.name];
     for (size_t i = 0; i < n; ++i)
       children.push_back(random_object(rng, schema, *schema.type(rel.target),
@@ -232,7 +237,8 @@ class FilterGenerator {
   Member key(const ObjectType& type, int depth) {
     size_t r = rng_.below(100);
     if (depth > 0 && r < 15) return logical(type, depth);
-    if (depth > 0 && r < 42 && !type.relationships.empty()) return relationship(type, depth);
+    if (depth > 0 && r < 42 && !forward_relationships(type).empty())
+      return relationship(type, depth);
     const Field& field = type.fields[rng_.below(type.fields.size())];
     if (field.list) return list_member(field);
     switch (field.scalar) {
@@ -498,8 +504,20 @@ class FilterGenerator {
     }
   }
 
+  // The relationships the reference interpreter follows as the store does:
+  // all but inverse ones, whose related object is the parent the inventory
+  // nests them under (tested by tests/unit/declared_types_test.cpp).
+  static std::vector<const posture::schema::Relationship*> forward_relationships(
+      const ObjectType& type) {
+    std::vector<const posture::schema::Relationship*> out;
+    for (const auto& rel : type.relationships)
+      if (!rel.inverse) out.push_back(&rel);
+    return out;
+  }
+
   Member relationship(const ObjectType& type, int depth) {
-    const auto& rel = type.relationships[rng_.below(type.relationships.size())];
+    auto forward = forward_relationships(type);
+    const auto& rel = *forward[rng_.below(forward.size())];
     const ObjectType& target = *schema_.type(rel.target);
     const std::string& r = rel.name;
     static const std::vector<std::string> suffixes{"_SOME", "", "_NONE", "_ALL", "_SINGLE", "_NOT"};

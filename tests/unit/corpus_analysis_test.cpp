@@ -70,8 +70,10 @@ TEST(Corpus, EveryQueryIsParsedAndAnalysedWithoutACrash) {
   std::cout << "grc-cms corpus, " << queries.size() << " queries:\n";
   for (const auto& [kind, n] : outcomes) std::cout << "  " << n << "\t" << kind << "\n";
   EXPECT_EQ(outcomes["manual (no query)"], 1);
-  // Most of the catalogue is about types we do not model (buckets, instances...).
-  EXPECT_GT(outcomes["error unknown-root-field"], 500);
+  // Most of the catalogue is about types we do not model (other clouds'
+  // buckets, instances...): 442 of its queries when Azure's web apps, NSGs,
+  // key vault keys, SQL databases and the Entra ID tenant came in.
+  EXPECT_GT(outcomes["error unknown-root-field"], 400);
   for (const char* f : {"azure-connectors-without-additional-security-contact-emails.json",
                         "azure-connectors-without-notification-for-alerts.json",
                         "azure-connectors-without-owner-notifications.json"})

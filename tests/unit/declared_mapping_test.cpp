@@ -18,46 +18,17 @@
 #include "collectors/snapshot/normalize.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/schema/schema.hpp"
+#include "tests/unit/declared_fixture.hpp"
 
 namespace posture {
 namespace {
 
+using declared_test::fields_of;
+using declared_test::fixture;
+using declared_test::ImportedFixture;
+using declared_test::objects_of;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-json fixture(const std::string& name) {
-  std::ifstream in(std::string(POSTURE_SOURCE_DIR) + "/tests/data/arm/" + name);
-  return json::parse(in);
-}
-
-// The objects of a fixture file: a list envelope's value, or an array.
-json objects_of(const std::string& file) {
-  json doc = fixture(file);
-  return doc.is_array() ? doc : doc["value"];
-}
-
-// The fields of the record `normalize` makes of the fixture object whose id
-// ends in `id_suffix`; `type` is the schema type it must have.
-json fields_of(const std::string& file, const std::string& id_suffix,
-               const std::string& type = "") {
-  for (const auto& o : objects_of(file)) {
-    std::string id = o["id"];
-    if (id.size() < id_suffix.size() ||
-        id.compare(id.size() - id_suffix.size(), id_suffix.size(), id_suffix) != 0)
-      continue;
-    auto r = snapshot::normalize(o, "", schema::builtin());
-    EXPECT_TRUE(r) << format(r.errors());
-    if (!r) return nullptr;
-    std::string want = !type.empty() ? type
-                       : o["type"].get<std::string>().find("blobServices") != std::string::npos
-                           ? "BlobService"
-                           : "StorageAccount";
-    EXPECT_EQ(r->type->name, want);
-    return r->fields;
-  }
-  ADD_FAILURE() << "no fixture object ending in " << id_suffix;
-  return nullptr;
-}
 
 TEST(DeclaredMapping, StorageAccountReadsEachDeclaredPath) {
   json f = fields_of("storage.json", "/stdatahardened");
@@ -215,47 +186,6 @@ TEST(DeclaredMapping, AValueOfTheWrongJsonTypeNamesTheProperty) {
   EXPECT_NE(r.errors().front().message.find("properties.minimumTlsVersion"), std::string::npos)
       << r.errors().front().message;
 }
-
-// A fresh store with one fixture file imported; names() runs a filter.
-class ImportedFixture : public ::testing::Test {
- protected:
-  // Imports `files` (under tests/data/arm unless they start with '/') as one scan.
-  void import(const std::vector<std::string>& files) {
-    dir_ = fs::temp_directory_path() / ("posture-declared-" + std::to_string(::getpid()) + "-" +
-                                        fs::path(files.front()).filename().string());
-    fs::create_directories(dir_);
-    auto opened = store::Store::open((dir_ / "s.db").string(), schema::builtin());
-    ASSERT_TRUE(opened) << format(opened.errors());
-    store_ = std::make_unique<store::Store>(std::move(opened).value());
-    std::vector<std::string> paths;
-    for (const auto& f : files)
-      paths.push_back(f[0] == '/' ? f : std::string(POSTURE_SOURCE_DIR) + "/tests/data/arm/" + f);
-    auto s = snapshot::import_files(*store_, paths);
-    ASSERT_TRUE(s) << format(s.errors());
-    summary_ = *s;
-  }
-  void TearDown() override {
-    store_.reset();
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  // The names of the `root` objects `where` selects, by name.
-  std::vector<std::string> names(const std::string& root, const std::string& where) {
-    auto compiled = exec::Engine().compile("{ " + root + "(where: " + where +
-                                           ", sort: {name: ASC}) { name } }");
-    EXPECT_TRUE(compiled) << format(compiled.errors());
-    if (!compiled) return {};
-    std::ostringstream out;
-    auto status = exec::execute(*compiled, *store_, summary_.scan_id, out);
-    EXPECT_TRUE(status) << format(status.errors());
-    json response = json::parse(out.str());
-    std::vector<std::string> got;
-    for (const auto& a : response["data"][root]) got.push_back(a["name"]);
-    return got;
-  }
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  snapshot::ImportSummary summary_;
-};
 
 TEST_F(ImportedFixture, ImportLinksChildrenByIdAndCountsUnmodelledTypes) {
   import({"storage.json"});

@@ -109,6 +109,7 @@ TEST(SnapshotNormalizeSubscription, MapsTheListItemToAConnector) {
   EXPECT_EQ(record->relationship, nullptr);
   EXPECT_EQ(record->fields, (json{{"id", kSub},
                                   {"name", "Contoso Production"},
+                                  {"cloudProvider", "azure"},
                                   {"subscriptionId", "c0ffee00-0000-4000-8000-000000000001"},
                                   {"tenantId", "aaaaaaaa-0000-4000-8000-000000000000"},
                                   {"state", "Enabled"},

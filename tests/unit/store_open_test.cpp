@@ -156,6 +156,12 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
       EXPECT_TRUE(idx.count(rel->fk_column));
       expected += 2;
     }
+    for (const auto& rel : type.relationships)  // links held by the owner's row
+      if (rel.in_owner && !rel.inverse) {
+        EXPECT_EQ(cols[rel.fk_column], "INTEGER");
+        EXPECT_TRUE(idx.count(rel.fk_column));
+        ++expected;
+      }
     EXPECT_EQ(cols.size(), expected);
     std::string sql =
         scalar(store, "SELECT sql FROM sqlite_master WHERE name = '" + type.table + "'");
