@@ -11,6 +11,11 @@ namespace {
 using syntax::Value;
 using Kind = Value::Kind;
 
+// The suffixes of the positive scalar operators (`_LTE` before `_LT`).
+constexpr std::string_view kOperatorSuffixes[] = {
+    "_STARTS_WITH", "_ENDS_WITH", "_CONTAINS", "_INCLUDES", "_MATCHES", "_IN",
+    "_LTE",         "_LT",        "_GTE",      "_GT",       "_EQ"};
+
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() > suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -140,25 +145,34 @@ class Linter {
   void scalar_key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not) {
     std::string name = f.name;
     bool negated = under_not;
+    bool stripped = false;
     for (std::string_view suffix : {"_NOT_STARTS_WITH", "_NOT_ENDS_WITH", "_NOT_CONTAINS",
                                     "_NOT_INCLUDES", "_NOT_IN", "_NOT"}) {
       if (ends_with(name, suffix) &&
           (!type || type->field(name.substr(0, name.size() - suffix.size())))) {
         name.resize(name.size() - suffix.size());
         negated = true;
+        stripped = true;
         break;
       }
     }
+    // Under a NOT, every operator of a field negates it: `NOT: { f_MATCHES: ... }`
+    // is as two-valued as `NOT: { f: ... }`.
+    if (!stripped && under_not && type)
+      for (std::string_view suffix : kOperatorSuffixes)
+        if (ends_with(name, suffix) && type->field(name.substr(0, name.size() - suffix.size()))) {
+          name.resize(name.size() - suffix.size());
+          break;
+        }
     if (!type) {  // unknown type: name the field without its operator suffix
-      for (std::string_view suffix : {"_STARTS_WITH", "_ENDS_WITH", "_CONTAINS", "_INCLUDES",
-                                      "_MATCHES", "_IN", "_LTE", "_LT", "_GTE", "_GT", "_EQ"})
+      for (std::string_view suffix : kOperatorSuffixes)
         if (ends_with(name, suffix)) {
           name.resize(name.size() - suffix.size());
           break;
         }
     }
     const schema::Field* field = type ? type->field(name) : nullptr;
-    if (type && (!field || field->non_null)) return;
+    if (type && (!field || field->non_null || never_missing(*field))) return;
     if (!negated || f.value.kind == Kind::Null) return;
     // `f_NOT_IN: [null, ...]` already says what a missing value means.
     for (const auto& item : f.value.list)
@@ -171,6 +185,12 @@ class Linter {
              "SQL's "
              "three-valued NOT would exclude it",
          "to exclude missing values add `" + name + "_NOT: null`");
+  }
+
+  // A field the importer always stores a value in: an absent property takes its
+  // @fill or its documented @default (docs/data-model.md, "Declared mappings").
+  static bool never_missing(const schema::Field& field) {
+    return !field.arm.fill.empty() || !field.arm.documented_default.empty();
   }
 
   const schema::Schema& schema_;

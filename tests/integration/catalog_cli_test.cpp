@@ -118,7 +118,9 @@ TEST_F(CatalogCli, ChecksListsTheBundledChecksInATableAndAsJson) {
   EXPECT_TRUE(has(table.out, "azure-security-contact-configured")) << table.out;
   EXPECT_TRUE(has(table.out, "Security contact additional email addresses are configured"));
   EXPECT_TRUE(has(table.out, "cis-azure-3.0.0:3.1.13")) << table.out;
-  EXPECT_TRUE(has(table.out, "4 checks")) << table.out;
+  // The four security-contact checks and the 67 on Defender plans and the other
+  // resource types (queries/*.graphql).
+  EXPECT_TRUE(has(table.out, "71 checks")) << table.out;
 
   auto r = posture({"checks", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -201,9 +203,9 @@ TEST_F(CatalogCli, RepeatedQueriesAddToTheBundledChecksAndNoBundledLeavesThemOut
       posture({"checks", "--format", "json", "--queries", path("mine"), "--queries", path("more")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> ids = ids_of(json::parse(r.out).at("checks"));
-  ASSERT_EQ(ids.size(), 6u) << r.out;
-  EXPECT_EQ(ids[4], "user-named-subscription");
-  EXPECT_EQ(ids[5], "user-named-other");
+  ASSERT_EQ(ids.size(), 71u + 2u) << r.out;  // the 71 bundled checks, then each directory's
+  EXPECT_EQ(ids[71], "user-named-subscription");
+  EXPECT_EQ(ids[72], "user-named-other");
 
   auto mine = posture({"checks", "--format", "json", "--no-bundled", "--queries", path("mine")});
   ASSERT_EQ(mine.exit_code, 0) << mine.err;

@@ -3,6 +3,7 @@
 // before and after their expiry, and the selection of checks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -54,6 +55,48 @@ TEST(Evaluate, EveryResourceGetsAFindingAndTheCheckStatusIsTheWorst) {
   EXPECT_EQ(
       f["azure-additional-email-address"]["/subscriptions/c0ffee00-0000-4000-8000-000000000001"],
       "PASS");
+}
+
+// Every bundled check, not only the four the fixture selects: on the sample
+// each judges every resource of its type (16 subscriptions, or the sample's 2
+// to 4 resources of the type); on a scan that holds connectors only, the checks
+// on other types have nothing to judge and get one check-level ERROR each.
+TEST(Evaluate, EveryBundledCheckOnTheSampleAndOnAScanOfConnectorsOnly) {
+  StoreFixture fx;
+  int64_t sample = fx.import_sample();
+  auto ws = load_workspace();
+  std::vector<const checks::Check*> all;
+  for (const auto& c : ws->catalog.checks()) all.push_back(&c);
+  ASSERT_EQ(all.size(), 71u);
+  auto e = evaluate(fx.db(), sample, ws, day("2025-01-01"), 2, checks::Order::Store, all);
+  ASSERT_EQ(e.report.results.size(), 71u);
+  size_t on_connectors = 0;
+  for (const auto& r : e.report.results) {
+    EXPECT_TRUE(r.per_resource()) << r.check->id;
+    EXPECT_EQ(r.status, Verdict::Fail) << r.check->id << ": the sample fails every check";
+    EXPECT_GE(r.count(Verdict::Pass), 1u) << r.check->id << ": and passes it somewhere";
+    EXPECT_EQ(r.count(Verdict::Error), 0u) << r.check->id;
+    if (r.check->subjects == std::vector<std::string>{"Connector"}) {
+      ++on_connectors;
+      EXPECT_EQ(r.findings(), 16u) << r.check->id;
+    } else {
+      EXPECT_TRUE(r.findings() >= 2u && r.findings() <= 4u) << r.check->id;
+    }
+  }
+  EXPECT_EQ(on_connectors, 4u + 13u);
+
+  int64_t awkward = fx.write_awkward_scan();
+  auto only_connectors =
+      evaluate(fx.db(), awkward, ws, day("2025-01-01"), 2, checks::Order::Store, all);
+  size_t without_subjects = 0;
+  for (const auto& r : only_connectors.report.results) {
+    if (r.check->subjects == std::vector<std::string>{"Connector"}) continue;
+    ++without_subjects;
+    EXPECT_TRUE(r.no_subjects) << r.check->id;
+    EXPECT_EQ(r.status, Verdict::Error) << r.check->id << ": no subject is never a PASS";
+    EXPECT_EQ(r.findings(), 1u) << r.check->id;
+  }
+  EXPECT_EQ(without_subjects, 54u);
 }
 
 TEST(Evaluate, CollectionErrorsAreErrorFindingsNeverPassOrFail) {
@@ -238,15 +281,21 @@ TEST(Select, ByIdFrameworkSeverityAndProvider) {
     return out;
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(ids({}).size(), 4u);
+  EXPECT_EQ(ids({}).size(), 71u) << "4 checks on security contacts, 67 on other types";
   EXPECT_EQ(
       ids({{"azure-security-contact-configured", "azure-additional-email-address"}, {}, {}, {}}),
       (V{"azure-additional-email-address", "azure-security-contact-configured"}))
       << "catalog order";
   EXPECT_EQ(ids({{}, {"dutch-cloud-baseline"}, {}, {}}), V{"azure-security-contact-configured"});
-  EXPECT_EQ(ids({{}, {"cis-azure-3.0.0"}, checks::Severity::High, {}}),
-            V{"azure-notify-alerts-high-severity"});
-  EXPECT_EQ(ids({{}, {}, checks::Severity::High, {"azure"}}).size(), 2u);
+  // The 15 high-severity checks that cite CIS 3.0.0, among them the one on
+  // high-severity alert notifications; 23 high-severity checks in all.
+  V high_cis = ids({{}, {"cis-azure-3.0.0"}, checks::Severity::High, {}});
+  EXPECT_EQ(high_cis.size(), 15u);
+  EXPECT_NE(std::find(high_cis.begin(), high_cis.end(), "azure-notify-alerts-high-severity"),
+            high_cis.end());
+  for (const auto& id : high_cis)
+    EXPECT_EQ(ws->catalog.find(id)->severity, checks::Severity::High) << id;
+  EXPECT_EQ(ids({{}, {}, checks::Severity::High, {"azure"}}).size(), 23u);
 
   auto none = checks::select_checks(ws->catalog, ws->frameworks, {{}, {}, {}, {"aws"}});
   EXPECT_FALSE(none.ok());

@@ -61,10 +61,47 @@ TEST(BundledFrameworks, EveryRequirementHasATitleAndUnmappedOnesAreKept) {
   }
   const Framework* cis2 = set.find("cis-azure-2.0.0");
   ASSERT_TRUE(cis2);
-  EXPECT_EQ(cis2->requirements.size(), 22u) << "section 2.1: 2.1.1 .. 2.1.22";
-  ASSERT_TRUE(cis2->find("2.1.1"));
-  EXPECT_TRUE(cis2->find("2.1.1")->checks.empty());
-  EXPECT_EQ(cis2->check_ids().size(), 3u);
+  // Section 2.1 in full (2.1.1 .. 2.1.22, 5 of them unassessed) and the 32
+  // requirements of sections 3 to 8 that a stored check assesses (the file's
+  // scope): 48 distinct checks in all (4 database plan checks assess 2.1.3 too).
+  EXPECT_EQ(cis2->requirements.size(), 22u + 32u);
+  ASSERT_TRUE(cis2->find("2.1.13"));
+  EXPECT_TRUE(cis2->find("2.1.13")->checks.empty());
+  EXPECT_EQ(cis2->check_ids().size(), 48u);
+  for (const char* fw : {"cis-azure-2.0.0", "cis-azure-3.0.0"}) {
+    for (const auto& r : set.find(fw)->requirements) {
+      if (r.id.rfind("2.1.", 0) == 0 || r.id.rfind("3.1.", 0) == 0) continue;
+      EXPECT_FALSE(r.checks.empty()) << fw << " " << r.id << ": outside the Defender section "
+                                     << "only requirements with a check are listed";
+    }
+  }
+}
+
+TEST(BundledFrameworks, MapTheDefenderPlansAndTheResourceRequirements) {
+  FrameworkSet set = bundled();
+  using V = std::vector<std::string>;
+  // Defender for Databases (2.1.3) is the four database plans together.
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "2.1.3"),
+            (V{"azure-defender-for-cosmos-db-on", "azure-defender-for-open-source-databases-on",
+               "azure-defender-for-sql-databases-on", "azure-defender-for-sql-on-machines-on"}));
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "2.1.1"), V{"azure-defender-for-servers-on"});
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "3.1.3.1"), V{"azure-defender-for-servers-on"});
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "2.1.22"),
+            V{"azure-defender-endpoint-integration-on"});
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "3.15"), V{"azure-storage-minimum-tls-1-2"});
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "4.15"), V{"azure-storage-minimum-tls-1-2"});
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "4.3.7"),
+            V{"azure-postgresql-azure-services-access-disabled"});
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "5.2.5"),
+            V{"azure-postgresql-flexible-azure-services-access-disabled"});
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "7.4"),
+            V{"azure-disk-unattached-customer-managed-key"});
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "3.3.5"), V{"azure-key-vault-recoverable"});
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "8.11"), V{"azure-vm-trusted-launch"});
+  // Requirements only one of the two versions has.
+  EXPECT_EQ(checks_of(set, "cis-azure-3.0.0", "4.16"),
+            V{"azure-storage-cross-tenant-replication-disabled"});
+  EXPECT_EQ(checks_of(set, "cis-azure-2.0.0", "4.16"), V{"<no requirement>"});
 }
 
 TEST(BundledFrameworks, CheckCitationsAndFrameworkFilesAgree) {

@@ -236,20 +236,29 @@ TEST_F(ImportedFixture, SharedChildTypesLinkToTheRightParentType) {
 
 // Subscription-level resources belong to the subscription their id names.
 TEST_F(ImportedFixture, DefenderPlansBelongToTheirSubscription) {
-  import({"defender.json",
-          std::string(POSTURE_SOURCE_DIR) + "/collectors/samples/azure-sample.jsonl"});
+  // The sample (its subscriptions, and its own plans and settings of 01, 06 and
+  // 10), then the fixture: a resource imported twice in one scan keeps the last
+  // copy, so the fixture's plans and settings of 01 are the ones stored.
+  import({std::string(POSTURE_SOURCE_DIR) + "/collectors/samples/azure-sample.jsonl",
+          "defender.json"});
   using Names = std::vector<std::string>;
-  // The upper-case id finds its subscription.
+  // The fixture's upper-case id finds its subscription (02); 10 is the sample's.
   EXPECT_EQ(names("connectors",
                   "{ pricing_SOME: { name: { eq: \"VirtualMachines\" }, "
                   "pricingTier: { eq: \"Free\" } } }"),
-            Names{"Contoso Staging"});
+            (Names{"Contoso Staging", "Tailspin Production"}));
+  // 01's WDATP is the fixture's (off), not the sample's (on); 10 is the sample's.
   EXPECT_EQ(names("connectors",
                   "{ dataExportSettings_SOME: { name: { eq: \"WDATP\" }, "
                   "enabled: { eq: false } } }"),
-            Names{"Contoso Production"});
+            (Names{"Contoso Production", "Tailspin Production"}));
+  // 01's StorageAccounts plan is the fixture's (Free), not the sample's (Standard).
+  EXPECT_EQ(names("connectors",
+                  "{ pricing_SOME: { name: { eq: \"StorageAccounts\" }, "
+                  "pricingTier: { eq: \"Free\" } } }"),
+            (Names{"Contoso Production", "Tailspin Production"}));
   EXPECT_EQ(names("connectors", "{ pricing_SOME: { pricingTier: { eq: \"Standard\" } } }"),
-            Names{"Contoso Production"});
+            (Names{"Contoso Production", "Fabrikam Production", "Tailspin Production"}));
 }
 
 // Children of the service types: SQL firewall rules and VM extensions.

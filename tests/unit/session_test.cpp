@@ -66,7 +66,7 @@ TEST(Session, OpensTheLatestCompleteScanOrTheOneGiven) {
   ASSERT_TRUE(latest.ok()) << format(latest.errors());
   EXPECT_EQ(latest->scan().id, second);
   EXPECT_EQ(latest->today().str(), "2025-01-01");
-  EXPECT_EQ(latest->workspace().catalog.checks().size(), 4u);
+  EXPECT_EQ(latest->workspace().catalog.checks().size(), 71u);  // every queries/*.graphql
   auto given = Session::open(fx.db(), with_queries(first));
   ASSERT_TRUE(given.ok()) << format(given.errors());
   EXPECT_EQ(given->scan().id, first);

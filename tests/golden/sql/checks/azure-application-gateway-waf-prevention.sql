@@ -1,0 +1,38 @@
+-- Golden SQL of queries/azure-application-gateway-waf-prevention.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `applicationGateways`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "application_gateway" AS t0
+WHERE t0."_scan" = :scan
+AND (t0."webApplicationFirewallEnabled" IS NULL
+  OR (t0."webApplicationFirewallEnabled" IS NOT NULL
+    AND t0."webApplicationFirewallEnabled" IN (:p1))
+  OR t0."webApplicationFirewallMode" IS NULL
+  OR NOT ((t0."webApplicationFirewallMode" IS NULL
+      OR (t0."webApplicationFirewallMode" IS NOT NULL
+        AND t0."webApplicationFirewallMode" IN (:p2)))))
+ORDER BY t0."_key"
+-- :p1 = false
+-- :p2 = "Prevention"
+
+-- root `applicationGateways`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "application_gateway" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "application_gateway"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "application_gateway"
+  WHERE "_scan" = :scan)
+AND (t0."webApplicationFirewallEnabled" IS NULL
+  OR (t0."webApplicationFirewallEnabled" IS NOT NULL
+    AND t0."webApplicationFirewallEnabled" IN (:p1))
+  OR t0."webApplicationFirewallMode" IS NULL
+  OR NOT ((t0."webApplicationFirewallMode" IS NULL
+      OR (t0."webApplicationFirewallMode" IS NOT NULL
+        AND t0."webApplicationFirewallMode" IN (:p2)))))
+ORDER BY t0."_rid"
+-- :p1 = false
+-- :p2 = "Prevention"

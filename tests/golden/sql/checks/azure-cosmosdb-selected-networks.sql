@@ -1,0 +1,38 @@
+-- Golden SQL of queries/azure-cosmosdb-selected-networks.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `cosmosDbAccounts`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "cosmosdb_account" AS t0
+WHERE t0."_scan" = :scan
+AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
+    OR (t0."isVirtualNetworkFilterEnabled" IS NOT NULL
+      AND t0."isVirtualNetworkFilterEnabled" IN (:p1)))
+  AND (t0."publicNetworkAccess" IS NULL
+    OR NOT ((t0."publicNetworkAccess" IS NULL
+        OR (t0."publicNetworkAccess" IS NOT NULL
+          AND t0."publicNetworkAccess" IN (:p2))))))
+ORDER BY t0."_key"
+-- :p1 = false
+-- :p2 = "Disabled"
+
+-- root `cosmosDbAccounts`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "cosmosdb_account" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "cosmosdb_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "cosmosdb_account"
+  WHERE "_scan" = :scan)
+AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
+    OR (t0."isVirtualNetworkFilterEnabled" IS NOT NULL
+      AND t0."isVirtualNetworkFilterEnabled" IN (:p1)))
+  AND (t0."publicNetworkAccess" IS NULL
+    OR NOT ((t0."publicNetworkAccess" IS NULL
+        OR (t0."publicNetworkAccess" IS NOT NULL
+          AND t0."publicNetworkAccess" IN (:p2))))))
+ORDER BY t0."_rid"
+-- :p1 = false
+-- :p2 = "Disabled"

@@ -1,0 +1,48 @@
+-- Golden SQL of queries/azure-defender-for-resource-manager-on.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `connectors`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "connector" AS t0
+WHERE t0."_scan" = :scan
+AND NOT (t0."_rid" IN (SELECT t1."_has_pricing_rid"
+    FROM "pricing" AS t1
+    WHERE t1."_has_pricing_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "pricing"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "pricing"
+      WHERE "_scan" = :scan)
+    AND ((t1."name" IS NOT NULL
+        AND t1."name" = :p1)
+      AND (t1."pricingTier" IS NOT NULL
+        AND t1."pricingTier" = :p2))))
+ORDER BY t0."_key"
+-- :p1 = "Arm"
+-- :p2 = "Standard"
+
+-- root `connectors`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "connector" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+AND NOT (t0."_rid" IN (SELECT t1."_has_pricing_rid"
+    FROM "pricing" AS t1
+    WHERE t1."_has_pricing_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "pricing"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "pricing"
+      WHERE "_scan" = :scan)
+    AND ((t1."name" IS NOT NULL
+        AND t1."name" = :p1)
+      AND (t1."pricingTier" IS NOT NULL
+        AND t1."pricingTier" = :p2))))
+ORDER BY t0."_rid"
+-- :p1 = "Arm"
+-- :p2 = "Standard"

@@ -1,0 +1,36 @@
+-- Golden SQL of queries/azure-key-vault-recoverable.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `kmsVaults`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "key_vault" AS t0
+WHERE t0."_scan" = :scan
+AND (t0."enableSoftDelete" IS NULL
+  OR (t0."enableSoftDelete" IS NOT NULL
+    AND t0."enableSoftDelete" IN (:p1))
+  OR t0."enablePurgeProtection" IS NULL
+  OR (t0."enablePurgeProtection" IS NOT NULL
+    AND t0."enablePurgeProtection" IN (:p2)))
+ORDER BY t0."_key"
+-- :p1 = false
+-- :p2 = false
+
+-- root `kmsVaults`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "key_vault" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "key_vault"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "key_vault"
+  WHERE "_scan" = :scan)
+AND (t0."enableSoftDelete" IS NULL
+  OR (t0."enableSoftDelete" IS NOT NULL
+    AND t0."enableSoftDelete" IN (:p1))
+  OR t0."enablePurgeProtection" IS NULL
+  OR (t0."enablePurgeProtection" IS NOT NULL
+    AND t0."enablePurgeProtection" IN (:p2)))
+ORDER BY t0."_rid"
+-- :p1 = false
+-- :p2 = false

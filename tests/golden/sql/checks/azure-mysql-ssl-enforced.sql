@@ -1,0 +1,30 @@
+-- Golden SQL of queries/azure-mysql-ssl-enforced.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `mySqlServers`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "mysql_server" AS t0
+WHERE t0."_scan" = :scan
+AND (t0."sslEnforcement" IS NULL
+  OR NOT ((t0."sslEnforcement" IS NULL
+      OR (t0."sslEnforcement" IS NOT NULL
+        AND t0."sslEnforcement" IN (:p1)))))
+ORDER BY t0."_key"
+-- :p1 = "Enabled"
+
+-- root `mySqlServers`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "mysql_server" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "mysql_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "mysql_server"
+  WHERE "_scan" = :scan)
+AND (t0."sslEnforcement" IS NULL
+  OR NOT ((t0."sslEnforcement" IS NULL
+      OR (t0."sslEnforcement" IS NOT NULL
+        AND t0."sslEnforcement" IN (:p1)))))
+ORDER BY t0."_rid"
+-- :p1 = "Enabled"

@@ -1,0 +1,48 @@
+-- Golden SQL of queries/azure-postgresql-azure-services-access-disabled.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `postgreSqlServers`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "postgresql_server" AS t0
+WHERE t0."_scan" = :scan
+AND t0."_rid" IN (SELECT t1."_pg_server_firewall_rule_rid"
+  FROM "server_firewall_rule" AS t1
+  WHERE t1."_pg_server_firewall_rule_rid" IS NOT NULL
+  AND t1."_rid" BETWEEN (SELECT min("_rid")
+    FROM "server_firewall_rule"
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
+    FROM "server_firewall_rule"
+    WHERE "_scan" = :scan)
+  AND ((t1."startIPAddress" IS NOT NULL
+      AND t1."startIPAddress" = :p1)
+    AND (t1."endIPAddress" IS NOT NULL
+      AND t1."endIPAddress" = :p2)))
+ORDER BY t0."_key"
+-- :p1 = "0.0.0.0"
+-- :p2 = "0.0.0.0"
+
+-- root `postgreSqlServers`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "postgresql_server" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan)
+AND t0."_rid" IN (SELECT t1."_pg_server_firewall_rule_rid"
+  FROM "server_firewall_rule" AS t1
+  WHERE t1."_pg_server_firewall_rule_rid" IS NOT NULL
+  AND t1."_rid" BETWEEN (SELECT min("_rid")
+    FROM "server_firewall_rule"
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
+    FROM "server_firewall_rule"
+    WHERE "_scan" = :scan)
+  AND ((t1."startIPAddress" IS NOT NULL
+      AND t1."startIPAddress" = :p1)
+    AND (t1."endIPAddress" IS NOT NULL
+      AND t1."endIPAddress" = :p2)))
+ORDER BY t0."_rid"
+-- :p1 = "0.0.0.0"
+-- :p2 = "0.0.0.0"

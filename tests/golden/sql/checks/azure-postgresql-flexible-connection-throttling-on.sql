@@ -1,0 +1,48 @@
+-- Golden SQL of queries/azure-postgresql-flexible-connection-throttling-on.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `postgreSqlFlexibleServers`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "postgresql_flexible_server" AS t0
+WHERE t0."_scan" = :scan
+AND NOT (t0."_rid" IN (SELECT t1."_pg_flex_configuration_rid"
+    FROM "server_configuration" AS t1
+    WHERE t1."_pg_flex_configuration_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "server_configuration"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "server_configuration"
+      WHERE "_scan" = :scan)
+    AND ((t1."name" IS NOT NULL
+        AND t1."name" = :p1)
+      AND (t1."value" IS NOT NULL
+        AND posture_regexp(:p2, t1."value")))))
+ORDER BY t0."_key"
+-- :p1 = "connection_throttle.enable"
+-- :p2 = "(?i)on"
+
+-- root `postgreSqlFlexibleServers`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "postgresql_flexible_server" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "postgresql_flexible_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "postgresql_flexible_server"
+  WHERE "_scan" = :scan)
+AND NOT (t0."_rid" IN (SELECT t1."_pg_flex_configuration_rid"
+    FROM "server_configuration" AS t1
+    WHERE t1."_pg_flex_configuration_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "server_configuration"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "server_configuration"
+      WHERE "_scan" = :scan)
+    AND ((t1."name" IS NOT NULL
+        AND t1."name" = :p1)
+      AND (t1."value" IS NOT NULL
+        AND posture_regexp(:p2, t1."value")))))
+ORDER BY t0."_rid"
+-- :p1 = "connection_throttle.enable"
+-- :p2 = "(?i)on"

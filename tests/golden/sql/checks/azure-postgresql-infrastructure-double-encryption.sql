@@ -1,0 +1,30 @@
+-- Golden SQL of queries/azure-postgresql-infrastructure-double-encryption.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `postgreSqlServers`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "postgresql_server" AS t0
+WHERE t0."_scan" = :scan
+AND (t0."infrastructureEncryption" IS NULL
+  OR NOT ((t0."infrastructureEncryption" IS NULL
+      OR (t0."infrastructureEncryption" IS NOT NULL
+        AND t0."infrastructureEncryption" IN (:p1)))))
+ORDER BY t0."_key"
+-- :p1 = "Enabled"
+
+-- root `postgreSqlServers`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "postgresql_server" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan)
+AND (t0."infrastructureEncryption" IS NULL
+  OR NOT ((t0."infrastructureEncryption" IS NULL
+      OR (t0."infrastructureEncryption" IS NOT NULL
+        AND t0."infrastructureEncryption" IN (:p1)))))
+ORDER BY t0."_rid"
+-- :p1 = "Enabled"

@@ -1,0 +1,28 @@
+-- Golden SQL of queries/azure-servicebus-local-auth-disabled.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `serviceBusNamespaces`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "servicebus_namespace" AS t0
+WHERE t0."_scan" = :scan
+AND (t0."disableLocalAuth" IS NULL
+  OR (t0."disableLocalAuth" IS NOT NULL
+    AND t0."disableLocalAuth" IN (:p1)))
+ORDER BY t0."_key"
+-- :p1 = false
+
+-- root `serviceBusNamespaces`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "servicebus_namespace" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "servicebus_namespace"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "servicebus_namespace"
+  WHERE "_scan" = :scan)
+AND (t0."disableLocalAuth" IS NULL
+  OR (t0."disableLocalAuth" IS NOT NULL
+    AND t0."disableLocalAuth" IN (:p1)))
+ORDER BY t0."_rid"
+-- :p1 = false

@@ -1,0 +1,48 @@
+-- Golden SQL of queries/azure-storage-blob-soft-delete-enabled.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `storageAccounts`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "storage_account" AS t0
+WHERE t0."_scan" = :scan
+AND NOT (t0."_rid" IN (SELECT t1."_has_blob_service_rid"
+    FROM "blob_service" AS t1
+    WHERE t1."_has_blob_service_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "blob_service"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "blob_service"
+      WHERE "_scan" = :scan)
+    AND ((t1."deleteRetentionPolicyEnabled" IS NOT NULL
+        AND t1."deleteRetentionPolicyEnabled" = :p1)
+      AND (t1."containerDeleteRetentionPolicyEnabled" IS NOT NULL
+        AND t1."containerDeleteRetentionPolicyEnabled" = :p2))))
+ORDER BY t0."_key"
+-- :p1 = true
+-- :p2 = true
+
+-- root `storageAccounts`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "storage_account" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan)
+AND NOT (t0."_rid" IN (SELECT t1."_has_blob_service_rid"
+    FROM "blob_service" AS t1
+    WHERE t1."_has_blob_service_rid" IS NOT NULL
+    AND t1."_rid" BETWEEN (SELECT min("_rid")
+      FROM "blob_service"
+      WHERE "_scan" = :scan) AND (SELECT max("_rid")
+      FROM "blob_service"
+      WHERE "_scan" = :scan)
+    AND ((t1."deleteRetentionPolicyEnabled" IS NOT NULL
+        AND t1."deleteRetentionPolicyEnabled" = :p1)
+      AND (t1."containerDeleteRetentionPolicyEnabled" IS NOT NULL
+        AND t1."containerDeleteRetentionPolicyEnabled" = :p2))))
+ORDER BY t0."_rid"
+-- :p1 = true
+-- :p2 = true

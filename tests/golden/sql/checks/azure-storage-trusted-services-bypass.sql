@@ -1,0 +1,26 @@
+-- Golden SQL of queries/azure-storage-trusted-services-bypass.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `storageAccounts`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "storage_account" AS t0
+WHERE t0."_scan" = :scan
+AND NOT ((t0."networkRuleSetBypass" IS NOT NULL
+    AND posture_regexp(:p1, t0."networkRuleSetBypass")))
+ORDER BY t0."_key"
+-- :p1 = "(?i).*AzureServices.*"
+
+-- root `storageAccounts`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "storage_account" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan)
+AND NOT ((t0."networkRuleSetBypass" IS NOT NULL
+    AND posture_regexp(:p1, t0."networkRuleSetBypass")))
+ORDER BY t0."_rid"
+-- :p1 = "(?i).*AzureServices.*"

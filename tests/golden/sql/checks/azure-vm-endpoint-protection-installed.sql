@@ -1,0 +1,56 @@
+-- Golden SQL of queries/azure-vm-endpoint-protection-installed.graphql (tests/unit/sql_compiler_test.cpp, SqlGolden).
+-- Regenerate: POSTURE_UPDATE_GOLDEN=1 ./unit_sql_compiler_test --gtest_filter='SqlGolden.*'
+-- Line breaks and indentation are added; :scan is the scan.
+
+-- root `vms`: compile_root
+SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+FROM "virtual_machine" AS t0
+WHERE t0."_scan" = :scan
+AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
+  FROM "vm_extension" AS t1
+  WHERE t1."_has_vm_extension_rid" IS NOT NULL
+  AND t1."_rid" BETWEEN (SELECT min("_rid")
+    FROM "vm_extension"
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
+    FROM "vm_extension"
+    WHERE "_scan" = :scan)
+  AND ((t1."publisher" IS NOT NULL
+      AND t1."publisher" = :p1)
+    AND (t1."extensionType" IS NOT NULL
+      AND t1."extensionType" IN (:p2, :p3))
+    AND (t1."provisioningState" IS NOT NULL
+      AND t1."provisioningState" = :p4)))
+ORDER BY t0."_key"
+-- :p1 = "Microsoft.Azure.AzureDefenderForServers"
+-- :p2 = "MDE.Windows"
+-- :p3 = "MDE.Linux"
+-- :p4 = "Succeeded"
+
+-- root `vms`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "virtual_machine" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "virtual_machine"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "virtual_machine"
+  WHERE "_scan" = :scan)
+AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
+  FROM "vm_extension" AS t1
+  WHERE t1."_has_vm_extension_rid" IS NOT NULL
+  AND t1."_rid" BETWEEN (SELECT min("_rid")
+    FROM "vm_extension"
+    WHERE "_scan" = :scan) AND (SELECT max("_rid")
+    FROM "vm_extension"
+    WHERE "_scan" = :scan)
+  AND ((t1."publisher" IS NOT NULL
+      AND t1."publisher" = :p1)
+    AND (t1."extensionType" IS NOT NULL
+      AND t1."extensionType" IN (:p2, :p3))
+    AND (t1."provisioningState" IS NOT NULL
+      AND t1."provisioningState" = :p4)))
+ORDER BY t0."_rid"
+-- :p1 = "Microsoft.Azure.AzureDefenderForServers"
+-- :p2 = "MDE.Windows"
+-- :p3 = "MDE.Linux"
+-- :p4 = "Succeeded"
