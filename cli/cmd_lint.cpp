@@ -46,7 +46,7 @@ int run(const LintOptions& o) {
       found.push_back(
           Diagnostic::warning("manual-check", "no query: a manual check", {path, 0, 0}));
     } else {
-      found = semantic::lint(*doc, schema::builtin(), path);
+      found = semantic::lint(*doc, schema::builtin(), path, path.ends_with(".json"));
     }
     bool has_error = false;
     for (const auto& d : found) {

@@ -149,8 +149,8 @@ struct DirectiveReader {
 // The names @check takes.
 const std::vector<std::string>& check_arguments() {
   static const std::vector<std::string> names{
-      "id",         "title",      "severity",  "providers",   "subjects",
-      "frameworks", "references", "rationale", "remediation", "expect"};
+      "id",         "title",     "severity",    "providers", "subjects", "frameworks",
+      "references", "rationale", "remediation", "expect",    "lint"};
   return names;
 }
 

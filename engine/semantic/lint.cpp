@@ -2,6 +2,8 @@
 // knows how a filter was spelt), then the analysed IR folded to constants.
 #include "engine/semantic/lint.hpp"
 
+#include <set>
+
 #include "engine/semantic/analyzer.hpp"
 
 namespace posture::semantic {
@@ -23,15 +25,19 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 class Linter {
  public:
-  Linter(const schema::Schema& schema, std::string source)
-      : schema_(schema), source_(std::move(source)) {}
+  Linter(const schema::Schema& schema, std::string source, bool lists_failing)
+      : schema_(schema), source_(std::move(source)), lists_failing_(lists_failing) {}
 
   void selections(const std::vector<syntax::Selection>& list, const schema::ObjectType* type) {
     for (const auto& s : list) {
       const schema::ObjectType* inner = type;
       if (s.kind == syntax::Selection::Kind::Field) {
         inner = field_type(s.name, type);
-        if (const syntax::Argument* where = s.argument("where")) filter(where->value, inner);
+        if (const syntax::Argument* where = s.argument("where")) {
+          null_tested_.clear();
+          collect_null_tests(where->value);
+          filter(where->value, inner);
+        }
       }
       selections(s.selections, inner);
     }
@@ -60,28 +66,33 @@ class Linter {
     out_.push_back(std::move(d));
   }
 
-  void filter(const Value& v, const schema::ObjectType* type, bool under_not = false) {
+  // `flipped`: an odd number of NOTs and _NONEs lie between the subject and
+  // here, so a related value that is false makes the subject listed.
+  void filter(const Value& v, const schema::ObjectType* type, bool under_not = false,
+              bool flipped = false) {
     if (v.kind != Kind::Object) return;
-    for (const auto& f : v.fields) key(f, type, under_not);
+    for (const auto& f : v.fields) key(f, type, under_not, flipped);
   }
 
-  void key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not) {
+  void key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not,
+           bool flipped) {
     const Value& v = f.value;
     if (f.name == "AND" || f.name == "OR") {
       if (f.name == "OR" && v.kind == Kind::List && v.list.empty())
         warn("empty-or", f.loc, "`OR: []` matches nothing", "remove it, or list the alternatives");
       for (const auto& item : v.kind == Kind::List ? v.list : std::vector<Value>{v})
-        filter(item, type, under_not);
+        filter(item, type, under_not, flipped);
       return;
     }
-    if (f.name == "NOT") return filter(v, type, true);
-    if (relationship_key(f, type)) return;
-    scalar_key(f, type, under_not);
+    if (f.name == "NOT") return filter(v, type, true, !flipped);
+    if (relationship_key(f, type, flipped)) return;
+    scalar_key(f, type, under_not, flipped);
   }
 
   // rel, rel_SOME/_NONE/_ALL/_SINGLE/_NOT, rel: { some/none/all/single }. With an
   // unknown type, a quantifier suffix or an object of quantifiers marks a relationship.
-  bool relationship_key(const syntax::ObjectField& f, const schema::ObjectType* type) {
+  bool relationship_key(const syntax::ObjectField& f, const schema::ObjectType* type,
+                        bool flipped) {
     static const std::pair<std::string_view, std::string_view> suffixes[] = {
         {"_SOME", "SOME"},     {"_NONE", "NONE"}, {"_ALL", "ALL"},
         {"_SINGLE", "SINGLE"}, {"_NOT", "NOT"},   {"", "SOME"}};
@@ -101,9 +112,10 @@ class Linter {
           continue;
       }
       if (suffix.empty() && f.value.kind == Kind::Object && nested_quantifiers(f.value)) {
-        for (const auto& q : f.value.fields) quantified(base, q.name, q.value, q.loc, target);
+        for (const auto& q : f.value.fields)
+          quantified(base, q.name, q.value, q.loc, target, flipped);
       } else {
-        quantified(base, std::string(quantifier), f.value, f.loc, target);
+        quantified(base, std::string(quantifier), f.value, f.loc, target, flipped);
       }
       return true;
     }
@@ -119,7 +131,7 @@ class Linter {
   }
 
   void quantified(const std::string& rel, std::string quantifier, const Value& v,
-                  syntax::Location loc, const schema::ObjectType* target) {
+                  syntax::Location loc, const schema::ObjectType* target, bool flipped) {
     for (auto& c : quantifier) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (v.kind == Kind::Object && v.fields.empty()) {
       warn("empty-quantifier", loc,
@@ -139,10 +151,11 @@ class Linter {
                "_ALL: ... }]`");
     // A quantifier is two-valued (EXISTS is never unknown): a NOT outside it
     // does not reach the related node's fields.
-    filter(v, target, false);
+    filter(v, target, false, flipped != (quantifier == "NONE" || quantifier == "NOT"));
   }
 
-  void scalar_key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not) {
+  void scalar_key(const syntax::ObjectField& f, const schema::ObjectType* type, bool under_not,
+                  bool flipped) {
     std::string name = f.name;
     bool negated = under_not;
     bool stripped = false;
@@ -171,9 +184,16 @@ class Linter {
           break;
         }
     }
+    if (type && !type->field(name))  // a positive operator: `f_IN`, `f_GT`, ...
+      for (std::string_view suffix : kOperatorSuffixes)
+        if (ends_with(name, suffix) && type->field(name.substr(0, name.size() - suffix.size()))) {
+          name.resize(name.size() - suffix.size());
+          break;
+        }
     const schema::Field* field = type ? type->field(name) : nullptr;
     if (type && (!field || field->non_null || never_missing(*field))) return;
-    if (!negated || f.value.kind == Kind::Null) return;
+    if (f.value.kind == Kind::Null) return;
+    if (!negated) return missing_passes(f, type, name, flipped);
     // `f_NOT_IN: [null, ...]` already says what a missing value means.
     for (const auto& item : f.value.list)
       if (item.kind == Kind::Null) return;
@@ -187,6 +207,47 @@ class Linter {
          "to exclude missing values add `" + name + "_NOT: null`");
   }
 
+  // A positive comparison (false for a missing value) where a false makes the
+  // subject unlisted: in a check that lists failing resources, a resource
+  // without the property passes.
+  void missing_passes(const syntax::ObjectField& f, const schema::ObjectType* type,
+                      const std::string& name, bool flipped) {
+    if (!lists_failing_ || flipped || !type || holds_null(f.value) || null_tested_.count(name))
+      return;
+    warn("missing-passes", f.loc,
+         "comparison of " + type->name + "." + name +
+             ", which may be missing and has no documented default: a resource without it is "
+             "not listed, so it passes this check",
+         "if a missing value should fail, add `{ " + name + ": null }` to an OR beside it");
+  }
+
+  // `null`, or an operator object or list holding one (`{ eq: null }`, `[null, ...]`).
+  static bool holds_null(const Value& v) {
+    if (v.kind == Kind::Null) return true;
+    for (const auto& item : v.list)
+      if (item.kind == Kind::Null) return true;
+    for (const auto& op : v.fields)
+      if ((op.name == "eq" || op.name == "in") && holds_null(op.value)) return true;
+    return false;
+  }
+
+  // The fields a `where` tests for null anywhere (`f: null`, `f_IN: [null]`,
+  // `f: { eq: null }`): a comparison of one of them has said what missing means.
+  void collect_null_tests(const Value& v) {
+    for (const auto& f : v.fields) {
+      if (holds_null(f.value) && f.value.kind != Kind::Object) {
+        std::string name = f.name;
+        for (std::string_view suffix : {"_IN", "_EQ"})
+          if (ends_with(name, suffix)) name.resize(name.size() - suffix.size());
+        null_tested_.insert(name);
+      } else if (f.value.kind == Kind::Object && holds_null(f.value)) {
+        null_tested_.insert(f.name);
+      }
+      if (f.value.kind == Kind::Object) collect_null_tests(f.value);
+      for (const auto& item : f.value.list) collect_null_tests(item);
+    }
+  }
+
   // A field the importer always stores a value in: an absent property takes its
   // @fill or its documented @default (docs/data-model.md, "Declared mappings").
   static bool never_missing(const schema::Field& field) {
@@ -195,8 +256,33 @@ class Linter {
 
   const schema::Schema& schema_;
   std::string source_;
+  bool lists_failing_;
+  std::set<std::string> null_tested_;
   Diagnostics out_;
 };
+
+// Whether an operation is a stored check whose query lists failing resources.
+bool lists_failing(const syntax::OperationDefinition& op) {
+  for (const auto& d : op.directives)
+    if (const Value* e = d.name == "check" ? d.argument("expect") : nullptr)
+      return e->kind == Kind::String && e->text == "eq []";
+  return false;
+}
+
+// The warning codes a stored check accepts, with its reason:
+// `@check(lint: ["missing-passes: <why>"])`. A code without a reason is not accepted.
+std::set<std::string> accepted_warnings(const syntax::OperationDefinition& op) {
+  std::set<std::string> out;
+  for (const auto& d : op.directives)
+    if (const Value* l = d.name == "check" ? d.argument("lint") : nullptr)
+      for (const auto& item : l->list) {
+        size_t colon = item.text.find(':');
+        if (item.kind == Kind::String && colon != std::string::npos &&
+            item.text.find_first_not_of(' ', colon + 1) != std::string::npos)
+          out.insert(item.text.substr(0, colon));
+      }
+  return out;
+}
 
 // Folds constant sub-filters: the result is TRUE/FALSE when the whole predicate is constant.
 std::optional<bool> constant(const ir::Predicate& p) {
@@ -229,11 +315,18 @@ std::optional<bool> constant(const ir::Predicate& p) {
 }  // namespace
 
 Diagnostics lint(const syntax::Document& doc, const schema::Schema& schema,
-                 const std::string& source_name) {
-  Linter linter(schema, source_name);
-  for (const auto& op : doc.operations) linter.selections(op.selections, nullptr);
+                 const std::string& source_name, bool lists_failing_resources) {
+  Diagnostics out;
+  for (const auto& op : doc.operations) {
+    Linter linter(schema, source_name, lists_failing_resources || lists_failing(op));
+    linter.selections(op.selections, nullptr);
+    auto accepted = accepted_warnings(op);
+    for (auto& d : linter.take())
+      if (!accepted.count(d.code)) out.push_back(std::move(d));
+  }
+  Linter linter(schema, source_name, false);
   linter.fragments(doc);
-  Diagnostics out = linter.take();
+  for (auto& d : linter.take()) out.push_back(std::move(d));
   for (const auto& op : doc.operations) {
     AnalyzeOptions options;
     options.operation_name = op.name;

@@ -169,6 +169,23 @@ TEST_F(BulkTest, TheSummaryCountsChecksAndFindingsWithPlurals) {
   EXPECT_NE(muted.out.find(", 1 muted\n"), std::string::npos) << muted.out;
 }
 
+// The public catalogue's queries list failing resources: `posture lint` says
+// where one lets a resource without the property pass, file:line:column.
+TEST_F(BulkTest, LintSaysWhereAMissingValuePassesACatalogueQuery) {
+  std::string file = write(
+      "q.json",
+      R"({"query": "{ storageAccounts(where: {\n  publicNetworkAccess: \"Enabled\" }) { id } }"})");
+  Process lint = run({"lint", file});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_NE(lint.err.find(file + ":2:3: warning: comparison of StorageAccount.publicNetworkAccess"),
+            std::string::npos)
+      << lint.err;
+  EXPECT_NE(lint.err.find("[missing-passes]"), std::string::npos) << lint.err;
+  EXPECT_NE(lint.out.find("1\twarning missing-passes"), std::string::npos) << lint.out;
+  Process strict = run({"lint", "--strict", file});
+  EXPECT_EQ(strict.exit_code, 1) << strict.err;
+}
+
 TEST_F(BulkTest, HelpShowsEveryDefaultOneWay) {
   for (const char* command : {"check", "report", "diff", "query", "import", "collect", "bench",
                               "generate", "scans", "explain", "lint", "schema"}) {

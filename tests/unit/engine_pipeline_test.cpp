@@ -148,6 +148,79 @@ TEST(Lint, StoredChecksAreClean) {
   }
 }
 
+// The lint codes of `text` linted as a stored check (`lists_failing`) or not.
+std::multiset<std::string> lint_codes(const std::string& text, bool lists_failing = false) {
+  auto doc = syntax::parse(text);
+  EXPECT_TRUE(doc) << format(doc.errors());
+  std::multiset<std::string> codes;
+  if (doc)
+    for (const auto& d : semantic::lint(*doc, schema::builtin(), "<q>", lists_failing))
+      codes.insert(d.code);
+  return codes;
+}
+
+// A check lists failing resources: a positive comparison of a field that may be
+// missing lets a resource without it pass. The warning names the field, and is
+// silent where the check says what missing means or where missing is listed anyway.
+TEST(Lint, APositiveComparisonOfAFieldThatMayBeMissingPassesOnIt) {
+  // allowCrossTenantReplication has no documented default: null when absent.
+  const std::string passes_on_null =
+      R"({ storageAccounts(where: { allowCrossTenantReplication: true }) { id } })";
+  EXPECT_EQ(lint_codes(passes_on_null, true).count("missing-passes"), 1u);
+  // Not a check that lists failing resources: no verdict rides on it.
+  EXPECT_EQ(lint_codes(passes_on_null, false).count("missing-passes"), 0u);
+  // A stored check says so through its expectation.
+  EXPECT_EQ(lint_codes(R"(query Q @check(id: "q", title: "t", severity: LOW, expect: "eq []") {
+      storageAccounts(where: { publicNetworkAccess_IN: ["Enabled"] }) { id } })")
+                .count("missing-passes"),
+            1u);
+  // Spelt out: missing fails too.
+  EXPECT_EQ(lint_codes(R"({ storageAccounts(where: { OR: [{ allowCrossTenantReplication: null },
+      { allowCrossTenantReplication: true }] }) { id } })",
+                       true)
+                .count("missing-passes"),
+            0u);
+  EXPECT_EQ(lint_codes(R"({ storageAccounts(where: {
+      allowCrossTenantReplication_IN: [null, true] }) { id } })",
+                       true)
+                .count("missing-passes"),
+            0u);
+  // A documented default is stored by the import: never missing.
+  EXPECT_EQ(
+      lint_codes(R"({ storageAccounts(where: { minimumTlsVersion: "TLS1_0" }) { id } })", true)
+          .count("missing-passes"),
+      0u);
+  // Under NOT or _NONE a false comparison lists the resource: missing fails already.
+  EXPECT_EQ(lint_codes(R"({ storageAccounts(where: { NOT: { publicNetworkAccess: "Disabled" } })
+      { id } })",
+                       true)
+                .count("missing-passes"),
+            0u);
+  // Inside a quantifier the related node's field counts the same way.
+  EXPECT_EQ(lint_codes(R"({ sqlServers(where: { firewallRules_SOME: { startIpAddress: "0.0.0.0" } })
+      { id } })",
+                       true)
+                .count("missing-passes"),
+            1u);
+  EXPECT_EQ(lint_codes(R"({ sqlServers(where: { firewallRules_NONE: { startIpAddress: "1.2.3.4" } })
+      { id } })",
+                       true)
+                .count("missing-passes"),
+            0u);
+}
+
+// A stored check accepts a warning only with a reason after the code.
+TEST(Lint, AStoredCheckAcceptsAWarningWithItsReason) {
+  auto check = [](const std::string& lint) {
+    return R"(query Q @check(id: "q", title: "t", severity: LOW, expect: "eq []", lint: )" + lint +
+           R"() { storageAccounts(where: { publicNetworkAccess: "Enabled" }) { id } })";
+  };
+  EXPECT_EQ(lint_codes(check(R"(["missing-passes: judged by another check"])")).size(), 0u);
+  EXPECT_EQ(lint_codes(check(R"(["missing-passes"])")).count("missing-passes"), 1u);
+  EXPECT_EQ(lint_codes(check(R"(["missing-passes:  "])")).count("missing-passes"), 1u);
+  EXPECT_EQ(lint_codes(check(R"(["two-valued-not: unrelated"])")).count("missing-passes"), 1u);
+}
+
 TEST(Lint, NullListedNegationIsNotFlagged) {
   auto doc = syntax::parse(
       R"({ securityContacts(where: { email_NOT_IN: [null, ""], NOT: { phone: "" } }) { id } })");
