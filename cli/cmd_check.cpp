@@ -63,7 +63,7 @@ void add_check_command(CLI::App& app, Context& ctx) {
       "check", "Evaluate the stored checks on a scan: a finding for every resource");
   add_evaluation_options(cmd, *o,
                          "Exceptions file (JSON Lines or a JSON array) muting failing findings");
-  cmd->add_option("--format", o->format, "table, json, csv, junit, sarif or ocsf")
+  cmd->add_option("--format", o->format, "table, json, csv, junit, sarif, ocsf or html")
       ->check(CLI::IsMember(report::format_names()));
   cmd->add_option("--output", o->output, "Write the report to this file instead of stdout");
   cmd->add_option("--scan", o->scan, "The scan to evaluate (default: the latest complete one)");

@@ -38,8 +38,10 @@ int run(const ReportOptions& o, const Context& ctx) {
   const std::vector<std::string> ids = framework->check_ids();
   for (const auto& c : ws.catalog.checks())
     if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) selected.push_back(&c);
-  // Scores only: no finding's reason is written.
-  auto evaluated = session->evaluate(selected, checks::Order::Store, o.jobs, 0);
+  // Scores only, except in HTML, which lists each finding with its reason.
+  auto format = report::format_from_name(o.format).value_or(report::Format::Table);
+  const uint64_t explain = format == report::Format::Html ? checks::kExplainAll : 0;
+  auto evaluated = session->evaluate(selected, checks::Order::Store, o.jobs, explain);
   if (!evaluated) return report_errors(evaluated.errors());
   const report::Report& report = evaluated->report;
   report::FrameworkResult summary = report::summarize(*framework, report.results);
@@ -47,7 +49,6 @@ int run(const ReportOptions& o, const Context& ctx) {
   if (!output) return report_errors(output.errors());
   report::WriteOptions options;
   options.color = use_color(*output, ctx);
-  auto format = report::format_from_name(o.format).value_or(report::Format::Table);
   if (auto st = report::write_framework(report, summary, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());
@@ -69,8 +70,8 @@ void add_report_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--framework", o->framework,
                   "The framework, e.g. cis-azure-2.0.0, cis-azure-3.0.0, dutch-cloud-baseline")
       ->required();
-  cmd->add_option("--format", o->format, "table, json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->add_option("--format", o->format, "table, json, csv or html")
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   cmd->add_option("--output", o->output, "Write the report to this file instead of stdout");
   cmd->add_option("--scan", o->scan, "The scan to report on (default: the latest complete one)");
   cmd->add_option("--fail-on", o->fail_on,

@@ -16,6 +16,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   python3
   jq time
+  chromium
 )
 
 missing=()

@@ -206,8 +206,12 @@ Status write_framework(const Report& report, const FrameworkResult& result, Form
     case Format::Csv:
       write_csv(result, out);
       break;
+    case Format::Html:
+      if (auto st = write_html(report, out, &result); !st) return st;
+      break;
     default:
-      return Diagnostic::error("bad-format", "a framework report is written as table, json or csv");
+      return Diagnostic::error("bad-format",
+                               "a framework report is written as table, json, csv or html");
   }
   out.flush();
   if (!out) return Diagnostic::error("io", "writing the report failed");

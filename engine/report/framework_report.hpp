@@ -37,7 +37,7 @@ struct FrameworkResult {
 FrameworkResult summarize(const checks::Framework& framework,
                           const std::vector<checks::CheckResult>& results);
 
-// Writes the framework report as table, json or csv (other formats: an error).
+// Writes the framework report as table, json, csv or html (other formats: an error).
 Status write_framework(const Report& report, const FrameworkResult& result, Format format,
                        std::ostream& out, const WriteOptions& options = {});
 

@@ -163,14 +163,15 @@ std::string summary_line(const Report& report) {
 std::optional<Format> format_from_name(std::string_view name) {
   static const std::pair<const char*, Format> names[] = {
       {"table", Format::Table}, {"json", Format::Json},   {"csv", Format::Csv},
-      {"junit", Format::Junit}, {"sarif", Format::Sarif}, {"ocsf", Format::Ocsf}};
+      {"junit", Format::Junit}, {"sarif", Format::Sarif}, {"ocsf", Format::Ocsf},
+      {"html", Format::Html}};
   for (const auto& [n, f] : names)
     if (name == n) return f;
   return std::nullopt;
 }
 
 std::vector<std::string> format_names() {
-  return {"table", "json", "csv", "junit", "sarif", "ocsf"};
+  return {"table", "json", "csv", "junit", "sarif", "ocsf", "html"};
 }
 
 Status write(const Report& report, Format format, std::ostream& out, const WriteOptions& options) {
@@ -193,6 +194,9 @@ Status write(const Report& report, Format format, std::ostream& out, const Write
       break;
     case Format::Ocsf:
       written = write_ocsf(report, out);
+      break;
+    case Format::Html:
+      written = write_html(report, out);
       break;
   }
   if (!written) return written;

@@ -3,6 +3,7 @@
 //   table  for people (colour on a terminal)     csv    one row per finding
 //   json   the full report                       junit  one testcase per check x resource
 //   sarif  SARIF 2.1.0 for code-scanning tools   ocsf   OCSF Detection Findings, JSON Lines
+//   html   one self-contained page for people
 // Every writer streams: findings are produced one at a time by
 // for_each_finding (the resources' ids and names are read back from the store
 // in the evaluation's order), so no document of a million findings is built.
@@ -77,9 +78,9 @@ std::vector<WaiverSummary> waiver_summaries(const Report& report);
 //   muted
 std::string summary_line(const Report& report);
 
-enum class Format { Table, Json, Csv, Junit, Sarif, Ocsf };
+enum class Format { Table, Json, Csv, Junit, Sarif, Ocsf, Html };
 std::optional<Format> format_from_name(std::string_view name);
-std::vector<std::string> format_names();  // table, json, csv, junit, sarif, ocsf
+std::vector<std::string> format_names();  // table, json, csv, junit, sarif, ocsf, html
 
 struct WriteOptions {
   bool color = false;    // table: ANSI colours (only on a terminal, not with NO_COLOR)
@@ -102,5 +103,12 @@ Status write_csv(const Report& report, std::ostream& out);
 Status write_junit(const Report& report, std::ostream& out);
 Status write_sarif(const Report& report, std::ostream& out);
 Status write_ocsf(const Report& report, std::ostream& out);
+// One self-contained HTML page (docs/output-formats.md, "html"): the scan, a
+// summary with charts, the framework's requirements when `framework` is
+// given, each check with its findings; findings sorted and filtered in the
+// browser. Nothing in it makes a network request; every value is escaped.
+struct FrameworkResult;
+Status write_html(const Report& report, std::ostream& out,
+                  const FrameworkResult* framework = nullptr);
 
 }  // namespace posture::report
