@@ -22,6 +22,7 @@ struct BenchCliOptions : QueriesOptions {
   std::string json;
   std::string baselines;
   std::vector<std::string> ids;
+  std::string vs;
   std::optional<int64_t> scan;
   int repetitions = 7;
   unsigned jobs = 0;
@@ -46,6 +47,7 @@ int run(const BenchCliOptions& o, const Context& ctx) {
   options.repetitions = o.repetitions;
   options.only = o.ids;
   options.jobs = o.jobs;
+  options.vs_file = o.vs;
   if (!ctx.quiet) std::cerr << "posture bench: measuring " << o.db << " ...\n";
   auto report = bench::run(options);
   if (!report) return report_errors(report.errors());
@@ -77,6 +79,10 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--baselines", o->baselines,
                   "The directory of <check-id>.sql baselines (default: benchmarks/baselines)");
   cmd->add_option("--check", o->ids, "Benchmark only this check id (repeatable)");
+  cmd->add_option("--vs", o->vs,
+                  "Another version of a check (.graphql), timed against the stored one in the "
+                  "baseline's place, with its answer compared (its @check id, or one --check)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--jobs", o->jobs,
                   "Workers for the whole-catalogue evaluation, as `posture check --jobs` "
                   "(default: one per CPU)");

@@ -59,11 +59,66 @@ Status time_check(const store::Store& store, const checks::EvaluationContext& co
   return ok_status();
 }
 
+// The statement of `other` (a version of `check` given with --vs): the SQL
+// the engine compiles for its root field's filter, which must judge the same type.
+Result<std::optional<sql::Statement>> versus_statement(const checks::Check& other,
+                                                       const checks::Check& check) {
+  const ir::RootField& root = other.query.optimised.roots.front();
+  const ir::RootField& own = check.query.optimised.roots.front();
+  if (root.type != own.type)
+    return Diagnostic::error("bench-vs",
+                             "it queries " + root.type->name + ", the check " + check.id +
+                                 " queries " + own.type->name + ": they cannot be compared",
+                             {other.file, 0, 0});
+  return std::optional<sql::Statement>(sql::compile_matches(*root.type, root.where));
+}
+
+// Reads the --vs file and names the stored check it stands beside: its @check
+// id, or the one check selected with --check when it has none.
+Result<std::pair<checks::Check, std::string>> load_versus(const BenchOptions& o,
+                                                          const exec::Engine& engine) {
+  auto text = file::read(o.vs_file);
+  if (!text) return text.take_errors();
+  std::string source = *text;
+  bool has_check = source.find("@check") != std::string::npos;
+  if (!has_check) {
+    if (o.only.size() != 1)
+      return Diagnostic::error("bench-vs",
+                               "without @check, name the check it is a version of with one "
+                               "--check ID",
+                               {o.vs_file, 0, 0});
+    // A bare query: compiled as it is (so errors point into the file), then
+    // given the metadata a check needs.
+    semantic::AnalyzeOptions analyze;
+    analyze.source_name = o.vs_file;
+    auto query = engine.compile(source, analyze);
+    if (!query) return query.take_errors();
+    if (query->optimised.roots.empty())
+      return Diagnostic::error("bench-vs", "no root field in the query", {o.vs_file, 0, 0});
+    std::string head = "query Versus @check(id: \"" + o.only.front() +
+                       "\", title: \"--vs\", severity: LOW, expect: \"eq []\", subjects: [" +
+                       query->optimised.roots.front().type->name + "]) ";
+    size_t brace = source.find('{');
+    if (brace == std::string::npos)
+      return Diagnostic::error("bench-vs", "no query in the file", {o.vs_file, 0, 0});
+    // Newlines keep the query on its own lines in diagnostics.
+    auto lines =
+        std::count(source.begin(), source.begin() + static_cast<std::ptrdiff_t>(brace), '\n');
+    source = head + std::string(static_cast<size_t>(lines), '\n') + source.substr(brace);
+  }
+  auto check = checks::Catalog::parse_check(source, o.vs_file, engine, o.variables);
+  if (!check) return check.take_errors();
+  std::string id = check->id;
+  return std::make_pair(std::move(check).value(), id);
+}
+
 // Times one check: its compile, then its sides.
 // `objects`: the scan's rows per type, counted once (BenchReport::objects).
+// `versus`: another version of the check, timed in the baseline's place.
 Result<CheckBench> bench_check(const store::Store& store, const checks::EvaluationContext& context,
                                const checks::Check& check, const BenchOptions& o,
-                               const std::vector<std::pair<std::string, uint64_t>>& objects) {
+                               const std::vector<std::pair<std::string, uint64_t>>& objects,
+                               const checks::Check* versus) {
   CheckBench out;
   out.id = check.id;
   const ir::RootField& root = check.query.optimised.roots.front();
@@ -77,8 +132,12 @@ Result<CheckBench> bench_check(const store::Store& store, const checks::Evaluati
   if (!compile) return compile.take_errors();
   out.compile = *compile;
   std::string path = (std::filesystem::path(o.baselines_dir) / (check.id + ".sql")).string();
-  auto baseline = load_baseline(store, path);
+  auto baseline = versus ? versus_statement(*versus, check) : load_baseline(store, path);
   if (!baseline) return baseline.take_errors();
+  if (versus) {
+    path = o.vs_file;
+    out.versus = true;
+  }
   if (*baseline) {
     out.baseline_file = path;
     out.baseline.sql = (*baseline)->sql;
@@ -120,10 +179,19 @@ Result<BenchReport> run(const BenchOptions& o) {
   // The evaluate side selects, as the baseline does: the reasons of the
   // failing findings are timed with the whole run (evaluate_all).
   context->explain = 0;
-  auto selected = session->select({o.only, {}, {}, {}});
+  std::optional<std::pair<checks::Check, std::string>> versus;
+  std::vector<std::string> only = o.only;
+  if (!o.vs_file.empty()) {
+    auto loaded = load_versus(o, exec::Engine(store.schema()));
+    if (!loaded) return loaded.take_errors();
+    versus = std::move(loaded).value();
+    if (only.empty()) only.push_back(versus->second);
+  }
+  auto selected = session->select({only, {}, {}, {}});
   if (!selected) return selected.take_errors();
   for (const checks::Check* check : *selected) {
-    auto bench = bench_check(store, *context, *check, o, report.objects);
+    const checks::Check* other = versus && versus->second == check->id ? &versus->first : nullptr;
+    auto bench = bench_check(store, *context, *check, o, report.objects, other);
     if (!bench) return bench.take_errors();
     report.checks.push_back(std::move(bench).value());
   }

@@ -36,6 +36,11 @@ struct BenchOptions {
   // the variables the checks declare.
   std::vector<std::string> more_queries_dirs;
   nlohmann::json variables = nlohmann::json::object();
+  // Another version of one check (a .graphql file, `posture bench --vs`): its
+  // query takes the baseline's place for the stored check of its @check id,
+  // or of the one check in `only` when the file has no @check. The sides run
+  // alternately, as against a baseline, and their ids are compared.
+  std::string vs_file;
 };
 
 // Compile time of one check, in microseconds per call (median over the
@@ -80,7 +85,8 @@ struct SideBench {
 
 struct CheckBench {
   std::string id;
-  std::string baseline_file;  // "" when the check has no baseline
+  std::string baseline_file;  // "" when the check has no baseline; the --vs file
+  bool versus = false;        // the baseline side is another version of the check (--vs)
   uint64_t subjects = 0;      // rows of the check's root type in the scan: what one run scans
   SideBench engine;
   SideBench evaluate;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.hpp"
 #include "engine/bench/bench.hpp"
 
 namespace posture::bench {
@@ -70,7 +71,8 @@ void write_header(const BenchReport& r, std::ostream& out) {
 }
 
 void write_footer(const BenchReport& r, std::ostream& out) {
-  out << "\nall " << r.checks.size() << " checks evaluated as `posture check --jobs " << r.jobs
+  out << "\nall " << text::counted(r.checks.size(), "check", "checks")
+      << " evaluated as `posture check --jobs " << r.jobs
       << "` (no output): " << timing_cell(r.evaluate_all) << " ms (med/min/p90); without "
       << "the reasons of failing findings: " << timing_cell(r.evaluate_all_without_reasons)
       << " ms\n";
@@ -123,6 +125,16 @@ void write_table(const BenchReport& r, std::ostream& out) {
   }
   write_footer(r, out);
   for (const auto& c : r.checks) {
+    if (!c.versus) continue;
+    out << "\n--vs " << c.baseline_file << " (the baseline column) beside " << c.id
+        << ":\n  stored  " << timing_cell(c.engine.wall) << " ms (med/min/p90)\n  --vs    "
+        << timing_cell(c.baseline.wall) << " ms\n  --vs takes " << fixed(1.0 / c.ratio(), 2)
+        << "x the stored check's time; answers: "
+        << (c.engine.same_ids ? "the same " + std::to_string(c.engine.rows) + " ids"
+                              : std::string("DIFFERENT (below)"))
+        << "\n";
+  }
+  for (const auto& c : r.checks) {
     write_diff(c, "engine", c.engine, out);
     write_diff(c, "evaluate", c.evaluate, out);
   }
@@ -167,6 +179,7 @@ Json check_json(const CheckBench& c) {
   if (c.has_baseline()) {
     j["baseline"] = side_json(c.baseline, c.subjects, true);
     j["baseline"]["file"] = c.baseline_file;
+    j["baseline"]["versus"] = c.versus;
     j["baseline"]["sql"] = c.baseline.sql;
     j["ratio"] = round3(c.ratio());
     j["evaluate_ratio"] = round3(c.evaluate_ratio());

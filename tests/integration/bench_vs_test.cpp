@@ -1,0 +1,78 @@
+// `posture bench --vs FILE`: a check's author times another version of a check
+// beside the stored one on the same store, and learns whether they agree.
+// Timings are printed, never asserted: the answers and exit statuses are.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/bulk_harness.hpp"
+
+namespace posture::bulk {
+namespace {
+
+const char* kCheck = "azure-additional-email-address";
+
+TEST_F(BulkTest, BenchVsTimesAnotherVersionOfACheckAndComparesItsAnswer) {
+  // The stored check's three branches, as two.
+  std::string same = write("same.graphql", R"(# a rewrite
+{ connectors(where: { OR: [
+    { securityContacts_SOME: null }
+    { securityContacts_SOME: { email_IN: [null, ""] } } ] }) { ...AssetFragment } }
+)");
+  std::string json_path = (dir_ / "vs.json").string();
+  Process ok = run({"bench", "--db", db_, "--vs", same, "--check", kCheck, "-r", "2", "--json",
+                    json_path, "--quiet"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("--vs " + same + " (the baseline column) beside " + kCheck),
+            std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("answers: the same 4 ids"), std::string::npos) << ok.out;
+  auto doc = nlohmann::json::parse(slurp(json_path));
+  ASSERT_EQ(doc["checks"].size(), 1u);
+  EXPECT_EQ(doc["checks"][0]["baseline"]["versus"], true);
+  EXPECT_EQ(doc["checks"][0]["baseline"]["file"], same);
+  EXPECT_EQ(doc["checks"][0]["baseline"]["rows"], 4);
+
+  // A version that forgets the empty email answers differently: exit 2, and
+  // the ids only one side selected are listed.
+  std::string narrower = write("narrower.graphql", R"(
+{ connectors(where: { securityContacts_SOME: null }) { id } })");
+  Process differs =
+      run({"bench", "--db", db_, "--vs", narrower, "--check", kCheck, "-r", "1", "--quiet"});
+  EXPECT_EQ(differs.exit_code, 2) << differs.out << differs.err;
+  EXPECT_NE(differs.out.find("answers: DIFFERENT"), std::string::npos) << differs.out;
+  EXPECT_NE(differs.out.find("/subscriptions/c0ffee00-0000-4000-8000-000000000002"),
+            std::string::npos)
+      << differs.out;
+
+  // A file with its own @check names the stored check by its id.
+  std::string stored = slurp(std::string(POSTURE_SOURCE_DIR) + "/queries/" + kCheck + ".graphql");
+  Process by_id =
+      run({"bench", "--db", db_, "--vs", write("own.graphql", stored), "-r", "1", "--quiet"});
+  EXPECT_EQ(by_id.exit_code, 0) << by_id.err;
+  EXPECT_NE(by_id.out.find("answers: the same 4 ids"), std::string::npos) << by_id.out;
+}
+
+TEST_F(BulkTest, BenchVsSaysWhyTwoVersionsCannotBeCompared) {
+  std::string bare = write("bare.graphql", "{ connectors(where: { name: \"x\" }) { id } }");
+  Process no_check = run({"bench", "--db", db_, "--vs", bare, "--quiet"});
+  EXPECT_EQ(no_check.exit_code, 2);
+  EXPECT_NE(no_check.err.find("name the check it is a version of with one --check ID"),
+            std::string::npos)
+      << no_check.err;
+  std::string other_type =
+      write("contacts.graphql", "{ securityContacts(where: { email: \"\" }) { id } }");
+  Process mismatch = run({"bench", "--db", db_, "--vs", other_type, "--check", kCheck, "--quiet"});
+  EXPECT_EQ(mismatch.exit_code, 2);
+  EXPECT_NE(mismatch.err.find("it queries SecurityContact, the check " + std::string(kCheck) +
+                              " queries Connector"),
+            std::string::npos)
+      << mismatch.err;
+  std::string broken = write("broken.graphql", "\n{ connectors(where: { nmae: \"x\" }) { id } }");
+  Process error = run({"bench", "--db", db_, "--vs", broken, "--check", kCheck, "--quiet"});
+  EXPECT_EQ(error.exit_code, 2);
+  EXPECT_NE(error.err.find(broken + ":2:23"), std::string::npos) << error.err;
+}
+
+}  // namespace
+}  // namespace posture::bulk
