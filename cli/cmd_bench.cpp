@@ -4,14 +4,24 @@
 // and optionally writes JSON. Exit status: 0 when every engine/baseline pair
 // returned the same ids, 2 when one did not (the diff is printed) or on error.
 // The harness is engine/bench/ (library posture_bench), which the CLI links.
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/workspace_options.hpp"
 
+#include "collectors/snapshot/importer.hpp"
+#include "collectors/synthetic/generator.hpp"
 #include "engine/bench/bench.hpp"
+#include "engine/bench/plot.hpp"
+#include "engine/schema/schema.hpp"
+#include "store/store.hpp"
 
 namespace posture::cli {
 
@@ -23,6 +33,9 @@ struct BenchCliOptions : QueriesOptions {
   std::string baselines;
   std::vector<std::string> ids;
   std::string vs;
+  std::vector<uint64_t> sizes;
+  std::string plot;
+  uint64_t seed = 1;
   std::optional<int64_t> scan;
   int repetitions = 7;
   unsigned jobs = 0;
@@ -31,6 +44,85 @@ struct BenchCliOptions : QueriesOptions {
 std::string default_baselines_dir() {
   if (const char* env = std::getenv("POSTURE_BASELINES"); env && *env) return env;
   return POSTURE_BASELINES_DIR;
+}
+
+// --sizes: for each size, a generated inventory of that many subscriptions
+// imported into a fresh store under a temporary directory, then measured.
+// Prints one line per check and size; with --plot, draws time against size.
+int run_sizes(const BenchCliOptions& o, bench::BenchOptions options, const Context& ctx) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::temp_directory_path() / ("posture-bench-sizes-" + std::to_string(::getpid()));
+  fs::create_directories(dir, ec);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{dir};
+  std::map<std::string, bench::Series> series;  // "<check> <side>" -> time against size
+  std::vector<std::string> order;
+  auto point = [&](const std::string& name, double size, double ms) {
+    if (!series.count(name)) order.push_back(name);
+    series[name].name = name;
+    series[name].points.emplace_back(size, ms);
+  };
+  std::cout << "size      check                                     engine ms  baseline ms  "
+               "ratio  ids\n";
+  std::cout.unsetf(std::ios::floatfield);
+  for (uint64_t size : o.sizes) {
+    const std::string jsonl = (dir / (std::to_string(size) + ".jsonl")).string();
+    const std::string db = (dir / (std::to_string(size) + ".db")).string();
+    if (!ctx.quiet) std::cerr << "posture bench: " << size << " subscriptions: generating ...\n";
+    synthetic::GeneratorOptions gen;
+    gen.connectors = size;
+    gen.seed = o.seed;
+    if (auto written = synthetic::generate_file(gen, jsonl); !written)
+      return report_errors(written.errors());
+    {
+      if (!ctx.quiet) std::cerr << "posture bench: " << size << " subscriptions: importing ...\n";
+      auto store = store::Store::open(db, schema::builtin());
+      if (!store) return report_errors(store.errors());
+      auto imported = snapshot::import_files(*store, {jsonl});
+      if (!imported) return report_errors(imported.errors());
+    }
+    fs::remove(jsonl, ec);
+    if (!ctx.quiet) std::cerr << "posture bench: " << size << " subscriptions: measuring ...\n";
+    options.db = db;
+    auto report = bench::run(options);
+    if (!report) return report_errors(report.errors());
+    for (const auto& c : report->checks) {
+      const double n = static_cast<double>(size);
+      point(c.id + " engine", n, c.engine.wall.median_ms);
+      if (c.has_baseline())
+        point(c.id + (c.versus ? " --vs" : " baseline"), n, c.baseline.wall.median_ms);
+      std::cout << std::left << std::setw(10) << size << std::setw(42) << c.id << std::right
+                << std::fixed << std::setprecision(1) << std::setw(9) << c.engine.wall.median_ms
+                << std::setw(13);
+      if (c.has_baseline())
+        std::cout << c.baseline.wall.median_ms << std::setw(6) << std::setprecision(2) << c.ratio()
+                  << "x";
+      else
+        std::cout << "-" << std::setw(7) << "-";
+      std::cout << "  " << (c.same_ids() ? "same" : "DIFF") << "\n";
+    }
+    if (!report->all_same()) {
+      std::cerr << "error: at " << size << " subscriptions, two sides returned different ids\n";
+      return kExitError;
+    }
+    fs::remove(db, ec);
+  }
+  if (!o.plot.empty()) {
+    bench::Plot plot{"Check time against inventory size", "subscriptions", "median ms", {}};
+    for (const auto& name : order) plot.series.push_back(series[name]);
+    std::ofstream file(o.plot, std::ios::binary | std::ios::trunc);
+    if (file) bench::write_svg(plot, file);
+    if (!file)
+      return report_errors({Diagnostic::error("io", "cannot write the plot", {o.plot, 0, 0})});
+    if (!ctx.quiet) std::cerr << "posture bench: wrote " << o.plot << "\n";
+  }
+  return kExitOk;
 }
 
 int run(const BenchCliOptions& o, const Context& ctx) {
@@ -48,6 +140,13 @@ int run(const BenchCliOptions& o, const Context& ctx) {
   options.only = o.ids;
   options.jobs = o.jobs;
   options.vs_file = o.vs;
+  if (!o.sizes.empty()) return run_sizes(o, options, ctx);
+  if (o.db.empty())
+    return report_errors({Diagnostic::error(
+        "usage", "give the store to measure (--db) or sizes to generate (--sizes)")});
+  if (!o.plot.empty())
+    return report_errors(
+        {Diagnostic::error("usage", "--plot draws time against inventory size: give --sizes too")});
   if (!ctx.quiet) std::cerr << "posture bench: measuring " << o.db << " ...\n";
   auto report = bench::run(options);
   if (!report) return report_errors(report.errors());
@@ -71,7 +170,15 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<BenchCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Time each stored check's SQL against its hand-written baseline on a store");
-  cmd->add_option("--db", o->db, "The store (e.g. imported from `posture generate`)")->required();
+  auto db = cmd->add_option("--db", o->db, "The store (e.g. imported from `posture generate`)");
+  auto sizes = cmd->add_option(
+      "--sizes", o->sizes,
+      "Instead of --db: generate, import and measure inventories of these many subscriptions "
+      "(e.g. 10000,100000,1000000)");
+  sizes->delimiter(',')->excludes(db);
+  db->excludes(sizes);
+  cmd->add_option("--plot", o->plot, "With --sizes: draw check time against size as SVG here");
+  cmd->add_option("--seed", o->seed, "With --sizes: the generator's seed (default: 1)");
   cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");

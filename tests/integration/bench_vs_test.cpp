@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "tests/integration/bulk_harness.hpp"
 
@@ -72,6 +73,34 @@ TEST_F(BulkTest, BenchVsSaysWhyTwoVersionsCannotBeCompared) {
   Process error = run({"bench", "--db", db_, "--vs", broken, "--check", kCheck, "--quiet"});
   EXPECT_EQ(error.exit_code, 2);
   EXPECT_NE(error.err.find(broken + ":2:23"), std::string::npos) << error.err;
+}
+
+// --sizes generates, imports and measures each size; --plot draws each side's
+// median time against size, one line per check and side.
+TEST_F(BulkTest, BenchSizesMeasuresEachSizeAndPlotsTimeAgainstSize) {
+  std::string svg = (dir_ / "sizes.svg").string();
+  Process sized =
+      run({"bench", "--sizes", "200,2000", "--plot", svg, "-r", "1", "--check", kCheck, "--quiet"});
+  ASSERT_EQ(sized.exit_code, 0) << sized.out << sized.err;
+  EXPECT_NE(sized.out.find("\n200       " + std::string(kCheck)), std::string::npos) << sized.out;
+  EXPECT_NE(sized.out.find("\n2000      " + std::string(kCheck)), std::string::npos) << sized.out;
+  std::string plot = slurp(svg);
+  ASSERT_EQ(plot.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u) << plot.substr(0, 80);
+  EXPECT_NE(plot.find(std::string(">") + kCheck + " engine</text>"), std::string::npos);
+  EXPECT_NE(plot.find(std::string(">") + kCheck + " baseline</text>"), std::string::npos);
+  // Two lines (engine, baseline), each through the two sizes.
+  std::regex line(R"re(<polyline [^>]*points="([0-9.]+,[0-9.]+ ){2}"/>)re");
+  auto lines =
+      std::distance(std::sregex_iterator(plot.begin(), plot.end(), line), std::sregex_iterator());
+  EXPECT_EQ(lines, 2) << plot;
+  EXPECT_EQ(plot.find("<script"), std::string::npos);
+
+  Process alone = run({"bench", "--db", db_, "--plot", svg, "--quiet"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("give --sizes too"), std::string::npos) << alone.err;
+  Process neither = run({"bench", "--quiet"});
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("--db"), std::string::npos) << neither.err;
 }
 
 }  // namespace
