@@ -13,6 +13,9 @@
 #include <iostream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "base/file.hpp"
 #include "cli/commands.hpp"
 #include "cli/workspace_options.hpp"
 
@@ -35,6 +38,8 @@ struct BenchCliOptions : QueriesOptions {
   std::string vs;
   std::vector<uint64_t> sizes;
   std::string plot;
+  std::string plots_from;
+  std::string plot_dir = ".";
   uint64_t seed = 1;
   std::optional<int64_t> scan;
   int repetitions = 7;
@@ -125,7 +130,65 @@ int run_sizes(const BenchCliOptions& o, bench::BenchOptions options, const Conte
   return kExitOk;
 }
 
+// --plots-from: the charts of a `benchmarks/run` results document (format
+// posture-bench-run/1), against the objects each size imported: checks.svg
+// (each check's engine and baseline medians), import.svg (objects/s) and
+// memory.svg (peak RSS of the import and of the bench).
+int run_plots(const BenchCliOptions& o, const Context& ctx) {
+  auto text = file::read(o.plots_from);
+  if (!text) return report_errors(text.errors());
+  auto doc = nlohmann::json::parse(*text, nullptr, false);
+  if (!doc.is_object() || doc.value("format", "") != "posture-bench-run/1" ||
+      !doc["sizes"].is_array())
+    return report_errors({Diagnostic::error(
+        "bad-input", "not a benchmarks/run results document (format posture-bench-run/1)",
+        {o.plots_from, 0, 0})});
+  std::map<std::string, bench::Series> checks;
+  std::vector<std::string> order;
+  bench::Series rate{"import objects/s", {}}, import_rss{"import peak RSS", {}},
+      bench_rss{"bench peak RSS", {}};
+  auto number = [](const nlohmann::json& v) { return v.is_number() ? v.get<double>() : 0.0; };
+  for (const auto& size : doc["sizes"]) {
+    const auto& imp = size.value("import", nlohmann::json::object());
+    const auto& b = size.value("bench", nlohmann::json::object());
+    double objects = number(imp.value("objects", nlohmann::json()));
+    rate.points.emplace_back(objects, number(imp.value("objects_per_s", nlohmann::json())));
+    import_rss.points.emplace_back(objects,
+                                   number(imp.value("peak_rss_kib", nlohmann::json())) / 1024);
+    bench_rss.points.emplace_back(objects,
+                                  number(b.value("peak_rss_kib", nlohmann::json())) / 1024);
+    for (const auto& c : b.value("checks", nlohmann::json::array())) {
+      for (const char* side : {"engine", "baseline"}) {
+        if (!c[side].is_object()) continue;
+        std::string name = c.value("id", "?") + " " + side;
+        if (!checks.count(name)) order.push_back(name);
+        checks[name].name = name;
+        checks[name].points.emplace_back(objects, number(c[side].value("median_ms", 0.0)));
+      }
+    }
+  }
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, bench::Plot>> plots;
+  bench::Plot time{"Check time against inventory size", "objects imported", "median ms", {}};
+  for (const auto& name : order) time.series.push_back(checks[name]);
+  plots.emplace_back("checks.svg", std::move(time));
+  plots.emplace_back("import.svg",
+                     bench::Plot{"Import throughput", "objects imported", "objects/s", {rate}});
+  plots.emplace_back(
+      "memory.svg", bench::Plot{"Peak memory", "objects imported", "MiB", {import_rss, bench_rss}});
+  for (const auto& [name, plot] : plots) {
+    std::string path = (fs::path(o.plot_dir) / name).string();
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (file) bench::write_svg(plot, file);
+    if (!file)
+      return report_errors({Diagnostic::error("io", "cannot write the plot", {path, 0, 0})});
+    if (!ctx.quiet) std::cerr << "posture bench: wrote " << path << "\n";
+  }
+  return kExitOk;
+}
+
 int run(const BenchCliOptions& o, const Context& ctx) {
+  if (!o.plots_from.empty()) return run_plots(o, ctx);
   bench::BenchOptions options;
   options.db = o.db;
   auto dirs = queries_dirs(o);
@@ -179,6 +242,13 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   db->excludes(sizes);
   cmd->add_option("--plot", o->plot, "With --sizes: draw check time against size as SVG here");
   cmd->add_option("--seed", o->seed, "With --sizes: the generator's seed (default: 1)");
+  cmd->add_option("--plots-from", o->plots_from,
+                  "Instead of measuring: draw checks.svg, import.svg and memory.svg from a "
+                  "benchmarks/run results.json")
+      ->excludes(db)
+      ->excludes(sizes);
+  cmd->add_option("--plot-dir", o->plot_dir,
+                  "With --plots-from: the directory the SVGs go to (default: .)");
   cmd->add_option("-r,--repetitions", o->repetitions, "Timed runs per side")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");

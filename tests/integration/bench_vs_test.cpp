@@ -103,5 +103,49 @@ TEST_F(BulkTest, BenchSizesMeasuresEachSizeAndPlotsTimeAgainstSize) {
   EXPECT_NE(neither.err.find("--db"), std::string::npos) << neither.err;
 }
 
+// --plots-from draws a benchmarks/run results document: the check times, the
+// import's throughput and the peak memory, each against the objects imported.
+TEST_F(BulkTest, BenchPlotsFromAResultsDocumentDrawEachSeries) {
+  auto size = [](int objects, double rate, int rss, double engine, double baseline) {
+    return nlohmann::json{
+        {"size", std::to_string(objects)},
+        {"import", {{"objects", objects}, {"objects_per_s", rate}, {"peak_rss_kib", rss}}},
+        {"bench",
+         {{"peak_rss_kib", rss * 2},
+          {"checks",
+           {{{"id", kCheck},
+             {"engine", {{"median_ms", engine}}},
+             {"baseline", {{"median_ms", baseline}}}}}}}}};
+  };
+  nlohmann::json results = {
+      {"format", "posture-bench-run/1"},
+      {"sizes",
+       {size(20000, 25000, 90000, 20.5, 19.0), size(200000, 24000, 91000, 210, 200),
+        size(2000000, 23000, 92000, 2300, 2100)}}};
+  std::string input = write("results.json", results.dump());
+  Process plots = run({"bench", "--plots-from", input, "--plot-dir", dir_.string(), "--quiet"});
+  ASSERT_EQ(plots.exit_code, 0) << plots.err;
+  std::regex three(R"re(<polyline [^>]*points="([0-9.]+,[0-9.]+ ){3}"/>)re");
+  auto lines = [&](const std::string& svg) {
+    return std::distance(std::sregex_iterator(svg.begin(), svg.end(), three),
+                         std::sregex_iterator());
+  };
+  std::string checks = slurp(dir_ / "checks.svg"), import = slurp(dir_ / "import.svg"),
+              memory = slurp(dir_ / "memory.svg");
+  EXPECT_EQ(lines(checks), 2);
+  EXPECT_NE(checks.find(std::string(kCheck) + " baseline</text>"), std::string::npos);
+  EXPECT_EQ(lines(import), 1);
+  EXPECT_NE(import.find(">import objects/s</text>"), std::string::npos);
+  EXPECT_EQ(lines(memory), 2);
+  // The axes span the data's decades: 10k to 10M objects.
+  EXPECT_NE(checks.find(">10k</text>"), std::string::npos);
+  EXPECT_NE(checks.find(">10M</text>"), std::string::npos);
+
+  Process wrong = run({"bench", "--plots-from", write("x.json", "{}"), "--quiet"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("not a benchmarks/run results document"), std::string::npos)
+      << wrong.err;
+}
+
 }  // namespace
 }  // namespace posture::bulk
