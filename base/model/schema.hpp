@@ -38,6 +38,13 @@ enum class Transform {
                    // ("2026-01-31T00:00:00.000Z"), as Key Vault's `exp` and `nbf` are given
   TlsVersion,      // Float: a TLS version as a number: "TLS1_2", "Tls12", "1.2" -> 1.2; any
                    // other text (e.g. TLSEnforcementDisabled) -> null
+  Constant,        // the value `transform_argument` (JSON text) whatever the path holds:
+                   // what the service documents it always does (a database service
+                   // that always encrypts its storage)
+  ExtendedType,    // String: the ARM type of the resource an extension resource's id
+                   // names before its last /providers/ (`Microsoft.KeyVault/vaults`),
+                   // spelt as `transform_argument` lists it when it does (ignoring case)
+  AnyTrue,         // Boolean: whether any boolean at a path collected through `[]` is true
   AddressPrefixes  // [String]: address prefixes as the catalogue spells them: an address or
                    // CIDR block -> "cidr:<it>", "*" / "Any" -> "cidr:0.0.0.0/0"
                    // and "cidr:::/0", a service tag -> "tag:<it>"; each path's string or
@@ -68,6 +75,25 @@ struct ArmSource {
   std::string default_api_versions;
 };
 
+// A field the store does not hold (@through): its value is read when a query
+// runs from the rows related through one of the owner's relationships, so it
+// is always what those rows say, whichever order they were imported in. The
+// owner's own `@fill` is the value when no related row gives one.
+struct Through {
+  std::string relationship;  // the owner's relationship, e.g. blobServices
+  std::string field;         // the related type's field, e.g. deleteRetentionPolicyEnabled
+  // JSON text of a literal; when set the field is Boolean: whether any related
+  // row's `field` equals it (strings ignoring case), false when rows exist
+  // and none does. Unset: the first related row's (lowest rowid) value.
+  std::string equals;
+  // Resolved by the loader from the relationship and the related type.
+  std::string table;        // the related type's table
+  std::string column;       // the related field's column
+  std::string link_column;  // the relationship's fk_column
+  bool in_owner = false;    // the link is in the owner's row (Relationship::in_owner)
+  ScalarType scalar = ScalarType::String;  // the related field's type
+};
+
 struct Field {
   std::string name;
   std::string description;
@@ -76,6 +102,8 @@ struct Field {
   bool non_null = false;
   std::string column;  // the store column
   ArmSource arm;       // only for fields of types with an ARM resource type
+  Through through;     // only for fields read through a relationship (@through)
+  bool derived() const { return !through.relationship.empty(); }
 };
 
 // A one-to-many link from `owner` to `target`: every target row stores the
@@ -103,6 +131,11 @@ struct Relationship {
   // Resolved when the scan commits, ignoring case; a target has at most one
   // owner through it (the first written).
   std::string ref_path;
+  // For a relationship into an extension resource type (@arm scope
+  // "extension"): the paths of the owner's child resources whose extension
+  // resources belong to the owner too (@extension(under: ["blobServices/default"]):
+  // a diagnostic setting of a storage account's blob service).
+  std::vector<std::string> extension_under;
   // @ref(shared: true): each owner names at most one target, which many
   // owners may share (a network security group of several interfaces). The
   // link is then stored in the owner's row: `fk_column` is a column of

@@ -55,17 +55,10 @@ std::vector<const schema::Relationship*> parent_relationships(const schema::Sche
   return out;
 }
 
-// The resource an extension resource's id names before its last `/providers/`
-// (ignoring case), or "".
-std::string extended_resource(std::string_view id) {
-  size_t at = text::ascii_lower(id).rfind("/providers/");
-  return at == std::string::npos || at == 0 ? "" : std::string(id.substr(0, at));
-}
-
 // Whether `id` is directly under a subscription: /subscriptions/<id>/providers/...
 bool subscription_level(std::string_view id) {
   std::string sub = subscription_of(id);
-  std::string extended = extended_resource(id);
+  std::string extended = extended_id(id);
   if (!extended.empty() && extended.front() != '/') extended.insert(0, "/");
   return !sub.empty() && text::ascii_lower(extended) == text::ascii_lower(sub);
 }
@@ -87,6 +80,7 @@ Status read_fields(const json& object, const schema::ObjectType& type, store::Re
       r.fields[f.name] = std::string(cloud);
       continue;
     }
+    if (f.derived()) continue;  // read through a relationship when a query runs
     auto value = field_value(f, object, r.id);
     if (!value) return value.take_errors();
     if (value->is_null() && f.name == "name") *value = last_segment(r.id);
@@ -139,6 +133,31 @@ int routing_score(const schema::ObjectType& type, const std::string& kind, const
     ++score;
   }
   return score;
+}
+
+// The owner an extension resource of `resource` belongs to through a
+// relationship's @extension(under:) path: `resource` without that path when
+// it ends with it (ignoring case) and what is left is of the owner's ARM
+// type; else "".
+std::string extension_owner(const schema::Schema& schema,
+                            const std::vector<const schema::Relationship*>& into,
+                            const std::string& resource) {
+  std::string lower = text::ascii_lower(resource);
+  for (const auto* rel : into) {
+    const schema::ObjectType* owner = schema.type(rel->owner);
+    if (!owner) continue;
+    for (const auto& under : rel->extension_under) {
+      std::string suffix = "/" + text::ascii_lower(under);
+      if (lower.size() <= suffix.size() ||
+          lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      std::string rest = resource.substr(0, resource.size() - suffix.size());
+      std::string type = text::ascii_lower(resource_type_of(rest));
+      for (const auto& arm : owner->arm_types)
+        if (text::ascii_lower(arm) == type) return rest;
+    }
+  }
+  return "";
 }
 
 std::string string_member(const json& object, const char* key) {
@@ -210,10 +229,12 @@ Result<store::Record> normalize_declared(const json& object, std::string raw,
   } else if (type.arm_scope == "extension") {
     if (!into.empty()) r.relationship = into.front();
     r.any_parent = into.size() > 1;
-    r.parent_id = extended_resource(r.id);
+    r.parent_id = extended_id(r.id);
     if (r.parent_id.empty())
       return invalid(r.id,
                      "a " + arm_type + " needs an id of the form <resource id>/providers/...");
+    if (std::string owner = extension_owner(schema, into, r.parent_id); !owner.empty())
+      r.parent_id = std::move(owner);
   } else if (auto rels = parent_relationships(schema, type, arm_type); !rels.empty()) {
     r.relationship = rels.front();
     r.any_parent = rels.size() > 1;
@@ -226,7 +247,8 @@ Result<store::Record> normalize_declared(const json& object, std::string raw,
 
 Status read_declared_fields(const json& object, const schema::ObjectType& type,
                             store::Record& record, std::string_view cloud) {
-  return read_fields(object, type, record, cloud);
+  if (auto s = read_fields(object, type, record, cloud); !s) return s;
+  return read_references(object, type, record);
 }
 
 Result<std::vector<store::Record>> normalize_elements(const json& object,

@@ -36,7 +36,8 @@ Result<store::Record> normalize_declared(const nlohmann::json& object, std::stri
 
 // Reads each declared field of `type` from `object` into `record` (whose id
 // is set): the declared path, transform, fill and default; `provider` is
-// azure and `cloudProvider` is `cloud` (azure, or entra for Graph objects).
+// azure and `cloudProvider` is `cloud` (azure, or entra for Graph objects);
+// and the ids its @ref relationships name.
 Status read_declared_fields(const nlohmann::json& object, const schema::ObjectType& type,
                             store::Record& record, std::string_view cloud);
 

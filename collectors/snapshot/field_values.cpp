@@ -139,6 +139,30 @@ json tls_version(std::string_view version) {
 
 }  // namespace
 
+std::string extended_id(std::string_view id) {
+  size_t at = text::ascii_lower(id).rfind("/providers/");
+  return at == std::string::npos || at == 0 ? "" : std::string(id.substr(0, at));
+}
+
+std::string resource_type_of(std::string_view id) {
+  std::string lower = text::ascii_lower(id);
+  size_t at = lower.rfind("/providers/");
+  if (at == std::string::npos) {
+    // Resources without a provider segment: a subscription or a resource group.
+    auto parts = split_list(id, "/");
+    if (parts.size() == 2 && text::ascii_lower(parts[0]) == "subscriptions")
+      return "Microsoft.Resources/subscriptions";
+    if (parts.size() == 4 && text::ascii_lower(parts[2]) == "resourcegroups")
+      return "Microsoft.Resources/resourceGroups";
+    return "";
+  }
+  auto parts = split_list(id.substr(at + 11), "/");
+  if (parts.size() < 3 || parts.size() % 2 == 0) return "";
+  std::string type = parts[0];
+  for (size_t i = 1; i < parts.size(); i += 2) type += "/" + parts[i];
+  return type;
+}
+
 // The values at `path`, whose steps may end in `[]` (schema.hpp, ArmSource):
 // an array of what the rest of the path gives in each element (elements
 // where it is absent are left out), or null when that leaves nothing.
@@ -188,6 +212,24 @@ Result<json> convert(const schema::Field& f, const json& v, const std::string& i
     return invalid(id, "property `" + path + "` must be " + want + ", got " + v.type_name());
   };
   Transform t = f.arm.transform;
+  if (t == Transform::AnyTrue) {
+    if (v.is_boolean()) return v;
+    if (!v.is_array()) return wrong("a boolean or an array of them");
+    bool any = false;
+    for (const auto& e : v) {
+      if (!e.is_boolean()) return wrong("an array of booleans");
+      any = any || e.get<bool>();
+    }
+    return json(any);
+  }
+  if (t == Transform::ExtendedType) {
+    if (!v.is_string()) return wrong("a string");
+    std::string type = resource_type_of(extended_id(v.get_ref<const std::string&>()));
+    if (type.empty()) return json(nullptr);
+    for (const auto& spelling : split_list(f.arm.transform_argument, ","))
+      if (text::ascii_lower(spelling) == text::ascii_lower(type)) return json(spelling);
+    return json(type);
+  }
   if (t == Transform::Equals && v.is_array()) {  // a collected path: any element
     for (const auto& e : v)
       if (e.is_string() && text::ascii_lower(e.get_ref<const std::string&>()) ==
@@ -256,7 +298,10 @@ Result<json> convert(const schema::Field& f, const json& v, const std::string& i
       return json(t == Transform::PortFrom ? covering->first : covering->second);
     }
     case Transform::AddressPrefixes:
-      break;  // read by address_prefixes(), from every path
+    case Transform::Constant:
+    case Transform::ExtendedType:
+    case Transform::AnyTrue:
+      break;  // read by address_prefixes(), field_value() and above
     case Transform::Split:
       return json(split_list(v.get_ref<const std::string&>(), ","));
     case Transform::Present:
@@ -361,6 +406,7 @@ json absent_value(const schema::Field& f) {
 
 Result<json> field_value(const schema::Field& f, const json& object, const std::string& id) {
   using schema::Transform;
+  if (f.arm.transform == Transform::Constant) return json::parse(f.arm.transform_argument);
   if (f.arm.transform == Transform::AddressPrefixes) {
     auto value = address_prefixes(f, object, id);
     if (!value) return value.take_errors();

@@ -31,6 +31,16 @@ nlohmann::json collect(const nlohmann::json& object, std::string_view path);
 // The text after the last `separator` of `s` (all of `s` when none).
 std::string last_segment(std::string_view s, std::string_view separator = "/");
 
+// The resource an extension resource's id names before its last `/providers/`
+// (ignoring case), or "".
+std::string extended_id(std::string_view id);
+
+// The ARM resource type an id names, spelt as the id spells it
+// (".../providers/Microsoft.Storage/storageAccounts/a/blobServices/default" ->
+// "Microsoft.Storage/storageAccounts/blobServices"; "/subscriptions/<id>" ->
+// "Microsoft.Resources/subscriptions"), or "" when it names none.
+std::string resource_type_of(std::string_view id);
+
 // The value field `f` takes from `object` (whose ARM or Graph id `id` errors
 // name): its path read and transformed, or, when the property is absent,
 // what an absent property gives it. A present value of the wrong JSON type

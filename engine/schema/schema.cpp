@@ -27,6 +27,18 @@ std::string string_argument(const syntax::Directive* d, std::string_view arg) {
   return v && v->kind == syntax::Value::Kind::String ? v->text : "";
 }
 
+// A directive argument that is a string or a list of strings, as a list
+// (empty when it is absent or neither).
+std::vector<std::string> strings_argument(const syntax::Directive* d, std::string_view arg) {
+  std::vector<std::string> out;
+  const syntax::Value* v = d ? d->argument(arg) : nullptr;
+  if (v && v->kind == syntax::Value::Kind::String) out.push_back(v->text);
+  if (v && v->kind == syntax::Value::Kind::List)
+    for (const auto& item : v->list)
+      if (item.kind == syntax::Value::Kind::String) out.push_back(item.text);
+  return out;
+}
+
 // A directive argument's literal as JSON text (strings quoted), or "" when
 // it is absent or not a scalar literal.
 std::string literal_json(const syntax::Value* v) {
@@ -71,11 +83,30 @@ constexpr TransformName kTransforms[] = {
     {"integerText", Transform::IntegerText, ScalarType::Int},
     {"isoTime", Transform::IsoTime, ScalarType::String},
     {"tlsVersion", Transform::TlsVersion, ScalarType::Float},
+    {"extendedType", Transform::ExtendedType, ScalarType::String},
+    {"anyTrue", Transform::AnyTrue, ScalarType::Boolean},
     {"addressPrefixes", Transform::AddressPrefixes, ScalarType::String, true}};
 constexpr const char* kTransformNames =
     "equals, present, notEmpty, count, lastSegment, split, upper, lower, booleanText, "
-    "integerText, isoTime, tlsVersion, "
+    "integerText, isoTime, tlsVersion, extendedType, anyTrue, constant, "
     "portFrom, portTo, addressPrefixes";
+
+// Whether literal `v` fits a field of scalar type `scalar`.
+bool literal_fits(const syntax::Value* v, ScalarType scalar) {
+  if (!v) return false;
+  switch (v->kind) {
+    case syntax::Value::Kind::String:
+      return scalar == ScalarType::String || scalar == ScalarType::ID;
+    case syntax::Value::Kind::Boolean:
+      return scalar == ScalarType::Boolean;
+    case syntax::Value::Kind::Int:
+      return scalar == ScalarType::Int || scalar == ScalarType::Float;
+    case syntax::Value::Kind::Float:
+      return scalar == ScalarType::Float;
+    default:
+      return false;
+  }
+}
 
 SourceLocation at(std::string_view source, syntax::Location loc) {
   return {std::string(source), loc.line, loc.column};
@@ -134,7 +165,16 @@ struct Loader {
         }
     }
     if (f.arm.path.empty()) f.arm.path = def.name;
-    if (const syntax::Directive* t = def.directive("transform")) {
+    if (const syntax::Directive* t = def.directive("transform");
+        t && string_argument(t, "name") == "constant") {
+      // The documented behaviour of the service, whatever the resource says.
+      const syntax::Value* v = t->argument("value");
+      f.arm.transform = Transform::Constant;
+      f.arm.transform_argument = literal_json(v);
+      if (f.list || !literal_fits(v, f.scalar))
+        error(t->loc, "transform `constant` on field " + def.name +
+                          " needs a value of the field's type " + def.type.base_name());
+    } else if (t) {
       std::string name = string_argument(t, "name");
       const TransformName* known = nullptr;
       for (const auto& k : kTransforms)
@@ -164,13 +204,7 @@ struct Loader {
       if (!d) return;
       const syntax::Value* v = d->argument("value");
       into = literal_json(v);
-      bool fits = v && (v->kind == syntax::Value::Kind::String
-                            ? f.scalar == ScalarType::String || f.scalar == ScalarType::ID
-                        : v->kind == syntax::Value::Kind::Boolean ? f.scalar == ScalarType::Boolean
-                        : v->kind == syntax::Value::Kind::Int
-                            ? f.scalar == ScalarType::Int || f.scalar == ScalarType::Float
-                        : v->kind == syntax::Value::Kind::Float ? f.scalar == ScalarType::Float
-                                                                : false);
+      bool fits = literal_fits(v, f.scalar);
       bool split_list = f.list && f.arm.transform == Transform::Split;
       if (into.empty() || (f.list && !split_list) || !fits)
         error(d->loc, "@" + std::string(directive) + " on field " + def.name +
@@ -183,6 +217,31 @@ struct Loader {
       if (f.arm.default_api_versions.empty())
         error(d->loc, "@default on field " + def.name +
                           " needs apiVersions: the API versions whose specification documents it");
+    }
+  }
+
+  // @through(relationship:, field:, equals:) and its @fill: resolved against
+  // the related type by resolve_through once every type is loaded.
+  void through_source(const syntax::FieldDefinition& def, const syntax::Directive& d, Field& f) {
+    f.through.relationship = string_argument(&d, "relationship");
+    f.through.field = string_argument(&d, "field");
+    f.through.equals = literal_json(d.argument("equals"));
+    if (f.through.relationship.empty() || f.through.field.empty())
+      error(d.loc, "@through on field " + def.name + " needs relationship and field strings");
+    if (f.list) error(d.loc, "@through on field " + def.name + " needs a scalar field, not a list");
+    if (!f.through.equals.empty() && f.scalar != ScalarType::Boolean)
+      error(d.loc, "@through with equals gives a Boolean, but field " + def.name + " is " +
+                       def.type.base_name());
+    if (def.directive("json") || def.directive("transform") || def.directive("default"))
+      error(d.loc, "field " + def.name +
+                       " is read through a relationship (@through): it takes no @json, "
+                       "@transform or @default");
+    if (const syntax::Directive* fill = def.directive("fill")) {
+      const syntax::Value* v = fill->argument("value");
+      f.arm.fill = literal_json(v);
+      if (!literal_fits(v, f.scalar))
+        error(fill->loc, "@fill on field " + def.name + " needs a value of the field's type " +
+                             def.type.base_name());
     }
   }
 
@@ -208,11 +267,7 @@ struct Loader {
     }
     t.element = def.directive("element") != nullptr;
     if (const syntax::Directive* graph = def.directive("graph")) {
-      const syntax::Value* v = graph->argument("type");
-      if (v && v->kind == syntax::Value::Kind::String) t.graph_types.push_back(v->text);
-      if (v && v->kind == syntax::Value::Kind::List)
-        for (const auto& item : v->list)
-          if (item.kind == syntax::Value::Kind::String) t.graph_types.push_back(item.text);
+      t.graph_types = strings_argument(graph, "type");
       t.graph_context = string_argument(graph, "context");
       t.graph_display_name = string_argument(graph, "displayName");
       if (t.graph_types.empty() && t.graph_context.empty())
@@ -224,6 +279,8 @@ struct Loader {
       if (auto f = scalar_field(fd)) {
         if (!t.arm_types.empty() || t.element || !t.graph_types.empty() || !t.graph_context.empty())
           arm_source(fd, *f);
+        if (const syntax::Directive* through = fd.directive("through"))
+          through_source(fd, *through, *f);
         t.fields.push_back(std::move(*f));
         continue;
       }
@@ -273,6 +330,11 @@ struct Loader {
         r.in_owner = shared && shared->kind == syntax::Value::Kind::Boolean && shared->boolean;
         if (r.in_owner) r.fk_column = "_" + text::ascii_lower(r.type) + "_ref";
       }
+      if (const syntax::Directive* ext = fd.directive("extension")) {
+        r.extension_under = strings_argument(ext, "under");
+        if (r.extension_under.empty())
+          error(ext->loc, "@extension on " + fd.name + " needs under: a string or a list of them");
+      }
       t.relationships.push_back(std::move(r));
     }
     out.push_back(std::move(t));
@@ -299,10 +361,40 @@ struct Loader {
                                        {std::string(source), 0, 0}));
   }
 
+  // A @through field's related table and column, from its relationship.
+  void resolve_through(const ObjectType& t, Field& f, const std::vector<ObjectType>& types) {
+    auto fail = [&](const std::string& why) {
+      errors.push_back(Diagnostic::error("schema",
+                                         "field " + t.name + "." + f.name + " (@through): " + why,
+                                         {std::string(source), 0, 0}));
+    };
+    const Relationship* rel = t.relationship(f.through.relationship);
+    if (!rel) return fail("no relationship " + f.through.relationship + " on " + t.name);
+    const ObjectType* target = nullptr;
+    for (const auto& u : types)
+      if (u.name == rel->target) target = &u;
+    if (!target) return;  // reported by check_references
+    const Field* source_field = target->field(f.through.field);
+    if (!source_field || source_field->derived() || source_field->list)
+      return fail(rel->target + " has no stored scalar field " + f.through.field);
+    if (f.through.equals.empty() && source_field->scalar != f.scalar)
+      return fail(rel->target + "." + f.through.field + " is " +
+                  std::string(scalar_name(source_field->scalar)) + ", the field " +
+                  std::string(scalar_name(f.scalar)));
+    f.through.table = target->table;
+    f.through.column = source_field->column;
+    f.through.link_column = rel->fk_column;
+    f.through.in_owner = rel->in_owner;
+    f.through.scalar = source_field->scalar;
+  }
+
   void check_references(std::vector<ObjectType>& types) {
     for (auto& t : types)
       for (auto& r : t.relationships)
         if (r.inverse) resolve_inverse(t, r, types);
+    for (auto& t : types)
+      for (auto& f : t.fields)
+        if (f.derived()) resolve_through(t, f, types);
     for (const auto& t : types)
       for (const auto& r : t.relationships) {
         bool found = false;

@@ -44,6 +44,57 @@ std::string scan_rows(const Dialect& d, const std::string& table, const std::str
 
 namespace {
 
+// A field's @fill (JSON text) as a literal of its type.
+ir::Literal fill_literal(const schema::Field& f) {
+  auto v = nlohmann::json::parse(f.arm.fill, nullptr, false);
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer() && f.scalar != schema::ScalarType::Float) return v.get<int64_t>();
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) return v.get<std::string>();
+  return std::monostate{};
+}
+
+}  // namespace
+
+std::string field_value(const Dialect& d, const schema::Field& f, const std::string& alias,
+                        std::vector<ir::Literal>& params) {
+  if (!f.derived()) return alias + "." + d.quote(f.column);
+  auto bind = [&](ir::Literal v) {
+    params.push_back(std::move(v));
+    return d.param(params.size());
+  };
+  const schema::Through& th = f.through;
+  // The related rows: c.fk = owner's rowid, or c._rid = the owner's link.
+  std::string c = alias + "_" + f.column;
+  std::string from =
+      " FROM " + d.quote(th.table) + " AS " + c + " WHERE " +
+      (th.in_owner
+           ? c + "." + d.quote(store::kRowId) + " = " + alias + "." + d.quote(th.link_column)
+           : c + "." + d.quote(th.link_column) + " = " + alias + "." + d.quote(store::kRowId));
+  std::string col = c + "." + d.quote(th.column);
+  std::string value;
+  if (th.equals.empty()) {
+    value = "(SELECT " + col + from + " AND " + col + " IS NOT NULL ORDER BY " + c + "." +
+            d.quote(store::kRowId) + d.page(bind(int64_t{1}), "") + ")";
+  } else {
+    // Whether any related row's value equals the literal: max over 1/0, NULL
+    // when there are no related rows.
+    schema::Field as_related;
+    as_related.scalar = th.scalar;
+    as_related.arm.fill = th.equals;
+    ir::Literal wanted = fill_literal(as_related);
+    bool text = std::holds_alternative<std::string>(wanted);
+    std::string lhs = text ? d.fold_case(col) : col;
+    std::string rhs = text ? d.fold_case(bind(wanted)) : bind(wanted);
+    value = "(SELECT max(CASE WHEN " + col + " IS NOT NULL AND " + lhs + " = " + rhs +
+            " THEN 1 ELSE 0 END)" + from + ")";
+  }
+  if (f.arm.fill.empty()) return value;
+  return "COALESCE(" + value + ", " + bind(fill_literal(f)) + ")";
+}
+
+namespace {
+
 class Compiler {
  public:
   // A statement over rows of `table` aliased `outer`. The scan id is the
@@ -62,6 +113,11 @@ class Compiler {
 
   std::string column(const std::string& alias, const std::string& name) const {
     return alias + "." + d_.quote(name);
+  }
+
+  // A field's value: its column, or the subquery of a @through field.
+  std::string value_of(const std::string& alias, const schema::Field& f) {
+    return sql::field_value(d_, f, alias, params_);
   }
 
   // A new table alias for rows of `table`.
@@ -90,7 +146,7 @@ class Compiler {
       case K::Not:
         return "NOT (" + predicate(p.children.front(), t) + ")";
       case K::IsNull:
-        return column(t, p.field->column) + " IS NULL";
+        return value_of(t, *p.field) + " IS NULL";
       case K::Compare:
         return compare(p, t);
       case K::Related:
@@ -114,8 +170,7 @@ class Compiler {
                              const std::string& t) {
     std::string out = " ORDER BY ";
     for (const auto& k : sort)
-      out += column(t, k.field->column) +
-             (k.direction == ir::SortDirection::Asc ? " ASC, " : " DESC, ");
+      out += value_of(t, *k.field) + (k.direction == ir::SortDirection::Asc ? " ASC, " : " DESC, ");
     out += column(t, store::kKey);
     std::string l = limit ? bind(*limit) : "";
     return out + d_.page(l, offset ? bind(offset) : "");
@@ -155,7 +210,7 @@ class Compiler {
   }
 
   std::string compare(const ir::Predicate& p, const std::string& t) {
-    std::string col = column(t, p.field->column);
+    std::string col = value_of(t, *p.field);
     bool ci = p.case_insensitive;
     auto value = [&](size_t i = 0) {
       std::string v = bind(p.values[i]);
@@ -311,7 +366,7 @@ class Compiler {
       case K::Typename:
         return "'" + type.name + "'";
       case K::Field: {
-        std::string col = column(t, s.field->column);
+        std::string col = value_of(t, *s.field);
         if (s.field->list) return d_.json_list(col);
         if (s.field->scalar == schema::ScalarType::Boolean) return d_.json_boolean(col);
         return col;

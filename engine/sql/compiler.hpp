@@ -35,6 +35,13 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect = sqlite_dialect());
 
+// The SQL value of field `f` of the row aliased `alias`: its column, or, for
+// a field read through a relationship (@through), a subquery over the related
+// rows (with the field's @fill when they give no value). Its literals are
+// appended to `params` (parameter i is params[i-1]).
+std::string field_value(const Dialect& dialect, const schema::Field& f, const std::string& alias,
+                        std::vector<ir::Literal>& params);
+
 // "(SELECT min(_rid) ...) AND (SELECT max(_rid) ...)": the first and last
 // rowid of scan `scan_param` (a placeholder) in `table`, for a BETWEEN.
 std::string scan_bounds(const Dialect& dialect, const std::string& table,

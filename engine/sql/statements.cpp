@@ -26,11 +26,12 @@ std::string column_sql(const Dialect& d, const schema::ObjectType& type, Column 
   return "NULL";
 }
 
-// "s._rid, s.<field>, ...": the rowid, then every field of `type`.
+// "s._rid, s.<field>, ...": the rowid, then every field of `type` (a field
+// read through a relationship as its subquery, whose literals go to `st`).
 std::string row_columns(const Dialect& d, const schema::ObjectType& type, const std::string& s,
-                        const std::string& extra) {
+                        const std::string& extra, Statement& st) {
   std::string out = s + "." + d.quote(store::kRowId) + extra;
-  for (const auto& f : type.fields) out += ", " + s + "." + d.quote(f.column);
+  for (const auto& f : type.fields) out += ", " + field_value(d, f, s, st.params);
   return out;
 }
 
@@ -49,7 +50,7 @@ Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>
                       const Dialect& d) {
   Statement st;
   std::string in = rid_list(d, rids, st);
-  st.sql = "SELECT " + row_columns(d, type, "s", "") + " FROM " + d.quote(type.table) +
+  st.sql = "SELECT " + row_columns(d, type, "s", "", st) + " FROM " + d.quote(type.table) +
            " AS s WHERE s." + d.quote(store::kRowId) + " IN " + in + " ORDER BY s." +
            d.quote(store::kRowId);
   return st;
@@ -61,15 +62,16 @@ Statement related_rows(const schema::Relationship& relationship, const schema::O
   std::string in = rid_list(d, owners, st);
   if (relationship.in_owner) {  // the owner's row holds its one target
     std::string owner = "o." + d.quote(store::kRowId);
-    st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner) + " FROM " +
+    st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner, st) + " FROM " +
              d.quote(relationship.owner_table) + " AS o JOIN " + d.quote(target.table) +
              " AS c ON c." + d.quote(store::kRowId) + " = o." + d.quote(relationship.fk_column) +
              " WHERE " + owner + " IN " + in + " ORDER BY " + owner;
     return st;
   }
   std::string fk = "c." + d.quote(relationship.fk_column);
-  st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk) + " FROM " + d.quote(target.table) +
-           " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." + d.quote(store::kRowId);
+  st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk, st) + " FROM " +
+           d.quote(target.table) + " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." +
+           d.quote(store::kRowId);
   return st;
 }
 

@@ -106,20 +106,74 @@ inline Value random_value(Rng& rng, const Field& field) {
   return Value{};
 }
 
+// The value of a field read through a relationship (@through), as the
+// compiler reads it: the first related object's value (or, with equals,
+// whether any related object's value equals it, strings ignoring ASCII case),
+// else the field's @fill, else missing.
+inline Value through_value(const Object& o, const Field& f) {
+  Value out;
+  auto it = o.related.find(f.through.relationship);
+  if (it != o.related.end()) {
+    if (f.through.equals.empty()) {
+      for (const auto& c : it->second) {
+        const Value& v = detail::field_value(c, f.through.field);
+        if (!detail::is_missing(v)) {
+          out = v;
+          break;
+        }
+      }
+    } else if (!it->second.empty()) {
+      auto wanted = nlohmann::json::parse(f.through.equals);
+      bool any = false;
+      for (const auto& c : it->second) {
+        const Value& v = detail::field_value(c, f.through.field);
+        if (const auto* text = std::get_if<std::string>(&v))
+          any = any || (wanted.is_string() &&
+                        detail::lower(*text) == detail::lower(wanted.get<std::string>()));
+        if (const auto* b = std::get_if<bool>(&v))
+          any = any || (wanted.is_boolean() && *b == wanted.get<bool>());
+      }
+      out = any;
+    }
+  }
+  if (detail::is_missing(out) && !f.arm.fill.empty()) {
+    auto fill = nlohmann::json::parse(f.arm.fill);
+    if (fill.is_boolean())
+      out = fill.get<bool>();
+    else if (fill.is_number_integer() && f.scalar != ScalarType::Float)
+      out = fill.get<int64_t>();
+    else if (fill.is_number())
+      out = fill.get<double>();
+    else if (fill.is_string())
+      out = fill.get<std::string>();
+  }
+  return out;
+}
+
 // One object of `type` with random fields and (down to `levels` more levels)
-// 0..max_children related objects per relationship.
+// 0..max_children related objects per relationship; fields read through a
+// relationship (@through) get what their related objects give.
 inline Object random_object(Rng& rng, const Schema& schema, const ObjectType& type, std::string id,
                             int levels) {
   Object o;
   o.type = type.name;
   o.id = id;
   for (const auto& field : type.fields) {
-    if (field.name == "id") continue;
+    if (field.name == "id" || field.derived()) continue;
     Value v = random_value(rng, field);
     if (!std::holds_alternative<std::monostate>(v)) o.fields[field.name] = std::move(v);
   }
   o.fields["id"] = id;
-  if (levels == 0) return o;
+  auto derive = [&] {
+    for (const auto& field : type.fields)
+      if (field.derived())
+        if (Value v = through_value(o, field); !detail::is_missing(v))
+          o.fields[field.name] = std::move(v);
+  };
+  if (levels == 0) {
+    derive();
+    return o;
+  }
   for (const auto& rel : type.relationships) {
     // An inverse relationship (direction: IN) is its forward one read from
     // the child: the inventory nests children only forwards.
@@ -131,6 +185,7 @@ inline Object random_object(Rng& rng, const Schema& schema, const ObjectType& ty
       children.push_back(random_object(rng, schema, *schema.type(rel.target),
                                        id + "/" + rel.name + "-" + std::to_string(i), levels - 1));
   }
+  derive();
   return o;
 }
 

@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Queries that compile and run today; raise it as types land.
-constexpr int kFloor = 142;
+constexpr int kFloor = 156;
 
 struct Query {
   std::string slug;

@@ -273,5 +273,48 @@ TEST_F(ImportedFixture, ServiceChildrenLinkToTheirParents) {
       Names{"acrdefaults"});
 }
 
+// A diagnostic setting's resourceType is the type of the resource it is on
+// (extendedType), spelt as the schema lists it whatever the id's letter case;
+// logsEnabled whether any log category is sent (anyTrue; false with none).
+TEST(DeclaredMapping, DiagnosticSettingsKnowTheResourceTheyAreOn) {
+  json queue = fields_of("diagnostics.json", "/queue-audit", "DiagnosticSetting");
+  EXPECT_EQ(queue["resourceType"], "Microsoft.Storage/storageAccounts/queueServices");
+  EXPECT_EQ(queue["logsEnabled"], true);
+  json table = fields_of("diagnostics.json", "/table-metrics-only", "DiagnosticSetting");
+  EXPECT_EQ(table["resourceType"], "Microsoft.Storage/storageAccounts/tableServices");
+  EXPECT_EQ(table["logsEnabled"], false);
+  json account = fields_of("diagnostics.json", "/account-metrics", "DiagnosticSetting");
+  EXPECT_EQ(account["resourceType"], "Microsoft.Storage/storageAccounts");
+  EXPECT_EQ(account["logsEnabled"], false);  // `logs: []`: the fill
+  // A field read through a relationship (@through) is not read from the
+  // resource: the compiler reads it from the related rows.
+  json sa = fields_of("storage.json", "/stdatahardened");
+  EXPECT_FALSE(sa.contains("blobServiceDeletePolicyEnabled"));
+}
+
+// @through is checked when the schema loads: the related field must exist
+// and have the field's type (or, with equals, the field is Boolean).
+TEST(DeclaredMapping, ThroughFieldsAreCheckedWhenTheSchemaLoads) {
+  auto load = [](const std::string& field) {
+    return schema::parse("type A @store(table: \"a\", plural: \"as\") { id: ID! " + field +
+                             " bs: [B!]! @relationship(type: \"HAS_B\", direction: OUT) }\n"
+                             "type B @store(table: \"b\", plural: \"bs\") { id: ID! flag: "
+                             "Boolean }",
+                         "test.graphql");
+  };
+  EXPECT_TRUE(load("x: Boolean @through(relationship: \"bs\", field: \"flag\")"));
+  EXPECT_TRUE(load("x: Boolean @through(relationship: \"bs\", field: \"id\", equals: \"b1\")"));
+  auto wrong_type = load("x: Int @through(relationship: \"bs\", field: \"flag\")");
+  ASSERT_FALSE(wrong_type);
+  EXPECT_NE(format(wrong_type.errors()).find("B.flag is Boolean, the field Int"), std::string::npos)
+      << format(wrong_type.errors());
+  auto no_field = load("x: Boolean @through(relationship: \"bs\", field: \"nope\")");
+  ASSERT_FALSE(no_field);
+  EXPECT_NE(format(no_field.errors()).find("no stored scalar field nope"), std::string::npos);
+  auto no_rel = load("x: Boolean @through(relationship: \"cs\", field: \"flag\")");
+  ASSERT_FALSE(no_rel);
+  EXPECT_NE(format(no_rel.errors()).find("no relationship cs on A"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace posture

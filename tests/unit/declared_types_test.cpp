@@ -313,7 +313,14 @@ TEST_F(ImportedFixture, SqlServerChildSettings) {
   EXPECT_EQ(names("sqlDatabases",
                   "{ sqlServer: { firewallRules_SOME: { startIpAddress: { eq: \"0.0.0.0\" } } } }"),
             Names{"orders"});
-  EXPECT_EQ(names("sqlDatabases", "{ sqlServer_SOME: { name: \"sql-private\" } }"), Names{});
+  EXPECT_EQ(names("sqlDatabases", "{ sqlServer_SOME: { name: \"sql-private\" } }"),
+            (Names{"ledger", "scratch"}));
+  // encrypted is read through the TDE child (@through ... equals "Enabled"):
+  // Disabled is false, and a database whose TDE state was not read is false
+  // too (its @fill), never true.
+  EXPECT_EQ(names("sqlDatabases", "{ encrypted: { eq: false } }"), (Names{"orders", "scratch"}));
+  EXPECT_EQ(names("sqlDatabases", "{ encrypted: true }"), Names{"ledger"});
+  EXPECT_EQ(names("sqlDatabases", "{ encrypted: null }"), Names{});
 }
 
 // Relationships by id reference (@ref): a VM names its network interfaces,
@@ -365,6 +372,112 @@ TEST_F(ImportedFixture, InterfacesShareTheirSecurityGroup) {
   // ... and port 80 is open from anywhere on vm-web's interface.
   EXPECT_EQ(names("vms", with_port("80")), Names{"vm-web"});
   EXPECT_EQ(names("securityGroups", "{ rules_SOME: { name: \"allow-rdp\" } }"), Names{"nsg-empty"});
+}
+
+}  // namespace
+}  // namespace posture
+
+namespace posture {
+namespace {
+
+using declared_test::ImportedFixture;
+
+// Fields read through a relationship (@through): a storage account's blob
+// service settings and the diagnostic settings of its services, which
+// belong to the account (@extension(under:)) with the type of the service
+// they are on.
+TEST_F(ImportedFixture, StorageAccountsReadTheirServicesSettings) {
+  import({"storage.json", "diagnostics.json"});
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names("storageAccounts", "{ blobServiceDeletePolicyEnabled: true }"),
+            Names{"stdatahardened"});
+  // A blob service that says nothing (stwebopen's) and an account whose blob
+  // service was not read (stlegacydefaults): the catalogue's fills, false and 0.
+  EXPECT_EQ(names("storageAccounts", "{ blobServiceDeletePolicyEnabled: { eq: false } }"),
+            (Names{"stlegacydefaults", "stwebopen"}));
+  EXPECT_EQ(names("storageAccounts", "{ blobServiceDeletePolicyDays: 30 }"),
+            Names{"stdatahardened"});
+  EXPECT_EQ(names("storageAccounts", "{ containerDeleteRetentionPolicyDays: { eq: 0 } }"),
+            (Names{"stlegacydefaults", "stwebopen"}));
+  EXPECT_EQ(names("storageAccounts", "{ blobServiceDeletePolicyEnabled: null }"), Names{});
+  EXPECT_EQ(names("storageAccounts", "{ isBlobServicesDiagnosticsSettingsEnabled: true }"),
+            Names{"stdatahardened"});
+  // A lower-cased id (as Azure gives diagnostic settings) routes the same.
+  EXPECT_EQ(names("storageAccounts", "{ isQueueServicesDiagnosticsSettingsEnabled: true }"),
+            Names{"stdatahardened"});
+  EXPECT_EQ(names("storageAccounts", "{ isTableServicesDiagnosticsSettingsEnabled: true }"),
+            Names{"stwebopen"});
+  // No diagnostic setting read: false, never null.
+  EXPECT_EQ(names("storageAccounts", "{ isTableServicesDiagnosticsSettingsEnabled: false }"),
+            (Names{"stdatahardened", "stlegacydefaults"}));
+  EXPECT_EQ(names("storageAccounts",
+                  "{ diagnosticSettings_SOME: { resourceType: { eq: "
+                  "\"Microsoft.Storage/storageAccounts/queueServices\" } } }"),
+            Names{"stdatahardened"});
+  EXPECT_EQ(names("storageAccounts",
+                  "{ diagnosticSettings_SOME: { resourceType: { eq: "
+                  "\"Microsoft.Storage/storageAccounts\" }, logsEnabled: false } }"),
+            Names{"stwebopen"});
+  // The catalogue's query for blob logging: the account without the three
+  // categories or an audit group on its blob service.
+  EXPECT_EQ(names("storageAccounts",
+                  "{ OR: [{ isBlobServicesDiagnosticsSettingsEnabled: { eq: false } }, { AND: "
+                  "[{ diagnosticSettings_NONE: { resourceType: { eq: "
+                  "\"Microsoft.Storage/storageAccounts/blobServices\" } AND: [{ logs_SINGLE: { "
+                  "enabled: { eq: true }, category: { eq: \"StorageRead\" } } }, { logs_SINGLE: { "
+                  "enabled: { eq: true }, category: { eq: \"StorageWrite\" } } }, { logs_SINGLE: "
+                  "{ enabled: { eq: true }, category: { eq: \"StorageDelete\" } } }] } }, { "
+                  "diagnosticSettings_NONE: { resourceType: { eq: "
+                  "\"Microsoft.Storage/storageAccounts/blobServices\" } logs_SOME: { enabled: { "
+                  "eq: true } categoryGroup_IN: [\"audit\", \"allLogs\"] } } }] }] }"),
+            (Names{"stlegacydefaults", "stwebopen"}));
+}
+
+// A key vault's loggingEnabled: a diagnostic setting of it sends a log
+// category; false without one.
+TEST_F(ImportedFixture, KeyVaultLoggingIsReadThroughItsDiagnosticSettings) {
+  import({"services.json", "keyvault.json"});
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names("kmsVaults", "{ loggingEnabled: true }"), Names{"kv-hardened"});
+  EXPECT_EQ(names("kmsVaults", "{ loggingEnabled: null }"), Names{});
+  EXPECT_EQ(names("kmsVaults",
+                  "{ diagnosticSettings_SOME: { resourceType: { eq: "
+                  "\"Microsoft.KeyVault/vaults\" } } }"),
+            Names{"kv-hardened"});
+}
+
+// Azure Database for PostgreSQL, MySQL and MariaDB always encrypt their
+// storage: `encrypted` is the documented constant, whatever the server says.
+TEST_F(ImportedFixture, DatabaseServersAreAlwaysEncrypted) {
+  import({"databases.json"});
+  for (const char* root : {"postgreSqlServers", "mySqlServers", "mariaDbServers",
+                           "postgreSqlFlexibleServers", "mySqlFlexibleServers"}) {
+    EXPECT_EQ(names(root, "{ encrypted: { eq: false } }"), std::vector<std::string>{}) << root;
+    EXPECT_EQ(names(root, "{ encrypted: null }"), std::vector<std::string>{}) << root;
+    EXPECT_FALSE(names(root, "{ encrypted: true }").empty()) << root;
+  }
+}
+
+// Users' MFA from the userRegistrationDetails report (joined by id,
+// ignoring case); the tenant's security defaults on its connector.
+TEST_F(ImportedFixture, EntraUsersMfaAndTenantSecurityDefaults) {
+  import({"entra.json", "storage.json"});
+  EXPECT_EQ(summary_.stored_by_type["userRegistrationDetails"], 2u);
+  using Names = std::vector<std::string>;
+  // Adams registered a method the policy does not allow (isMfaCapable false);
+  // the user without a report is false too, never true.
+  EXPECT_EQ(names("users", "{ mfaActive: { eq: false } }"),
+            (Names{"Conf Room Adams", "No user type"}));
+  EXPECT_EQ(names("users", "{ mfaActive: true }"), Names{"Megan Bowen (guest)"});
+  EXPECT_EQ(names("users", "{ isAdmin: true, mfaActive: false }"), Names{"Conf Room Adams"});
+  // Without a report, whether the user is an admin is unknown: null.
+  EXPECT_EQ(names("users", "{ isAdmin: null }"), Names{"No user type"});
+  EXPECT_EQ(names("users", "{ registrationDetails: { methodsRegistered_INCLUDES: \"fido2\" } }"),
+            Names{});
+  EXPECT_EQ(names("connectors",
+                  "{ cloudProvider: { eq: \"entra\" }, securityDefaultsEnabled: { eq: false } }"),
+            Names{"Contoso"});
+  EXPECT_EQ(names("connectors", "{ securityDefaultsEnabled: null }"), Names{});
 }
 
 }  // namespace
