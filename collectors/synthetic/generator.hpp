@@ -38,15 +38,28 @@ struct Mix {
 
 struct GeneratorOptions {
   uint64_t connectors = 1000;
+  // When > 0, every modelled type (see generator.cpp, "every modelled type"):
+  // an Entra ID tenant, then subscriptions, each followed by its resources
+  // (tens of storage accounts and VMs, NSGs with rules, database servers with
+  // configurations, ...), until at least this many resources are written;
+  // `connectors` is then ignored.
+  uint64_t resources = 0;
   uint64_t seed = 1;
   Mix mix;
-  // Called every few thousand connectors, and once at the end.
-  std::function<void(uint64_t connectors_done, uint64_t connectors_total)> progress;
+  // Called every few thousand connectors (every 64 subscriptions with their
+  // resources when `resources` is set: the counts are then resources), and
+  // once at the end.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 struct GeneratorSummary {
   uint64_t connectors = 0;
   uint64_t contacts = 0;
+  // The objects the importer stores as rows, of every type (a resource, a
+  // child resource, an element such as an NSG rule, a disk attachment or a
+  // diagnostic log category, an Entra ID object); subscriptions + contacts in
+  // the connector mode.
+  uint64_t resources = 0;
   uint64_t lines = 0;
   uint64_t bytes = 0;
 };

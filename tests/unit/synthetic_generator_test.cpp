@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collectors/synthetic/generator.hpp"
 #include "base/text.hpp"
+#include "collectors/synthetic/generator.hpp"
 
 namespace {
 
@@ -28,14 +28,20 @@ using nlohmann::json;
 using posture::synthetic::GeneratorOptions;
 using posture::synthetic::Mix;
 
+std::string generate_with(GeneratorOptions options, uint64_t seed,
+                          posture::synthetic::GeneratorSummary* summary = nullptr) {
+  options.seed = seed;
+  std::ostringstream out;
+  auto result = posture::synthetic::generate(options, out);
+  EXPECT_TRUE(result.ok());
+  if (summary && result.ok()) *summary = *result;
+  return out.str();
+}
+
 std::string generate(uint64_t connectors, uint64_t seed) {
   GeneratorOptions options;
   options.connectors = connectors;
-  options.seed = seed;
-  std::ostringstream out;
-  auto summary = posture::synthetic::generate(options, out);
-  EXPECT_TRUE(summary.ok());
-  return out.str();
+  return generate_with(options, seed);
 }
 
 uint64_t fnv1a(const std::string& bytes) {
@@ -257,6 +263,60 @@ TEST(SyntheticGenerator, FileOutputEqualsStreamOutputAndSummaryCounts) {
   EXPECT_EQ(summary->bytes, stream.size());
   EXPECT_EQ(summary->contacts, static_cast<uint64_t>(tally(stream).contacts));
   EXPECT_GE(calls, 1u);
+}
+
+// ---- every modelled type (GeneratorOptions::resources) ----------------------
+
+std::string generate_all(uint64_t resources, uint64_t seed,
+                         posture::synthetic::GeneratorSummary* summary = nullptr) {
+  GeneratorOptions options;
+  options.resources = resources;
+  return generate_with(options, seed, summary);
+}
+
+TEST(SyntheticGenerator, AllTypesSameSeedGivesSameBytes) {
+  posture::synthetic::GeneratorSummary summary;
+  std::string a = generate_all(5000, 42, &summary);
+  std::string b = generate_all(5000, 42);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(fnv1a(a), fnv1a(generate_all(5000, 43)));
+  EXPECT_GE(summary.resources, 5000u);
+  EXPECT_LT(summary.resources, 5000u + 2000u) << "stops after the subscription that reaches N";
+  EXPECT_EQ(summary.bytes, a.size());
+  EXPECT_EQ(summary.lines, lines_of(a).size());
+}
+
+// The subscription and contact lines are the connector mode's: the resources
+// draw from a stream of their own.
+TEST(SyntheticGenerator, AllTypesKeepsTheConnectorModesLines) {
+  posture::synthetic::GeneratorSummary summary;
+  std::vector<std::string> all = lines_of(generate_all(3000, 9, &summary));
+  std::vector<std::string> connectors = lines_of(generate(summary.connectors, 9));
+  ASSERT_EQ(connectors.size(), 2 * summary.connectors);
+  size_t next = 0;
+  for (const auto& line : all)
+    if (next < connectors.size() && line == connectors[next]) ++next;
+  EXPECT_EQ(next, connectors.size());
+}
+
+// Every line parses and is an ARM object, an ARM list envelope or a Microsoft
+// Graph response.
+TEST(SyntheticGenerator, AllTypesLinesAreJson) {
+  size_t graph = 0;
+  for (const auto& line : lines_of(generate_all(4000, 3))) {
+    json j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line.substr(0, 200);
+    if (j.is_object() && j.contains("@odata.context")) {
+      ++graph;
+    } else if (j.is_object() && j.contains("value")) {
+      EXPECT_TRUE(j["value"].is_array());
+    } else if (j.is_object()) {
+      EXPECT_TRUE(j.contains("id")) << line.substr(0, 200);
+    } else {
+      EXPECT_TRUE(j.is_array());  // a bare contact list
+    }
+  }
+  EXPECT_GE(graph, 8u);
 }
 
 TEST(SyntheticGenerator, UnwritablePathIsAnIoError) {
