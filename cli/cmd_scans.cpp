@@ -94,7 +94,8 @@ void add_scans_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
-    auto store = store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadOnly);
+    auto store =
+        store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (!store) {
       ctx.exit_code = report_errors(store.errors());
       return;

@@ -2,7 +2,8 @@
 // type (a column per scalar field, list fields as JSON array text, and the
 // parent columns of every relationship into the type) with a side table
 // "<table>_raw" holding each row's original JSON,
-// plus the reserved tables _meta, _scans and _collection_errors.
+// plus the reserved tables _meta, _scans, _collection_errors and _scan_types
+// (the types each scan collected).
 // ensure_tables creates what is missing, adds columns for fields a newer
 // schema introduced, and refuses stores of another format or shape.
 #include <set>
@@ -44,6 +45,17 @@ TableSpec errors_table() {
           {{"_collection_errors_scan",
             "CREATE INDEX IF NOT EXISTS \"_collection_errors_scan\" ON "
             "\"_collection_errors\"(scan, resource_key)"}}};
+}
+
+// The schema types each scan collected (listed completely). A scan without
+// rows here has no record (made before the record existed, or by a writer
+// that does not keep one): every type with no rows is then unknown.
+TableSpec scan_types_table() {
+  return {"_scan_types",
+          {{"scan", "INTEGER", "NOT NULL"}, {"type", "TEXT", "NOT NULL"}},
+          {{"_scan_types_scan",
+            "CREATE UNIQUE INDEX IF NOT EXISTS \"_scan_types_scan\" ON "
+            "\"_scan_types\"(scan, type)"}}};
 }
 
 // The asset table of `type`; errors when two columns would share a name.
@@ -226,8 +238,8 @@ std::string TableSpec::create_sql() const {
 }
 
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {
-  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table()};
-  std::set<std::string> names{"_meta", "_scans", "_collection_errors"};
+  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table(), scan_types_table()};
+  std::set<std::string> names{"_meta", "_scans", "_collection_errors", "_scan_types"};
   for (const auto& type : schema.types()) {
     if (type.table.empty() || type.table[0] == '_' || !names.insert(arm_key(type.table)).second)
       return Diagnostic::error("store", "schema type " + type.name + ": table name `" + type.table +

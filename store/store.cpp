@@ -250,6 +250,19 @@ Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) c
   return out;
 }
 
+Result<std::optional<std::vector<std::string>>> Store::collected_types(int64_t scan_id) const {
+  sqlite3* db = internal::connection(*this);
+  auto stmt = prepare(db, path_, "SELECT type FROM _scan_types WHERE scan = ?1 ORDER BY type");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = step(*stmt)) == SQLITE_ROW) out.emplace_back(stmt->text(0));
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _scan_types");
+  if (out.empty()) return std::optional<std::vector<std::string>>{};
+  return std::optional<std::vector<std::string>>{std::move(out)};
+}
+
 std::string arm_key(std::string_view id) {
   return text::ascii_lower(id);
 }

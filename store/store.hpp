@@ -72,6 +72,10 @@ class Store {
   Result<std::optional<ScanInfo>> latest_complete_scan() const;
   Result<std::optional<ScanInfo>> scan(int64_t id) const;
   Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
+  // The schema types scan `scan_id` collected (listed completely, so a type
+  // here with no rows has none), or nullopt when the scan has no such record
+  // (a store made before it existed, or a writer that keeps none).
+  Result<std::optional<std::vector<std::string>>> collected_types(int64_t scan_id) const;
 
   // The rows of `type` in scan `scan_id`.
   Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
@@ -134,6 +138,13 @@ class ScanWriter {
   // Adds or replaces (same type and ARM id, case-insensitively) one asset.
   Status add(const Record& record);
   Status add_error(const CollectionError& error);
+  // Records that this scan collected `type` completely: a type declared here
+  // with no rows has none (its checks find nothing to fail), where a type not
+  // collected is unknown (its checks are ERROR). The first call starts the
+  // scan's record; from then on every type add() writes a row of is
+  // collected too, and so are the @elements types of a collected type (read
+  // from the same JSON). A writer that never calls it keeps no record.
+  Status mark_collected(const schema::ObjectType& type);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

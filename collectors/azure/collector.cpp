@@ -354,6 +354,11 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
   Collection collection(options, **client, *writer, store.schema());
   running = &collection;
   Status status = collection.list_subscriptions();
+  // What this collection lists completely: the subscriptions, and each one's
+  // contacts (a subscription whose contacts fail has a collection error).
+  // Every other type is not collected: its checks are ERROR, never a pass.
+  for (const char* type : {"Connector", "SecurityContact"})
+    if (const auto* t = store.schema().type(type); status && t) status = writer->mark_collected(*t);
   if (status) status = collection.select_and_store_subscriptions();
   if (status) status = collection.read_contacts();
   if (!status) {

@@ -11,6 +11,8 @@
 //   - failed: the subscriptions could not be listed (or the run was
 //     interrupted); the scan is recorded as failed, nothing of it is kept, and
 //     the last complete scan stays the one checks read.
+// The scan records what it collected: connectors and security contacts.
+// Checks reading any other type are ERROR ("... were not collected").
 #pragma once
 
 #include <chrono>

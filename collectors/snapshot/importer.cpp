@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -37,6 +38,7 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
+  bool record_started = false;  // the writer keeps the scan's collected types
   std::vector<SkippedObject> skipped_examples{};
   std::map<std::string, uint64_t> skipped_by_type{};  // lower-cased ARM type -> objects
   uint64_t stored = 0;                                // records written (duplicates counted twice)
@@ -57,6 +59,13 @@ struct ImportRun {
                                      const std::string& context, const SourceLocation& where);
   Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
   Status adopt_orphans();
+  // Starts the writer's record of collected types (then every type written
+  // is collected) with `type`.
+  Status start_record(const schema::ObjectType& type) {
+    if (record_started) return ok_status();
+    record_started = true;
+    return writer.mark_collected(type);
+  }
   void progress() {
     uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
     if (options.progress) options.progress(objects, bytes, bytes_total);
@@ -129,6 +138,7 @@ Result<store::Record> ImportRun::graph_record(const json& object, std::string&& 
 Status ImportRun::store_record(const json& object, const store::Record& record,
                                const SourceLocation& where) {
   if (auto s = writer.add(record); !s) return at(where, s.errors().front());
+  if (auto s = start_record(*record.type); !s) return at(where, s.errors().front());
   ++stored;
   auto children = normalize_elements(object, record, store.schema());
   if (!children) return at(where, children.errors().front());
@@ -229,6 +239,12 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   auto writer = store::ScanWriter::begin(store, describe_source(paths));
   if (!writer) return writer.take_errors();
   ImportRun run{store, *writer, options};
+  auto declared = collected_types(store.schema(), options.collected);
+  if (!declared) return declared.take_errors();
+  for (const auto* type : *declared)
+    if (auto s = run.start_record(*type); !s) return s.take_errors();
+  for (const auto* type : *declared)
+    if (auto s = writer->mark_collected(*type); !s) return s.take_errors();
   run.bytes_total = *total;
   run.progress();
   for (const auto& path : paths) {
@@ -263,6 +279,11 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   ImportSummary summary;
   summary.scan_id = info->id;
   summary.skipped = run.skipped;
+  auto collected = store.collected_types(info->id);
+  if (!collected) return collected.take_errors();
+  if (*collected)
+    for (const auto& name : **collected)
+      if (const auto* type = store.schema().type(name)) summary.collected.push_back(type->plural);
   summary.skipped_examples = std::move(run.skipped_examples);
   summary.skipped_by_type = std::move(run.skipped_by_type);
   for (const auto& type : store.schema().types()) {
@@ -278,6 +299,36 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
 }
 
 }  // namespace
+
+Result<std::vector<const schema::ObjectType*>> collected_types(
+    const schema::Schema& schema, const std::vector<std::string>& names) {
+  std::vector<const schema::ObjectType*> out;
+  std::set<const schema::ObjectType*> seen;
+  std::vector<std::string> known;
+  for (const auto& type : schema.types()) known.push_back(type.plural);
+  for (const auto& name : names) {
+    std::string want = text::ascii_lower(name);
+    bool found = false;
+    for (const auto& type : schema.types()) {
+      bool match = want == "all" || want == text::ascii_lower(type.plural) ||
+                   want == text::ascii_lower(type.name);
+      for (const auto& arm : type.arm_types) match = match || want == text::ascii_lower(arm);
+      if (!match) continue;
+      found = true;
+      if (seen.insert(&type).second) out.push_back(&type);
+    }
+    if (found) continue;
+    Diagnostic d = Diagnostic::error("invalid-option", "--collected: no asset type `" + name + "`");
+    if (auto guess = closest_match(name, known); !guess.empty())
+      d.hints.push_back("did you mean `" + guess + "`?");
+    d.hints.push_back(
+        "name root fields (storageAccounts), schema types (StorageAccount) or ARM types "
+        "(Microsoft.Storage/storageAccounts), or `all`; `posture schema` lists them");
+    return d;
+  }
+  std::sort(out.begin(), out.end(), [&](const auto* a, const auto* b) { return a < b; });
+  return out;
+}
 
 Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,
                                    const ImportOptions& options) {

@@ -18,6 +18,12 @@
 namespace posture::snapshot {
 
 struct ImportOptions {
+  // Types the input lists completely (`posture import --collected`): each
+  // is collected even with no object in the input, so its checks find none
+  // to fail instead of being ERROR. Root field names (storageAccounts),
+  // schema type names (StorageAccount) or @arm types, any letter case, or
+  // "all". A type the input holds an object of is collected anyway.
+  std::vector<std::string> collected;
   // Called at the start, every thousand objects or so, and at the end, with
   // objects read so far, bytes read and total bytes (0: unknown, e.g. stdin).
   std::function<void(uint64_t objects, uint64_t bytes_read, uint64_t bytes_total)> progress;
@@ -39,10 +45,16 @@ struct ImportSummary {
   uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
   std::vector<SkippedObject> skipped_examples;      // the first kSkippedExamples of them
   std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects skipped
-  std::map<std::string, uint64_t> stored_by_type;   // root field (plural) -> rows stored
+  std::vector<std::string> collected;  // root fields (plurals) of the types the scan collected
+  std::map<std::string, uint64_t> stored_by_type;  // root field (plural) -> rows stored
   uint64_t bytes = 0;
   double seconds = 0;
 };
+
+// The store's types `names` (ImportOptions::collected) name, in schema order;
+// errors name an unknown one, with a suggestion.
+Result<std::vector<const schema::ObjectType*>> collected_types(
+    const schema::Schema& schema, const std::vector<std::string>& names);
 
 // Imports `paths` ("-" reads standard input) as one new scan of `store`.
 Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,

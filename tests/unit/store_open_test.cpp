@@ -182,6 +182,9 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
   auto errors = columns(store, "_collection_errors");
   for (const char* c : {"scan", "resource_key", "resource", "type", "http_status", "message"})
     EXPECT_TRUE(errors.count(c)) << c;
+  auto types = columns(store, "_scan_types");
+  EXPECT_EQ(types["scan"], "INTEGER");
+  EXPECT_EQ(types["type"], "TEXT");
   EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "2");
 }
 
@@ -263,6 +266,38 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_TRUE(store.ok()) << posture::format(store.errors());
   EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
+}
+
+// A store made before scans recorded their collected types: opened
+// read-write once, it gains the table,
+// and its scans (no record) are read as before.
+TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite) {
+  int64_t scan = 0;
+  {
+    Store store = open();
+    auto w = posture::store::ScanWriter::begin(store, "old");
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w->add_error({"/subscriptions/s1", "Connector", "HTTP 403", 403}).ok());
+    ASSERT_TRUE(w->commit("partial").ok());
+    scan = w->scan_id();
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE _scan_types", nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto read_only = Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly);
+  ASSERT_FALSE(read_only.ok());
+  EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  Store store = open();
+  auto types = store.collected_types(scan);
+  ASSERT_TRUE(types.ok()) << posture::format(types.errors());
+  EXPECT_FALSE(types->has_value());
+  auto errors = store.collection_errors(scan);
+  ASSERT_TRUE(errors.ok());
+  EXPECT_EQ(errors->size(), 1u);
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {

@@ -293,3 +293,25 @@ TEST_F(StoreScanTest, InvalidUtf8InAListIsReplacedNotThrown) {
   ASSERT_TRUE(w.commit().ok());
   EXPECT_EQ(query("SELECT emails FROM security_contact"), "[\"a\xEF\xBF\xBD@x.com\"]");
 }
+
+TEST_F(StoreScanTest, AScanRecordsTheTypesItCollectedOnlyWhenAskedTo) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.commit().ok());
+    auto types = store_->collected_types(w.scan_id());
+    ASSERT_TRUE(types.ok());
+    EXPECT_FALSE(types->has_value()) << "a writer that never marks a type keeps no record";
+  }
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.mark_collected(*type("SecurityGroup")).ok());
+  // Written after the record started: collected too.
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(w.commit().ok());
+  auto types = store_->collected_types(w.scan_id());
+  ASSERT_TRUE(types.ok());
+  ASSERT_TRUE(types->has_value());
+  // SecurityRule: the elements of a security group, read from the same JSON.
+  EXPECT_EQ(**types, (std::vector<std::string>{"Connector", "SecurityGroup", "SecurityRule"}));
+  EXPECT_EQ(query("SELECT count(*) FROM _scan_types WHERE type = 'SecurityContact'"), "0");
+}
