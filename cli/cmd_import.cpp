@@ -127,6 +127,10 @@ void add_import_command(CLI::App& app, Context& ctx) {
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     if (!ctx.quiet) print_type_counts(*summary);
     if (!ctx.quiet) print_declared_empty(*summary, !opts->collected.empty());
+    if (!ctx.quiet && summary->errors)
+      std::cerr << "  recorded "
+                << text::counted(summary->errors, "collection error", "collection errors")
+                << " (the checks reading what could not be read are ERROR for its resource)\n";
     print_skipped(*summary);
     ctx.exit_code = kExitOk;
   });

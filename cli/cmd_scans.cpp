@@ -58,10 +58,12 @@ void print_json(const std::vector<ScanRow>& rows) {
     const auto& s = row.scan;
     ordered_json errors = ordered_json::array();
     for (const auto& e : row.errors) {
-      errors.push_back({{"resource", e.resource},
-                        {"type", e.type},
-                        {"http_status", e.http_status},
-                        {"message", e.message}});
+      errors.push_back(
+          {{"resource", e.resource},
+           {"type", e.type},
+           {"child_type", e.child_type.empty() ? ordered_json() : ordered_json(e.child_type)},
+           {"http_status", e.http_status},
+           {"message", e.message}});
     }
     scans.push_back({{"id", s.id},
                      {"source", s.source},

@@ -41,7 +41,10 @@ TableSpec errors_table() {
            {"resource", "TEXT", "NOT NULL"},
            {"type", "TEXT", "NOT NULL"},
            {"http_status", "INTEGER", "NOT NULL DEFAULT 0"},
-           {"message", "TEXT", "NOT NULL"}},
+           {"message", "TEXT", "NOT NULL"},
+           // The child type that could not be read ("" or NULL: the resource
+           // itself). Nullable, so an older store gains it by ALTER TABLE.
+           {"child_type", "TEXT", ""}},
           {{"_collection_errors_scan",
             "CREATE INDEX IF NOT EXISTS \"_collection_errors_scan\" ON "
             "\"_collection_errors\"(scan, resource_key)"}}};

@@ -132,8 +132,8 @@ Status bind_field(Cursor& stmt, int index, const Record& record, const schema::F
 }  // namespace
 
 constexpr const char* kInsertError =
-    "INSERT INTO _collection_errors(scan, resource_key, resource, type, http_status, message) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO _collection_errors(scan, resource_key, resource, type, http_status, message, "
+    "child_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 struct ScanWriter::Impl {
   Store* store = nullptr;
@@ -197,6 +197,7 @@ Status ScanWriter::Impl::insert_error(Cursor& s, const CollectionError& e) {
   s.bind(4, std::string_view(e.type));
   s.bind(5, static_cast<int64_t>(e.http_status));
   s.bind(6, std::string_view(e.message));
+  s.bind(7, std::string_view(e.child_type));
   int rc = step(s);
   s.reset();
   if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "recording a collection error");

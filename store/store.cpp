@@ -235,17 +235,17 @@ Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
 
 Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
   sqlite3* db = internal::connection(*this);
-  auto stmt =
-      prepare(db, path_,
-              "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
-              "ORDER BY rowid");
+  auto stmt = prepare(db, path_,
+                      "SELECT resource, type, message, http_status, coalesce(child_type, '') FROM "
+                      "_collection_errors WHERE scan = ?1 ORDER BY rowid");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id);
   std::vector<CollectionError> out;
   int rc;
   while ((rc = step(*stmt)) == SQLITE_ROW)
     out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1)),
-                   std::string(stmt->text(2)), static_cast<int>(stmt->integer(3))});
+                   std::string(stmt->text(2)), static_cast<int>(stmt->integer(3)),
+                   std::string(stmt->text(4))});
   if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _collection_errors");
   return out;
 }

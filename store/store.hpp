@@ -35,12 +35,16 @@ struct ScanInfo {
 };
 
 // A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
-// subscription's contacts). Checks report such resources as ERROR findings.
+// subscription's contacts). Checks report such resources as ERROR findings:
+// every check on the resource when `child_type` is empty, else the checks
+// whose query uses `child_type` (a child resource or setting of the resource
+// that could not be read, e.g. a storage account's blobServices/default).
 struct CollectionError {
   std::string resource;  // ARM id of the resource the error is about
   std::string type;      // schema type of that resource (Connector)
   std::string message;   // never contains a token
   int http_status = 0;
+  std::string child_type{};  // schema type that could not be read; "": the resource itself
 };
 
 enum class OpenMode { ReadWrite, ReadOnly };

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "base/text.hpp"
 #include "collectors/snapshot/declared.hpp"
@@ -38,6 +39,7 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
+  uint64_t errors = 0;
   bool record_started = false;  // the writer keeps the scan's collected types
   std::vector<SkippedObject> skipped_examples{};
   std::map<std::string, uint64_t> skipped_by_type{};  // lower-cased ARM type -> objects
@@ -58,6 +60,7 @@ struct ImportRun {
   Result<store::Record> graph_record(const json& object, std::string&& raw,
                                      const std::string& context, const SourceLocation& where);
   Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
+  Status arm_error(const json& object, const SourceLocation& where);
   Status adopt_orphans();
   // Starts the writer's record of collected types (then every type written
   // is collected) with `type`.
@@ -72,6 +75,32 @@ struct ImportRun {
   }
 };
 
+// The object's `id` string, or "".
+std::string arm_id_of(const json& object) {
+  auto it = object.find("id");
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The ARM type an ARM id names: the namespace after its last /providers/,
+// then every other segment ("/.../providers/Microsoft.Storage/storageAccounts/
+// a/blobServices/default" is Microsoft.Storage/storageAccounts/blobServices).
+std::string arm_type_from_id(std::string_view id) {
+  std::string lower = text::ascii_lower(id);
+  size_t at = lower.rfind("/providers/");
+  if (at == std::string::npos) return "";
+  std::string_view rest = id.substr(at + 11);
+  std::vector<std::string_view> parts;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  if (parts.size() < 2) return "";
+  std::string out(parts[0]);
+  for (size_t i = 1; i < parts.size(); i += 2) out.append(1, '/').append(parts[i]);
+  return out;
+}
+
 // The diagnostic `d` as an import error at `where`, keeping its hints.
 Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
   Diagnostic out = Diagnostic::error("import", d.message, where);
@@ -85,6 +114,7 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
   if (objects % kProgressEvery == 0) progress();
   std::optional<json> arm = arm_from_az_cli(value);
   const json& object = arm ? *arm : value;
+  if (is_arm_error(object)) return arm_error(object, where);
   if (modelled(object, store.schema())) {
     auto record = normalize(object, std::move(raw), store.schema());
     if (!record) return at(where, record.errors().front());
@@ -109,6 +139,74 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
       type = "graph:" + context;
   }
   if (!type.empty()) ++skipped_by_type[text::ascii_lower(type)];
+  return ok_status();
+}
+
+// An ARM error in place of a child resource or setting: a collection error
+// against the resource it belongs to and the child's type, so the checks
+// reading that type are ERROR for that resource (docs/data-model.md, "Errors
+// in the input"). Its type counts as collected: its failures are recorded.
+Status ImportRun::arm_error(const json& object, const SourceLocation& where) {
+  const char* shape =
+      "an error in place of a child resource is {\"id\": \"<the child's ARM id>\", \"type\": "
+      "\"<its ARM type>\", \"error\": {\"code\": ..., \"message\": ...}} (what ARM answers, "
+      "with the id and type of what was requested; `status`: the HTTP status, optional)";
+  std::string id = arm_id_of(object);
+  if (id.empty())
+    return Diagnostic::error(
+               "import", "an ARM error object without the `id` of what could not be read", where)
+        .hint(shape);
+  json typed = object;
+  if (arm_type_of(typed).empty()) typed["type"] = arm_type_from_id(id);
+  const schema::ObjectType* child = declared_type(typed, store.schema());
+  std::vector<const schema::Relationship*> parents;
+  if (child) parents = store.schema().relationships_into(child->name);
+  if (!child || parents.empty())
+    return Diagnostic::error("import",
+                             "an ARM error object for " + id + " (type " + arm_type_of(typed) +
+                                 "): Posture records errors of the child resources "
+                                 "and settings it models, under their parent resource",
+                             where)
+        .hint(shape)
+        .hint(
+            "a type that could not be listed at all is not collected: leave it out of "
+            "--collected, and its checks are ERROR");
+  auto record = normalize_declared(typed, "", store.schema(), *child);
+  if (!record) return at(where, record.errors().front());
+  if (record->parent_id.empty())
+    return Diagnostic::error("import",
+                             "an ARM error object for " + id + ": its id names no parent resource",
+                             where)
+        .hint(shape);
+  const json& error = object["error"];
+  auto member = [&](const char* name) {
+    auto it = error.find(name);
+    return it != error.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  int status = 0;
+  for (const char* name : {"status", "httpStatus", "statusCode"})
+    if (auto it = object.find(name); it != object.end() && it->is_number_integer())
+      status = it->get<int>();
+  std::string code = member("code"), message = member("message");
+  // "blobServices/default (blobServices) could not be read: HTTP 403 ...".
+  std::string tail = store::arm_key(id).rfind(store::arm_key(record->parent_id) + "/", 0) == 0
+                         ? id.substr(record->parent_id.size() + 1)
+                         : id;
+  std::string what = tail + " (" + child->plural + ") could not be read: ";
+  if (status) what += "HTTP " + std::to_string(status) + " ";
+  what += code.empty() ? "error" : code;
+  if (!message.empty()) what += ": " + message;
+  std::set<std::string> owners;
+  for (const auto* rel : parents) {
+    bool mine =
+        record->any_parent || (record->relationship && record->relationship->name == rel->name &&
+                               record->relationship->owner == rel->owner);
+    if (!mine || !owners.insert(rel->owner).second) continue;
+    if (auto s = writer.add_error({record->parent_id, rel->owner, what, status, child->name}); !s)
+      return at(where, s.errors().front());
+  }
+  ++errors;
+  if (auto s = start_record(*child); !s) return at(where, s.errors().front());
   return ok_status();
 }
 
@@ -279,6 +377,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   ImportSummary summary;
   summary.scan_id = info->id;
   summary.skipped = run.skipped;
+  summary.errors = run.errors;
   auto collected = store.collected_types(info->id);
   if (!collected) return collected.take_errors();
   if (*collected)
@@ -328,6 +427,12 @@ Result<std::vector<const schema::ObjectType*>> collected_types(
   }
   std::sort(out.begin(), out.end(), [&](const auto* a, const auto* b) { return a < b; });
   return out;
+}
+
+bool is_arm_error(const json& object) {
+  if (!object.is_object() || object.contains("properties")) return false;
+  auto error = object.find("error");
+  return error != object.end() && error->is_object();
 }
 
 Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/result.hpp"
 #include "store/store.hpp"
 
@@ -45,6 +47,9 @@ struct ImportSummary {
   uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
   std::vector<SkippedObject> skipped_examples;      // the first kSkippedExamples of them
   std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects skipped
+  // Collection errors the input carried (ARM error objects in place of a
+  // child resource), as recorded.
+  uint64_t errors = 0;
   std::vector<std::string> collected;  // root fields (plurals) of the types the scan collected
   std::map<std::string, uint64_t> stored_by_type;  // root field (plural) -> rows stored
   uint64_t bytes = 0;
@@ -55,6 +60,11 @@ struct ImportSummary {
 // errors name an unknown one, with a suggestion.
 Result<std::vector<const schema::ObjectType*>> collected_types(
     const schema::Schema& schema, const std::vector<std::string>& names);
+
+// Whether `object` is an ARM error in place of a resource that could not be
+// read: an object with an `error` object member (ARM's error body,
+// {"error": {"code", "message"}}) and no `properties`.
+bool is_arm_error(const nlohmann::json& object);
 
 // Imports `paths` ("-" reads standard input) as one new scan of `store`.
 Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,

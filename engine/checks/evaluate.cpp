@@ -74,7 +74,11 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
   }
   for (uint32_t i = 0; i < context.errors.size(); ++i) {
     const auto& e = context.errors[i];
-    context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
+    std::string key = e.type + '\n' + store::arm_key(e.resource);
+    if (e.child_type.empty())
+      context.error_index.emplace(std::move(key), i);
+    else
+      context.child_error_index.emplace(std::move(key), i);
   }
   return context;
 }
@@ -191,6 +195,8 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
         error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
         if (auto it = context.error_index.find(error_key); it != context.error_index.end())
           subjects->errors.emplace_back(index, it->second);
+        auto [from, to] = context.child_error_index.equal_range(error_key);
+        for (auto it = from; it != to; ++it) subjects->errors.emplace_back(index, it->second);
       }
     }
     if (context.order == Order::Key) {
@@ -305,8 +311,15 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
         "internal", "check `" + check.id + "` selected rows that are not among its subjects");
   result.matched = failed.size();
 
-  // A collection error makes the finding ERROR, selected or not.
+  // A collection error makes the finding ERROR, selected or not: an error
+  // about the resource itself always, one about a child type (a setting that
+  // could not be read) when the check's query uses that type. One note each.
+  std::vector<std::string> reads;
+  if (!all.errors.empty()) reads = query_types(check);
   for (const auto& [index, error] : all.errors) {
+    const std::string& child = context_.errors[error].child_type;
+    if (!child.empty() && std::find(reads.begin(), reads.end(), child) == reads.end()) continue;
+    if (result.verdicts[index] == Verdict::Error) continue;
     result.verdicts[index] = Verdict::Error;
     result.notes.push_back({index, {Note::Kind::CollectionError, error}});
   }

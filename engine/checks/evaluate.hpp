@@ -100,12 +100,15 @@ struct EvaluationContext {
   const WaiverList* waivers = nullptr;  // may be null: no waivers
   Date today;
   std::vector<store::CollectionError> errors;
-  // type + '\n' + key -> errors[i]. A
+  // type + '\n' + key -> errors[i], for errors about a resource itself. A
   // type with no object in the scan that the scan did not collect has a
   // scan-level error (resource "", so key ""): "storageAccounts were not
   // collected in scan 3", or, for a scan without a record of the types it
   // collected, "no connectors in this scan".
   std::unordered_map<std::string, uint32_t> error_index;
+  // type + '\n' + key -> errors[i], for errors about a child type of a
+  // resource (CollectionError::child_type): only checks using it are ERROR.
+  std::unordered_multimap<std::string, uint32_t> child_error_index;
   // Whether the scan records the types it collected (Store::collected_types);
   // then a check using any type the scan did not collect is ERROR.
   bool collected_record = false;

@@ -225,6 +225,10 @@ TEST_F(AzureCliTest, ACollectionSaysWhatItDidNotCollectAndWhichContactsItCouldNo
         std::string::npos)
         << check.dump();
   }
+  auto scans = posture({"scans", "--db", db_, "--format", "json"});
+  auto listed = nlohmann::json::parse(scans.out)["scans"][0];
+  ASSERT_EQ(listed["errors"].size(), 1u);
+  EXPECT_EQ(listed["errors"][0]["child_type"], "SecurityContact");
 }
 
 }  // namespace

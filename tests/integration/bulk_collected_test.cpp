@@ -1,7 +1,8 @@
 // Missing data never passes, by what a scan collected, through the real
 // program: a check reading a type the scan did not collect is one ERROR
 // finding that says so, a type declared collected (`--collected`) with no
-// object passes with no findings.
+// object passes with no findings; an ARM error object in place of a child
+// makes the checks reading that child ERROR for its parent, and no other.
 #include <nlohmann/json.hpp>
 
 #include "engine/schema/schema.hpp"
@@ -124,6 +125,72 @@ TEST_F(BulkTest, AnUnknownCollectedTypeIsRefusedWithASuggestion) {
   EXPECT_NE(import.err.find("--collected: no asset type `storageAcounts`"), std::string::npos)
       << import.err;
   EXPECT_NE(import.err.find("did you mean `storageAccounts`?"), std::string::npos) << import.err;
+  Process scans = run({"scans", "--db", db_, "--format", "json"});
+  EXPECT_EQ(json::parse(scans.out)["scans"].size(), 1u) << "nothing imported";
+}
+
+TEST_F(BulkTest, AChildThatCouldNotBeReadMakesOnlyTheChecksReadingItErrors) {
+  const std::string denied = kAccounts + "stdenied/blobServices/default";
+  std::string error = json{{"id", denied},
+                           {"type", "Microsoft.Storage/storageAccounts/blobServices"},
+                           {"status", 403},
+                           {"error",
+                            {{"code", "AuthorizationFailed"},
+                             {"message",
+                              "The client does not have authorization to perform action "
+                              "'Microsoft.Storage/storageAccounts/blobServices/read'"}}}}
+                          .dump() +
+                      "\n";
+  std::string file = write(
+      "storage.jsonl", subscription() + account("stok", true) + account("stdenied", false) + error);
+  Process import = run({"import", "--db", db_, file});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_NE(import.err.find("recorded 1 collection error"), std::string::npos) << import.err;
+  EXPECT_NE(import.err.find("stored 1 blobServices"), std::string::npos)
+      << "the error is not a row: " << import.err;
+
+  Process doc =
+      run({"check", "--db", db_, "--check", kSoftDelete, "--check", kTls, "--format", "json"});
+  EXPECT_EQ(doc.exit_code, 2) << doc.out << doc.err;
+  json report = json::parse(doc.out);
+  const json* soft = find_check(report, kSoftDelete);
+  ASSERT_NE(soft, nullptr);
+  EXPECT_EQ((*soft)["status"], "ERROR");
+  std::map<std::string, json> by_resource;
+  for (const auto& f : (*soft)["findings"]) by_resource[f["resource"]] = f;
+  ASSERT_EQ(by_resource.size(), 2u) << soft->dump();
+  EXPECT_EQ(by_resource[kAccounts + "stok"]["status"], "PASS");
+  const json& failed = by_resource[kAccounts + "stdenied"];
+  EXPECT_EQ(failed["status"], "ERROR") << "never a FAIL on missing settings, nor a PASS";
+  const std::string detail = failed["detail"];
+  EXPECT_NE(detail.find("blobServices/default (blobServices) could not be read: HTTP 403 "
+                        "AuthorizationFailed: The client does not have authorization"),
+            std::string::npos)
+      << detail;
+  // A check that does not read blobServices is not affected.
+  const json* tls = find_check(report, kTls);
+  ASSERT_NE(tls, nullptr);
+  EXPECT_EQ((*tls)["status"], "PASS") << tls->dump();
+  EXPECT_EQ((*tls)["counts"]["pass"], 2);
+
+  // The error is kept with its scan: the parent, its type and the child type.
+  Process scans = run({"scans", "--db", db_, "--format", "json"});
+  json last = json::parse(scans.out)["scans"].back();
+  ASSERT_EQ(last["errors"].size(), 1u) << last.dump();
+  EXPECT_EQ(last["errors"][0]["resource"], kAccounts + "stdenied");
+  EXPECT_EQ(last["errors"][0]["type"], "StorageAccount");
+  EXPECT_EQ(last["errors"][0]["child_type"], "BlobService");
+  EXPECT_EQ(last["errors"][0]["http_status"], 403);
+}
+
+TEST_F(BulkTest, AnErrorObjectWithoutAChildToPlaceIsAnImportError) {
+  std::string error = json{{"error", {{"code", "AuthorizationFailed"}, {"message", "no"}}}}.dump();
+  std::string file = write("bad.jsonl", subscription() + error + "\n");
+  Process import = run({"import", "--db", db_, file});
+  EXPECT_EQ(import.exit_code, 2) << import.err;
+  EXPECT_NE(import.err.find("bad.jsonl:2"), std::string::npos) << import.err;
+  EXPECT_NE(import.err.find("without the `id` of what could not be read"), std::string::npos)
+      << import.err;
   Process scans = run({"scans", "--db", db_, "--format", "json"});
   EXPECT_EQ(json::parse(scans.out)["scans"].size(), 1u) << "nothing imported";
 }

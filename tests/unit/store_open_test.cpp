@@ -180,7 +180,8 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
   for (const char* c : {"id", "source", "started_at", "ended_at", "status", "objects", "message"})
     EXPECT_TRUE(scans.count(c)) << c;
   auto errors = columns(store, "_collection_errors");
-  for (const char* c : {"scan", "resource_key", "resource", "type", "http_status", "message"})
+  for (const char* c :
+       {"scan", "resource_key", "resource", "type", "http_status", "message", "child_type"})
     EXPECT_TRUE(errors.count(c)) << c;
   auto types = columns(store, "_scan_types");
   EXPECT_EQ(types["scan"], "INTEGER");
@@ -268,8 +269,8 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
 }
 
-// A store made before scans recorded their collected types: opened
-// read-write once, it gains the table,
+// A store made before scans recorded their collected types and errors of
+// child types: opened read-write once, it gains them,
 // and its scans (no record) are read as before.
 TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite) {
   int64_t scan = 0;
@@ -284,7 +285,11 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE _scan_types", nullptr, nullptr, nullptr), SQLITE_OK)
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE _scan_types; ALTER TABLE "
+                           "_collection_errors DROP COLUMN child_type",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
         << sqlite3_errmsg(db);
     sqlite3_close(db);
   }
@@ -292,12 +297,14 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
   ASSERT_FALSE(read_only.ok());
   EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
   Store store = open();
+  EXPECT_EQ(columns(store, "_collection_errors")["child_type"], "TEXT");
   auto types = store.collected_types(scan);
   ASSERT_TRUE(types.ok()) << posture::format(types.errors());
   EXPECT_FALSE(types->has_value());
   auto errors = store.collection_errors(scan);
   ASSERT_TRUE(errors.ok());
-  EXPECT_EQ(errors->size(), 1u);
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].child_type, "") << "NULL in an older row: the resource itself";
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {

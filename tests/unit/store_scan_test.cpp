@@ -315,3 +315,17 @@ TEST_F(StoreScanTest, AScanRecordsTheTypesItCollectedOnlyWhenAskedTo) {
   EXPECT_EQ(**types, (std::vector<std::string>{"Connector", "SecurityGroup", "SecurityRule"}));
   EXPECT_EQ(query("SELECT count(*) FROM _scan_types WHERE type = 'SecurityContact'"), "0");
 }
+
+TEST_F(StoreScanTest, ACollectionErrorKeepsTheChildTypeThatCouldNotBeRead) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(
+      w.add_error({"/subscriptions/s1", "Connector", "HTTP 403", 403, "SecurityContact"}).ok());
+  ASSERT_TRUE(w.add_error({"/subscriptions/s2", "Connector", "HTTP 404", 404}).ok());
+  ASSERT_TRUE(w.commit("partial").ok());
+  auto errors = store_->collection_errors(w.scan_id());
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[0].child_type, "SecurityContact");
+  EXPECT_EQ((*errors)[1].child_type, "");
+}
