@@ -41,10 +41,11 @@ Result<snapshot::ImportSummary> import_into(const std::string& db,
 
 void print_skipped(const snapshot::ImportSummary& s) {
   if (s.skipped == 0) return;
-  std::cerr << "warning: skipped " << text::counted(s.skipped, "object", "objects")
-            << " that import does not read:\n";
+  std::cerr << "warning: kept " << text::counted(s.skipped, "object", "objects") << " raw ("
+            << format_bytes(s.skipped_bytes)
+            << " in the store's table _unmodelled) that checks do not read:\n";
   for (const auto& [type, n] : s.skipped_by_type)
-    std::cerr << "  " << n << " " << type << " (not modelled)\n";
+    std::cerr << "  " << n << " " << type << " (not modelled: kept raw)\n";
   for (const auto& k : s.skipped_examples)
     std::cerr << "  " << k.where.source << ":" << k.where.line << ": " << k.reason << "\n";
   if (s.skipped > s.skipped_examples.size())
@@ -123,7 +124,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
       std::cerr << "imported scan " << summary->scan_id << ": "
                 << text::counted(summary->subscriptions, "subscription", "subscriptions") << ", "
                 << text::counted(summary->contacts, "security contact", "security contacts") << ", "
-                << summary->skipped << " skipped in " << elapsed << " s ("
+                << summary->skipped << " kept raw in " << elapsed << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     if (!ctx.quiet) print_type_counts(*summary);
     if (!ctx.quiet) print_declared_empty(*summary, !opts->collected.empty());

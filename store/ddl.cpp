@@ -2,8 +2,9 @@
 // type (a column per scalar field, list fields as JSON array text, and the
 // parent columns of every relationship into the type) with a side table
 // "<table>_raw" holding each row's original JSON,
-// plus the reserved tables _meta, _scans, _collection_errors and _scan_types
-// (the types each scan collected).
+// plus the reserved tables _meta, _scans, _collection_errors, _scan_types (the
+// types each scan collected) and _unmodelled (objects of types the schema
+// does not model, kept raw).
 // ensure_tables creates what is missing, adds columns for fields a newer
 // schema introduced, and refuses stores of another format or shape.
 #include <set>
@@ -59,6 +60,18 @@ TableSpec scan_types_table() {
           {{"_scan_types_scan",
             "CREATE UNIQUE INDEX IF NOT EXISTS \"_scan_types_scan\" ON "
             "\"_scan_types\"(scan, type)"}}};
+}
+
+// Objects import read but the schema does not model, kept as they came.
+TableSpec unmodelled_table() {
+  return {"_unmodelled",
+          {{"scan", "INTEGER", "NOT NULL"},
+           {"id", "TEXT", "NOT NULL"},
+           {"arm_type", "TEXT", "NOT NULL"},
+           {"raw", "TEXT", "NOT NULL"}},
+          {{"_unmodelled_scan",
+            "CREATE INDEX IF NOT EXISTS \"_unmodelled_scan\" ON \"_unmodelled\"(scan, "
+            "arm_type)"}}};
 }
 
 // The asset table of `type`; errors when two columns would share a name.
@@ -241,8 +254,10 @@ std::string TableSpec::create_sql() const {
 }
 
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {
-  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table(), scan_types_table()};
-  std::set<std::string> names{"_meta", "_scans", "_collection_errors", "_scan_types"};
+  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table(), scan_types_table(),
+                             unmodelled_table()};
+  std::set<std::string> names{"_meta", "_scans", "_collection_errors", "_scan_types",
+                              "_unmodelled"};
   for (const auto& type : schema.types()) {
     if (type.table.empty() || type.table[0] == '_' || !names.insert(arm_key(type.table)).second)
       return Diagnostic::error("store", "schema type " + type.name + ": table name `" + type.table +

@@ -146,6 +146,7 @@ struct ScanWriter::Impl {
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
+  Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
   std::vector<CollectionError> errors;  // re-recorded by fail()
   // The store's types marked collected (mark_collected); empty: no record.
   std::set<std::string> collected;
@@ -325,6 +326,11 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
   auto stmt = prepare(db, store.path(), kInsertError, true);
   if (!stmt) return abandon(stmt.take_errors());
   impl->error_stmt = std::move(*stmt);
+  auto unmodelled =
+      prepare(db, store.path(),
+              "INSERT INTO _unmodelled(scan, id, arm_type, raw) VALUES (?1, ?2, ?3, ?4)", true);
+  if (!unmodelled) return abandon(unmodelled.take_errors());
+  impl->unmodelled_stmt = std::move(*unmodelled);
   // The references of this scan's owners (@ref), until commit links them.
   if (auto s = exec(db, store.path(),
                     "CREATE TEMP TABLE IF NOT EXISTS posture_refs(scan INTEGER, rel TEXT, owner "
@@ -432,6 +438,23 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
   return ok_status();
 }
 
+Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
+                                  std::string_view raw) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  Cursor& s = impl_->unmodelled_stmt;
+  s.reset();
+  s.bind(1, scan_id_);
+  s.bind(2, id);
+  s.bind(3, arm_type);
+  s.bind(4, raw);
+  int rc = step(s);
+  s.reset();
+  if (rc != SQLITE_DONE)
+    return sqlite_error(impl_->path(), impl_->db(),
+                        "keeping an object of type " + std::string(arm_type) + " raw");
+  return ok_status();
+}
+
 Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
                                  const std::string& parent_id) {
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
@@ -487,6 +510,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   m.plans.clear();
   m.error_stmt = Cursor{};
   m.ref_stmt = Cursor{};
+  m.unmodelled_stmt = Cursor{};
   if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
   m.open = false;
   return info;
@@ -497,6 +521,7 @@ void ScanWriter::rollback() {
   impl_->plans.clear();
   impl_->error_stmt = Cursor{};
   impl_->ref_stmt = Cursor{};
+  impl_->unmodelled_stmt = Cursor{};
   (void)exec(impl_->db(), impl_->path(), "ROLLBACK");
   impl_->open = false;
 }

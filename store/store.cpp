@@ -263,6 +263,24 @@ Result<std::optional<std::vector<std::string>>> Store::collected_types(int64_t s
   return std::optional<std::vector<std::string>>{std::move(out)};
 }
 
+Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> Store::unmodelled_counts(
+    int64_t scan_id) const {
+  sqlite3* db = internal::connection(*this);
+  auto stmt = prepare(db, path_,
+                      "SELECT arm_type, count(*), sum(length(CAST(raw AS BLOB))) FROM _unmodelled "
+                      "WHERE scan = ?1 GROUP BY arm_type ORDER BY arm_type");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> out;
+  int rc;
+  while ((rc = step(*stmt)) == SQLITE_ROW)
+    out.push_back(
+        {std::string(stmt->text(0)),
+         {static_cast<uint64_t>(stmt->integer(1)), static_cast<uint64_t>(stmt->integer(2))}});
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _unmodelled");
+  return out;
+}
+
 std::string arm_key(std::string_view id) {
   return text::ascii_lower(id);
 }

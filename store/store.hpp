@@ -80,6 +80,10 @@ class Store {
   // here with no rows has none), or nullopt when the scan has no such record
   // (a store made before it existed, or a writer that keeps none).
   Result<std::optional<std::vector<std::string>>> collected_types(int64_t scan_id) const;
+  // Objects of types the schema does not model that scan `scan_id` kept raw
+  // (table _unmodelled): ARM type -> (objects, bytes of JSON).
+  Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> unmodelled_counts(
+      int64_t scan_id) const;
 
   // The rows of `type` in scan `scan_id`.
   Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
@@ -149,6 +153,9 @@ class ScanWriter {
   // collected too, and so are the @elements types of a collected type (read
   // from the same JSON). A writer that never calls it keeps no record.
   Status mark_collected(const schema::ObjectType& type);
+  // Keeps an object of a type the schema does not model, as it came (table
+  // _unmodelled: scan, id, ARM type, JSON text). `id` and `arm_type` may be "".
+  Status add_unmodelled(std::string_view id, std::string_view arm_type, std::string_view raw);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

@@ -39,6 +39,7 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
+  uint64_t skipped_bytes = 0;
   uint64_t errors = 0;
   bool record_started = false;  // the writer keeps the scan's collected types
   std::vector<SkippedObject> skipped_examples{};
@@ -61,6 +62,8 @@ struct ImportRun {
                                      const std::string& context, const SourceLocation& where);
   Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
   Status arm_error(const json& object, const SourceLocation& where);
+  Status keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
+                  const std::string& context);
   Status adopt_orphans();
   // Starts the writer's record of collected types (then every type written
   // is collected) with `type`.
@@ -127,6 +130,13 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
     if (!record) return record.take_errors();
     return store_record(object, *record, where);
   }
+  return keep_raw(object, std::move(raw), where, context);
+}
+
+// An object of a kind Posture does not model: counted per type and kept as it
+// came, in the store's _unmodelled table; checks do not read it.
+Status ImportRun::keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
+                           const std::string& context) {
   if (skipped_examples.size() < kSkippedExamples)
     skipped_examples.push_back({where, skip_reason(object)});
   ++skipped;
@@ -139,6 +149,10 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
       type = "graph:" + context;
   }
   if (!type.empty()) ++skipped_by_type[text::ascii_lower(type)];
+  std::string id = object.is_object() ? arm_id_of(object) : std::string();
+  if (raw.empty()) raw = object.dump();
+  skipped_bytes += raw.size();
+  if (auto s = writer.add_unmodelled(id, type, raw); !s) return at(where, s.errors().front());
   return ok_status();
 }
 
@@ -377,6 +391,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   ImportSummary summary;
   summary.scan_id = info->id;
   summary.skipped = run.skipped;
+  summary.skipped_bytes = run.skipped_bytes;
   summary.errors = run.errors;
   auto collected = store.collected_types(info->id);
   if (!collected) return collected.take_errors();

@@ -44,9 +44,12 @@ struct ImportSummary {
   int64_t scan_id = 0;
   uint64_t subscriptions = 0;
   uint64_t contacts = 0;
-  uint64_t skipped = 0;  // ARM objects of kinds Posture does not model (counted, not stored)
+  // Objects of kinds Posture does not model: checks do not read them, but
+  // they are kept as they came (table _unmodelled of the store).
+  uint64_t skipped = 0;
+  uint64_t skipped_bytes = 0;                       // their JSON text, as kept
   std::vector<SkippedObject> skipped_examples;      // the first kSkippedExamples of them
-  std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects skipped
+  std::map<std::string, uint64_t> skipped_by_type;  // lower-cased ARM type -> objects kept raw
   // Collection errors the input carried (ARM error objects in place of a
   // child resource), as recorded.
   uint64_t errors = 0;

@@ -2,7 +2,8 @@
 // program: a check reading a type the scan did not collect is one ERROR
 // finding that says so, a type declared collected (`--collected`) with no
 // object passes with no findings; an ARM error object in place of a child
-// makes the checks reading that child ERROR for its parent, and no other.
+// makes the checks reading that child ERROR for its parent, and no other; an
+// object of a type not modelled is kept raw and counted, never dropped.
 #include <nlohmann/json.hpp>
 
 #include "engine/schema/schema.hpp"
@@ -193,6 +194,39 @@ TEST_F(BulkTest, AnErrorObjectWithoutAChildToPlaceIsAnImportError) {
       << import.err;
   Process scans = run({"scans", "--db", db_, "--format", "json"});
   EXPECT_EQ(json::parse(scans.out)["scans"].size(), 1u) << "nothing imported";
+}
+
+TEST_F(BulkTest, ObjectsNotModelledAreKeptRawAndCountedPerType) {
+  std::string group = json{
+      {"id", kSub + "/resourceGroups/rg"},
+      {"type", "Microsoft.Resources/resourceGroups"},
+      {"location",
+       "westeurope"}}.dump();
+  std::string file =
+      write("mixed.jsonl", subscription() + group + "\n" + group + "\n" + "{\"name\":\"x\"}\n");
+  Process import = run({"import", "--db", db_, file});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_NE(import.err.find("1 subscription, 0 security contacts, 3 kept raw"), std::string::npos)
+      << import.err;
+  EXPECT_NE(import.err.find("warning: kept 3 objects raw ("), std::string::npos) << import.err;
+  EXPECT_NE(import.err.find(" in the store's table _unmodelled) that checks do not read"),
+            std::string::npos)
+      << import.err;
+  EXPECT_NE(import.err.find("  2 microsoft.resources/resourcegroups (not modelled: kept raw)"),
+            std::string::npos)
+      << import.err;
+
+  auto store = store::Store::open(db_, posture::schema::builtin(), store::OpenMode::ReadOnly);
+  ASSERT_TRUE(store.ok()) << format(store.errors());
+  auto counts = store->unmodelled_counts(2);
+  ASSERT_TRUE(counts.ok()) << format(counts.errors());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].first, "") << "an object with no id or type is kept too";
+  EXPECT_EQ((*counts)[0].second.first, 1u);
+  EXPECT_EQ((*counts)[1].first, "Microsoft.Resources/resourceGroups");
+  EXPECT_EQ((*counts)[1].second.first, 2u);
+  EXPECT_EQ((*counts)[1].second.second, 2 * group.size()) << "the JSON as it came";
+  EXPECT_TRUE(store->unmodelled_counts(1)->empty()) << "the sample holds only modelled types";
 }
 
 }  // namespace

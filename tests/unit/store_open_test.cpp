@@ -186,6 +186,8 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
   auto types = columns(store, "_scan_types");
   EXPECT_EQ(types["scan"], "INTEGER");
   EXPECT_EQ(types["type"], "TEXT");
+  auto raw = columns(store, "_unmodelled");
+  for (const char* c : {"scan", "id", "arm_type", "raw"}) EXPECT_TRUE(raw.count(c)) << c;
   EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "2");
 }
 
@@ -269,8 +271,8 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
 }
 
-// A store made before scans recorded their collected types and errors of
-// child types: opened read-write once, it gains them,
+// A store made before scans recorded their collected types, kept objects not
+// modelled and errors of child types: opened read-write once, it gains them,
 // and its scans (no record) are read as before.
 TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite) {
   int64_t scan = 0;
@@ -286,7 +288,7 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE _scan_types; ALTER TABLE "
+                           "DROP TABLE _scan_types; DROP TABLE _unmodelled; ALTER TABLE "
                            "_collection_errors DROP COLUMN child_type",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
@@ -305,6 +307,7 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
   ASSERT_TRUE(errors.ok());
   ASSERT_EQ(errors->size(), 1u);
   EXPECT_EQ((*errors)[0].child_type, "") << "NULL in an older row: the resource itself";
+  EXPECT_TRUE(store.unmodelled_counts(scan)->empty());
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {

@@ -316,6 +316,35 @@ TEST_F(StoreScanTest, AScanRecordsTheTypesItCollectedOnlyWhenAskedTo) {
   EXPECT_EQ(query("SELECT count(*) FROM _scan_types WHERE type = 'SecurityContact'"), "0");
 }
 
+TEST_F(StoreScanTest, ARolledBackScanRecordsNoTypesAndKeepsNothingRaw) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.mark_collected(*type("Connector")).ok());
+    ASSERT_TRUE(w.add_unmodelled("/x", "Microsoft.Foo/bars", R"({"id":"/x"})").ok());
+  }  // destroyed uncommitted: rolled back
+  EXPECT_EQ(query("SELECT count(*) FROM _scan_types"), "0");
+  EXPECT_EQ(query("SELECT count(*) FROM _unmodelled"), "0");
+}
+
+TEST_F(StoreScanTest, ObjectsNotModelledAreKeptRawAndCountedPerType) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  const std::string vm = R"({"id":"/a","type":"Microsoft.Foo/bars","x":"é"})";
+  ASSERT_TRUE(w.add_unmodelled("/a", "Microsoft.Foo/bars", vm).ok());
+  ASSERT_TRUE(w.add_unmodelled("/b", "Microsoft.Foo/bars", "{}").ok());
+  ASSERT_TRUE(w.add_unmodelled("", "", "[1]").ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT raw FROM _unmodelled WHERE id = '/a'"), vm);
+  auto counts = store_->unmodelled_counts(w.scan_id());
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].first, "");
+  EXPECT_EQ((*counts)[1].first, "Microsoft.Foo/bars");
+  EXPECT_EQ((*counts)[1].second.first, 2u);
+  EXPECT_EQ((*counts)[1].second.second, vm.size() + 2) << "bytes of JSON, UTF-8";
+  EXPECT_TRUE(store_->unmodelled_counts(w.scan_id() + 1)->empty());
+}
+
 TEST_F(StoreScanTest, ACollectionErrorKeepsTheChildTypeThatCouldNotBeRead) {
   ScanWriter w = begin();
   ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
