@@ -41,10 +41,11 @@ Result<snapshot::ImportSummary> import_into(const std::string& db,
 
 void print_skipped(const snapshot::ImportSummary& s) {
   if (s.skipped == 0) return;
-  std::cerr << "warning: skipped " << text::counted(s.skipped, "object", "objects")
-            << " that import does not read:\n";
+  std::cerr << "warning: kept " << text::counted(s.skipped, "object", "objects") << " raw ("
+            << format_bytes(s.skipped_bytes)
+            << " in the store's table _unmodelled) that checks do not read:\n";
   for (const auto& [type, n] : s.skipped_by_type)
-    std::cerr << "  " << n << " " << type << " (not modelled)\n";
+    std::cerr << "  " << n << " " << type << " (not modelled: kept raw)\n";
   for (const auto& k : s.skipped_examples)
     std::cerr << "  " << k.where.source << ":" << k.where.line << ": " << k.reason << "\n";
   if (s.skipped > s.skipped_examples.size())
@@ -59,12 +60,29 @@ void print_type_counts(const snapshot::ImportSummary& summary) {
       std::cerr << "  stored " << n << " " << plural << "\n";
 }
 
+// With --collected, the collected types that the input holds none of:
+// "  none of 2 types collected completely: cosmosDbAccounts, disks".
+void print_declared_empty(const snapshot::ImportSummary& summary, bool declared) {
+  if (!declared) return;
+  std::vector<std::string> empty;
+  for (const auto& plural : summary.collected)
+    if (!summary.stored_by_type.count(plural)) empty.push_back(plural);
+  if (empty.empty()) return;
+  std::cerr << "  none of " << text::counted(empty.size(), "type", "types")
+            << " collected completely: ";
+  constexpr size_t kNamed = 8;
+  for (size_t i = 0; i < empty.size() && i < kNamed; ++i) std::cerr << (i ? ", " : "") << empty[i];
+  if (empty.size() > kNamed) std::cerr << " and " << empty.size() - kNamed << " more";
+  std::cerr << "\n";
+}
+
 }  // namespace
 
 void add_import_command(CLI::App& app, Context& ctx) {
   struct Options {
     std::string db;
     std::vector<std::string> inputs;
+    std::vector<std::string> collected;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -75,8 +93,15 @@ void add_import_command(CLI::App& app, Context& ctx) {
   cmd->add_option("inputs", opts->inputs,
                   "Files of ARM objects, list responses, JSON Lines or az CLI output ('-': stdin)")
       ->required();
+  cmd->add_option("--collected", opts->collected,
+                  "Types the input lists completely, e.g. an Azure Resource Graph export of "
+                  "everything: one that has no object in it has none, so its checks pass "
+                  "instead of being ERROR (root fields such as storageAccounts, or `all`)")
+      ->delimiter(',')
+      ->type_name("TYPE[,TYPE...]");
   cmd->callback([opts, &ctx] {
     snapshot::ImportOptions options;
+    options.collected = opts->collected;
     auto line = std::make_shared<ProgressLine>(show_progress(ctx));
     if (line->enabled())
       options.progress = [line](uint64_t objects, uint64_t bytes, uint64_t total) {
@@ -99,9 +124,14 @@ void add_import_command(CLI::App& app, Context& ctx) {
       std::cerr << "imported scan " << summary->scan_id << ": "
                 << text::counted(summary->subscriptions, "subscription", "subscriptions") << ", "
                 << text::counted(summary->contacts, "security contact", "security contacts") << ", "
-                << summary->skipped << " skipped in " << elapsed << " s ("
+                << summary->skipped << " kept raw in " << elapsed << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     if (!ctx.quiet) print_type_counts(*summary);
+    if (!ctx.quiet) print_declared_empty(*summary, !opts->collected.empty());
+    if (!ctx.quiet && summary->errors)
+      std::cerr << "  recorded "
+                << text::counted(summary->errors, "collection error", "collection errors")
+                << " (the checks reading what could not be read are ERROR for its resource)\n";
     print_skipped(*summary);
     ctx.exit_code = kExitOk;
   });

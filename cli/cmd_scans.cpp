@@ -58,10 +58,12 @@ void print_json(const std::vector<ScanRow>& rows) {
     const auto& s = row.scan;
     ordered_json errors = ordered_json::array();
     for (const auto& e : row.errors) {
-      errors.push_back({{"resource", e.resource},
-                        {"type", e.type},
-                        {"http_status", e.http_status},
-                        {"message", e.message}});
+      errors.push_back(
+          {{"resource", e.resource},
+           {"type", e.type},
+           {"child_type", e.child_type.empty() ? ordered_json() : ordered_json(e.child_type)},
+           {"http_status", e.http_status},
+           {"message", e.message}});
     }
     scans.push_back({{"id", s.id},
                      {"source", s.source},
@@ -94,7 +96,8 @@ void add_scans_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
-    auto store = store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadOnly);
+    auto store =
+        store::Store::open(opts->db, posture::schema::builtin(), store::OpenMode::ReadOnly);
     if (!store) {
       ctx.exit_code = report_errors(store.errors());
       return;

@@ -2,7 +2,9 @@
 // type (a column per scalar field, list fields as JSON array text, and the
 // parent columns of every relationship into the type) with a side table
 // "<table>_raw" holding each row's original JSON,
-// plus the reserved tables _meta, _scans and _collection_errors.
+// plus the reserved tables _meta, _scans, _collection_errors, _scan_types (the
+// types each scan collected) and _unmodelled (objects of types the schema
+// does not model, kept raw).
 // ensure_tables creates what is missing, adds columns for fields a newer
 // schema introduced, and refuses stores of another format or shape.
 #include <set>
@@ -40,10 +42,36 @@ TableSpec errors_table() {
            {"resource", "TEXT", "NOT NULL"},
            {"type", "TEXT", "NOT NULL"},
            {"http_status", "INTEGER", "NOT NULL DEFAULT 0"},
-           {"message", "TEXT", "NOT NULL"}},
+           {"message", "TEXT", "NOT NULL"},
+           // The child type that could not be read ("" or NULL: the resource
+           // itself). Nullable, so an older store gains it by ALTER TABLE.
+           {"child_type", "TEXT", ""}},
           {{"_collection_errors_scan",
             "CREATE INDEX IF NOT EXISTS \"_collection_errors_scan\" ON "
             "\"_collection_errors\"(scan, resource_key)"}}};
+}
+
+// The schema types each scan collected (listed completely). A scan without
+// rows here has no record (made before the record existed, or by a writer
+// that does not keep one): every type with no rows is then unknown.
+TableSpec scan_types_table() {
+  return {"_scan_types",
+          {{"scan", "INTEGER", "NOT NULL"}, {"type", "TEXT", "NOT NULL"}},
+          {{"_scan_types_scan",
+            "CREATE UNIQUE INDEX IF NOT EXISTS \"_scan_types_scan\" ON "
+            "\"_scan_types\"(scan, type)"}}};
+}
+
+// Objects import read but the schema does not model, kept as they came.
+TableSpec unmodelled_table() {
+  return {"_unmodelled",
+          {{"scan", "INTEGER", "NOT NULL"},
+           {"id", "TEXT", "NOT NULL"},
+           {"arm_type", "TEXT", "NOT NULL"},
+           {"raw", "TEXT", "NOT NULL"}},
+          {{"_unmodelled_scan",
+            "CREATE INDEX IF NOT EXISTS \"_unmodelled_scan\" ON \"_unmodelled\"(scan, "
+            "arm_type)"}}};
 }
 
 // The asset table of `type`; errors when two columns would share a name.
@@ -226,8 +254,10 @@ std::string TableSpec::create_sql() const {
 }
 
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {
-  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table()};
-  std::set<std::string> names{"_meta", "_scans", "_collection_errors"};
+  std::vector<TableSpec> out{meta_table(), scans_table(), errors_table(), scan_types_table(),
+                             unmodelled_table()};
+  std::set<std::string> names{"_meta", "_scans", "_collection_errors", "_scan_types",
+                              "_unmodelled"};
   for (const auto& type : schema.types()) {
     if (type.table.empty() || type.table[0] == '_' || !names.insert(arm_key(type.table)).second)
       return Diagnostic::error("store", "schema type " + type.name + ": table name `" + type.table +

@@ -7,6 +7,7 @@
 // commit, so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "store/store.hpp"
@@ -130,6 +131,10 @@ Status bind_field(Cursor& stmt, int index, const Record& record, const schema::F
 
 }  // namespace
 
+constexpr const char* kInsertError =
+    "INSERT INTO _collection_errors(scan, resource_key, resource, type, http_status, message, "
+    "child_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
 struct ScanWriter::Impl {
   Store* store = nullptr;
   std::string source;
@@ -141,7 +146,10 @@ struct ScanWriter::Impl {
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
+  Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
   std::vector<CollectionError> errors;  // re-recorded by fail()
+  // The store's types marked collected (mark_collected); empty: no record.
+  std::set<std::string> collected;
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
@@ -150,7 +158,52 @@ struct ScanWriter::Impl {
   Status link_references();
   Result<int64_t> count_objects();
   Status insert_scan_row(const std::string& status, const std::string& message, bool with_id);
+  Status record_collected();
+  Status insert_error(Cursor& s, const CollectionError& e);
 };
+
+// With a record started: the types written, and the @elements types of every
+// collected type, join the marked ones; all go to _scan_types.
+Status ScanWriter::Impl::record_collected() {
+  if (collected.empty()) return ok_status();
+  for (const auto& [type, plan] : plans) collected.insert(plan->type->name);
+  std::vector<std::string> todo(collected.begin(), collected.end());
+  while (!todo.empty()) {
+    const schema::ObjectType* type = store->schema().type(todo.back());
+    todo.pop_back();
+    if (!type) continue;
+    for (const auto& rel : type->relationships)
+      if (!rel.elements_path.empty() && collected.insert(rel.target).second)
+        todo.push_back(rel.target);
+  }
+  auto stmt =
+      prepare(db(), path(), "INSERT OR IGNORE INTO _scan_types(scan, type) VALUES (?1, ?2)");
+  if (!stmt) return stmt.take_errors();
+  for (const auto& name : collected) {
+    stmt->reset();
+    stmt->bind(1, scan_id);
+    stmt->bind(2, std::string_view(name));
+    if (step(*stmt) != SQLITE_DONE)
+      return sqlite_error(path(), db(), "recording the types the scan collected");
+  }
+  return ok_status();
+}
+
+// Binds and runs the INSERT INTO _collection_errors `s` for `e`.
+Status ScanWriter::Impl::insert_error(Cursor& s, const CollectionError& e) {
+  s.reset();
+  s.bind(1, scan_id);
+  s.bind(2, std::string_view(arm_key(e.resource)));
+  s.bind(3, std::string_view(e.resource));
+  s.bind(4, std::string_view(e.type));
+  s.bind(5, static_cast<int64_t>(e.http_status));
+  s.bind(6, std::string_view(e.message));
+  s.bind(7, std::string_view(e.child_type));
+  int rc = step(s);
+  s.reset();
+  if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "recording a collection error");
+  return ok_status();
+}
 
 Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (!type) return Diagnostic::error("invalid-record", "record without a type");
@@ -270,12 +323,14 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
     return errors;
   };
   if (auto s = impl->insert_scan_row("running", "", false); !s) return abandon(s.take_errors());
-  auto stmt = prepare(db, store.path(),
-                      "INSERT INTO _collection_errors(scan, resource_key, resource, "
-                      "type, http_status, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                      true);
+  auto stmt = prepare(db, store.path(), kInsertError, true);
   if (!stmt) return abandon(stmt.take_errors());
   impl->error_stmt = std::move(*stmt);
+  auto unmodelled =
+      prepare(db, store.path(),
+              "INSERT INTO _unmodelled(scan, id, arm_type, raw) VALUES (?1, ?2, ?3, ?4)", true);
+  if (!unmodelled) return abandon(unmodelled.take_errors());
+  impl->unmodelled_stmt = std::move(*unmodelled);
   // The references of this scan's owners (@ref), until commit links them.
   if (auto s = exec(db, store.path(),
                     "CREATE TEMP TABLE IF NOT EXISTS posture_refs(scan INTEGER, rel TEXT, owner "
@@ -370,19 +425,33 @@ Status ScanWriter::add(const Record& record) {
 
 Status ScanWriter::add_error(const CollectionError& error) {
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  Cursor& s = impl_->error_stmt;
+  if (auto s = impl_->insert_error(impl_->error_stmt, error); !s) return s;
+  impl_->errors.push_back(error);
+  return ok_status();
+}
+
+Status ScanWriter::mark_collected(const schema::ObjectType& type) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  if (!impl_->store->schema().type(type.name))
+    return store_error(impl_->path(), "type " + type.name + " is not in the store's schema");
+  impl_->collected.insert(type.name);
+  return ok_status();
+}
+
+Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
+                                  std::string_view raw) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  Cursor& s = impl_->unmodelled_stmt;
   s.reset();
   s.bind(1, scan_id_);
-  s.bind(2, std::string_view(arm_key(error.resource)));
-  s.bind(3, std::string_view(error.resource));
-  s.bind(4, std::string_view(error.type));
-  s.bind(5, static_cast<int64_t>(error.http_status));
-  s.bind(6, std::string_view(error.message));
+  s.bind(2, id);
+  s.bind(3, arm_type);
+  s.bind(4, raw);
   int rc = step(s);
   s.reset();
   if (rc != SQLITE_DONE)
-    return sqlite_error(impl_->path(), impl_->db(), "recording a collection error");
-  impl_->errors.push_back(error);
+    return sqlite_error(impl_->path(), impl_->db(),
+                        "keeping an object of type " + std::string(arm_type) + " raw");
   return ok_status();
 }
 
@@ -422,6 +491,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   };
   if (auto s = m.link_parents(); !s) return fail_with(s.take_errors());
   if (auto s = m.link_references(); !s) return fail_with(s.take_errors());
+  if (auto s = m.record_collected(); !s) return fail_with(s.take_errors());
   auto objects = m.count_objects();
   if (!objects) return fail_with(objects.take_errors());
   ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(), status, *objects, message};
@@ -440,6 +510,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   m.plans.clear();
   m.error_stmt = Cursor{};
   m.ref_stmt = Cursor{};
+  m.unmodelled_stmt = Cursor{};
   if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
   m.open = false;
   return info;
@@ -450,6 +521,7 @@ void ScanWriter::rollback() {
   impl_->plans.clear();
   impl_->error_stmt = Cursor{};
   impl_->ref_stmt = Cursor{};
+  impl_->unmodelled_stmt = Cursor{};
   (void)exec(impl_->db(), impl_->path(), "ROLLBACK");
   impl_->open = false;
 }
@@ -461,20 +533,10 @@ Status ScanWriter::fail(std::string message) {
   if (auto s = exec(m.db(), m.path(), "BEGIN IMMEDIATE"); !s) return s;
   auto record = [&]() -> Status {
     if (auto s = m.insert_scan_row("failed", message, true); !s) return s;
-    for (const auto& e : m.errors) {
-      auto stmt = prepare(m.db(), m.path(),
-                          "INSERT INTO _collection_errors(scan, resource_key, "
-                          "resource, type, http_status, message) VALUES (?1, ?2, ?3, "
-                          "?4, ?5, ?6)");
-      if (!stmt) return stmt.take_errors();
-      stmt->bind(1, scan_id_);
-      stmt->bind(2, std::string_view(arm_key(e.resource)));
-      stmt->bind(3, std::string_view(e.resource));
-      stmt->bind(4, std::string_view(e.type));
-      stmt->bind(5, static_cast<int64_t>(e.http_status));
-      stmt->bind(6, std::string_view(e.message));
-      if (step(*stmt) != SQLITE_DONE) return sqlite_error(m.path(), m.db(), "recording an error");
-    }
+    auto stmt = prepare(m.db(), m.path(), kInsertError);
+    if (!stmt) return stmt.take_errors();
+    for (const auto& e : m.errors)
+      if (auto s = m.insert_error(*stmt, e); !s) return s;
     return exec(m.db(), m.path(), "COMMIT");
   };
   Status s = record();

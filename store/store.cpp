@@ -235,18 +235,49 @@ Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
 
 Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
   sqlite3* db = internal::connection(*this);
-  auto stmt =
-      prepare(db, path_,
-              "SELECT resource, type, message, http_status FROM _collection_errors WHERE scan = ?1 "
-              "ORDER BY rowid");
+  auto stmt = prepare(db, path_,
+                      "SELECT resource, type, message, http_status, coalesce(child_type, '') FROM "
+                      "_collection_errors WHERE scan = ?1 ORDER BY rowid");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id);
   std::vector<CollectionError> out;
   int rc;
   while ((rc = step(*stmt)) == SQLITE_ROW)
     out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1)),
-                   std::string(stmt->text(2)), static_cast<int>(stmt->integer(3))});
+                   std::string(stmt->text(2)), static_cast<int>(stmt->integer(3)),
+                   std::string(stmt->text(4))});
   if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _collection_errors");
+  return out;
+}
+
+Result<std::optional<std::vector<std::string>>> Store::collected_types(int64_t scan_id) const {
+  sqlite3* db = internal::connection(*this);
+  auto stmt = prepare(db, path_, "SELECT type FROM _scan_types WHERE scan = ?1 ORDER BY type");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = step(*stmt)) == SQLITE_ROW) out.emplace_back(stmt->text(0));
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _scan_types");
+  if (out.empty()) return std::optional<std::vector<std::string>>{};
+  return std::optional<std::vector<std::string>>{std::move(out)};
+}
+
+Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> Store::unmodelled_counts(
+    int64_t scan_id) const {
+  sqlite3* db = internal::connection(*this);
+  auto stmt = prepare(db, path_,
+                      "SELECT arm_type, count(*), sum(length(CAST(raw AS BLOB))) FROM _unmodelled "
+                      "WHERE scan = ?1 GROUP BY arm_type ORDER BY arm_type");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> out;
+  int rc;
+  while ((rc = step(*stmt)) == SQLITE_ROW)
+    out.push_back(
+        {std::string(stmt->text(0)),
+         {static_cast<uint64_t>(stmt->integer(1)), static_cast<uint64_t>(stmt->integer(2))}});
+  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "reading _unmodelled");
   return out;
 }
 

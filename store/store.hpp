@@ -35,12 +35,16 @@ struct ScanInfo {
 };
 
 // A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
-// subscription's contacts). Checks report such resources as ERROR findings.
+// subscription's contacts). Checks report such resources as ERROR findings:
+// every check on the resource when `child_type` is empty, else the checks
+// whose query uses `child_type` (a child resource or setting of the resource
+// that could not be read, e.g. a storage account's blobServices/default).
 struct CollectionError {
   std::string resource;  // ARM id of the resource the error is about
   std::string type;      // schema type of that resource (Connector)
   std::string message;   // never contains a token
   int http_status = 0;
+  std::string child_type{};  // schema type that could not be read; "": the resource itself
 };
 
 enum class OpenMode { ReadWrite, ReadOnly };
@@ -72,6 +76,14 @@ class Store {
   Result<std::optional<ScanInfo>> latest_complete_scan() const;
   Result<std::optional<ScanInfo>> scan(int64_t id) const;
   Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
+  // The schema types scan `scan_id` collected (listed completely, so a type
+  // here with no rows has none), or nullopt when the scan has no such record
+  // (a store made before it existed, or a writer that keeps none).
+  Result<std::optional<std::vector<std::string>>> collected_types(int64_t scan_id) const;
+  // Objects of types the schema does not model that scan `scan_id` kept raw
+  // (table _unmodelled): ARM type -> (objects, bytes of JSON).
+  Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> unmodelled_counts(
+      int64_t scan_id) const;
 
   // The rows of `type` in scan `scan_id`.
   Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
@@ -134,6 +146,16 @@ class ScanWriter {
   // Adds or replaces (same type and ARM id, case-insensitively) one asset.
   Status add(const Record& record);
   Status add_error(const CollectionError& error);
+  // Records that this scan collected `type` completely: a type declared here
+  // with no rows has none (its checks find nothing to fail), where a type not
+  // collected is unknown (its checks are ERROR). The first call starts the
+  // scan's record; from then on every type add() writes a row of is
+  // collected too, and so are the @elements types of a collected type (read
+  // from the same JSON). A writer that never calls it keeps no record.
+  Status mark_collected(const schema::ObjectType& type);
+  // Keeps an object of a type the schema does not model, as it came (table
+  // _unmodelled: scan, id, ARM type, JSON text). `id` and `arm_type` may be "".
+  Status add_unmodelled(std::string_view id, std::string_view arm_type, std::string_view raw);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

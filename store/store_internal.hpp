@@ -81,8 +81,8 @@ struct TableSpec {
 };
 
 // Every table the store needs for `schema`: the reserved ones (_meta, _scans,
-// _collection_errors) and one per object type. Errors when the schema would
-// produce clashing columns or tables.
+// _collection_errors, _scan_types, _unmodelled) and one per object type. Errors when the schema
+// would produce clashing columns or tables.
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema);
 
 // Creates what is missing (read-write) or checks that nothing is (read-only),

@@ -281,11 +281,12 @@ void Collection::on_contacts(size_t index, ArmReply reply) {
 }
 
 // A connector whose contacts could not be read keeps no contacts: an error
-// must never look like "no contacts".
+// must never look like "no contacts". The error is about its contacts (the
+// child type), so only checks reading them are ERROR for it.
 void Collection::connector_failed(size_t index, int http_status, std::string message) {
   Connector& c = connectors_[index];
   c.contacts.clear();
-  Status s = record_error({c.id, "Connector", std::move(message), http_status});
+  Status s = record_error({c.id, "Connector", std::move(message), http_status, "SecurityContact"});
   if (!s) return client_.stop(s.errors().front());
   connector_done(index);
 }
@@ -354,6 +355,11 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
   Collection collection(options, **client, *writer, store.schema());
   running = &collection;
   Status status = collection.list_subscriptions();
+  // What this collection lists completely: the subscriptions, and each one's
+  // contacts (a subscription whose contacts fail has a collection error).
+  // Every other type is not collected: its checks are ERROR, never a pass.
+  for (const char* type : {"Connector", "SecurityContact"})
+    if (const auto* t = store.schema().type(type); status && t) status = writer->mark_collected(*t);
   if (status) status = collection.select_and_store_subscriptions();
   if (status) status = collection.read_contacts();
   if (!status) {

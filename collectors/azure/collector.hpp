@@ -7,10 +7,13 @@
 //   - complete: every selected subscription and its contacts were read;
 //   - partial: some subscriptions' contacts could not be read (403, 404,
 //     timeouts after retries, a malformed body, ...): each is a collection
-//     error of that connector, never "no contacts";
+//     error of that connector's SecurityContact child type, never "no
+//     contacts": the checks reading contacts are ERROR for it;
 //   - failed: the subscriptions could not be listed (or the run was
 //     interrupted); the scan is recorded as failed, nothing of it is kept, and
 //     the last complete scan stays the one checks read.
+// The scan records what it collected: connectors and security contacts.
+// Checks reading any other type are ERROR ("... were not collected").
 #pragma once
 
 #include <chrono>

@@ -7,12 +7,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "base/text.hpp"
 #include "collectors/snapshot/declared.hpp"
@@ -37,6 +39,9 @@ struct ImportRun {
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
+  uint64_t skipped_bytes = 0;
+  uint64_t errors = 0;
+  bool record_started = false;  // the writer keeps the scan's collected types
   std::vector<SkippedObject> skipped_examples{};
   std::map<std::string, uint64_t> skipped_by_type{};  // lower-cased ARM type -> objects
   uint64_t stored = 0;                                // records written (duplicates counted twice)
@@ -56,12 +61,48 @@ struct ImportRun {
   Result<store::Record> graph_record(const json& object, std::string&& raw,
                                      const std::string& context, const SourceLocation& where);
   Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
+  Status arm_error(const json& object, const SourceLocation& where);
+  Status keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
+                  const std::string& context);
   Status adopt_orphans();
+  // Starts the writer's record of collected types (then every type written
+  // is collected) with `type`.
+  Status start_record(const schema::ObjectType& type) {
+    if (record_started) return ok_status();
+    record_started = true;
+    return writer.mark_collected(type);
+  }
   void progress() {
     uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
     if (options.progress) options.progress(objects, bytes, bytes_total);
   }
 };
+
+// The object's `id` string, or "".
+std::string arm_id_of(const json& object) {
+  auto it = object.find("id");
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The ARM type an ARM id names: the namespace after its last /providers/,
+// then every other segment ("/.../providers/Microsoft.Storage/storageAccounts/
+// a/blobServices/default" is Microsoft.Storage/storageAccounts/blobServices).
+std::string arm_type_from_id(std::string_view id) {
+  std::string lower = text::ascii_lower(id);
+  size_t at = lower.rfind("/providers/");
+  if (at == std::string::npos) return "";
+  std::string_view rest = id.substr(at + 11);
+  std::vector<std::string_view> parts;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  if (parts.size() < 2) return "";
+  std::string out(parts[0]);
+  for (size_t i = 1; i < parts.size(); i += 2) out.append(1, '/').append(parts[i]);
+  return out;
+}
 
 // The diagnostic `d` as an import error at `where`, keeping its hints.
 Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
@@ -76,6 +117,7 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
   if (objects % kProgressEvery == 0) progress();
   std::optional<json> arm = arm_from_az_cli(value);
   const json& object = arm ? *arm : value;
+  if (is_arm_error(object)) return arm_error(object, where);
   if (modelled(object, store.schema())) {
     auto record = normalize(object, std::move(raw), store.schema());
     if (!record) return at(where, record.errors().front());
@@ -88,6 +130,13 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
     if (!record) return record.take_errors();
     return store_record(object, *record, where);
   }
+  return keep_raw(object, std::move(raw), where, context);
+}
+
+// An object of a kind Posture does not model: counted per type and kept as it
+// came, in the store's _unmodelled table; checks do not read it.
+Status ImportRun::keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
+                           const std::string& context) {
   if (skipped_examples.size() < kSkippedExamples)
     skipped_examples.push_back({where, skip_reason(object)});
   ++skipped;
@@ -100,6 +149,78 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
       type = "graph:" + context;
   }
   if (!type.empty()) ++skipped_by_type[text::ascii_lower(type)];
+  std::string id = object.is_object() ? arm_id_of(object) : std::string();
+  if (raw.empty()) raw = object.dump();
+  skipped_bytes += raw.size();
+  if (auto s = writer.add_unmodelled(id, type, raw); !s) return at(where, s.errors().front());
+  return ok_status();
+}
+
+// An ARM error in place of a child resource or setting: a collection error
+// against the resource it belongs to and the child's type, so the checks
+// reading that type are ERROR for that resource (docs/data-model.md, "Errors
+// in the input"). Its type counts as collected: its failures are recorded.
+Status ImportRun::arm_error(const json& object, const SourceLocation& where) {
+  const char* shape =
+      "an error in place of a child resource is {\"id\": \"<the child's ARM id>\", \"type\": "
+      "\"<its ARM type>\", \"error\": {\"code\": ..., \"message\": ...}} (what ARM answers, "
+      "with the id and type of what was requested; `status`: the HTTP status, optional)";
+  std::string id = arm_id_of(object);
+  if (id.empty())
+    return Diagnostic::error(
+               "import", "an ARM error object without the `id` of what could not be read", where)
+        .hint(shape);
+  json typed = object;
+  if (arm_type_of(typed).empty()) typed["type"] = arm_type_from_id(id);
+  const schema::ObjectType* child = declared_type(typed, store.schema());
+  std::vector<const schema::Relationship*> parents;
+  if (child) parents = store.schema().relationships_into(child->name);
+  if (!child || parents.empty())
+    return Diagnostic::error("import",
+                             "an ARM error object for " + id + " (type " + arm_type_of(typed) +
+                                 "): Posture records errors of the child resources "
+                                 "and settings it models, under their parent resource",
+                             where)
+        .hint(shape)
+        .hint(
+            "a type that could not be listed at all is not collected: leave it out of "
+            "--collected, and its checks are ERROR");
+  auto record = normalize_declared(typed, "", store.schema(), *child);
+  if (!record) return at(where, record.errors().front());
+  if (record->parent_id.empty())
+    return Diagnostic::error("import",
+                             "an ARM error object for " + id + ": its id names no parent resource",
+                             where)
+        .hint(shape);
+  const json& error = object["error"];
+  auto member = [&](const char* name) {
+    auto it = error.find(name);
+    return it != error.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  int status = 0;
+  for (const char* name : {"status", "httpStatus", "statusCode"})
+    if (auto it = object.find(name); it != object.end() && it->is_number_integer())
+      status = it->get<int>();
+  std::string code = member("code"), message = member("message");
+  // "blobServices/default (blobServices) could not be read: HTTP 403 ...".
+  std::string tail = store::arm_key(id).rfind(store::arm_key(record->parent_id) + "/", 0) == 0
+                         ? id.substr(record->parent_id.size() + 1)
+                         : id;
+  std::string what = tail + " (" + child->plural + ") could not be read: ";
+  if (status) what += "HTTP " + std::to_string(status) + " ";
+  what += code.empty() ? "error" : code;
+  if (!message.empty()) what += ": " + message;
+  std::set<std::string> owners;
+  for (const auto* rel : parents) {
+    bool mine =
+        record->any_parent || (record->relationship && record->relationship->name == rel->name &&
+                               record->relationship->owner == rel->owner);
+    if (!mine || !owners.insert(rel->owner).second) continue;
+    if (auto s = writer.add_error({record->parent_id, rel->owner, what, status, child->name}); !s)
+      return at(where, s.errors().front());
+  }
+  ++errors;
+  if (auto s = start_record(*child); !s) return at(where, s.errors().front());
   return ok_status();
 }
 
@@ -129,6 +250,7 @@ Result<store::Record> ImportRun::graph_record(const json& object, std::string&& 
 Status ImportRun::store_record(const json& object, const store::Record& record,
                                const SourceLocation& where) {
   if (auto s = writer.add(record); !s) return at(where, s.errors().front());
+  if (auto s = start_record(*record.type); !s) return at(where, s.errors().front());
   ++stored;
   auto children = normalize_elements(object, record, store.schema());
   if (!children) return at(where, children.errors().front());
@@ -229,6 +351,12 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   auto writer = store::ScanWriter::begin(store, describe_source(paths));
   if (!writer) return writer.take_errors();
   ImportRun run{store, *writer, options};
+  auto declared = collected_types(store.schema(), options.collected);
+  if (!declared) return declared.take_errors();
+  for (const auto* type : *declared)
+    if (auto s = run.start_record(*type); !s) return s.take_errors();
+  for (const auto* type : *declared)
+    if (auto s = writer->mark_collected(*type); !s) return s.take_errors();
   run.bytes_total = *total;
   run.progress();
   for (const auto& path : paths) {
@@ -263,6 +391,13 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   ImportSummary summary;
   summary.scan_id = info->id;
   summary.skipped = run.skipped;
+  summary.skipped_bytes = run.skipped_bytes;
+  summary.errors = run.errors;
+  auto collected = store.collected_types(info->id);
+  if (!collected) return collected.take_errors();
+  if (*collected)
+    for (const auto& name : **collected)
+      if (const auto* type = store.schema().type(name)) summary.collected.push_back(type->plural);
   summary.skipped_examples = std::move(run.skipped_examples);
   summary.skipped_by_type = std::move(run.skipped_by_type);
   for (const auto& type : store.schema().types()) {
@@ -278,6 +413,42 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
 }
 
 }  // namespace
+
+Result<std::vector<const schema::ObjectType*>> collected_types(
+    const schema::Schema& schema, const std::vector<std::string>& names) {
+  std::vector<const schema::ObjectType*> out;
+  std::set<const schema::ObjectType*> seen;
+  std::vector<std::string> known;
+  for (const auto& type : schema.types()) known.push_back(type.plural);
+  for (const auto& name : names) {
+    std::string want = text::ascii_lower(name);
+    bool found = false;
+    for (const auto& type : schema.types()) {
+      bool match = want == "all" || want == text::ascii_lower(type.plural) ||
+                   want == text::ascii_lower(type.name);
+      for (const auto& arm : type.arm_types) match = match || want == text::ascii_lower(arm);
+      if (!match) continue;
+      found = true;
+      if (seen.insert(&type).second) out.push_back(&type);
+    }
+    if (found) continue;
+    Diagnostic d = Diagnostic::error("invalid-option", "--collected: no asset type `" + name + "`");
+    if (auto guess = closest_match(name, known); !guess.empty())
+      d.hints.push_back("did you mean `" + guess + "`?");
+    d.hints.push_back(
+        "name root fields (storageAccounts), schema types (StorageAccount) or ARM types "
+        "(Microsoft.Storage/storageAccounts), or `all`; `posture schema` lists them");
+    return d;
+  }
+  std::sort(out.begin(), out.end(), [&](const auto* a, const auto* b) { return a < b; });
+  return out;
+}
+
+bool is_arm_error(const json& object) {
+  if (!object.is_object() || object.contains("properties")) return false;
+  auto error = object.find("error");
+  return error != object.end() && error->is_object();
+}
 
 Result<ImportSummary> import_files(store::Store& store, const std::vector<std::string>& paths,
                                    const ImportOptions& options) {

@@ -44,12 +44,16 @@ Status time_check(const store::Store& store, const checks::EvaluationContext& co
   const auto& reference = ids->back();  // the baseline's, else the evaluation's
   for (size_t i = 0; i + 1 < ids->size(); ++i)
     benches[i]->same_ids = compare_ids((*ids)[i], reference, benches[i]->diff);
-  const std::string& subject = check.query.optimised.roots.front().type->name;
+  const std::vector<std::string> uses = checks::query_types(check);
   if (std::any_of(context.errors.begin(), context.errors.end(),
-                  [&](const store::CollectionError& e) { return e.type == subject; })) {
-    // Collection errors on the check's subjects (or none of them in the
-    // scan) turn FAIL findings into ERROR: the evaluation's ids differ by
-    // design, and cannot be a reference either.
+                  [&](const store::CollectionError& e) {
+                    return e.type == uses.front() ||
+                           (context.collected_record && e.resource.empty() &&
+                            std::find(uses.begin(), uses.end(), e.type) != uses.end());
+                  })) {
+    // Collection errors on the check's subjects or the types it reads (or
+    // none of them in the scan) turn FAIL findings into ERROR: the
+    // evaluation's ids differ by design, and cannot be a reference either.
     for (SideBench* side : {&out.evaluate, out.has_baseline() ? nullptr : &out.engine}) {
       if (!side) continue;
       side->compared = false;

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "engine/sql/statements.hpp"
@@ -46,16 +47,38 @@ Result<EvaluationContext> EvaluationContext::load(const store::Store& store, int
   auto errors = store.collection_errors(scan_id);
   if (!errors) return errors.take_errors();
   context.errors = std::move(errors).value();
+  auto collected = store.collected_types(scan_id);
+  if (!collected) return collected.take_errors();
+  context.collected_record = collected->has_value();
+  std::set<std::string> listed;
+  if (*collected) listed.insert((*collected)->begin(), (*collected)->end());
   // A type with no object in the scan is a scan-level error (no resource) of
-  // that type: its per-resource checks are ERROR, never a pass on nothing.
+  // that type, unless the scan collected it (then there is none): its checks
+  // are ERROR, never a pass on nothing.
+  const std::string scan = std::to_string(scan_id);
   for (const auto& type : store.schema().types()) {
+    if (listed.count(type.name)) continue;
     auto any = store.has_rows(type, scan_id);
     if (!any) return any.take_errors();
-    if (!*any) context.errors.push_back({"", type.name, "no " + type.plural + " in this scan", 0});
+    if (*any) continue;
+    if (!context.collected_record) {
+      context.errors.push_back({"", type.name, "no " + type.plural + " in this scan", 0});
+      continue;
+    }
+    context.errors.push_back(
+        {"", type.name,
+         type.plural + " were not collected in scan " + scan +
+             ": import their ARM objects, or state that the input lists every one with " +
+             "`posture import --collected " + type.plural + "`",
+         0});
   }
   for (uint32_t i = 0; i < context.errors.size(); ++i) {
     const auto& e = context.errors[i];
-    context.error_index.emplace(e.type + '\n' + store::arm_key(e.resource), i);
+    std::string key = e.type + '\n' + store::arm_key(e.resource);
+    if (e.child_type.empty())
+      context.error_index.emplace(std::move(key), i);
+    else
+      context.child_error_index.emplace(std::move(key), i);
   }
   return context;
 }
@@ -172,6 +195,8 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
         error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
         if (auto it = context.error_index.find(error_key); it != context.error_index.end())
           subjects->errors.emplace_back(index, it->second);
+        auto [from, to] = context.child_error_index.equal_range(error_key);
+        for (auto it = from; it != to; ++it) subjects->errors.emplace_back(index, it->second);
       }
     }
     if (context.order == Order::Key) {
@@ -186,8 +211,51 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
   return entry->subjects;
 }
 
+namespace {
+
+void used_types(const ir::Predicate& p, std::vector<std::string>& out) {
+  if (p.target && std::find(out.begin(), out.end(), p.target->name) == out.end())
+    out.push_back(p.target->name);
+  for (const auto& c : p.children) used_types(c, out);
+}
+
+// The scan-level error of a type `check` uses that the scan did not collect
+// (its index in context.errors), when the scan records what it collected.
+std::optional<uint32_t> uncollected(const EvaluationContext& context, const Check& check) {
+  if (!context.collected_record) return std::nullopt;
+  for (const auto& name : query_types(check))
+    if (auto it = context.error_index.find(name + '\n'); it != context.error_index.end())
+      return it->second;
+  return std::nullopt;
+}
+
+// Makes `result` one check-level ERROR finding explained by errors[error].
+void check_level_error(CheckResult& result, uint32_t error) {
+  result.status = Verdict::Error;
+  result.counts[static_cast<size_t>(Verdict::Error)] = 1;
+  result.notes.push_back({0, {Note::Kind::CollectionError, error}});
+}
+
+}  // namespace
+
+std::vector<std::string> query_types(const Check& check) {
+  std::vector<std::string> out;
+  for (const auto& root : check.query.optimised.roots) {
+    if (root.type && std::find(out.begin(), out.end(), root.type->name) == out.end())
+      out.push_back(root.type->name);
+    used_types(root.where, out);
+  }
+  return out;
+}
+
 posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
                                         CheckResult& result) const {
+  // A type the check reads that the scan did not collect: unknown, not a pass.
+  if (auto error = uncollected(context_, check)) {
+    result.no_subjects = true;
+    check_level_error(result, *error);
+    return ok_status();
+  }
   const WaiverList* waivers =
       context_.waivers && !context_.waivers->empty() ? context_.waivers : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
@@ -214,9 +282,7 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
     // The scan-level error of an empty type is indexed under an empty key.
     if (auto it = context_.error_index.find(type.name + '\n'); it != context_.error_index.end()) {
       result.no_subjects = true;
-      result.status = Verdict::Error;
-      result.counts[static_cast<size_t>(Verdict::Error)] = 1;
-      result.notes.push_back({0, {Note::Kind::CollectionError, it->second}});
+      check_level_error(result, it->second);
       return ok_status();
     }
   }
@@ -245,8 +311,15 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
         "internal", "check `" + check.id + "` selected rows that are not among its subjects");
   result.matched = failed.size();
 
-  // A collection error makes the finding ERROR, selected or not.
+  // A collection error makes the finding ERROR, selected or not: an error
+  // about the resource itself always, one about a child type (a setting that
+  // could not be read) when the check's query uses that type. One note each.
+  std::vector<std::string> reads;
+  if (!all.errors.empty()) reads = query_types(check);
   for (const auto& [index, error] : all.errors) {
+    const std::string& child = context_.errors[error].child_type;
+    if (!child.empty() && std::find(reads.begin(), reads.end(), child) == reads.end()) continue;
+    if (result.verdicts[index] == Verdict::Error) continue;
     result.verdicts[index] = Verdict::Error;
     result.notes.push_back({index, {Note::Kind::CollectionError, error}});
   }
@@ -299,6 +372,10 @@ Result<CheckResult> Evaluator::evaluate(const Check& check) const {
   if (const schema::ObjectType* type = subject_type(check)) {
     result.subject_type = type;
     if (auto st = this->per_resource(check, *type, result); !st) return st.take_errors();
+    return result;
+  }
+  if (auto error = uncollected(context_, check)) {
+    check_level_error(result, *error);
     return result;
   }
   auto matched = run_matches(store_, context_.scan_id, *root.type, root.where);

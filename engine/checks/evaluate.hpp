@@ -100,9 +100,18 @@ struct EvaluationContext {
   const WaiverList* waivers = nullptr;  // may be null: no waivers
   Date today;
   std::vector<store::CollectionError> errors;
-  // type + '\n' + key -> errors[i]. A type with no object in the scan has a
-  // scan-level error (resource "", so key ""): "no connectors in this scan".
+  // type + '\n' + key -> errors[i], for errors about a resource itself. A
+  // type with no object in the scan that the scan did not collect has a
+  // scan-level error (resource "", so key ""): "storageAccounts were not
+  // collected in scan 3", or, for a scan without a record of the types it
+  // collected, "no connectors in this scan".
   std::unordered_map<std::string, uint32_t> error_index;
+  // type + '\n' + key -> errors[i], for errors about a child type of a
+  // resource (CollectionError::child_type): only checks using it are ERROR.
+  std::unordered_multimap<std::string, uint32_t> child_error_index;
+  // Whether the scan records the types it collected (Store::collected_types);
+  // then a check using any type the scan did not collect is ERROR.
+  bool collected_record = false;
   std::shared_ptr<SubjectCache> subjects = std::make_shared<SubjectCache>();
   // FAIL and MUTED findings explained per check (reasons.hpp), the first in
   // finding order: kExplainAll, or as many as a table shows, or 0 where no
@@ -123,8 +132,10 @@ struct CheckResult {
   Order order = Order::Store;
   std::vector<Verdict> verdicts;
   std::vector<std::pair<uint32_t, Note>> notes;  // by verdict index, ascending
-  // A per-resource check whose subject type has no object in the scan: no
-  // verdicts, one check-level ERROR finding whose note is notes[0].
+  // A per-resource check whose subject type has no object in the scan that
+  // the scan did not collect, or that uses such a type: no verdicts, one
+  // check-level ERROR finding whose note is notes[0]. (A type collected with
+  // no object has no findings: verdicts is empty, the check passes.)
   bool no_subjects = false;
   // Why each FAIL and MUTED finding failed: (verdict index, index into
   // `reasons`), by verdict index, ascending; findings with the same reason
@@ -132,7 +143,8 @@ struct CheckResult {
   std::vector<std::pair<uint32_t, uint32_t>> reason_of;
   std::vector<Reason> reasons;
   uint64_t matched = 0;              // objects the query returned
-  std::vector<Resource> returned;    // other checks: the query's objects
+  std::vector<Resource> returned;    // other checks: the query's objects (an
+                                     // ERROR for an uncollected type: none, and notes[0])
   std::array<uint64_t, 4> counts{};  // findings by Verdict
   // Waivers that matched a failing finding: (entry index, findings), ascending.
   std::vector<std::pair<uint32_t, uint64_t>> waiver_uses;
@@ -141,6 +153,10 @@ struct CheckResult {
   uint64_t count(Verdict s) const { return counts[static_cast<size_t>(s)]; }
   uint64_t findings() const { return counts[0] + counts[1] + counts[2] + counts[3]; }
 };
+
+// The schema types `check`'s query uses: its root type and every type its
+// filter reaches through a relationship (the optimised IR, as it runs).
+std::vector<std::string> query_types(const Check& check);
 
 // The type whose every object gets a finding of `check` (its root field's,
 // when the check expects "eq []" and names that type among its subjects), or

@@ -17,6 +17,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
     Finding f;
     f.status = result.status;
     if (result.returned.empty()) {
+      if (!result.notes.empty()) f.note = &result.notes.front().second;  // uncollected type
       visit(f);  // a check-level finding: the query's count decided
       return ok_status();
     }

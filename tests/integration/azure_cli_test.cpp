@@ -183,3 +183,53 @@ TEST_F(AzureCliTest, MissingCredentialsOrAnInsecureEndpointExitWith2) {
 
 }  // namespace
 }  // namespace posture::testing
+
+namespace posture::testing {
+namespace {
+
+// A live collection lists subscriptions and their contacts: checks reading
+// anything else are ERROR ("... were not collected"), never a pass or a fail
+// on data it never read; contacts that could not be read (HTTP 403) make the
+// checks reading contacts ERROR for that subscription only.
+TEST_F(AzureCliTest, ACollectionSaysWhatItDidNotCollectAndWhichContactsItCouldNotRead) {
+  mock.add_subscriptions(2);
+  mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
+  auto args = collect_args();
+  args.insert(args.begin(), "--quiet");
+  auto run = posture(args, {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = posture({"check", "--db", db_, "--format", "json", "--check",
+                      "azure-additional-email-address", "--check", "azure-defender-for-storage-on",
+                      "--check", "azure-storage-minimum-tls-1-2"});
+  EXPECT_EQ(doc.exit_code, 2) << doc.out << doc.err;
+  auto report = nlohmann::json::parse(doc.out);
+  ASSERT_EQ(report["checks"].size(), 3u);
+  for (const auto& check : report["checks"]) {
+    EXPECT_EQ(check["status"], "ERROR") << check.dump();
+    if (check["id"] == "azure-additional-email-address") {
+      // Per subscription: the one whose contacts failed is ERROR, the other is judged.
+      ASSERT_EQ(check["findings"].size(), 2u) << check.dump();
+      for (const auto& f : check["findings"]) {
+        bool denied = f["resource"] == "/subscriptions/" + MockArm::guid(1);
+        EXPECT_EQ(f["status"] == "ERROR", denied) << f.dump();
+        if (!denied) continue;
+        EXPECT_NE(f["detail"].get<std::string>().find("HTTP 403"), std::string::npos) << f.dump();
+      }
+      continue;
+    }
+    // Pricing plans and storage accounts: one check-level finding.
+    ASSERT_EQ(check["findings"].size(), 1u) << check.dump();
+    EXPECT_EQ(check["findings"][0]["resource"], "");
+    EXPECT_NE(
+        check["findings"][0]["detail"].get<std::string>().find(" were not collected in scan 1: "),
+        std::string::npos)
+        << check.dump();
+  }
+  auto scans = posture({"scans", "--db", db_, "--format", "json"});
+  auto listed = nlohmann::json::parse(scans.out)["scans"][0];
+  ASSERT_EQ(listed["errors"].size(), 1u);
+  EXPECT_EQ(listed["errors"][0]["child_type"], "SecurityContact");
+}
+
+}  // namespace
+}  // namespace posture::testing

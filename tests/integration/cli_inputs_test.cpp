@@ -88,7 +88,7 @@ TEST_F(CliInputsTest, ImportReadsTheAzCliOutputOfAccountsAndSecurityContacts) {
   std::string db = path("az.db");
   auto r = posture({"import", "--db", db, accounts, account, contacts, legacy, newest});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("3 subscriptions, 3 security contacts, 0 skipped"), std::string::npos)
+  EXPECT_NE(r.err.find("3 subscriptions, 3 security contacts, 0 kept raw"), std::string::npos)
       << r.err;
 
   json answer = query(db,
@@ -118,7 +118,7 @@ TEST_F(CliInputsTest, ImportReadsTheAzCliOutputOfAccountsAndSecurityContacts) {
   EXPECT_EQ(dev["apiVersion"], "2023-12-01-preview");
 }
 
-TEST_F(CliInputsTest, ImportNamesTheObjectsItSkipsAndWhy) {
+TEST_F(CliInputsTest, ImportNamesTheObjectsItKeepsRawAndWhy) {
   std::string mixed =
       write("mixed.jsonl",
             "{\"id\": \"/subscriptions/" + kSub1 + "\", \"subscriptionId\": \"" + kSub1 + "\"}\n" +
@@ -129,7 +129,7 @@ TEST_F(CliInputsTest, ImportNamesTheObjectsItSkipsAndWhy) {
                 "{\"hello\": \"world\"}\n");
   auto r = posture({"import", "--db", path("m.db"), mixed});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("1 subscription, 0 security contacts, 3 skipped"), std::string::npos)
+  EXPECT_NE(r.err.find("1 subscription, 0 security contacts, 3 kept raw"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(mixed + ":2: unknown type Microsoft.Resources/resourceGroups"),
             std::string::npos)

@@ -115,6 +115,23 @@ TEST(Evaluate, CollectionErrorsAreErrorFindingsNeverPassOrFail) {
   }
 }
 
+// The types a check reads decide which collection errors of a child type and
+// which uncollected types make it ERROR.
+TEST(Evaluate, ACheckReadsItsRootTypeAndTheTypesItsFilterReaches) {
+  auto ws = load_workspace();
+  const checks::Check* soft = ws->catalog.find("azure-storage-blob-soft-delete-enabled");
+  ASSERT_NE(soft, nullptr);
+  EXPECT_EQ(checks::query_types(*soft),
+            (std::vector<std::string>{"StorageAccount", "BlobService"}));
+  const checks::Check* tls = ws->catalog.find("azure-storage-minimum-tls-1-2");
+  ASSERT_NE(tls, nullptr);
+  EXPECT_EQ(checks::query_types(*tls), (std::vector<std::string>{"StorageAccount"}));
+  const checks::Check* email = ws->catalog.find("azure-additional-email-address");
+  ASSERT_NE(email, nullptr);
+  EXPECT_EQ(checks::query_types(*email),
+            (std::vector<std::string>{"Connector", "SecurityContact"}));
+}
+
 TEST(Evaluate, TheWorkersDoNotChangeTheResults) {
   StoreFixture fx;
   fx.import_sample();

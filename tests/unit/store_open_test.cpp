@@ -180,8 +180,14 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
   for (const char* c : {"id", "source", "started_at", "ended_at", "status", "objects", "message"})
     EXPECT_TRUE(scans.count(c)) << c;
   auto errors = columns(store, "_collection_errors");
-  for (const char* c : {"scan", "resource_key", "resource", "type", "http_status", "message"})
+  for (const char* c :
+       {"scan", "resource_key", "resource", "type", "http_status", "message", "child_type"})
     EXPECT_TRUE(errors.count(c)) << c;
+  auto types = columns(store, "_scan_types");
+  EXPECT_EQ(types["scan"], "INTEGER");
+  EXPECT_EQ(types["type"], "TEXT");
+  auto raw = columns(store, "_unmodelled");
+  for (const char* c : {"scan", "id", "arm_type", "raw"}) EXPECT_TRUE(raw.count(c)) << c;
   EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "2");
 }
 
@@ -263,6 +269,45 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_TRUE(store.ok()) << posture::format(store.errors());
   EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
+}
+
+// A store made before scans recorded their collected types, kept objects not
+// modelled and errors of child types: opened read-write once, it gains them,
+// and its scans (no record) are read as before.
+TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite) {
+  int64_t scan = 0;
+  {
+    Store store = open();
+    auto w = posture::store::ScanWriter::begin(store, "old");
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w->add_error({"/subscriptions/s1", "Connector", "HTTP 403", 403}).ok());
+    ASSERT_TRUE(w->commit("partial").ok());
+    scan = w->scan_id();
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE _scan_types; DROP TABLE _unmodelled; ALTER TABLE "
+                           "_collection_errors DROP COLUMN child_type",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto read_only = Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly);
+  ASSERT_FALSE(read_only.ok());
+  EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  Store store = open();
+  EXPECT_EQ(columns(store, "_collection_errors")["child_type"], "TEXT");
+  auto types = store.collected_types(scan);
+  ASSERT_TRUE(types.ok()) << posture::format(types.errors());
+  EXPECT_FALSE(types->has_value());
+  auto errors = store.collection_errors(scan);
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].child_type, "") << "NULL in an older row: the resource itself";
+  EXPECT_TRUE(store.unmodelled_counts(scan)->empty());
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {

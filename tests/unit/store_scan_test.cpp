@@ -293,3 +293,68 @@ TEST_F(StoreScanTest, InvalidUtf8InAListIsReplacedNotThrown) {
   ASSERT_TRUE(w.commit().ok());
   EXPECT_EQ(query("SELECT emails FROM security_contact"), "[\"a\xEF\xBF\xBD@x.com\"]");
 }
+
+TEST_F(StoreScanTest, AScanRecordsTheTypesItCollectedOnlyWhenAskedTo) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.commit().ok());
+    auto types = store_->collected_types(w.scan_id());
+    ASSERT_TRUE(types.ok());
+    EXPECT_FALSE(types->has_value()) << "a writer that never marks a type keeps no record";
+  }
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.mark_collected(*type("SecurityGroup")).ok());
+  // Written after the record started: collected too.
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(w.commit().ok());
+  auto types = store_->collected_types(w.scan_id());
+  ASSERT_TRUE(types.ok());
+  ASSERT_TRUE(types->has_value());
+  // SecurityRule: the elements of a security group, read from the same JSON.
+  EXPECT_EQ(**types, (std::vector<std::string>{"Connector", "SecurityGroup", "SecurityRule"}));
+  EXPECT_EQ(query("SELECT count(*) FROM _scan_types WHERE type = 'SecurityContact'"), "0");
+}
+
+TEST_F(StoreScanTest, ARolledBackScanRecordsNoTypesAndKeepsNothingRaw) {
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(w.mark_collected(*type("Connector")).ok());
+    ASSERT_TRUE(w.add_unmodelled("/x", "Microsoft.Foo/bars", R"({"id":"/x"})").ok());
+  }  // destroyed uncommitted: rolled back
+  EXPECT_EQ(query("SELECT count(*) FROM _scan_types"), "0");
+  EXPECT_EQ(query("SELECT count(*) FROM _unmodelled"), "0");
+}
+
+TEST_F(StoreScanTest, ObjectsNotModelledAreKeptRawAndCountedPerType) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  const std::string vm = R"({"id":"/a","type":"Microsoft.Foo/bars","x":"é"})";
+  ASSERT_TRUE(w.add_unmodelled("/a", "Microsoft.Foo/bars", vm).ok());
+  ASSERT_TRUE(w.add_unmodelled("/b", "Microsoft.Foo/bars", "{}").ok());
+  ASSERT_TRUE(w.add_unmodelled("", "", "[1]").ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT raw FROM _unmodelled WHERE id = '/a'"), vm);
+  auto counts = store_->unmodelled_counts(w.scan_id());
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].first, "");
+  EXPECT_EQ((*counts)[1].first, "Microsoft.Foo/bars");
+  EXPECT_EQ((*counts)[1].second.first, 2u);
+  EXPECT_EQ((*counts)[1].second.second, vm.size() + 2) << "bytes of JSON, UTF-8";
+  EXPECT_TRUE(store_->unmodelled_counts(w.scan_id() + 1)->empty());
+}
+
+TEST_F(StoreScanTest, ACollectionErrorKeepsTheChildTypeThatCouldNotBeRead) {
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(
+      w.add_error({"/subscriptions/s1", "Connector", "HTTP 403", 403, "SecurityContact"}).ok());
+  ASSERT_TRUE(w.add_error({"/subscriptions/s2", "Connector", "HTTP 404", 404}).ok());
+  ASSERT_TRUE(w.commit("partial").ok());
+  auto errors = store_->collection_errors(w.scan_id());
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[0].child_type, "SecurityContact");
+  EXPECT_EQ((*errors)[1].child_type, "");
+}
