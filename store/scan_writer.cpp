@@ -262,10 +262,13 @@ Status ScanWriter::Impl::link_references() {
               "._rid IN (SELECT owner FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
       } else {
         // The target's row holds its owner: the lowest owner rowid naming it.
+        // INDEXED BY: without statistics SQLite would take min(owner) from the
+        // (rel, owner) index, scanning every reference of the relationship for
+        // each target row (quadratic: 1M resources with disks never finished).
         sql = "UPDATE " + t + " SET " + fk +
-              " = (SELECT min(r.owner) FROM temp.posture_refs AS r WHERE r.scan = ?1 AND r.rel = " +
-              "?2 AND r.target_key = " + t + "._key) WHERE " + t + "._scan = ?1 AND " + t + "." +
-              fk + " IS NULL AND " + t +
+              " = (SELECT min(r.owner) FROM temp.posture_refs AS r INDEXED BY posture_refs_key "
+              "WHERE r.scan = ?1 AND r.rel = ?2 AND r.target_key = " +
+              t + "._key) WHERE " + t + "._scan = ?1 AND " + t + "." + fk + " IS NULL AND " + t +
               "._key IN (SELECT target_key FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
       }
       auto stmt = prepare(db(), path(), sql);
@@ -335,7 +338,7 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
   if (auto s = exec(db, store.path(),
                     "CREATE TEMP TABLE IF NOT EXISTS posture_refs(scan INTEGER, rel TEXT, owner "
                     "INTEGER, target_key TEXT); CREATE INDEX IF NOT EXISTS temp.posture_refs_key "
-                    "ON posture_refs(rel, target_key); CREATE INDEX IF NOT EXISTS "
+                    "ON posture_refs(rel, target_key, owner); CREATE INDEX IF NOT EXISTS "
                     "temp.posture_refs_owner ON posture_refs(rel, owner)");
       !s)
     return abandon(s.take_errors());

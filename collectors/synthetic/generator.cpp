@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace posture::synthetic {
 namespace {
@@ -1891,6 +1893,7 @@ uint64_t write_tenant(std::string& o, uint64_t seed_base, uint64_t users) {
     j.begin_object();
     j.key("@odata.context").str(graph + "users");
     j.key("value").begin_array();
+    std::vector<std::pair<std::string, std::string>> page_users;  // id, userPrincipalName
     for (uint64_t page = 0; page < 999 && u < users; ++page, ++u) {
       std::string id;
       append_guid(id, rng);
@@ -1906,9 +1909,34 @@ uint64_t write_tenant(std::string& o, uint64_t seed_base, uint64_t users) {
       j.key("accountEnabled").boolean(!rng.chance(0.05));
       j.end_object();
       ++rows;
+      page_users.emplace_back(id, upn + "@example.com");
     }
     j.end_array();
     j.end_object();
+    o += '\n';
+    // Their authentication-method registration reports; Graph has none for a
+    // user who never signed in (here one in ten).
+    JsonOut r(o);
+    r.begin_object();
+    r.key("@odata.context").str(graph + "reports/authenticationMethods/userRegistrationDetails");
+    r.key("value").begin_array();
+    for (const auto& [id, upn] : page_users) {
+      if (rng.chance(0.1)) continue;
+      bool mfa = rng.chance(0.7);
+      r.begin_object();
+      r.key("id").str(id);
+      r.key("userPrincipalName").str(upn);
+      r.key("isAdmin").boolean(rng.chance(0.05));
+      r.key("isMfaRegistered").boolean(mfa);
+      r.key("isMfaCapable").boolean(mfa && !rng.chance(0.1));
+      r.key("methodsRegistered").begin_array();
+      if (mfa) r.str("microsoftAuthenticatorPush");
+      r.end_array();
+      r.end_object();
+      ++rows;
+    }
+    r.end_array();
+    r.end_object();
     o += '\n';
   }
   return rows;

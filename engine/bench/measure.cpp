@@ -90,6 +90,7 @@ namespace {
 Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t scan_id,
                                              const checks::CheckResult& result) {
   std::vector<std::string> out;
+  if (result.no_subjects) return out;  // one check-level finding (e.g. a type not collected)
   if (!result.per_resource()) {
     for (const auto& r : result.returned) out.push_back(r.id);
     return out;

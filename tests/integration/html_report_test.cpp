@@ -134,7 +134,8 @@ TEST_F(HtmlReportTest, WhatTheInventorySaysIsTextNeverMarkup) {
               {"state", "Enabled"}};
   std::string input = write("hostile.jsonl", json({{"value", {sub}}}).dump() + "\n");
   std::string db = (dir_ / "hostile.db").string();
-  Process import = run({"import", "--db", db, input, "--quiet"});
+  // --collected all: the file lists every object, so the subscription is judged.
+  Process import = run({"import", "--db", db, input, "--collected", "all", "--quiet"});
   ASSERT_EQ(import.exit_code, 0) << import.err;
   std::string page = check_html("hostile.html", db);
   EXPECT_EQ(page.find("<script>document"), std::string::npos);
