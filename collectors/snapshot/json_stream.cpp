@@ -103,8 +103,9 @@ class Builder {
 };
 
 // SAX handler that splits each top-level value into elements: the items of a
-// top-level array, the items of a top-level object's `value` array (a list
-// envelope, streamed), or else the top-level object itself.
+// top-level array, the items of a top-level object's `value` array (an ARM or
+// Graph list envelope, streamed) or `data` array (an Azure Resource Graph
+// result, from its REST API or `az graph query`), or else the top-level object itself.
 class ElementSplitter {
  public:
   ElementSplitter(ByteReader& reader, const ElementSink& sink) : r_(reader), sink_(sink) {}
@@ -132,7 +133,7 @@ class ElementSplitter {
   bool scalar(json&& v);
   bool emit(json&& v, std::string&& raw, SourceLocation where);
   void forward_value_key() {
-    if (pending_value_key_) top_.key("value"), pending_value_key_ = false;
+    if (pending_value_key_) top_.key(std::string(pending_key_)), pending_value_key_ = false;
   }
 
   ByteReader& r_;
@@ -141,9 +142,10 @@ class ElementSplitter {
   int depth_ = 0;
   bool top_array_ = false;          // the top-level value is an array
   bool streaming_ = false;          // inside a top-level object's `value` array
-  bool envelope_ = false;           // the top-level object had a `value` array
+  bool envelope_ = false;           // the top-level object had a `value` or `data` array
   std::string context_;             // the envelope's @odata.context, while streaming
-  bool pending_value_key_ = false;  // key "value" seen at depth 1, not yet forwarded
+  bool pending_value_key_ = false;  // key "value" or "data" seen at depth 1, not yet forwarded
+  std::string_view pending_key_;    // which of the two
   Builder top_, element_;
   SourceLocation top_at_, element_at_;
 };
@@ -229,8 +231,9 @@ bool ElementSplitter::scalar(json&& v) {
 bool ElementSplitter::key(std::string& k) {
   if (element_.active()) {
     element_.key(std::move(k));
-  } else if (depth_ == 1 && !top_array_ && k == "value") {
+  } else if (depth_ == 1 && !top_array_ && (k == "value" || k == "data")) {
     pending_value_key_ = true;
+    pending_key_ = k == "value" ? "value" : "data";
   } else {
     forward_value_key();
     top_.key(std::move(k));

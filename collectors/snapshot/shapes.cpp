@@ -94,7 +94,8 @@ std::string skip_reason(const json& object) {
 const char* readable_shapes() {
   return "posture import reads subscriptions, Microsoft.Security/securityContacts and the "
          "resource types `posture schema` declares with @arm, as ARM REST returns them (objects, "
-         "arrays, {\"value\": [...]} list responses, JSON Lines), and subscriptions and "
+         "arrays, {\"value\": [...]} list responses, JSON Lines), Azure Resource Graph "
+         "results ({\"data\": [...]}: its REST API, az graph query), and subscriptions and "
          "contacts as the az CLI prints them (az account list, az account show, az security "
          "contact list, az security contact show)";
 }

@@ -227,3 +227,31 @@ TEST_F(SnapshotImportTest, AcceptsAByteOrderMarkAndCrlf) {
       import_ok({write("bom.jsonl", "\xEF\xBB\xBF" + sub.dump() + "\r\n" + sub.dump() + "\r\n")});
   EXPECT_EQ(s.subscriptions, 1u);
 }
+
+// Azure Resource Graph results: the REST API's {"totalRecords", "count",
+// "data": [...], "$skipToken"} and `az graph query`'s {"count", "data": [...],
+// "skip_token", "total_records"}, as a document or a line, with ARG's
+// lower-case types. Each object is routed by its type; one of a type not
+// modelled is kept raw.
+TEST_F(SnapshotImportTest, ResourceGraphResultsOfTheRestApiAndTheCli) {
+  const std::string account =
+      kS1 + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/";
+  json st1 = {{"id", account + "st1"},
+              {"name", "st1"},
+              {"type", "microsoft.storage/storageaccounts"},
+              {"properties", {{"minimumTlsVersion", "TLS1_2"}}}};
+  json st2 = {
+      {"id", account + "st2"}, {"name", "st2"}, {"type", "microsoft.storage/storageaccounts"}};
+  json other = {{"id", kS1 + "/resourceGroups/rg/providers/Microsoft.Foo/bars/b1"},
+                {"type", "microsoft.foo/bars"}};
+  json rest = {{"totalRecords", 3},          {"count", 2},
+               {"data", {st1, other}},       {"facets", json::array()},
+               {"resultTruncated", "false"}, {"$skipToken", "ew0KIC"}};
+  json cli = {{"count", 1}, {"data", {st2}}, {"skip_token", nullptr}, {"total_records", 1}};
+  auto s = import_ok({write("arg.json", rest.dump(2)), write("cli.jsonl", cli.dump() + "\n")});
+  EXPECT_EQ(query("SELECT group_concat(name || ':' || coalesce(minimumTlsVersion, '-'), ',') "
+                  "FROM (SELECT * FROM storage_account ORDER BY name)"),
+            "st1:TLS1_2,st2:TLS1_0");  // st2 omits it: the documented default
+  EXPECT_EQ(s.skipped, 1u);
+  EXPECT_EQ(s.skipped_by_type["microsoft.foo/bars"], 1u);
+}
