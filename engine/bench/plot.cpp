@@ -88,8 +88,9 @@ void write_svg(const Plot& plot, std::ostream& out) {
     out << "<text x=\"" << kLeft << "\" y=\"" << kHeight / 2 << "\">no data</text></svg>\n";
     return;
   }
-  auto [x0, x1] = decades(xs);
-  auto [y0, y1] = decades(ys);
+  // Plain variables, not structured bindings: the lambdas below capture them.
+  const std::pair<int, int> xd = decades(xs), yd = decades(ys);
+  const int x0 = xd.first, x1 = xd.second, y0 = yd.first, y1 = yd.second;
   const double pw = kWidth - kLeft - kRight, ph = kHeight - kTop - kBottom;
   auto px = [&](double x) { return kLeft + (std::log10(x) - x0) / (x1 - x0) * pw; };
   auto py = [&](double y) { return kTop + ph - (std::log10(y) - y0) / (y1 - y0) * ph; };
