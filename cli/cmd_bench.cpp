@@ -51,6 +51,15 @@ std::string default_baselines_dir() {
   return POSTURE_BASELINES_DIR;
 }
 
+// Writes `plot` as SVG to `path`, and says so on a terminal.
+Status write_plot(const bench::Plot& plot, const std::string& path, const Context& ctx) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (file) bench::write_svg(plot, file);
+  if (!file) return Diagnostic::error("io", "cannot write the plot", {path, 0, 0});
+  if (!ctx.quiet) std::cerr << "posture bench: wrote " << path << "\n";
+  return ok_status();
+}
+
 // --sizes: for each size, a generated inventory of that many subscriptions
 // imported into a fresh store under a temporary directory, then measured.
 // Prints one line per check and size; with --plot, draws time against size.
@@ -121,11 +130,7 @@ int run_sizes(const BenchCliOptions& o, bench::BenchOptions options, const Conte
   if (!o.plot.empty()) {
     bench::Plot plot{"Check time against inventory size", "subscriptions", "median ms", {}};
     for (const auto& name : order) plot.series.push_back(series[name]);
-    std::ofstream file(o.plot, std::ios::binary | std::ios::trunc);
-    if (file) bench::write_svg(plot, file);
-    if (!file)
-      return report_errors({Diagnostic::error("io", "cannot write the plot", {o.plot, 0, 0})});
-    if (!ctx.quiet) std::cerr << "posture bench: wrote " << o.plot << "\n";
+    if (auto st = write_plot(plot, o.plot, ctx); !st) return report_errors(st.errors());
   }
   return kExitOk;
 }
@@ -179,11 +184,7 @@ int run_plots(const BenchCliOptions& o, const Context& ctx) {
       "memory.svg", bench::Plot{"Peak memory", "objects imported", "MiB", {import_rss, bench_rss}});
   for (const auto& [name, plot] : plots) {
     std::string path = (fs::path(o.plot_dir) / name).string();
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (file) bench::write_svg(plot, file);
-    if (!file)
-      return report_errors({Diagnostic::error("io", "cannot write the plot", {path, 0, 0})});
-    if (!ctx.quiet) std::cerr << "posture bench: wrote " << path << "\n";
+    if (auto st = write_plot(plot, path, ctx); !st) return report_errors(st.errors());
   }
   return kExitOk;
 }

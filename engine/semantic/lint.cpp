@@ -195,8 +195,7 @@ class Linter {
     if (f.value.kind == Kind::Null) return;
     if (!negated) return missing_passes(f, type, name, flipped);
     // `f_NOT_IN: [null, ...]` already says what a missing value means.
-    for (const auto& item : f.value.list)
-      if (item.kind == Kind::Null) return;
+    if (holds_null(f.value)) return;
     if (!type && f.value.kind == Kind::Object) return;  // an object: not a scalar comparison
     std::string where = type ? type->name + "." + name : name;
     warn("two-valued-not", f.loc,
