@@ -73,7 +73,8 @@ void add_generate_command(CLI::App& app, Context& ctx) {
                   "database servers and their configurations, key vaults, web apps, Defender "
                   "plans, ...), written until N is reached")
       ->excludes(connectors)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->default_str("");  // no default: without it, --connectors applies
   cmd->add_option("--seed,-s", args->seed, "Seed: the same seed gives the same bytes")
       ->capture_default_str();
   cmd->add_option("--out,-o", args->out, "Output file (JSON Lines); - for standard output")

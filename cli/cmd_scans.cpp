@@ -1,12 +1,17 @@
 // `posture scans --db FILE [--format table|json]`: lists the store's scans
-// (id, source, start, end, status, objects, message), newest last, and the
-// collection errors of every scan that has some (partial or failed ones).
+// (id, source, start, end, status, objects, message), newest last, the types
+// each scan collected (when it recorded them), the objects of types not
+// modelled that it kept raw, and the collection errors of every scan that has
+// some (partial or failed ones).
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.hpp"
 #include "cli/commands.hpp"
 
 namespace posture::cli {
@@ -31,9 +36,21 @@ std::string one_line(std::string text, size_t limit) {
 struct ScanRow {
   store::ScanInfo scan;
   std::vector<store::CollectionError> errors;
+  std::optional<std::vector<std::string>> collected;  // nullopt: not recorded
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> unmodelled;
 };
 
-void print_table(const std::vector<ScanRow>& rows) {
+// "all 64 types" or "3 of 64 types: A, B, C": which types a scan collected,
+// so a reader sees at once why checks on the others are ERROR.
+std::string collected_line(const std::vector<std::string>& collected, size_t modelled) {
+  if (collected.size() >= modelled) return "all " + std::to_string(modelled) + " types";
+  std::string line = std::to_string(collected.size()) + " of " + std::to_string(modelled) +
+                     " types" + (collected.empty() ? "" : ": ");
+  for (size_t i = 0; i < collected.size(); ++i) line += (i ? ", " : "") + collected[i];
+  return line;
+}
+
+void print_table(const std::vector<ScanRow>& rows, size_t modelled) {
   size_t source = 10;  // as wide as the longest source (a file path, "azure:<tenant>")
   for (const auto& row : rows) source = std::max(source, row.scan.source.size() + 2);
   std::cout << pad("ID", 6) << pad("SOURCE", source) << pad("STARTED", 22) << pad("ENDED", 22)
@@ -43,6 +60,27 @@ void print_table(const std::vector<ScanRow>& rows) {
     std::cout << pad(std::to_string(s.id), 6) << pad(s.source, source) << pad(s.started_at, 22)
               << pad(s.ended_at.empty() ? "-" : s.ended_at, 22) << pad(s.status, 10)
               << pad(std::to_string(s.objects), 9) << one_line(s.message, 120) << "\n";
+    if (row.collected) {
+      // Wrapped at about 100 columns, every name in full.
+      std::string line = "      collected";
+      std::istringstream words(collected_line(*row.collected, modelled));
+      for (std::string word; words >> word;) {
+        if (line.size() + 1 + word.size() > 100) {
+          std::cout << line << "\n";
+          line = "        ";
+        } else {
+          line += ' ';
+        }
+        line += word;
+      }
+      std::cout << line << "\n";
+    }
+    if (!row.unmodelled.empty()) {
+      uint64_t objects = 0;
+      for (const auto& u : row.unmodelled) objects += u.second.first;
+      std::cout << "      kept raw " << text::counted(objects, "object", "objects") << " of "
+                << text::counted(row.unmodelled.size(), "type", "types") << " not modelled\n";
+    }
     for (const auto& e : row.errors) {
       std::cout << "      error " << e.resource;
       if (e.http_status) std::cout << " (HTTP " << e.http_status << ")";
@@ -65,14 +103,21 @@ void print_json(const std::vector<ScanRow>& rows) {
            {"http_status", e.http_status},
            {"message", e.message}});
     }
-    scans.push_back({{"id", s.id},
-                     {"source", s.source},
-                     {"started_at", s.started_at},
-                     {"ended_at", s.ended_at.empty() ? ordered_json() : ordered_json(s.ended_at)},
-                     {"status", s.status},
-                     {"objects", s.objects},
-                     {"message", s.message},
-                     {"errors", errors}});
+    ordered_json unmodelled = ordered_json::object();
+    for (const auto& [arm_type, counts] : row.unmodelled) {
+      unmodelled[arm_type] = {{"objects", counts.first}, {"bytes", counts.second}};
+    }
+    scans.push_back(
+        {{"id", s.id},
+         {"source", s.source},
+         {"started_at", s.started_at},
+         {"ended_at", s.ended_at.empty() ? ordered_json() : ordered_json(s.ended_at)},
+         {"status", s.status},
+         {"objects", s.objects},
+         {"message", s.message},
+         {"collected_types", row.collected ? ordered_json(*row.collected) : ordered_json()},
+         {"unmodelled", unmodelled},
+         {"errors", errors}});
   }
   // A source (a file's name) or a message may hold bytes that are not UTF-8:
   // replaced, never a reason to throw.
@@ -114,12 +159,19 @@ void add_scans_command(CLI::App& app, Context& ctx) {
         ctx.exit_code = report_errors(errors.errors());
         return;
       }
-      rows.push_back({std::move(scan), std::move(*errors)});
+      auto collected = store->collected_types(scan.id);
+      auto unmodelled = store->unmodelled_counts(scan.id);
+      if (!collected || !unmodelled) {
+        ctx.exit_code = report_errors(!collected ? collected.errors() : unmodelled.errors());
+        return;
+      }
+      rows.push_back(
+          {std::move(scan), std::move(*errors), std::move(*collected), std::move(*unmodelled)});
     }
     if (opts->format == "json") {
       print_json(rows);
     } else {
-      print_table(rows);
+      print_table(rows, store->schema().types().size());
     }
     ctx.exit_code = kExitOk;
   });

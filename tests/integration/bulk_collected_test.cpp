@@ -4,6 +4,9 @@
 // object passes with no findings; an ARM error object in place of a child
 // makes the checks reading that child ERROR for its parent, and no other; an
 // object of a type not modelled is kept raw and counted, never dropped.
+#include <algorithm>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/schema/schema.hpp"
@@ -227,6 +230,51 @@ TEST_F(BulkTest, ObjectsNotModelledAreKeptRawAndCountedPerType) {
   EXPECT_EQ((*counts)[1].second.first, 2u);
   EXPECT_EQ((*counts)[1].second.second, 2 * group.size()) << "the JSON as it came";
   EXPECT_TRUE(store->unmodelled_counts(1)->empty()) << "the sample holds only modelled types";
+}
+
+TEST_F(BulkTest, ScansListWhatEachScanCollectedAndKeptRaw) {
+  std::string group =
+      json{{"id", kSub + "/resourceGroups/rg"}, {"type", "Microsoft.Resources/resourceGroups"}}
+          .dump();
+  std::string file = write("scan.jsonl", subscription() + account("stok", false) + group + "\n");
+  ASSERT_EQ(run({"import", "--db", db_, "--collected", "cosmosDbAccounts", file}).exit_code, 0);
+  ASSERT_EQ(run({"import", "--db", db_, "--collected", "all", file}).exit_code, 0);
+
+  Process doc = run({"scans", "--db", db_, "--format", "json"});
+  ASSERT_EQ(doc.exit_code, 0) << doc.err;
+  json scans = json::parse(doc.out)["scans"];
+  ASSERT_EQ(scans.size(), 3u);
+  // Scan 2 collected what it held, the @elements types read from the same
+  // objects, and the type declared collected; nothing else.
+  json second = scans[1]["collected_types"];
+  ASSERT_TRUE(second.is_array()) << scans[1].dump();
+  for (const char* type : {"Connector", "StorageAccount", "CosmosDbAccount"})
+    EXPECT_NE(std::find(second.begin(), second.end(), type), second.end()) << type << second;
+  for (const char* type : {"KeyVault", "BlobService", "User"})
+    EXPECT_EQ(std::find(second.begin(), second.end(), type), second.end()) << type << second;
+  EXPECT_EQ(scans[2]["collected_types"].size(), posture::schema::builtin().types().size());
+  EXPECT_EQ(
+      scans[1]["unmodelled"],
+      (json{{"Microsoft.Resources/resourceGroups", {{"objects", 1}, {"bytes", group.size()}}}}));
+
+  Process table = run({"scans", "--db", db_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("      collected " + std::to_string(second.size()) + " of " +
+                           std::to_string(posture::schema::builtin().types().size()) + " types: "),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("      collected all " +
+                           std::to_string(posture::schema::builtin().types().size()) + " types\n"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("      kept raw 1 object of 1 type not modelled\n"), std::string::npos)
+      << table.out;
+  std::istringstream lines(table.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("      collected ", 0) == 0 || line.rfind("        ", 0) == 0) {
+      EXPECT_LE(line.size(), 100u) << "wrapped: " << line;
+    }
+  }
 }
 
 }  // namespace
