@@ -72,11 +72,7 @@ Status read_fields(const json& object, const schema::ObjectType& type, store::Re
       r.fields[f.name] = r.id;
       continue;
     }
-    if (f.name == "provider") {
-      r.fields[f.name] = "azure";
-      continue;
-    }
-    if (f.name == "cloudProvider") {
+    if (f.name == "provider" || f.name == "cloudProvider") {
       r.fields[f.name] = std::string(cloud);
       continue;
     }

@@ -98,7 +98,9 @@ Result<store::Record> normalize_organization(const json& object, std::string raw
   put("id", r.id);
   std::string name = string_member(object, "displayName");
   put("name", name.empty() ? json(nullptr) : json(name));
-  put("provider", "azure");
+  // Entra ID, not an Azure subscription: checks for `providers: ["azure"]`
+  // do not judge it (the subjects of a check are the rows of its providers).
+  put("provider", "entra");
   put("cloudProvider", "entra");
   put("tenantId", tenant);
   return r;

@@ -277,5 +277,41 @@ TEST_F(BulkTest, ScansListWhatEachScanCollectedAndKeptRaw) {
   }
 }
 
+// An Entra ID tenant is a connector (cloudProvider entra) that queries on
+// Entra read, and no subscription: the checks of Azure subscriptions neither
+// pass nor fail it.
+TEST_F(BulkTest, AnEntraTenantIsNotJudgedByTheChecksOfSubscriptions) {
+  std::string organization =
+      json{{"@odata.context", "https://graph.microsoft.com/v1.0/$metadata#organization"},
+           {"value", json::array({{{"id", "aaaaaaaa-0000-4000-8000-000000000000"},
+                                   {"displayName", "Contoso"},
+                                   {"tenantType", "AAD"}}})}}
+          .dump();
+  std::string file = write("tenant.jsonl", subscription() + organization + "\n");
+  ASSERT_EQ(run({"import", "--db", db_, "--collected", "all", file}).exit_code, 0);
+  Process doc = run({"check", "--db", db_, "--scan", "2", "--format", "json"});
+  json report = json::parse(doc.out);
+  size_t subscription_findings = 0;
+  for (const auto& check : report["checks"]) {
+    for (const auto& finding : check["findings"]) {
+      EXPECT_EQ(finding["resource"].get<std::string>().rfind("/tenants/", 0), std::string::npos)
+          << check["id"] << ": " << finding.dump();
+      if (finding["resource"] == kSub) ++subscription_findings;
+    }
+  }
+  EXPECT_GE(subscription_findings, 17u) << "the subscription is still judged";
+  const json* contact = find_check(report, "azure-security-contact-configured");
+  ASSERT_NE(contact, nullptr);
+  EXPECT_EQ((*contact)["counts"]["fail"], 1) << contact->dump();
+
+  Process entra =
+      run({"query", "--db", db_, "-e",
+           R"({ connectors(where: { cloudProvider: { eq: "entra" } }) { id provider } })"});
+  ASSERT_EQ(entra.exit_code, 0) << entra.err;
+  EXPECT_EQ(json::parse(entra.out)["data"]["connectors"],
+            json::parse(R"([{"id": "/tenants/aaaaaaaa-0000-4000-8000-000000000000",
+                             "provider": "entra"}])"));
+}
+
 }  // namespace
 }  // namespace posture::bulk
