@@ -210,6 +210,10 @@ Result<BenchReport> run(const BenchOptions& o) {
   auto bare = time_evaluate_all(store, report.scan, *selected, report.jobs, o.repetitions, false);
   if (!bare) return bare.take_errors();
   report.evaluate_all_without_reasons = std::move(bare).value();
+  auto single =
+      time_evaluate_all(store, report.scan, *selected, report.jobs, o.repetitions, false, 1);
+  if (!single) return single.take_errors();
+  report.evaluate_all_statement_per_check = std::move(single).value();
   report.peak_rss_kib = peak_rss_kib();
   return report;
 }

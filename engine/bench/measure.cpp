@@ -219,7 +219,7 @@ Result<Timing> time_subjects(const store::Store& store, const checks::Evaluation
 
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
                                  const std::vector<const checks::Check*>& checks, unsigned jobs,
-                                 int repetitions, bool reasons) {
+                                 int repetitions, bool reasons, size_t together) {
   std::vector<double> samples;
   for (int i = 0; i <= repetitions; ++i) {  // i == 0: the warm-up run, not kept
     auto start = Clock::now();
@@ -227,6 +227,7 @@ Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
         checks::EvaluationContext::load(store, scan_id, nullptr, checks::Date::today_utc());
     if (!context) return context.take_errors();
     context->explain = reasons ? checks::kExplainAll : 0;
+    context->together = together;
     auto results = checks::evaluate_all(store.path(), checks, *context, jobs);
     if (!results) return results.take_errors();
     if (i > 0) samples.push_back(elapsed_ms(start));

@@ -74,9 +74,11 @@ Result<Timing> time_subjects(const store::Store& store, const checks::Evaluation
 // (EvaluationContext::load, then checks::evaluate_all with `jobs` workers; no
 // waivers, no report), once to warm up and then `repetitions` times. Without
 // `reasons`, the failing findings are not explained (reasons.hpp): the
-// difference is what the reasons cost.
+// difference is what the reasons cost. `together`: EvaluationContext::together
+// (1: a statement per check, to measure what judging checks together saves).
 Result<Timing> time_evaluate_all(const store::Store& store, int64_t scan_id,
                                  const std::vector<const checks::Check*>& checks, unsigned jobs,
-                                 int repetitions, bool reasons = true);
+                                 int repetitions, bool reasons = true,
+                                 size_t together = checks::EvaluationContext{}.together);
 
 }  // namespace posture::bench

@@ -229,6 +229,17 @@ std::optional<uint32_t> uncollected(const EvaluationContext& context, const Chec
   return std::nullopt;
 }
 
+bool has_waivers(const EvaluationContext& context) {
+  return context.waivers && !context.waivers->empty();
+}
+
+// What check evaluation reads of the rows a check selects: the rowid, and
+// the id when waivers may match it.
+std::vector<sql::Column> selected_columns(bool ids) {
+  if (ids) return {sql::Column::Rid, sql::Column::Id};
+  return {sql::Column::Rid};
+}
+
 // Makes `result` one check-level ERROR finding explained by errors[error].
 void check_level_error(CheckResult& result, uint32_t error) {
   result.status = Verdict::Error;
@@ -256,24 +267,89 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
     check_level_error(result, *error);
     return ok_status();
   }
-  const WaiverList* waivers =
-      context_.waivers && !context_.waivers->empty() ? context_.waivers : nullptr;
   // The rows the check selects, in rowid order (whatever the findings' order).
+  const bool ids = has_waivers(context_);
   const ir::RootField& root = check.query.optimised.roots.front();
-  std::vector<sql::Column> columns{sql::Column::Rid};
-  if (waivers) columns.push_back(sql::Column::Id);
-  sql::Statement st =
-      sql::subjects(type, columns, check.providers, sql::RowOrder::Store, &root.where);
+  sql::Statement st = sql::subjects(type, selected_columns(ids), check.providers,
+                                    sql::RowOrder::Store, &root.where);
   auto cursor = store::Cursor::open(store_, st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
-  std::vector<std::pair<int64_t, std::string>> selected;  // rowid, id (with waivers)
+  Selected selected;  // rowid, id (with waivers)
   while (true) {
     auto row = cursor->next();
     if (!row) return row.take_errors();
     if (!*row) break;
-    selected.emplace_back(cursor->integer(0), waivers ? std::string(cursor->text(1)) : "");
+    selected.emplace_back(cursor->integer(0), ids ? std::string(cursor->text(1)) : "");
   }
+  return judge(check, type, selected, result);
+}
 
+std::vector<Result<CheckResult>> Evaluator::evaluate_together(
+    const std::vector<const Check*>& checks) const {
+  std::vector<std::optional<Result<CheckResult>>> out(checks.size());
+  // Checks judged together: same subject type and providers, type collected.
+  std::vector<size_t> together;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const schema::ObjectType* type = subject_type(*checks[i]);
+    bool joins =
+        type && !uncollected(context_, *checks[i]) &&
+        (together.empty() || (type == subject_type(*checks[together.front()]) &&
+                              checks[i]->providers == checks[together.front()]->providers));
+    if (joins)
+      together.push_back(i);
+    else
+      out[i].emplace(evaluate(*checks[i]));
+  }
+  if (together.size() == 1) out[together.front()].emplace(evaluate(*checks[together.front()]));
+  if (together.size() > 1) {
+    const Check& first = *checks[together.front()];
+    const schema::ObjectType& type = *subject_type(first);
+    const bool ids = has_waivers(context_);
+    std::vector<const ir::Predicate*> wheres;
+    for (size_t i : together) wheres.push_back(&checks[i]->query.optimised.roots.front().where);
+    const size_t flags = ids ? 2 : 1;  // the first flag's column
+    std::vector<Selected> selected(together.size());
+    posture::Status read = [&]() -> posture::Status {
+      sql::Statement st =
+          sql::subjects_judged(type, selected_columns(ids), first.providers, wheres);
+      auto cursor = store::Cursor::open(store_, st, context_.scan_id);
+      if (!cursor) return cursor.take_errors();
+      while (true) {
+        auto row = cursor->next();
+        if (!row) return row.take_errors();
+        if (!*row) break;
+        for (size_t k = 0; k < together.size(); ++k) {
+          if (cursor->integer(static_cast<int>(flags + k)) == 0) continue;
+          selected[k].emplace_back(cursor->integer(0), ids ? std::string(cursor->text(1)) : "");
+        }
+      }
+      return ok_status();
+    }();
+    for (size_t k = 0; k < together.size(); ++k) {
+      const Check& check = *checks[together[k]];
+      CheckResult result;
+      result.check = &check;
+      result.subject_type = &type;
+      if (!read) {
+        out[together[k]].emplace(read.errors());
+        continue;
+      }
+      auto judged = judge(check, type, selected[k], result);
+      if (judged)
+        out[together[k]].emplace(std::move(result));
+      else
+        out[together[k]].emplace(judged.take_errors());
+    }
+  }
+  std::vector<Result<CheckResult>> results;
+  results.reserve(checks.size());
+  for (auto& r : out) results.push_back(std::move(*r));
+  return results;
+}
+
+posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& type,
+                                 const Selected& selected, CheckResult& result) const {
+  const WaiverList* waivers = has_waivers(context_) ? context_.waivers : nullptr;
   auto subjects = context_.subjects->get(store_, context_, check, type);
   if (!subjects) return subjects.take_errors();
   const Subjects& all = **subjects;
@@ -462,11 +538,48 @@ Result<std::vector<const Check*>> select_checks(const Catalog& catalog,
   return out;
 }
 
+namespace {
+
+// The units of work of evaluate_all: the checks that judge each resource of
+// one type for the same providers, in chunks of at most `together` (and
+// split so that each of `jobs` workers has a share), then every other check
+// alone. Units are ordered by their first check.
+std::vector<std::vector<size_t>> plan_units(const std::vector<const Check*>& checks,
+                                            size_t together, unsigned jobs) {
+  std::vector<std::vector<size_t>> groups;
+  std::map<std::pair<const schema::ObjectType*, std::vector<std::string>>, size_t> group_of;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const schema::ObjectType* type = subject_type(*checks[i]);
+    if (!type || together <= 1) {
+      groups.push_back({i});
+      continue;
+    }
+    auto [it, added] = group_of.emplace(std::make_pair(type, checks[i]->providers), groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  std::vector<std::vector<size_t>> units;
+  for (const auto& group : groups) {
+    size_t shares = std::max<size_t>(1, std::min<size_t>(jobs, group.size()));
+    size_t size = std::min(std::max<size_t>(1, together), (group.size() + shares - 1) / shares);
+    for (size_t from = 0; from < group.size(); from += size)
+      units.emplace_back(
+          group.begin() + static_cast<std::ptrdiff_t>(from),
+          group.begin() + static_cast<std::ptrdiff_t>(std::min(group.size(), from + size)));
+  }
+  std::sort(units.begin(), units.end(),
+            [](const auto& a, const auto& b) { return a.front() < b.front(); });
+  return units;
+}
+
+}  // namespace
+
 Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
                                               const std::vector<const Check*>& checks,
                                               const EvaluationContext& context, unsigned jobs,
                                               const EvaluationProgress& progress) {
   std::vector<std::optional<Result<CheckResult>>> slots(checks.size());
+  const std::vector<std::vector<size_t>> units = plan_units(checks, context.together, jobs);
   std::atomic<size_t> next{0};
   std::mutex progress_mutex;
   size_t done = 0;
@@ -482,16 +595,20 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
     if (store) {
       if (auto st = store->use_bulk_read_mode(); !st) store = st.take_errors();
     }
-    for (size_t i; (i = next.fetch_add(1)) < checks.size();) {
+    for (size_t u; (u = next.fetch_add(1)) < units.size();) {
+      const std::vector<size_t>& unit = units[u];
       if (!store) {
-        slots[i].emplace(store.errors());
+        for (size_t i : unit) slots[i].emplace(store.errors());
         continue;
       }
-      slots[i].emplace(Evaluator(*store, context).evaluate(*checks[i]));
-      advance(1);
+      std::vector<const Check*> group;
+      for (size_t i : unit) group.push_back(checks[i]);
+      auto results = Evaluator(*store, context).evaluate_together(group);
+      for (size_t k = 0; k < unit.size(); ++k) slots[unit[k]].emplace(std::move(results[k]));
+      advance(unit.size());
     }
   };
-  size_t workers = std::max<size_t>(1, std::min<size_t>(jobs, checks.size()));
+  size_t workers = std::max<size_t>(1, std::min<size_t>(jobs, units.size()));
   if (workers == 1) {
     work();
   } else {

@@ -96,6 +96,9 @@ inline constexpr uint64_t kExplainAll = UINT64_MAX;
 
 struct EvaluationContext {
   int64_t scan_id = 0;
+  // evaluate_all judges up to this many checks of one subject type with one
+  // statement (Evaluator::evaluate_together); 1: a statement per check.
+  size_t together = 64;
   Order order = Order::Store;
   const WaiverList* waivers = nullptr;  // may be null: no waivers
   Date today;
@@ -175,10 +178,21 @@ class Evaluator {
       : store_(store), context_(context) {}
   // Runs the check's compiled query once and derives every finding.
   Result<CheckResult> evaluate(const Check& check) const;
+  // The same for several checks at once: those that judge each resource of
+  // one type for the same providers (subject_type and providers equal) are
+  // judged by one statement, one pass over the subjects in which every
+  // related set is built once. Results in the order of `checks`, identical
+  // to evaluate() of each.
+  std::vector<Result<CheckResult>> evaluate_together(const std::vector<const Check*>& checks) const;
 
  private:
+  // The rowids (and, with waivers, ids) of the rows the check selects.
+  using Selected = std::vector<std::pair<int64_t, std::string>>;
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
+  // The findings of a check whose selected rows are known.
+  posture::Status judge(const Check& check, const schema::ObjectType& type,
+                        const Selected& selected, CheckResult& result) const;
   const store::Store& store_;
   const EvaluationContext& context_;
 };

@@ -177,6 +177,10 @@ class Compiler {
   }
 
   // The statement: `sql` with the literals bound so far and the scan parameter.
+  // Continues numbering after literals bound elsewhere in the statement.
+  void continue_from(std::vector<ir::Literal> params) { params_ = std::move(params); }
+  std::vector<ir::Literal> take_params() { return std::move(params_); }
+
   Statement finish(std::string sql) {
     return {std::move(sql), std::move(params_), d_.scan_param()};
   }
@@ -441,6 +445,20 @@ Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate&
   Compiler c(dialect, alias, type.table);
   std::string sql = c.predicate(where, alias);
   return c.finish(std::move(sql));
+}
+
+std::vector<std::string> compile_predicates(const schema::ObjectType& type,
+                                            const std::vector<const ir::Predicate*>& wheres,
+                                            const std::string& alias,
+                                            std::vector<ir::Literal>& params,
+                                            const Dialect& dialect) {
+  Compiler c(dialect, alias, type.table);
+  c.continue_from(std::move(params));
+  std::vector<std::string> out;
+  out.reserve(wheres.size());
+  for (const ir::Predicate* where : wheres) out.push_back(c.predicate(*where, alias));
+  params = c.take_params();
+  return out;
 }
 
 }  // namespace posture::sql

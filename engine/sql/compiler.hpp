@@ -35,6 +35,15 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
                             const std::string& alias, const Dialect& dialect = sqlite_dialect());
 
+// Several predicates, each a boolean SQL expression over rows of `type` with
+// the table alias `alias`, their literals appended to `params` (parameter i
+// is params[i-1]): one statement can then judge a row by all of them.
+std::vector<std::string> compile_predicates(const schema::ObjectType& type,
+                                            const std::vector<const ir::Predicate*>& wheres,
+                                            const std::string& alias,
+                                            std::vector<ir::Literal>& params,
+                                            const Dialect& dialect = sqlite_dialect());
+
 // The SQL value of field `f` of the row aliased `alias`: its column, or, for
 // a field read through a relationship (@through), a subquery over the related
 // rows (with the field's @fill when they give no value). Its literals are

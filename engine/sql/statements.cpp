@@ -75,31 +75,62 @@ Statement related_rows(const schema::Relationship& relationship, const schema::O
   return st;
 }
 
+namespace {
+
+// " AND (s.provider IS NULL OR s.provider IN (...))" when `providers` is not
+// empty and `type` has a provider field, its values appended to `st`.
+std::string provider_test(const Dialect& d, const schema::ObjectType& type,
+                          const std::vector<std::string>& providers, Statement& st) {
+  if (providers.empty() || !type.field("provider")) return "";
+  std::string column = "s." + d.quote(type.field("provider")->column);
+  std::string list;
+  for (const auto& p : providers) {
+    st.params.emplace_back(p);
+    list += (list.empty() ? "" : ", ") + d.param(st.params.size());
+  }
+  return " AND (" + column + " IS NULL OR " + column + " IN (" + list + "))";
+}
+
+std::string select_columns(const Dialect& d, const schema::ObjectType& type,
+                           const std::vector<Column>& columns) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i)
+    sql += (i ? ", " : "") + column_sql(d, type, columns[i]);
+  return sql;
+}
+
+}  // namespace
+
 Statement subjects(const schema::ObjectType& type, const std::vector<Column>& columns,
                    const std::vector<std::string>& providers, RowOrder order,
                    const ir::Predicate* where, const Dialect& d) {
   Statement st =
       where ? compile_predicate(type, *where, "s", d) : Statement{"", {}, d.scan_param()};
   std::string filter = std::move(st.sql);
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < columns.size(); ++i)
-    sql += (i ? ", " : "") + column_sql(d, type, columns[i]);
+  std::string sql = select_columns(d, type, columns);
   sql += " FROM " + d.quote(type.table) + " AS s WHERE ";
   if (order == RowOrder::Key)
     sql += "s." + d.quote(store::kScan) + " = " + d.scan_param();
   else
     sql += scan_rows(d, type.table, "s", d.scan_param());
   if (where) sql += " AND (" + filter + ")";
-  if (!providers.empty() && type.field("provider")) {
-    std::string column = "s." + d.quote(type.field("provider")->column);
-    std::string list;
-    for (const auto& p : providers) {
-      st.params.emplace_back(p);
-      list += (list.empty() ? "" : ", ") + d.param(st.params.size());
-    }
-    sql += " AND (" + column + " IS NULL OR " + column + " IN (" + list + "))";
-  }
+  sql += provider_test(d, type, providers, st);
   sql += " ORDER BY s." + d.quote(order == RowOrder::Key ? store::kKey : store::kRowId);
+  st.sql = std::move(sql);
+  return st;
+}
+
+Statement subjects_judged(const schema::ObjectType& type, const std::vector<Column>& columns,
+                          const std::vector<std::string>& providers,
+                          const std::vector<const ir::Predicate*>& wheres, const Dialect& d) {
+  Statement st{"", {}, d.scan_param()};
+  std::string sql = select_columns(d, type, columns);
+  for (const auto& predicate : compile_predicates(type, wheres, "s", st.params, d))
+    sql += ", CASE WHEN (" + predicate + ") THEN 1 ELSE 0 END";
+  sql += " FROM " + d.quote(type.table) + " AS s WHERE " +
+         scan_rows(d, type.table, "s", d.scan_param());
+  sql += provider_test(d, type, providers, st);
+  sql += " ORDER BY s." + d.quote(store::kRowId);
   st.sql = std::move(sql);
   return st;
 }

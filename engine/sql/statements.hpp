@@ -26,6 +26,16 @@ Statement subjects(const schema::ObjectType& type, const std::vector<Column>& co
                    const std::vector<std::string>& providers, RowOrder order,
                    const ir::Predicate* where = nullptr, const Dialect& dialect = sqlite_dialect());
 
+// The subjects of several checks on one type in one pass:
+// SELECT s.<columns>, CASE WHEN (<where 1>) THEN 1 ELSE 0 END, ... FROM <table>
+//   AS s WHERE <the scan's rows> [AND <providers>] ORDER BY s._rid
+// Column columns.size() + k is 1 where wheres[k] holds. Each related set a
+// predicate reads is built once for the statement, not once per row.
+Statement subjects_judged(const schema::ObjectType& type, const std::vector<Column>& columns,
+                          const std::vector<std::string>& providers,
+                          const std::vector<const ir::Predicate*>& wheres,
+                          const Dialect& dialect = sqlite_dialect());
+
 // The rows of `type` with the given rowids, in rowid order: column 0 the
 // rowid, then every field of the type in schema order (the rowids are bound
 // as one parameter, Dialect::integer_set; no scan parameter: a rowid names one row of one scan).
