@@ -33,7 +33,8 @@ struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
   std::vector<Cursor> lookups;
-  Cursor stmt;
+  Cursor insert;  // plain INSERT: a new key, the rowid from sqlite3_last_insert_rowid
+  Cursor stmt;    // the upsert, for a key this scan already holds
   Cursor raw;
 };
 
@@ -62,8 +63,12 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
     if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
   }
-  std::string sql = "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" +
-                    params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
+  std::string insert =
+      "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" + params + ")";
+  auto plain = prepare(internal::connection(store), store.path(), insert, /*persistent=*/true);
+  if (!plain) return plain.take_errors();
+  plan->insert = std::move(*plain);
+  std::string sql = insert + " ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
                     " RETURNING " + kRowId;
   auto stmt = prepare(internal::connection(store), store.path(), sql, /*persistent=*/true);
   if (!stmt) return stmt.take_errors();
@@ -362,16 +367,13 @@ ScanWriter::~ScanWriter() {
   rollback();
 }
 
-Status ScanWriter::add(const Record& record) {
-  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  auto plan = impl_->plan_for(record.type);
-  if (!plan) return plan.take_errors();
-  if (record.id.empty())
-    return Diagnostic::error("invalid-record", record.type->name + " record without an id");
-  InsertPlan& p = **plan;
-  Cursor& s = p.stmt;
+namespace {
+
+// Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
+// looking up the rowids of parents this scan already holds.
+Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record) {
   s.reset();
-  s.bind(1, scan_id_);
+  s.bind(1, scan_id);
   s.bind(2, std::string_view(arm_key(record.id)));
   int index = 3;
   for (const auto& field : p.type->fields)
@@ -387,15 +389,39 @@ Status ScanWriter::add(const Record& record) {
     s.bind(index, std::string_view(parent_key));
     Cursor& lookup = p.lookups[i];
     lookup.reset();
-    lookup.bind(1, scan_id_);
+    lookup.bind(1, scan_id);
     lookup.bind(2, std::string_view(parent_key));
     if (step(lookup) == SQLITE_ROW) s.bind(index + 1, lookup.integer(0));
     lookup.reset();
   }
-  int rc = step(s);
-  int64_t rid = rc == SQLITE_ROW ? s.integer(0) : 0;
-  if (rc == SQLITE_ROW) rc = step(s);
-  s.reset();
+  return ok_status();
+}
+
+}  // namespace
+
+Status ScanWriter::add(const Record& record) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  auto plan = impl_->plan_for(record.type);
+  if (!plan) return plan.take_errors();
+  if (record.id.empty())
+    return Diagnostic::error("invalid-record", record.type->name + " record without an id");
+  InsertPlan& p = **plan;
+  // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
+  // with RETURNING; a key seen before fails its unique index and is upserted.
+  if (auto st = bind_row(p.insert, p, scan_id_, record); !st) return st;
+  int rc = step(p.insert);
+  int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
+  bool duplicate =
+      rc != SQLITE_DONE && sqlite3_extended_errcode(impl_->db()) == SQLITE_CONSTRAINT_UNIQUE;
+  p.insert.reset();
+  if (duplicate) {
+    Cursor& s = p.stmt;
+    if (auto st = bind_row(s, p, scan_id_, record); !st) return st;
+    rc = step(s);
+    rid = rc == SQLITE_ROW ? s.integer(0) : 0;
+    if (rc == SQLITE_ROW) rc = step(s);
+    s.reset();
+  }
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
