@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "store/store.hpp"
 #include "store/store_internal.hpp"
@@ -33,6 +34,9 @@ struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
   std::vector<Cursor> lookups;
+  // unlinked[i]: a row named a parent through parents[i] that was not stored
+  // yet, so commit must link it.
+  std::vector<bool> unlinked;
   Cursor insert;  // plain INSERT: a new key, the rowid from sqlite3_last_insert_rowid
   Cursor stmt;    // the upsert, for a key this scan already holds
   Cursor raw;
@@ -56,6 +60,7 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     if (!lookup) return lookup.take_errors();
     plan->lookups.push_back(std::move(*lookup));
   }
+  plan->unlinked.assign(plan->parents.size(), false);
   std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
     std::string q = quote_ident(columns[i]);
@@ -155,10 +160,13 @@ struct ScanWriter::Impl {
   std::vector<CollectionError> errors;  // re-recorded by fail()
   // The store's types marked collected (mark_collected); empty: no record.
   std::set<std::string> collected;
+  // Relationships (owner, name) adopt_orphans gave parent keys to.
+  std::set<std::pair<std::string, std::string>> adopted;
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
+  bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
   Status link_references();
   Result<int64_t> count_objects();
@@ -221,10 +229,26 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   return (plans[type] = std::move(*plan)).get();
 }
 
+// Whether a row of this scan may name its parent through `rel` without being
+// linked to it: its parent was written after it, or adopt_orphans named it.
+bool ScanWriter::Impl::unlinked(const schema::ObjectType& owner,
+                                const schema::Relationship& rel) const {
+  if (adopted.count({owner.name, rel.name})) return true;
+  for (const auto& [type, plan] : plans)
+    for (size_t i = 0; i < plan->parents.size(); ++i)
+      if (plan->unlinked[i] && plan->parents[i]->owner == owner.name &&
+          plan->parents[i]->name == rel.name)
+        return true;
+  return false;
+}
+
 Status ScanWriter::Impl::link_parents() {
   for (const auto& owner : store->schema().types()) {
     for (const auto& rel : owner.relationships) {
       if (rel.in_owner) continue;  // linked by link_references()
+      // Every row written after its parent is linked already: no UPDATE
+      // (which would read all of the scan's rows of the type).
+      if (!unlinked(owner, rel)) continue;
       const schema::ObjectType* target = store->schema().type(rel.target);
       if (!target)
         return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
@@ -391,7 +415,10 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record)
     lookup.reset();
     lookup.bind(1, scan_id);
     lookup.bind(2, std::string_view(parent_key));
-    if (step(lookup) == SQLITE_ROW) s.bind(index + 1, lookup.integer(0));
+    if (step(lookup) == SQLITE_ROW)
+      s.bind(index + 1, lookup.integer(0));
+    else
+      p.unlinked[i] = true;
     lookup.reset();
   }
   return ok_status();
@@ -491,6 +518,7 @@ Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
   if (!target)
     return store_error(impl_->path(),
                        "relationship " + relationship.name + ": no type " + relationship.target);
+  impl_->adopted.insert({relationship.owner, relationship.name});
   std::string key = quote_ident(relationship.key_column);
   auto stmt = prepare(impl_->db(), impl_->path(),
                       "UPDATE " + quote_ident(target->table) + " SET " + key +
