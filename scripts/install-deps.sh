@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   antlr4 libantlr4-runtime-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev sqlite3
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev googletest

@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "store/store.hpp"
 #include "store/store_internal.hpp"
@@ -33,7 +34,11 @@ struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
   std::vector<Cursor> lookups;
-  Cursor stmt;
+  // unlinked[i]: a row named a parent through parents[i] that was not stored
+  // yet, so commit must link it.
+  std::vector<bool> unlinked;
+  Cursor insert;  // plain INSERT: a new key, the rowid from sqlite3_last_insert_rowid
+  Cursor stmt;    // the upsert, for a key this scan already holds
   Cursor raw;
 };
 
@@ -55,6 +60,7 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     if (!lookup) return lookup.take_errors();
     plan->lookups.push_back(std::move(*lookup));
   }
+  plan->unlinked.assign(plan->parents.size(), false);
   std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
     std::string q = quote_ident(columns[i]);
@@ -62,8 +68,12 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
     if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
   }
-  std::string sql = "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" +
-                    params + ") ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
+  std::string insert =
+      "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" + params + ")";
+  auto plain = prepare(internal::connection(store), store.path(), insert, /*persistent=*/true);
+  if (!plain) return plain.take_errors();
+  plan->insert = std::move(*plain);
+  std::string sql = insert + " ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
                     " RETURNING " + kRowId;
   auto stmt = prepare(internal::connection(store), store.path(), sql, /*persistent=*/true);
   if (!stmt) return stmt.take_errors();
@@ -150,10 +160,13 @@ struct ScanWriter::Impl {
   std::vector<CollectionError> errors;  // re-recorded by fail()
   // The store's types marked collected (mark_collected); empty: no record.
   std::set<std::string> collected;
+  // Relationships (owner, name) adopt_orphans gave parent keys to.
+  std::set<std::pair<std::string, std::string>> adopted;
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
+  bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
   Status link_references();
   Result<int64_t> count_objects();
@@ -216,10 +229,26 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   return (plans[type] = std::move(*plan)).get();
 }
 
+// Whether a row of this scan may name its parent through `rel` without being
+// linked to it: its parent was written after it, or adopt_orphans named it.
+bool ScanWriter::Impl::unlinked(const schema::ObjectType& owner,
+                                const schema::Relationship& rel) const {
+  if (adopted.count({owner.name, rel.name})) return true;
+  for (const auto& [type, plan] : plans)
+    for (size_t i = 0; i < plan->parents.size(); ++i)
+      if (plan->unlinked[i] && plan->parents[i]->owner == owner.name &&
+          plan->parents[i]->name == rel.name)
+        return true;
+  return false;
+}
+
 Status ScanWriter::Impl::link_parents() {
   for (const auto& owner : store->schema().types()) {
     for (const auto& rel : owner.relationships) {
       if (rel.in_owner) continue;  // linked by link_references()
+      // Every row written after its parent is linked already: no UPDATE
+      // (which would read all of the scan's rows of the type).
+      if (!unlinked(owner, rel)) continue;
       const schema::ObjectType* target = store->schema().type(rel.target);
       if (!target)
         return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
@@ -362,16 +391,13 @@ ScanWriter::~ScanWriter() {
   rollback();
 }
 
-Status ScanWriter::add(const Record& record) {
-  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  auto plan = impl_->plan_for(record.type);
-  if (!plan) return plan.take_errors();
-  if (record.id.empty())
-    return Diagnostic::error("invalid-record", record.type->name + " record without an id");
-  InsertPlan& p = **plan;
-  Cursor& s = p.stmt;
+namespace {
+
+// Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
+// looking up the rowids of parents this scan already holds.
+Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record) {
   s.reset();
-  s.bind(1, scan_id_);
+  s.bind(1, scan_id);
   s.bind(2, std::string_view(arm_key(record.id)));
   int index = 3;
   for (const auto& field : p.type->fields)
@@ -387,15 +413,42 @@ Status ScanWriter::add(const Record& record) {
     s.bind(index, std::string_view(parent_key));
     Cursor& lookup = p.lookups[i];
     lookup.reset();
-    lookup.bind(1, scan_id_);
+    lookup.bind(1, scan_id);
     lookup.bind(2, std::string_view(parent_key));
-    if (step(lookup) == SQLITE_ROW) s.bind(index + 1, lookup.integer(0));
+    if (step(lookup) == SQLITE_ROW)
+      s.bind(index + 1, lookup.integer(0));
+    else
+      p.unlinked[i] = true;
     lookup.reset();
   }
-  int rc = step(s);
-  int64_t rid = rc == SQLITE_ROW ? s.integer(0) : 0;
-  if (rc == SQLITE_ROW) rc = step(s);
-  s.reset();
+  return ok_status();
+}
+
+}  // namespace
+
+Status ScanWriter::add(const Record& record) {
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  auto plan = impl_->plan_for(record.type);
+  if (!plan) return plan.take_errors();
+  if (record.id.empty())
+    return Diagnostic::error("invalid-record", record.type->name + " record without an id");
+  InsertPlan& p = **plan;
+  // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
+  // with RETURNING; a key seen before fails its unique index and is upserted.
+  if (auto st = bind_row(p.insert, p, scan_id_, record); !st) return st;
+  int rc = step(p.insert);
+  int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
+  bool duplicate =
+      rc != SQLITE_DONE && sqlite3_extended_errcode(impl_->db()) == SQLITE_CONSTRAINT_UNIQUE;
+  p.insert.reset();
+  if (duplicate) {
+    Cursor& s = p.stmt;
+    if (auto st = bind_row(s, p, scan_id_, record); !st) return st;
+    rc = step(s);
+    rid = rc == SQLITE_ROW ? s.integer(0) : 0;
+    if (rc == SQLITE_ROW) rc = step(s);
+    s.reset();
+  }
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
@@ -465,6 +518,7 @@ Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
   if (!target)
     return store_error(impl_->path(),
                        "relationship " + relationship.name + ": no type " + relationship.target);
+  impl_->adopted.insert({relationship.owner, relationship.name});
   std::string key = quote_ident(relationship.key_column);
   auto stmt = prepare(impl_->db(), impl_->path(),
                       "UPDATE " + quote_ident(target->table) + " SET " + key +

@@ -1,7 +1,8 @@
 // `posture import`: ARM JSON files into one scan of the store. The files are
 // streamed element by element (json_stream.cpp); each element is expanded
 // (nested arrays and list envelopes), classified, normalised (normalize.cpp)
-// and upserted through a ScanWriter. Any error rolls the whole scan back, so a
+// and upserted through a ScanWriter, on a writer thread of its own
+// (write_queue.hpp) while this one reads on. Any error rolls the whole scan back, so a
 // bad file never changes the store.
 #include "collectors/snapshot/importer.hpp"
 
@@ -22,6 +23,7 @@
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
 #include "collectors/snapshot/shapes.hpp"
+#include "collectors/snapshot/write_queue.hpp"
 
 namespace posture::snapshot {
 
@@ -35,7 +37,8 @@ constexpr uint64_t kProgressEvery = 1 << 10;
 // State shared by every file of one import.
 struct ImportRun {
   store::Store& store;
-  store::ScanWriter& writer;
+  store::ScanWriter& writer;  // only through `queue` until queue.finish()
+  internal::WriteQueue& queue;
   const ImportOptions& options;
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
@@ -60,17 +63,17 @@ struct ImportRun {
                 const std::string& context);
   Result<store::Record> graph_record(const json& object, std::string&& raw,
                                      const std::string& context, const SourceLocation& where);
-  Status store_record(const json& object, const store::Record& record, const SourceLocation& where);
+  Status store_record(const json& object, store::Record&& record, const SourceLocation& where);
   Status arm_error(const json& object, const SourceLocation& where);
   Status keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
                   const std::string& context);
   Status adopt_orphans();
   // Starts the writer's record of collected types (then every type written
-  // is collected) with `type`.
-  Status start_record(const schema::ObjectType& type) {
+  // is collected) with `type`, met at `where`.
+  Status start_record(const schema::ObjectType& type, const SourceLocation& where) {
     if (record_started) return ok_status();
     record_started = true;
-    return writer.mark_collected(type);
+    return queue.mark_collected(type, where);
   }
   void progress() {
     uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
@@ -121,14 +124,14 @@ Status ImportRun::object(const json& value, std::string&& raw, const SourceLocat
   if (modelled(object, store.schema())) {
     auto record = normalize(object, std::move(raw), store.schema());
     if (!record) return at(where, record.errors().front());
-    return store_record(object, *record, where);
+    return store_record(object, std::move(*record), where);
   }
   std::string own = graph_context_of(object);
   std::string context = graph_context_path(own.empty() ? envelope_context : own);
   if (is_graph_organization(object, context) || graph_type(object, context, store.schema())) {
     auto record = graph_record(object, std::move(raw), context, where);
     if (!record) return record.take_errors();
-    return store_record(object, *record, where);
+    return store_record(object, std::move(*record), where);
   }
   return keep_raw(object, std::move(raw), where, context);
 }
@@ -152,8 +155,7 @@ Status ImportRun::keep_raw(const json& object, std::string&& raw, const SourceLo
   std::string id = object.is_object() ? arm_id_of(object) : std::string();
   if (raw.empty()) raw = object.dump();
   skipped_bytes += raw.size();
-  if (auto s = writer.add_unmodelled(id, type, raw); !s) return at(where, s.errors().front());
-  return ok_status();
+  return queue.add_unmodelled(std::move(id), std::move(type), std::move(raw), where);
 }
 
 // An ARM error in place of a child resource or setting: a collection error
@@ -216,12 +218,12 @@ Status ImportRun::arm_error(const json& object, const SourceLocation& where) {
         record->any_parent || (record->relationship && record->relationship->name == rel->name &&
                                record->relationship->owner == rel->owner);
     if (!mine || !owners.insert(rel->owner).second) continue;
-    if (auto s = writer.add_error({record->parent_id, rel->owner, what, status, child->name}); !s)
-      return at(where, s.errors().front());
+    if (auto s = queue.add_error({record->parent_id, rel->owner, what, status, child->name}, where);
+        !s)
+      return s;
   }
   ++errors;
-  if (auto s = start_record(*child); !s) return at(where, s.errors().front());
-  return ok_status();
+  return start_record(*child, where);
 }
 
 // A Graph object's record: a tenant, or a tenant-side object (remembered when
@@ -247,15 +249,16 @@ Result<store::Record> ImportRun::graph_record(const json& object, std::string&& 
 
 // Writes `record` and its inline children (@elements, e.g. a network
 // security group's rules).
-Status ImportRun::store_record(const json& object, const store::Record& record,
+Status ImportRun::store_record(const json& object, store::Record&& record,
                                const SourceLocation& where) {
-  if (auto s = writer.add(record); !s) return at(where, s.errors().front());
-  if (auto s = start_record(*record.type); !s) return at(where, s.errors().front());
-  ++stored;
   auto children = normalize_elements(object, record, store.schema());
+  const schema::ObjectType& type = *record.type;
+  if (auto s = queue.add(std::move(record), where); !s) return s;
+  if (auto s = start_record(type, where); !s) return s;
+  ++stored;
   if (!children) return at(where, children.errors().front());
-  for (const auto& child : *children) {
-    if (auto s = writer.add(child); !s) return at(where, s.errors().front());
+  for (auto& child : *children) {
+    if (auto s = queue.add(std::move(child), where); !s) return s;
     ++stored;
   }
   return ok_status();
@@ -350,27 +353,37 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   if (!total) return total.take_errors();
   auto writer = store::ScanWriter::begin(store, describe_source(paths));
   if (!writer) return writer.take_errors();
-  ImportRun run{store, *writer, options};
   auto declared = collected_types(store.schema(), options.collected);
   if (!declared) return declared.take_errors();
   for (const auto* type : *declared)
-    if (auto s = run.start_record(*type); !s) return s.take_errors();
-  for (const auto* type : *declared)
     if (auto s = writer->mark_collected(*type); !s) return s.take_errors();
+  // Declared after the writer: destroyed (its thread joined) before it.
+  internal::WriteQueue queue(*writer);
+  ImportRun run{store, *writer, queue, options};
+  run.record_started = !declared->empty();
   run.bytes_total = *total;
   run.progress();
+  Status read = ok_status();
   for (const auto& path : paths) {
     auto reader = internal::ByteReader::open(path);
-    if (!reader) return reader.take_errors();  // the writer rolls back
+    if (!reader) {
+      read = reader.take_errors();  // the writer rolls back
+      break;
+    }
     run.reader = reader->get();
     auto sink = [&run](json&& v, std::string&& raw, const SourceLocation& where,
                        const std::string& context) {
       return run.element(std::move(v), std::move(raw), where, 0, context);
     };
-    if (auto s = internal::read_elements(**reader, sink); !s) return s.take_errors();
+    read = internal::read_elements(**reader, sink);
     run.bytes_before += (*reader)->consumed();
     run.reader = nullptr;
+    if (!read) break;
   }
+  // A failed write came from an object read before any error the reading
+  // met: it is the import's error.
+  if (auto s = queue.finish(); !s) return s.take_errors();
+  if (!read) return read.take_errors();
   if (auto s = run.adopt_orphans(); !s) return s.take_errors();
   if (run.stored == 0) {
     std::string skipped =

@@ -1,8 +1,11 @@
 // The importer's streaming JSON reader: a buffered, line-counting byte reader,
 // a SAX handler that builds one element at a time (never a whole file), and the
-// loop that tells JSON Lines from JSON documents and feeds the handler.
+// loop that tells JSON Lines from JSON documents and feeds the handler (JSON
+// Lines go through simdjson first, json_line.hpp, and to the handler only
+// when that leaves a line to it).
 #include "collectors/snapshot/json_stream.hpp"
 
+#include "collectors/snapshot/json_line.hpp"
 #include "collectors/snapshot/normalize.hpp"
 
 #include <fcntl.h>
@@ -346,6 +349,19 @@ std::string_view ByteReader::lookahead() {
   return {buf_.data() + pos_, len_ - pos_};
 }
 
+std::optional<std::string_view> ByteReader::rest_of_line() {
+  auto find = [this]() -> std::optional<std::string_view> {
+    const char* start = buf_.data() + pos_;
+    const void* newline = std::memchr(start, '\n', len_ - pos_);
+    if (newline) return std::string_view(start, static_cast<const char*>(newline) - start);
+    if (eof_) return std::string_view(start, len_ - pos_);
+    return std::nullopt;
+  };
+  if (auto line = find()) return line;
+  lookahead();  // moves the unread bytes to the front and fills the buffer
+  return find();
+}
+
 void ByteReader::skip_bom() {
   std::string_view ahead = lookahead();
   if (ahead.substr(0, 3) == "\xEF\xBB\xBF") pos_ += 3, consumed_ += 3;
@@ -368,9 +384,15 @@ Status read_elements(ByteReader& reader, const ElementSink& sink) {
   reader.skip_bom();
   bool lines = looks_like_json_lines(reader);
   ElementSplitter splitter(reader, sink);
+  LineParser fast;
   while (true) {
     while (is_space(reader.peek())) reader.get();
     if (reader.peek() < 0) break;
+    if (lines) {
+      auto taken = fast.read(reader, sink);
+      if (!taken) return taken.take_errors();
+      if (*taken) continue;
+    }
     if (auto s = parse_value(reader, splitter, lines); !s) return s;
     if (!lines) continue;
     while (reader.peek() == ' ' || reader.peek() == '\t' || reader.peek() == '\r') reader.get();

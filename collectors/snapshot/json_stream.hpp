@@ -1,6 +1,7 @@
 // Streaming reader of ARM JSON files for the snapshot importer (private to
 // collectors/snapshot). A file is JSON Lines (one value per line) or JSON
-// documents; either way every value is parsed with nlohmann's SAX interface and
+// documents; every value is parsed with nlohmann's SAX interface (a plain JSON
+// Lines line with simdjson instead, json_line.hpp, to the same result) and
 // split into elements (the items of an array or of a list envelope's `value`,
 // or a lone object), which are handed to a sink one at a time, so memory does
 // not grow with the file. Each element comes with its verbatim text and the
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,13 @@ class ByteReader {
   }
   // Reads ahead as far as the buffer allows and returns the unread bytes.
   std::string_view lookahead();
+  // The unread bytes up to the next newline (excluded) or the end, without
+  // consuming them; nullopt when the line is longer than the buffer.
+  std::optional<std::string_view> rest_of_line();
+  // Consumes `n` bytes the caller saw (rest_of_line) and that hold no newline.
+  void skip(size_t n) { pos_ += n, consumed_ += n, column_ += static_cast<int>(n); }
+  // Bytes consumed on the current line so far (its first byte is column 1).
+  int consumed_on_line() const { return column_; }
   // Skips a UTF-8 byte order mark at the current position.
   void skip_bom();
 

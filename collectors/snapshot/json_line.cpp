@@ -1,0 +1,247 @@
+// LineParser: whole JSON Lines lines through simdjson's DOM parser, converted
+// to the nlohmann values the importer routes. Only what the SAX reader would
+// read the same way is taken; the checks below say why each other line is
+// left to it.
+#include "collectors/snapshot/json_line.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "collectors/snapshot/normalize.hpp"
+
+namespace posture::snapshot::internal {
+
+using nlohmann::json;
+
+namespace {
+
+// Whether simdjson and nlohmann may disagree on `line`: control characters
+// (which nlohmann rejects inside strings) and \u escapes of UTF-16
+// surrogates (lone ones are errors to nlohmann) go to the SAX reader.
+bool unusual(std::string_view line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20) return true;
+    if (c == '\\' && i + 2 < line.size() && line[i + 1] == 'u' &&
+        (line[i + 2] == 'd' || line[i + 2] == 'D'))
+      return true;
+    if (c == '\\') ++i;  // an escaped character, never a quote or a backslash
+  }
+  return false;
+}
+
+// The verbatim spans (offset, length) of the items of one array in `text`,
+// an already valid JSON value: the top-level array (`key` empty) or the
+// array that is the top-level object's member `key`. Nullopt when an item
+// is not an object or array (the SAX reader dumps scalars).
+std::optional<std::vector<std::pair<size_t, size_t>>> item_spans(std::string_view text,
+                                                                 std::string_view key) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  int depth = 0, item_depth = key.empty() ? 1 : -1;
+  bool in_string = false, expect_key = false;
+  size_t string_start = 0, item_start = 0;
+  std::string_view last_key;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 1 && expect_key) {
+          last_key = text.substr(string_start + 1, i - string_start - 1);
+          expect_key = false;
+        }
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        if (depth == item_depth) return std::nullopt;  // a string item
+        in_string = true;
+        string_start = i;
+        break;
+      case '{':
+      case '[':
+        if (depth == item_depth) item_start = i;
+        if (depth == 1 && c == '[' && !key.empty() && last_key == key && item_depth < 0)
+          item_depth = 2;
+        if (depth == 0 && c == '{') expect_key = true;
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        --depth;
+        if (depth == item_depth - 1 && item_depth > 0 && c == ']') item_depth = -2;  // done
+        if (depth == item_depth) spans.emplace_back(item_start, i + 1 - item_start);
+        break;
+      case ',':
+        if (depth == 1) expect_key = !key.empty() && item_depth != 1;
+        break;
+      case ' ':
+      case '\t':
+      case '\r':
+      case '\n':
+      case ':':
+        break;
+      default:
+        if (depth == item_depth) return std::nullopt;  // a number, true, false or null item
+        break;
+    }
+  }
+  return spans;
+}
+
+// `e` as an nlohmann value (non-negative integers unsigned, as nlohmann's
+// parser stores them). False when nested deeper than the SAX reader allows.
+bool convert(simdjson::dom::element e, int depth, json& out) {
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      if (depth >= kMaxJsonDepth) return false;
+      out = json::object();
+      simdjson::dom::object object = e.get_object().value_unsafe();
+      for (auto field : object) {
+        json& slot = out[std::string(field.key)];
+        if (!convert(field.value, depth + 1, slot)) return false;
+      }
+      return true;
+    }
+    case element_type::ARRAY: {
+      if (depth >= kMaxJsonDepth) return false;
+      out = json::array();
+      simdjson::dom::array array = e.get_array().value_unsafe();
+      for (auto item : array) {
+        out.push_back(json());
+        if (!convert(item, depth + 1, out.back())) return false;
+      }
+      return true;
+    }
+    case element_type::INT64: {
+      int64_t v = e.get_int64().value_unsafe();
+      if (v >= 0)
+        out = static_cast<uint64_t>(v);
+      else
+        out = v;
+      return true;
+    }
+    case element_type::UINT64:
+      out = e.get_uint64().value_unsafe();
+      return true;
+    case element_type::DOUBLE:
+      out = e.get_double().value_unsafe();
+      return true;
+    case element_type::STRING:
+      out = std::string(e.get_string().value_unsafe());
+      return true;
+    case element_type::BOOL:
+      out = e.get_bool().value_unsafe();
+      return true;
+    case element_type::NULL_VALUE:
+      out = nullptr;
+      return true;
+  }
+  return false;
+}
+
+// One element of a line, ready for the sink.
+struct Element {
+  json value;
+  std::string raw;
+  size_t offset = 0;  // of its first byte in the line
+};
+
+}  // namespace
+
+struct LineParser::Impl {
+  simdjson::dom::parser parser;
+  std::string padded;  // the line, with simdjson's padding after it
+  std::vector<Element> elements;
+  std::string context;
+
+  // Fills `elements` (and `context`) from `line`; false: leave it to the SAX reader.
+  bool split(std::string_view line);
+  bool items(simdjson::dom::array array, std::string_view line, std::string_view key, int depth);
+};
+
+bool LineParser::Impl::split(std::string_view line) {
+  elements.clear();
+  context.clear();
+  if (line.empty() || (line.front() != '{' && line.front() != '[') || unusual(line)) return false;
+  padded.assign(line);
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::dom::element root;
+  if (parser.parse(padded.data(), line.size(), false).get(root) != simdjson::SUCCESS) return false;
+  if (root.is_array()) return items(root.get_array().value_unsafe(), line, "", 1);
+  // An object: a list envelope when a member `value` or `data` is an array
+  // (its items are the elements), else the element itself.
+  simdjson::dom::object object = root.get_object().value_unsafe();
+  int envelope_keys = 0;
+  std::string_view key;
+  simdjson::dom::array array;
+  std::optional<std::string> odata_context;
+  for (auto field : object) {
+    if (field.key == "value" || field.key == "data") {
+      ++envelope_keys;
+      if (field.value.is_array()) {
+        key = field.key;
+        array = field.value.get_array().value_unsafe();
+      }
+    } else if (field.key == "@odata.context" && key.empty()) {
+      odata_context = field.value.is_string()
+                          ? std::optional<std::string>(field.value.get_string().value_unsafe())
+                          : std::nullopt;
+    }
+  }
+  if (envelope_keys > 1) return false;
+  if (key.empty()) {
+    Element& e = elements.emplace_back();
+    e.raw.assign(line);
+    return convert(root, 0, e.value);
+  }
+  if (odata_context) context = std::move(*odata_context);
+  return items(array, line, key, 2);
+}
+
+bool LineParser::Impl::items(simdjson::dom::array array, std::string_view line,
+                             std::string_view key, int depth) {
+  auto spans = item_spans(line, key);
+  if (!spans || spans->size() != array.size()) return false;
+  size_t i = 0;
+  for (auto item : array) {
+    Element& e = elements.emplace_back();
+    auto [offset, length] = (*spans)[i++];
+    e.offset = offset;
+    e.raw.assign(line.substr(offset, length));
+    if (!convert(item, depth, e.value)) return false;
+  }
+  return true;
+}
+
+LineParser::LineParser() : impl_(std::make_unique<Impl>()) {}
+LineParser::~LineParser() = default;
+
+Result<bool> LineParser::read(ByteReader& reader, const ElementSink& sink) {
+  auto line = reader.rest_of_line();
+  if (!line) return false;
+  std::string_view text = *line;
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
+  if (!impl_->split(text)) return false;
+  int line_number = reader.line(), column = reader.consumed_on_line() + 1;
+  reader.skip(line->size());
+  for (auto& e : impl_->elements) {
+    SourceLocation where{reader.name(), line_number, column + static_cast<int>(e.offset)};
+    if (auto s = sink(std::move(e.value), std::move(e.raw), where, impl_->context); !s)
+      return s.take_errors();
+  }
+  return true;
+}
+
+}  // namespace posture::snapshot::internal
