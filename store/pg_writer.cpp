@@ -119,10 +119,13 @@ Result<std::unique_ptr<PgWriter>> PgWriter::begin(const PgStore& store, std::str
   w->started_at_ = text::utc_now();
   if (auto s = store.exec("BEGIN", "starting a scan"); !s) return s.take_errors();
   w->open_ = true;  // from here the destructor rolls back
-  auto id = store.run("SELECT pg_advisory_xact_lock(7368001), coalesce(max(id), 0) + 1 FROM _scans",
-                      {}, "starting a scan");
+  // The lock first, then max(id) in a statement of its own: its snapshot
+  // (READ COMMITTED) then sees the scan of a writer that held the lock.
+  if (auto s = store.exec("SELECT pg_advisory_xact_lock(7368001)", "starting a scan"); !s)
+    return s.take_errors();
+  auto id = store.run("SELECT coalesce(max(id), 0) + 1 FROM _scans", {}, "starting a scan");
   if (!id) return id.take_errors();
-  w->scan_id_ = std::strtoll(PQgetvalue(id->get(), 0, 1), nullptr, 10);
+  w->scan_id_ = std::strtoll(PQgetvalue(id->get(), 0, 0), nullptr, 10);
   if (auto s = w->insert_scan_row("running", ""); !s) return s.take_errors();
   if (auto s = store.exec(
           "CREATE TEMP TABLE posture_refs (scan bigint, rel text COLLATE \"C\", owner bigint, "

@@ -48,7 +48,7 @@ class Postgresql : public ::testing::Test {
 
   // A new database with the sample imported; "" on failure.
   std::string imported(const std::string& database) {
-    std::string uri = pg::uri(database);
+    std::string uri = pg::uri(pg::unique(database));
     EXPECT_FALSE(uri.empty()) << pg::unavailable();
     Process import = posture({"import", "--db", uri, sample_path().string()});
     EXPECT_EQ(import.exit_code, 0) << import.err;

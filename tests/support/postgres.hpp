@@ -1,6 +1,8 @@
-// A throwaway PostgreSQL 15 for tests (header-only): one cluster per test
-// binary, made by initdb in a temporary directory on first use, listening on
-// a Unix socket in that directory only (no TCP), and stopped and removed when
+// A throwaway PostgreSQL 15 for tests (header-only). Under CTest the tests
+// share one cluster, started by scripts/test-postgres.sh as a fixture and
+// named by POSTURE_TEST_PGHOST (its socket directory). A test binary run by
+// hand makes its own on first use: initdb in a temporary directory, listening
+// on a Unix socket in that directory only (no TCP), stopped and removed when
 // the binary exits. Run as the unprivileged `postgres` user when the tests run
 // as root (PostgreSQL refuses root), else as the current user. Tests call
 // postgres::uri(name), which creates the database `name` once, and skip
@@ -39,7 +41,8 @@ class Cluster {
     if (!problem_.empty()) return "";
     if (!created_.count(name)) {
       auto r = run(kBin + "/createdb", {"-h", dir_, "-U", "postgres", name});
-      if (r.exit_code != 0) {
+      // Another test process of the shared cluster may have made it.
+      if (r.exit_code != 0 && r.err.find("already exists") == std::string::npos) {
         problem_ = "createdb " + name + " failed: " + r.err;
         return "";
       }
@@ -67,6 +70,13 @@ class Cluster {
 
  private:
   Cluster() {
+    if (const char* shared = std::getenv("POSTURE_TEST_PGHOST"); shared && *shared) {
+      dir_ = shared;
+      as_postgres_ = ::geteuid() == 0;
+      if (::access((dir_ + "/.s.PGSQL.5432").c_str(), F_OK) != 0)
+        problem_ = "POSTURE_TEST_PGHOST=" + dir_ + " holds no PostgreSQL socket";
+      return;
+    }
     if (::access((kBin + "/initdb").c_str(), X_OK) != 0 ||
         ::access((kBin + "/pg_ctl").c_str(), X_OK) != 0) {
       problem_ = "PostgreSQL 15 is not installed (" + kBin +
@@ -110,6 +120,11 @@ class Cluster {
   bool started_ = false;
   std::map<std::string, bool> created_;
 };
+
+// A name unique to this process: a database of its own on a shared cluster.
+inline std::string unique(const std::string& name) {
+  return name + "_" + std::to_string(::getpid());
+}
 
 // "" when a cluster runs; otherwise why not (for GTEST_SKIP).
 inline std::string unavailable() {

@@ -44,7 +44,7 @@ class PostgresqlStore : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!pg::unavailable().empty()) GTEST_SKIP() << pg::unavailable();
-    uri_ = pg::uri("store_test");
+    uri_ = pg::uri(pg::unique("store_test"));
     auto opened = Store::open(uri_, posture::schema::builtin());
     ASSERT_TRUE(opened.ok()) << posture::format(opened.errors());
     store_ = std::make_unique<Store>(std::move(opened).value());
@@ -179,7 +179,7 @@ TEST_F(PostgresqlStore, ARecordThatPostgresqlCannotHoldFailsTheAdd) {
 }
 
 TEST_F(PostgresqlStore, AnEmptyDatabaseIsRefusedReadOnly) {
-  std::string empty = pg::uri("store_test_empty");
+  std::string empty = pg::uri(pg::unique("store_test_empty"));
   auto opened = Store::open(empty, posture::schema::builtin(), posture::store::OpenMode::ReadOnly);
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(posture::format(opened.errors()).find("not a Posture store"), std::string::npos);
