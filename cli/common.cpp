@@ -9,6 +9,7 @@
 
 #include "base/file.hpp"
 #include "cli/commands.hpp"
+#include "store/store.hpp"
 
 namespace posture::cli {
 
@@ -30,7 +31,8 @@ bool store_exists(const std::string& path) {
 }
 
 void remove_new_store(const std::string& path) {
-  if (path.empty() || path == ":memory:") return;
+  // A PostgreSQL store's failed first import rolled back: nothing to remove.
+  if (path.empty() || path == ":memory:" || store::is_postgres_uri(path)) return;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
 }
 

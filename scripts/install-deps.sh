@@ -8,6 +8,7 @@ PACKAGES=(
   antlr4 libantlr4-runtime-dev
   nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev sqlite3
+  libpq-dev postgresql-15
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev

@@ -3,6 +3,7 @@
 // the raw prepare/step the store's own statements use (store_internal.hpp).
 #include "store/cursor.hpp"
 
+#include "store/pg_store.hpp"
 #include "store/store_internal.hpp"
 
 namespace posture::store {
@@ -62,6 +63,8 @@ Result<Cursor> CursorAccess::prepare(sqlite3* db, const std::string& path, std::
 }  // namespace internal
 
 Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
+  if (const internal::PgStore* pg = internal::StoreAccess::pg(store))
+    return internal::PgRows::open(*pg, statement, scan_id);
   sqlite3* db = connection(store);
   Cursor c;
   c.db_ = db;
@@ -90,7 +93,7 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
 }
 
 Cursor::Cursor(Cursor&& other) noexcept
-    : stmt_(other.stmt_), db_(other.db_), path_(std::move(other.path_)) {
+    : stmt_(other.stmt_), db_(other.db_), path_(std::move(other.path_)), pg_(std::move(other.pg_)) {
   other.stmt_ = nullptr;
 }
 
@@ -100,6 +103,7 @@ Cursor& Cursor::operator=(Cursor&& other) noexcept {
     stmt_ = other.stmt_;
     db_ = other.db_;
     path_ = std::move(other.path_);
+    pg_ = std::move(other.pg_);
     other.stmt_ = nullptr;
   }
   return *this;
@@ -110,6 +114,7 @@ Cursor::~Cursor() {
 }
 
 Result<bool> Cursor::next() {
+  if (pg_) return pg_->next();
   int rc = sqlite3_step(raw(stmt_));
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -117,6 +122,7 @@ Result<bool> Cursor::next() {
 }
 
 std::string_view Cursor::text(int column) const {
+  if (pg_) return pg_->text(column);
   const unsigned char* p = sqlite3_column_text(raw(stmt_), column);
   return p ? std::string_view(reinterpret_cast<const char*>(p),
                               static_cast<size_t>(sqlite3_column_bytes(raw(stmt_), column)))
@@ -124,22 +130,28 @@ std::string_view Cursor::text(int column) const {
 }
 
 int64_t Cursor::integer(int column) const {
+  if (pg_) return pg_->integer(column);
   return sqlite3_column_int64(raw(stmt_), column);
 }
 
 double Cursor::real(int column) const {
+  if (pg_) return pg_->real(column);
   return sqlite3_column_double(raw(stmt_), column);
 }
 
 bool Cursor::is_null(int column) const {
+  if (pg_) return pg_->is_null(column);
   return sqlite3_column_type(raw(stmt_), column) == SQLITE_NULL;
 }
 
 int Cursor::columns() const {
+  if (pg_) return pg_->columns();
   return sqlite3_column_count(raw(stmt_));
 }
 
+// PostgreSQL: the rows the query returned.
 int64_t Cursor::steps() const {
+  if (pg_) return pg_->rows();
   return sqlite3_stmt_status(raw(stmt_), SQLITE_STMTSTATUS_VM_STEP, 0);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,8 @@ namespace posture::store {
 class Store;
 namespace internal {
 struct CursorAccess;
-}
+class PgRows;
+}  // namespace internal
 
 // A prepared statement, finalized on destruction. Text columns are views into
 // SQLite's row buffer: valid until the next step. No allocation per row.
@@ -56,10 +58,12 @@ class Cursor {
   void bind_null(int index);
 
  private:
-  friend struct internal::CursorAccess;  // store_internal.hpp: prepare and step
-  void* stmt_ = nullptr;                 // sqlite3_stmt
-  void* db_ = nullptr;                   // sqlite3, for error messages
-  std::string path_;                     // the store's, for error messages
+  friend struct internal::CursorAccess;   // store_internal.hpp: prepare and step
+  friend class internal::PgRows;          // pg_store.hpp: a PostgreSQL query's rows
+  void* stmt_ = nullptr;                  // sqlite3_stmt
+  void* db_ = nullptr;                    // sqlite3, for error messages
+  std::string path_;                      // the store's, for error messages
+  std::unique_ptr<internal::PgRows> pg_;  // set: rows of a PostgreSQL query (stmt_ unused)
 };
 
 }  // namespace posture::store

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "store/pg_store.hpp"
 #include "store/store.hpp"
 #include "store/store_internal.hpp"
 
@@ -54,6 +55,7 @@ Result<int64_t> scan_scalar(const Store& store, const schema::ObjectType& type, 
 }  // namespace
 
 Result<uint64_t> Store::count_rows(const schema::ObjectType& type, int64_t scan_id) const {
+  if (pg_) return pg_->count_rows(type, scan_id);
   auto n = scan_scalar(*this, type, scan_id,
                        "SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = ?1");
   if (!n) return n.take_errors();
@@ -61,6 +63,7 @@ Result<uint64_t> Store::count_rows(const schema::ObjectType& type, int64_t scan_
 }
 
 Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) const {
+  if (pg_) return pg_->has_rows(type, scan_id);
   auto n =
       scan_scalar(*this, type, scan_id,
                   "SELECT EXISTS (SELECT 1 FROM " + quote_ident(type.table) + " WHERE _scan = ?1)");
@@ -69,6 +72,7 @@ Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) co
 }
 
 Result<std::vector<std::string>> Store::query_plan(const Statement& statement) const {
+  if (pg_) return pg_->query_plan(statement);
   sqlite3* db = connection(*this);
   std::string sql = "EXPLAIN QUERY PLAN " + statement.sql;
   sqlite3_stmt* raw = nullptr;
@@ -90,7 +94,9 @@ Result<std::vector<std::string>> Store::query_plan(const Statement& statement) c
   return lines;
 }
 
+// PostgreSQL: nothing to change (the server's shared buffers are shared).
 Status Store::use_bulk_read_mode() const {
+  if (pg_) return ok_status();
   sqlite3* db = connection(*this);
   char* message = nullptr;
   if (sqlite3_exec(db, "PRAGMA mmap_size = 0; PRAGMA cache_size = -16384;", nullptr, nullptr,
@@ -102,6 +108,7 @@ Status Store::use_bulk_read_mode() const {
 }
 
 Result<Statement> Store::read_only_statement(std::string sql, const std::string& file) const {
+  if (pg_) return pg_->read_only_statement(std::move(sql), file);
   sqlite3* db = connection(*this);
   auto refuse = [&](const std::string& why) { return store_error(path_, file + " " + why); };
   sqlite3_stmt* raw = nullptr;

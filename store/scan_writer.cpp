@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/pg_store.hpp"
 #include "store/store.hpp"
 #include "store/store_internal.hpp"
 
@@ -342,6 +343,11 @@ Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::s
 }
 
 Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
+  if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
+    auto writer = internal::PgWriter::begin(*pg, std::move(source));
+    if (!writer) return writer.take_errors();
+    return ScanWriter(std::move(*writer));
+  }
   auto impl = std::make_unique<Impl>();
   impl->store = &store;
   impl->source = std::move(source);
@@ -384,8 +390,12 @@ ScanWriter::ScanWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   scan_id_ = impl_->scan_id;
 }
 
+ScanWriter::ScanWriter(std::unique_ptr<internal::PgWriter> pg) : pg_(std::move(pg)) {
+  scan_id_ = pg_->scan_id();
+}
+
 ScanWriter::ScanWriter(ScanWriter&& other) noexcept
-    : impl_(std::move(other.impl_)), scan_id_(other.scan_id_) {}
+    : impl_(std::move(other.impl_)), scan_id_(other.scan_id_), pg_(std::move(other.pg_)) {}
 
 ScanWriter::~ScanWriter() {
   rollback();
@@ -427,6 +437,7 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record)
 }  // namespace
 
 Status ScanWriter::add(const Record& record) {
+  if (pg_) return pg_->add(record);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   auto plan = impl_->plan_for(record.type);
   if (!plan) return plan.take_errors();
@@ -480,6 +491,7 @@ Status ScanWriter::add(const Record& record) {
 }
 
 Status ScanWriter::add_error(const CollectionError& error) {
+  if (pg_) return pg_->add_error(error);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   if (auto s = impl_->insert_error(impl_->error_stmt, error); !s) return s;
   impl_->errors.push_back(error);
@@ -487,6 +499,7 @@ Status ScanWriter::add_error(const CollectionError& error) {
 }
 
 Status ScanWriter::mark_collected(const schema::ObjectType& type) {
+  if (pg_) return pg_->mark_collected(type);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   if (!impl_->store->schema().type(type.name))
     return store_error(impl_->path(), "type " + type.name + " is not in the store's schema");
@@ -496,6 +509,7 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
 
 Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                   std::string_view raw) {
+  if (pg_) return pg_->add_unmodelled(id, arm_type, raw);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   Cursor& s = impl_->unmodelled_stmt;
   s.reset();
@@ -513,6 +527,7 @@ Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type
 
 Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
                                  const std::string& parent_id) {
+  if (pg_) return pg_->adopt_orphans(relationship, parent_id);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   const schema::ObjectType* target = impl_->store->schema().type(relationship.target);
   if (!target)
@@ -537,6 +552,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status) {
 }
 
 Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
+  if (pg_) return pg_->commit(status, message);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   if (status != "complete" && status != "partial")
     return Diagnostic::error("store",
@@ -574,6 +590,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
 }
 
 void ScanWriter::rollback() {
+  if (pg_) return pg_->rollback();
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
   impl_->error_stmt = Cursor{};
@@ -584,6 +601,7 @@ void ScanWriter::rollback() {
 }
 
 Status ScanWriter::fail(std::string message) {
+  if (pg_) return pg_->fail(message);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   rollback();
   Impl& m = *impl_;

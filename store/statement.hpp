@@ -10,6 +10,9 @@
 
 namespace posture::store {
 
+// The database engine behind a store: the SQL stage writes each one's dialect.
+enum class Backend { Sqlite, Postgresql };
+
 // A value bound to a parameter (the same alternatives as the IR's literals).
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
 

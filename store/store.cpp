@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "store/pg_store.hpp"
 #include "store/store_internal.hpp"
 
 namespace posture::store {
@@ -158,6 +159,15 @@ bool wal_has_changes(const std::string& path) {
 // -wal file holds changes, the store is read as immutable: nothing is created
 // or locked, and the evaluation writes nothing anywhere.
 Result<Store> Store::open(const std::string& path, const schema::Schema& schema, OpenMode mode) {
+  if (is_postgres_uri(path)) {
+    Store store;
+    store.path_ = display_name(path);
+    store.schema_ = &schema;
+    auto pg = internal::PgStore::connect(path, store.path_, schema, mode);
+    if (!pg) return pg.take_errors();
+    store.pg_ = std::move(*pg);
+    return store;
+  }
   bool memory = path == ":memory:" || path.empty();
   if (!memory && mode == OpenMode::ReadWrite) {
     if (auto s = create_private_file(path); !s) return s.take_errors();
@@ -195,7 +205,10 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
 }
 
 Store::Store(Store&& other) noexcept
-    : db_(other.db_), schema_(other.schema_), path_(std::move(other.path_)) {
+    : db_(other.db_),
+      schema_(other.schema_),
+      path_(std::move(other.path_)),
+      pg_(std::move(other.pg_)) {
   other.db_ = nullptr;
 }
 
@@ -205,6 +218,7 @@ Store& Store::operator=(Store&& other) noexcept {
     db_ = other.db_;
     schema_ = other.schema_;
     path_ = std::move(other.path_);
+    pg_ = std::move(other.pg_);
     other.db_ = nullptr;
   }
   return *this;
@@ -215,25 +229,30 @@ Store::~Store() {
 }
 
 Result<std::vector<ScanInfo>> Store::scans() const {
+  if (pg_) return pg_->scans("ORDER BY id", 0);
   return query_scans(internal::connection(*this), path_, "ORDER BY id");
 }
 
 Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
-  auto rows = query_scans(internal::connection(*this), path_,
-                          "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
+  auto rows =
+      pg_ ? pg_->scans("WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1", 0)
+          : query_scans(internal::connection(*this), path_,
+                        "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
 }
 
 Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {
-  auto rows = query_scans(internal::connection(*this), path_, "WHERE id = ?1", id);
+  auto rows = pg_ ? pg_->scans("WHERE id = $1", id)
+                  : query_scans(internal::connection(*this), path_, "WHERE id = ?1", id);
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
 }
 
 Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) const {
+  if (pg_) return pg_->collection_errors(scan_id);
   sqlite3* db = internal::connection(*this);
   auto stmt = prepare(db, path_,
                       "SELECT resource, type, message, http_status, coalesce(child_type, '') FROM "
@@ -251,6 +270,7 @@ Result<std::vector<CollectionError>> Store::collection_errors(int64_t scan_id) c
 }
 
 Result<std::optional<std::vector<std::string>>> Store::collected_types(int64_t scan_id) const {
+  if (pg_) return pg_->collected_types(scan_id);
   sqlite3* db = internal::connection(*this);
   auto stmt = prepare(db, path_, "SELECT type FROM _scan_types WHERE scan = ?1 ORDER BY type");
   if (!stmt) return stmt.take_errors();
@@ -265,6 +285,7 @@ Result<std::optional<std::vector<std::string>>> Store::collected_types(int64_t s
 
 Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> Store::unmodelled_counts(
     int64_t scan_id) const {
+  if (pg_) return pg_->unmodelled_counts(scan_id);
   sqlite3* db = internal::connection(*this);
   auto stmt = prepare(db, path_,
                       "SELECT arm_type, count(*), sum(length(CAST(raw AS BLOB))) FROM _unmodelled "

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,11 +52,23 @@ enum class OpenMode { ReadWrite, ReadOnly };
 
 namespace internal {
 struct StoreAccess;
-}
+class PgStore;
+class PgWriter;
+}  // namespace internal
+
+// Whether `target` (a --db value) names a PostgreSQL database: a libpq
+// connection URI, postgresql://... or postgres://...; anything else is a path.
+bool is_postgres_uri(std::string_view target);
+// `target` as it may be shown: a URI's password (user:PASSWORD@ or
+// password=...) replaced by "***"; a path unchanged.
+std::string display_name(std::string_view target);
 
 class Store {
  public:
   // Opens (and on first use creates, with file mode 0600) the store at `path`,
+  // or, when `path` is a PostgreSQL connection URI (is_postgres_uri), connects
+  // to that database through libpq (PGPASSWORD, ~/.pgpass and PGSERVICE
+  // honoured) and creates or checks its tables (store/pg_store.cpp);
   // creates or checks the tables for `schema`, and sets the pragmas. `schema`
   // must outlive the Store. A Store is one SQLite connection, for one thread
   // at a time: parallel workers each open their own (ReadOnly). Errors (code
@@ -69,7 +82,9 @@ class Store {
   ~Store();
 
   const schema::Schema& schema() const { return *schema_; }
+  // The path, or the URI without its password (display_name).
   const std::string& path() const { return path_; }
+  store::Backend backend() const { return pg_ ? Backend::Postgresql : Backend::Sqlite; }
 
   Result<std::vector<ScanInfo>> scans() const;
   // The newest scan whose status is complete (or partial), if any.
@@ -109,6 +124,7 @@ class Store {
   void* db_ = nullptr;  // sqlite3
   const schema::Schema* schema_ = nullptr;
   std::string path_;
+  std::unique_ptr<internal::PgStore> pg_;  // set: a PostgreSQL store (db_ unused)
 };
 
 // One asset to store. `fields` maps schema field names to JSON values: string,
@@ -176,14 +192,16 @@ class ScanWriter {
  private:
   struct Impl;
   explicit ScanWriter(std::unique_ptr<Impl> impl);
+  explicit ScanWriter(std::unique_ptr<internal::PgWriter> pg);  // pg_writer.cpp
   std::unique_ptr<Impl> impl_;
   int64_t scan_id_ = 0;
+  std::unique_ptr<internal::PgWriter> pg_;  // set: writing to PostgreSQL (impl_ unused)
 };
 
 // Lower-cases an ARM id for keying (ARM ids are case-insensitive).
 std::string arm_key(std::string_view id);
 
-// The version of the database engine behind the store ("3.40.1").
+// The version of SQLite (the default engine behind the store: "3.40.1").
 std::string engine_version();
 
 }  // namespace posture::store

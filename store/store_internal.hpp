@@ -50,6 +50,8 @@ inline int step(Cursor& c) {
 // The connection behind `store` (store/*.cpp only).
 struct StoreAccess {
   static sqlite3* db(const Store& s) { return static_cast<sqlite3*>(s.db_); }
+  // The PostgreSQL store behind `s`; nullptr for SQLite.
+  static const PgStore* pg(const Store& s) { return s.pg_.get(); }
 };
 inline sqlite3* connection(const Store& store) {
   return StoreAccess::db(store);

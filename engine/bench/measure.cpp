@@ -96,9 +96,10 @@ Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t 
     return out;
   }
   // The findings are in the order of subjects_statement's rows.
-  auto subjects =
-      run_ids(store, checks::subjects_statement(*result.check, *result.subject_type, result.order),
-              scan_id);
+  auto subjects = run_ids(store,
+                          checks::subjects_statement(*result.check, *result.subject_type,
+                                                     result.order, sql::dialect(store.backend())),
+                          scan_id);
   if (!subjects) return subjects.take_errors();
   if (subjects->size() != result.verdicts.size())
     return Diagnostic::error(

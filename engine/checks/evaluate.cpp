@@ -92,7 +92,8 @@ sql::RowOrder row_order(Order order) {
 Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t scan_id,
                                           const schema::ObjectType& type,
                                           const ir::Predicate& where) {
-  auto cursor = store::Cursor::open(store, sql::compile_matches(type, where), scan_id);
+  auto cursor = store::Cursor::open(
+      store, sql::compile_matches(type, where, sql::dialect(store.backend())), scan_id);
   if (!cursor) return cursor.take_errors();
   std::vector<Resource> out;
   while (true) {
@@ -149,9 +150,11 @@ Status attach_reasons(const store::Store& store, const Check& check, const schem
 
 }  // namespace
 
-sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order) {
+sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order,
+                                  const sql::Dialect& dialect) {
   using C = sql::Column;
-  return sql::subjects(type, {C::Id, C::Name, C::Key}, check.providers, row_order(order));
+  return sql::subjects(type, {C::Id, C::Name, C::Key}, check.providers, row_order(order), nullptr,
+                       dialect);
 }
 
 Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
@@ -163,7 +166,8 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
                           [&](const store::CollectionError& e) { return e.type == type.name; });
   std::vector<sql::Column> columns{sql::Column::Rid};
   if (keys) columns.push_back(sql::Column::Key);
-  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order));
+  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
+                                    nullptr, sql::dialect(store.backend()));
   // The statement and its provider values name the list.
   std::string key = st.sql;
   for (const auto& p : st.params) key += '\0' + std::get<std::string>(p);
@@ -271,7 +275,7 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
   const bool ids = has_waivers(context_);
   const ir::RootField& root = check.query.optimised.roots.front();
   sql::Statement st = sql::subjects(type, selected_columns(ids), check.providers,
-                                    sql::RowOrder::Store, &root.where);
+                                    sql::RowOrder::Store, &root.where, sql::dialect(store_.backend()));
   auto cursor = store::Cursor::open(store_, st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
   Selected selected;  // rowid, id (with waivers)
@@ -310,8 +314,8 @@ std::vector<Result<CheckResult>> Evaluator::evaluate_together(
     const size_t flags = ids ? 2 : 1;  // the first flag's column
     std::vector<Selected> selected(together.size());
     posture::Status read = [&]() -> posture::Status {
-      sql::Statement st =
-          sql::subjects_judged(type, selected_columns(ids), first.providers, wheres);
+      sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers,
+                                               wheres, sql::dialect(store_.backend()));
       auto cursor = store::Cursor::open(store_, st, context_.scan_id);
       if (!cursor) return cursor.take_errors();
       while (true) {

@@ -168,7 +168,8 @@ const schema::ObjectType* subject_type(const Check& check);
 
 // The resources `check` applies to among objects of `type`: columns id, name,
 // _key in `order` (sql::subjects; the scan id is its named scan parameter).
-sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order);
+sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order,
+                                  const sql::Dialect& dialect = sql::sqlite_dialect());
 
 class Evaluator {
  public:

@@ -106,7 +106,8 @@ Status attach_related(const store::Store& store, std::vector<Record*>& records,
       size_t end = std::min(records.size(), begin + kBatch);
       std::vector<int64_t> owners;
       for (size_t i = begin; i < end; ++i) owners.push_back(records[i]->rid);
-      auto st = sql::related_rows(*use.node->relationship, target, owners);
+      auto st =
+          sql::related_rows(*use.node->relationship, target, owners, sql::dialect(store.backend()));
       auto by_owner = records.begin() + static_cast<std::ptrdiff_t>(begin);
       auto read = read_records(store, st, target, 1, [&](int64_t owner, Record r) {
         by_owner = std::lower_bound(by_owner, records.begin() + static_cast<std::ptrdiff_t>(end),
@@ -500,8 +501,8 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
     std::vector<int64_t> batch;
     for (size_t i = begin; i < end; ++i) batch.push_back(rids[order[i]]);
     std::vector<Record> records;
-    auto read = read_records(store_, sql::rows_by_rid(type_, batch), type_, 0,
-                             [&](int64_t, Record r) { records.push_back(std::move(r)); });
+    auto read = read_records(store_, sql::rows_by_rid(type_, batch, sql::dialect(store_.backend())),
+                             type_, 0, [&](int64_t, Record r) { records.push_back(std::move(r)); });
     if (!read) return read.take_errors();
     std::vector<Record*> pointers;
     for (auto& r : records) pointers.push_back(&r);

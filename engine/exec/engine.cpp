@@ -31,7 +31,11 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
   out << "{\"data\":{";
   for (size_t i = 0; i < query.statements.size(); ++i) {
     const ir::RootField& root = query.optimised.roots[i];
-    auto cursor = store::Cursor::open(store, query.statements[i], scan_id);
+    // Compiled for SQLite; a store on another engine gets its own dialect's.
+    auto cursor = store.backend() == store::Backend::Sqlite
+                      ? store::Cursor::open(store, query.statements[i], scan_id)
+                      : store::Cursor::open(
+                            store, sql::compile_root(root, sql::dialect(store.backend())), scan_id);
     if (!cursor) return cursor.take_errors();
     out << (i ? "," : "") << nlohmann::json(root.response_key).dump() << ":";
     if (!root.aggregate) out << "[";

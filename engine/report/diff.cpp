@@ -157,7 +157,8 @@ struct Side {
   std::string key, id, name;
 
   Status open() {
-    auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
+    auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order,
+                                         sql::dialect(report.store->backend()));
     auto c = store::Cursor::open(*report.store, st, report.scan.id);
     if (!c) return c.take_errors();
     cursor.emplace(std::move(c).value());

@@ -36,7 +36,8 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
     visit(f);  // a check-level finding: there was nothing to check
     return ok_status();
   }
-  auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order);
+  auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order,
+                                       sql::dialect(report.store->backend()));
   auto cursor = store::Cursor::open(*report.store, st, report.scan.id);
   if (!cursor) return cursor.take_errors();
   size_t i = 0;

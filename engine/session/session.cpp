@@ -80,17 +80,17 @@ Status Session::use_scan(std::optional<int64_t> scan_id) {
         Diagnostic::error("no-scan",
                           scan_id ? "no scan " + std::to_string(*scan_id) + " in the store"
                                   : "the store holds no complete scan yet",
-                          {db_path_, 0, 0});
+                          {store_->path(), 0, 0});
     if (scan_id && *latest)
       return std::move(error).hint("the latest complete scan is " + std::to_string((*latest)->id) +
-                                   "; `posture scans --db " + db_path_ + "` lists them all");
-    return std::move(error).hint("load one with `posture import --db " + db_path_ +
-                                 " FILE` or `posture collect azure --db " + db_path_ + "`");
+                                   "; `posture scans --db " + store_->path() + "` lists them all");
+    return std::move(error).hint("load one with `posture import --db " + store_->path() +
+                                 " FILE` or `posture collect azure --db " + store_->path() + "`");
   }
   if ((*scan)->status == "failed") {
     auto latest = store_->latest_complete_scan();
     if (!latest) return latest.take_errors();
-    return failed_scan(db_path_, **scan, *latest);
+    return failed_scan(store_->path(), **scan, *latest);
   }
   scan_ = **scan;
   return ok_status();

@@ -260,7 +260,7 @@ class Compiler {
         break;
       case ir::CompareOp::Matches: {
         std::string pattern = std::get<std::string>(p.values[0]);
-        test = d_.regex_full_match(col, bind(ci ? "(?i)" + pattern : pattern));
+        test = d_.regex_full_match(col, bind(d_.regex_pattern(ci ? "(?i)" + pattern : pattern)));
         break;
       }
     }

@@ -8,13 +8,15 @@
 // =, <, <=, >, >=, [NOT] IN over lists and uncorrelated subqueries, BETWEEN,
 // scalar subqueries, count(*)/min()/max(), GROUP BY 1 HAVING, ORDER BY ...
 // ASC/DESC, string literals in single quotes. A new engine is a new
-// implementation of this class (sqlite_dialect.cpp is the only one today).
+// implementation of this class: sqlite_dialect.cpp, postgresql_dialect.cpp.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "store/statement.hpp"
 
 namespace posture::sql {
 
@@ -49,7 +51,11 @@ class Dialect {
   // character (a NUL character included); `affix` is a parameter.
   virtual std::string starts_with(const std::string& value, const std::string& affix) const = 0;
   virtual std::string ends_with(const std::string& value, const std::string& affix) const = 0;
-  // True when `value` (never NULL here) fully matches the RE2 `pattern`.
+  // The text to bind for the RE2 pattern `re2` (the engine's semantics) as
+  // regex_full_match's pattern parameter.
+  virtual std::string regex_pattern(const std::string& re2) const { return re2; }
+  // True when `value` (never NULL here) fully matches `pattern`, a
+  // parameter bound to regex_pattern(an RE2 pattern).
   virtual std::string regex_full_match(const std::string& value,
                                        const std::string& pattern) const = 0;
   // A JSON object from (key, SQL expression yielding JSON or a scalar) pairs.
@@ -71,5 +77,8 @@ class Dialect {
 };
 
 const Dialect& sqlite_dialect();
+const Dialect& postgresql_dialect();
+// The dialect of a store's engine (store::Store::backend()).
+const Dialect& dialect(store::Backend backend);
 
 }  // namespace posture::sql

@@ -158,9 +158,10 @@ inline void collect(const std::vector<Object>& objects, const std::string& type,
   }
 }
 
-// An in-memory store holding one complete scan of some objects.
+// A store holding one complete scan of some objects (the store may hold
+// other scans too: every statement reads one scan).
 struct LoadedStore {
-  std::unique_ptr<store::Store> store;
+  std::shared_ptr<store::Store> store;
   int64_t scan = 0;
 };
 
@@ -193,11 +194,17 @@ inline Status write_object(store::ScanWriter& writer, const schema::Schema& sche
 
 }  // namespace detail
 
+// `objects` as a new scan of `into` (an open store), or of a new in-memory
+// SQLite store when `into` is null.
 inline Result<LoadedStore> load_store(const std::vector<Object>& objects,
-                                      const schema::Schema& schema) {
-  auto opened = store::Store::open(":memory:", schema, store::OpenMode::ReadWrite);
-  if (!opened) return opened.take_errors();
-  LoadedStore loaded{std::make_unique<store::Store>(std::move(opened).value()), 0};
+                                      const schema::Schema& schema,
+                                      std::shared_ptr<store::Store> into = nullptr) {
+  if (!into) {
+    auto opened = store::Store::open(":memory:", schema, store::OpenMode::ReadWrite);
+    if (!opened) return opened.take_errors();
+    into = std::make_shared<store::Store>(std::move(opened).value());
+  }
+  LoadedStore loaded{std::move(into), 0};
   auto writer = store::ScanWriter::begin(*loaded.store, "test");
   if (!writer) return writer.take_errors();
   for (const auto& o : objects)
@@ -213,7 +220,8 @@ inline Result<LoadedStore> load_store(const std::vector<Object>& objects,
 inline Result<std::vector<std::string>> sql_ids(const LoadedStore& loaded,
                                                 const schema::ObjectType& type,
                                                 const ir::Predicate& where) {
-  sql::Statement statement = sql::compile_matches(type, where);
+  sql::Statement statement =
+      sql::compile_matches(type, where, sql::dialect(loaded.store->backend()));
   auto cursor = store::Cursor::open(*loaded.store, statement, loaded.scan);
   if (!cursor) return cursor.take_errors();
   std::vector<std::string> ids;
@@ -234,9 +242,11 @@ inline Result<std::vector<std::string>> explained_ids(const LoadedStore& loaded,
                                                       const schema::ObjectType& type,
                                                       const ir::Predicate& where) {
   using sql::Column;
-  auto cursor = store::Cursor::open(
-      *loaded.store, sql::subjects(type, {Column::Rid, Column::Id}, {}, sql::RowOrder::Store),
-      loaded.scan);
+  auto cursor =
+      store::Cursor::open(*loaded.store,
+                          sql::subjects(type, {Column::Rid, Column::Id}, {}, sql::RowOrder::Store,
+                                        nullptr, sql::dialect(loaded.store->backend())),
+                          loaded.scan);
   if (!cursor) return cursor.take_errors();
   std::vector<int64_t> rids;
   std::vector<std::string> all;

@@ -9,12 +9,18 @@
 // The seed comes from the environment variable POSTURE_DIFF_SEED (else a fixed
 // default) and is printed; a disagreement prints the seed, the query and both
 // answers. POSTURE_DIFF_INVENTORIES scales the run (default 50 per schema).
+//
+// DifferentialPostgresql runs fewer inventories (at least 2,000 cases) on a
+// throwaway PostgreSQL 15 (tests/support/postgres.hpp) as well as on SQLite:
+// each case's ids from both stores are held to the same interpreter.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +29,7 @@
 #include "tests/reference/interpreter.hpp"
 #include "tests/reference/inventory.hpp"
 #include "tests/reference/random_queries.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace {
 
@@ -127,8 +134,11 @@ bool run_case(const Schema& schema, uint64_t seed, int inventory, const std::str
                   << (actual ? join(*actual) : posture::format(actual.errors()))
                   << "\n  interpreter: " << join(expected) << "\n  IR:\n"
                   << posture::ir::to_string(analysed.where) << "\n  optimised IR:\n"
-                  << posture::ir::to_string(root.where)
-                  << "\n  statement: " << posture::sql::compile_matches(*root.type, root.where).sql
+                  << posture::ir::to_string(root.where) << "\n  store: " << store.store->path()
+                  << "\n  statement: "
+                  << posture::sql::compile_matches(*root.type, root.where,
+                                                   posture::sql::dialect(store.store->backend()))
+                         .sql
                   << "\n  inventory: " << inventory_json.dump();
   }
   return false;
@@ -136,7 +146,10 @@ bool run_case(const Schema& schema, uint64_t seed, int inventory, const std::str
 
 // `inventories` random inventories of `root` objects x kQueriesPerInventory
 // random queries, mostly on `root`, sometimes on another type of the schema.
-Stats run(const Schema& schema, const ObjectType& root, uint64_t seed, int inventories) {
+// With `postgresql`, each inventory is also a new scan there and every query
+// runs on both stores.
+Stats run(const Schema& schema, const ObjectType& root, uint64_t seed, int inventories,
+          std::shared_ptr<posture::store::Store> postgresql = nullptr) {
   Stats stats;
   for (int i = 0; i < inventories; ++i) {
     Rng rng(seed * 0x100000001b3ULL + static_cast<uint64_t>(i));
@@ -145,6 +158,16 @@ Stats run(const Schema& schema, const ObjectType& root, uint64_t seed, int inven
     if (!store) {
       ADD_FAILURE() << "loading inventory " << i << ": " << posture::format(store.errors());
       return stats;
+    }
+    std::optional<posture::reference::LoadedStore> server;
+    if (postgresql) {
+      auto loaded = posture::reference::load_store(objects, schema, postgresql);
+      if (!loaded) {
+        ADD_FAILURE() << "loading inventory " << i
+                      << " into PostgreSQL: " << posture::format(loaded.errors());
+        return stats;
+      }
+      server = std::move(loaded).value();
     }
     std::vector<std::string> ids;
     for (const auto& type : schema.types()) {
@@ -160,6 +183,7 @@ Stats run(const Schema& schema, const ObjectType& root, uint64_t seed, int inven
       std::string text = rng.chance(10) ? type.plural + "(where: " + where + ") { id }"
                                         : "{ " + type.plural + "(where: " + where + ") { id } }";
       run_case(schema, seed, i, text, objects, *store, stats);
+      if (server) run_case(schema, seed, i, text, objects, *server, stats);
     }
   }
   return stats;
@@ -258,6 +282,49 @@ TEST(Differential, TestSchemaNumbersAndDeepRelationships) {
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   report_and_check("test schema", schema, *schema.type("Account"), seed, stats, took.count(),
                    inventories * kQueriesPerInventory);
+}
+
+// The PostgreSQL store of `schema` in database `database` (nullptr, and the
+// test skipped, without PostgreSQL).
+std::shared_ptr<posture::store::Store> postgresql_store(const Schema& schema,
+                                                        const std::string& database) {
+  if (!posture::testing::postgres::unavailable().empty()) return nullptr;
+  auto opened = posture::store::Store::open(posture::testing::postgres::uri(database), schema);
+  if (!opened) {
+    ADD_FAILURE() << posture::format(opened.errors());
+    return nullptr;
+  }
+  return std::make_shared<posture::store::Store>(std::move(opened).value());
+}
+
+// `inventories` inventories from `root` on SQLite and PostgreSQL: every
+// case agrees with the interpreter on both.
+void check_both(const char* what, const Schema& schema, const char* root, const char* database,
+                uint64_t seed_offset, int inventories) {
+  auto postgresql = postgresql_store(schema, database);
+  if (!postgresql) GTEST_SKIP() << posture::testing::postgres::unavailable();
+  uint64_t seed = seed_from_env() + seed_offset;
+  auto start = std::chrono::steady_clock::now();
+  Stats stats = run(schema, *schema.type(root), seed, inventories, postgresql);
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  std::cout << "[ differential ] " << what << " on SQLite and PostgreSQL: seed " << seed << ", "
+            << stats.cases << " cases, " << stats.agreed << " agree, " << stats.disagreed
+            << " disagree, " << stats.invalid << " invalid; " << took.count() << " s\n";
+  EXPECT_EQ(stats.disagreed, 0) << "seed " << seed;
+  EXPECT_EQ(stats.invalid, 0) << "seed " << seed;
+  EXPECT_EQ(stats.agreed, 2L * inventories * kQueriesPerInventory) << "seed " << seed;
+}
+
+// 1,200 queries on each backend (connectors, contacts, and the other types).
+TEST(DifferentialPostgresql, BuiltinSchema) {
+  check_both("builtin schema", posture::schema::builtin(), "Connector", "differential_builtin", 0,
+             6);
+}
+
+// 1,000 queries on each backend (Int and Float fields, relationships two levels deep).
+TEST(DifferentialPostgresql, TestSchema) {
+  check_both("test schema", posture::reference::test_schema(), "Account", "differential_test", 1,
+             5);
 }
 
 }  // namespace

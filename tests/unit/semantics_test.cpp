@@ -26,6 +26,10 @@
 //   message: <text>              optional, after error: that diagnostic's message contains it
 //   hint: <text>                 optional, after error: one of its hints contains it
 //   ----                         optional separator between cases
+// Every case that runs a query runs twice: on SQLite (suite Files) and on a
+// throwaway PostgreSQL 15 (suite Postgresql, tests/support/postgres.hpp; each
+// case a new scan of one database per schema), skipped only when PostgreSQL
+// is not installed.
 // Files named KNOWN-FAILING-*.test hold cases where the engine disagrees with
 // docs/query-language.md: they run and are reported as skipped with what went wrong; such a
 // case that passes FAILS the run, so that it is moved out of the file.
@@ -35,6 +39,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -45,6 +51,7 @@
 #include "engine/exec/engine.hpp"
 #include "tests/reference/interpreter.hpp"
 #include "tests/reference/inventory.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -80,6 +87,7 @@ struct Case {
   int response_line = 0;
   json response;
   std::string format_error;  // the file is malformed here
+  bool postgresql = false;   // run on PostgreSQL instead of SQLite
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
@@ -277,6 +285,18 @@ const posture::schema::Schema& schema_of(const Case& c) {
   return c.schema == "test" ? posture::reference::test_schema() : posture::schema::builtin();
 }
 
+// The PostgreSQL store of `schema` ("builtin" or "test"): one database
+// each, opened once; every case writes a scan of its own.
+posture::Result<std::shared_ptr<posture::store::Store>> postgres_store(const std::string& schema) {
+  static std::map<std::string, std::shared_ptr<posture::store::Store>> stores;
+  if (auto it = stores.find(schema); it != stores.end()) return it->second;
+  auto opened = posture::store::Store::open(
+      posture::testing::postgres::uri("semantics_" + schema),
+      schema == "test" ? posture::reference::test_schema() : posture::schema::builtin());
+  if (!opened) return opened.take_errors();
+  return stores[schema] = std::make_shared<posture::store::Store>(std::move(opened).value());
+}
+
 std::string join(const std::vector<std::string>& ids) {
   if (ids.empty()) return "(none)";
   std::string s;
@@ -337,7 +357,13 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
                       const std::vector<Object>& objects) {
   const auto& schema = schema_of(c);
   const auto& root = q.optimised.roots.front();
-  auto loaded = posture::reference::load_store(objects, schema);
+  std::shared_ptr<posture::store::Store> into;
+  if (c.postgresql) {
+    auto opened = postgres_store(c.schema);
+    if (!opened) return "opening PostgreSQL: " + posture::format(opened.errors());
+    into = *opened;
+  }
+  auto loaded = posture::reference::load_store(objects, schema, into);
   if (!loaded) return "loading the inventory: " + posture::format(loaded.errors());
   auto ids = posture::reference::sql_ids(*loaded, *root.type, root.where);
   if (!ids) return "running the SQL: " + posture::format(ids.errors());
@@ -381,8 +407,10 @@ std::string run_query(const Case& c, const posture::exec::CompiledQuery& q,
     failure += "GraphQL response: expected " + join(want) + ", got " + join(*got) + "\n";
   }
   if (!failure.empty())
-    failure += "IR:\n" + posture::ir::to_string(root.where) +
-               "\nSQL: " + posture::sql::compile_matches(*root.type, root.where).sql;
+    failure += "IR:\n" + posture::ir::to_string(root.where) + "\nSQL: " +
+               posture::sql::compile_matches(*root.type, root.where,
+                                             posture::sql::dialect(loaded->store->backend()))
+                   .sql;
   return failure;
 }
 
@@ -416,6 +444,8 @@ class SemanticsTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(SemanticsTest, Case) {
   const Case& c = GetParam();
+  if (c.postgresql && !posture::testing::postgres::unavailable().empty())
+    GTEST_SKIP() << posture::testing::postgres::unavailable();
   std::string path = (semantics_dir() / c.file).string();
   std::string where = path + ":" + std::to_string(c.line);
   std::string failure = run_case(c);
@@ -435,6 +465,22 @@ TEST_P(SemanticsTest, Case) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, SemanticsTest, ::testing::ValuesIn(load_all_cases()),
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           return param_info.param.name;
+                         });
+
+// The cases that run a query, to run on PostgreSQL.
+std::vector<Case> postgresql_cases() {
+  std::vector<Case> out;
+  for (auto& c : load_all_cases()) {
+    if (c.expect_error || !c.format_error.empty()) continue;
+    c.postgresql = true;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgresql, SemanticsTest, ::testing::ValuesIn(postgresql_cases()),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
                            return param_info.param.name;
                          });

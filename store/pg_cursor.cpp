@@ -1,0 +1,60 @@
+// The rows of a query on the PostgreSQL store: the Statement's scan id bound
+// as $1 and its literals as $2, $3, ... (the PostgreSQL dialect writes literal
+// i as $(i+1)), booleans as the integers 1 and 0 they are stored as, the
+// whole result fetched at once and read as text.
+#include <cstdio>
+#include <cstdlib>
+
+#include "store/pg_store.hpp"
+
+namespace posture::store::internal {
+
+namespace {
+
+PgParam pg_value(const Value& v) {
+  struct Converter {
+    PgParam operator()(std::monostate) const { return {std::nullopt, 0}; }
+    PgParam operator()(bool b) const { return pg_int(b ? 1 : 0); }
+    PgParam operator()(int64_t n) const { return pg_int(n); }
+    PgParam operator()(double d) const {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.17g", d);
+      return {std::string(text), kFloat8Oid};
+    }
+    PgParam operator()(const std::string& t) const { return pg_text(t); }
+  };
+  return std::visit(Converter{}, v);
+}
+
+}  // namespace
+
+Result<Cursor> PgRows::open(const PgStore& store, const Statement& statement, int64_t scan_id) {
+  std::vector<PgParam> params{pg_int(scan_id)};
+  for (const auto& v : statement.params) params.push_back(pg_value(v));
+  auto result = store.run(statement.sql, params, "a query failed");
+  if (!result) return result.take_errors();
+  Cursor c;
+  c.path_ = store.name();
+  c.pg_ = std::make_unique<PgRows>();
+  c.pg_->result_ = std::move(*result);
+  return c;
+}
+
+std::string_view PgRows::text(int column) const {
+  const PGresult* r = result_.get();
+  return {PQgetvalue(r, row_, column), static_cast<size_t>(PQgetlength(r, row_, column))};
+}
+
+// Integers as text; a boolean expression reads as 1 or 0.
+int64_t PgRows::integer(int column) const {
+  const char* v = PQgetvalue(result_.get(), row_, column);
+  if (v[0] == 't' && v[1] == '\0') return 1;
+  if (v[0] == 'f' && v[1] == '\0') return 0;
+  return std::strtoll(v, nullptr, 10);
+}
+
+double PgRows::real(int column) const {
+  return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
+}
+
+}  // namespace posture::store::internal
