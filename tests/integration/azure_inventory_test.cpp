@@ -373,6 +373,36 @@ TEST_F(AzureInventoryTest, WithoutAGraphCredentialEntraTypesAreNotCollected) {
   EXPECT_FALSE(types.count("ConditionalAccessPolicy"));
 }
 
+TEST_F(AzureInventoryTest, AnInterruptionOrAFailureKeepsTheLastCompleteScan) {
+  load_inventory();
+  auto first = collect(inventory_options());
+  ASSERT_TRUE(first.ok()) << first.errors()[0].message;
+  size_t accounts = count("storage_account", first->scan_id);
+  ASSERT_GT(accounts, 0u);
+  // Interrupted among the child reads.
+  std::atomic<bool> cancel{false};
+  auto o = inventory_options();
+  o.client.cancel = &cancel;
+  o.progress = [&cancel](const azure::CollectProgress& p) {
+    if (p.phase == "resources" && p.requests_done >= 5) cancel = true;
+  };
+  auto interrupted = collect(o);
+  ASSERT_FALSE(interrupted.ok());
+  EXPECT_EQ(interrupted.errors()[0].code, "interrupted");
+  // The subscription list fails: nothing of the scan is kept either.
+  mock.add_fault("/subscriptions?", Fault::http(403));
+  EXPECT_FALSE(collect(inventory_options()).ok());
+  auto all = scans();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].status, "failed");
+  EXPECT_EQ(all[2].status, "failed");
+  for (const auto& scan : {all[1].id, all[2].id}) {
+    EXPECT_EQ(count("storage_account", scan), 0u);
+    EXPECT_EQ(count("connector", scan), 0u);
+  }
+  EXPECT_EQ(count("storage_account", first->scan_id), accounts);
+}
+
 TEST(CollectionPlan, FollowsTheSchemasDeclarations) {
   auto plan = azure::plan_collection(schema::builtin(), {});
   ASSERT_TRUE(plan.ok());
