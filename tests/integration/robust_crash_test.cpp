@@ -310,7 +310,14 @@ TEST_F(RobustCrashTest, KilledCollectionsLeaveThePreviousScanOrTheNewOne) {
                                 db_,  "--arm-endpoint", mock.url(), "--concurrency",
                                 "4",  "--timeout",      "5"};
   std::vector<std::string> env{std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken};
+  // The fastest of three runs: one measured while other tests load the
+  // machine would put the kills after the end of the later, faster runs.
+  // (Each from an empty store, so that the last leaves one scan.)
   double seconds = time_one_run(args, env);
+  for (int i = 0; i < 2; ++i) {
+    remove_store();
+    seconds = std::min(seconds, time_one_run(args, env));
+  }
   std::cout << "an uninterrupted collection of 20 subscriptions takes " << seconds << " s"
             << std::endl;
   int64_t scans = check_store(expected, 0, "after the first collection");
