@@ -1,5 +1,6 @@
-// `posture collect azure --db FILE [options]`: reads subscriptions and their
-// security contacts from Azure Resource Manager into a new scan. Draws
+// `posture collect azure --db FILE [options]`: reads subscriptions, their
+// security contacts, resources, child settings (Azure Resource Manager and
+// Resource Graph) and the Entra ID tenant (Microsoft Graph) into a new scan. Draws
 // progress on a terminal (retries and throttling waits as they happen), prints
 // a summary and each collection error, and turns the outcome into an exit
 // code: 0 for a complete or partial scan, 2 when the collection failed
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -54,33 +56,43 @@ struct CollectFlags {
   std::string token_file;
   std::string arm_endpoint = "https://management.azure.com";
   std::string authority = "https://login.microsoftonline.com";
+  std::string graph_endpoint = "https://graph.microsoft.com";
+  std::string graph_token_file;
+  std::vector<std::string> types;
 };
 
-// "collect azure: 3/16 subscriptions, 0 errors, 20 requests, 2 retries, 1
-// throttled", and what a retry waits for as it happens.
+// "collect azure: resources 120/340 requests, 12 pages, 0 errors, 2 retries,
+// 1 throttled", and what a retry or a quota pause waits for as it happens.
 std::function<void(const azure::CollectProgress&)> progress_line(
     std::shared_ptr<ProgressLine> line) {
   return [line](const azure::CollectProgress& p) {
     std::string text = "collect azure: ";
-    if (p.subscriptions_total == 0 && p.subscriptions_done == 0)
+    if (p.phase == "subscriptions")
       text += "listing subscriptions";
     else
-      text += std::to_string(p.subscriptions_done) + "/" + std::to_string(p.subscriptions_total) +
-              " subscriptions";
+      text += p.phase + " " + std::to_string(p.requests_done) + "/" +
+              std::to_string(p.requests_total) + " requests, " +
+              posture::text::counted(p.pages, "page", "pages");
+    if (p.subscriptions_total > 0)
+      text += ", " + std::to_string(p.subscriptions_done) + "/" +
+              std::to_string(p.subscriptions_total) + " subscriptions";
     text += ", " + posture::text::counted(p.errors, "error", "errors") + ", " +
             posture::text::counted(p.requests, "request", "requests") + ", " +
             posture::text::counted(p.retries, "retry", "retries") + ", " +
             std::to_string(p.throttled) + " throttled";
+    if (p.quota_pauses) text += ", " + std::to_string(p.quota_pauses) + " quota pauses";
     bool retry = p.retry_wait.count() > 0;
     if (retry) {
       char wait[32];
       std::snprintf(wait, sizeof wait, "%.1f s", static_cast<double>(p.retry_wait.count()) / 1000);
-      text += p.retry_status == 429 ? std::string("; throttled (HTTP 429): waiting ") + wait
+      text += p.retry_status == 429  ? std::string("; throttled (HTTP 429): waiting ") + wait
+              : p.retry_status == -1 ? std::string("; quota nearly spent: pausing ") + wait
               : p.retry_status
                   ? "; HTTP " + std::to_string(p.retry_status) + ": retrying in " + wait
                   : std::string("; no answer: retrying in ") + wait;
     }
-    bool final = p.subscriptions_total > 0 && p.subscriptions_done == p.subscriptions_total;
+    bool final =
+        p.phase != "subscriptions" && p.requests_total > 0 && p.requests_done == p.requests_total;
     line->draw(text, retry || final);
   };
 }
@@ -100,9 +112,16 @@ void print_summary(const azure::CollectSummary& s) {
   std::cerr << "collected scan " << s.scan_id << " (" << s.status
             << "): " << text::counted(s.subscriptions, "subscription", "subscriptions") << ", "
             << text::counted(s.contacts, "security contact", "security contacts") << ", "
+            << s.resources << " other ARM objects, " << s.graph_objects << " Entra ID objects, "
             << text::counted(s.errors.size(), "error", "errors") << " in " << seconds << " s ("
-            << s.http.requests << " requests, " << s.http.retries << " retries, "
-            << s.http.throttled << " throttled)\n";
+            << s.http.requests + s.graph_http.requests << " requests, " << s.pages << " pages, "
+            << s.http.retries + s.graph_http.retries << " retries, "
+            << s.http.throttled + s.graph_http.throttled << " throttled, " << s.http.quota_pauses
+            << " quota pauses)\n";
+  if (!s.graph_skipped.empty())
+    std::cerr << "note: Microsoft Graph was not read (" << s.graph_skipped
+              << "): the Entra ID types were not collected and their checks are ERROR; set "
+                 "AZURE_GRAPH_ACCESS_TOKEN, --graph-token-file or client credentials\n";
 }
 
 void run_collect(const CollectFlags& flags, Context& ctx) {
@@ -126,6 +145,23 @@ void run_collect(const CollectFlags& flags, Context& ctx) {
   options.client.cancel = &g_interrupted;
   options.api_version = flags.api_version;
   options.subscriptions = flags.subscriptions;
+  options.types = flags.types;
+  options.graph_endpoint = flags.graph_endpoint;
+  // Microsoft Graph takes a token for its own audience, from the same kind of
+  // source: AZURE_GRAPH_ACCESS_TOKEN, --graph-token-file, or the client
+  // credentials with the Graph scope. Without one Graph is not read.
+  azure::AuthSettings graph_auth = auth;
+  graph_auth.access_token.reset();
+  if (const char* token = std::getenv("AZURE_GRAPH_ACCESS_TOKEN"); token && *token)
+    graph_auth.access_token = token;
+  graph_auth.token_file = flags.graph_token_file;
+  graph_auth.scope = flags.graph_endpoint + "/.default";
+  while (graph_auth.scope.find("//.default") != std::string::npos)
+    graph_auth.scope.replace(graph_auth.scope.find("//.default"), 10, "/.default");
+  if (auto graph_credential = azure::Credential::resolve(graph_auth))
+    options.graph_credential = std::move(*graph_credential);
+  else if (graph_auth.access_token || !graph_auth.token_file.empty())
+    return void(ctx.exit_code = report_errors(graph_credential.errors()));
   auto line = std::make_shared<ProgressLine>(show_progress(ctx));
   if (line->enabled()) options.progress = progress_line(line);
   bool existed = store_exists(flags.db);
@@ -154,9 +190,11 @@ void add_collect_command(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<CollectFlags>();
   CLI::App* cmd = collect->add_subcommand(
       "azure",
-      "Read subscriptions and their Defender for Cloud security contacts from Azure Resource "
-      "Manager. Credentials, in this order: AZURE_ACCESS_TOKEN; --token-file; AZURE_TENANT_ID + "
-      "AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (client credentials)");
+      "Read subscriptions, their Defender for Cloud settings and every modelled resource from "
+      "Azure Resource Manager and Resource Graph, and the Entra ID tenant from Microsoft Graph. "
+      "Credentials, in this order: AZURE_ACCESS_TOKEN; --token-file; AZURE_TENANT_ID + "
+      "AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (client credentials); for Microsoft Graph "
+      "AZURE_GRAPH_ACCESS_TOKEN, --graph-token-file or the same client credentials");
   cmd->add_option("--db", flags->db, "The store (created if missing)")->required();
   cmd->add_option("--subscription", flags->subscriptions,
                   "Collect only this subscription (id or /subscriptions/<id>); repeatable");
@@ -180,6 +218,14 @@ void add_collect_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--authority", flags->authority, "Entra ID authority for client credentials")
       ->capture_default_str();
+  cmd->add_option("--graph-endpoint", flags->graph_endpoint, "Microsoft Graph base URL")
+      ->capture_default_str();
+  cmd->add_option("--graph-token-file", flags->graph_token_file,
+                  "JSON of `az account get-access-token --resource-type ms-graph`");
+  cmd->add_option("--types", flags->types,
+                  "Collect only these types (root fields such as storageAccounts, schema types "
+                  "or ARM types) and the ones they hang from; repeatable or comma-separated")
+      ->delimiter(',');
   cmd->callback([flags, &ctx] { run_collect(*flags, ctx); });
 }
 

@@ -175,6 +175,12 @@ struct ObjectType {
   // share an ARM type, a "subscription" one takes only objects directly under
   // /subscriptions/<id>/providers/.
   std::string arm_scope;
+  // @arm(apiVersion:) on a type with a scope: the live collector lists its
+  // objects with ARM GETs of `<scope>/providers/<arm type>?api-version=<it>`,
+  // the scope being each subscription ("subscription") or each owner of a
+  // relationship into the type ("extension"), instead of reading them from
+  // Azure Resource Graph.
+  std::string arm_api_version;
   // Rows read from elements of their owner's JSON (@element), not routed by
   // `type`: their fields have ARM sources relative to the element.
   bool element = false;

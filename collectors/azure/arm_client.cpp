@@ -19,6 +19,7 @@ using std::chrono::milliseconds;
 
 struct Job {
   std::string url;
+  std::optional<std::string> post_body;  // a POST of this JSON; a GET when unset
   ArmClient::Completion done;
   int attempts = 0;
   int retries = 0;
@@ -85,8 +86,20 @@ struct ArmClient::Impl {
     reply.http_status = status;
     reply.attempts = job->attempts;
     reply.body = std::move(body);
-    if (!error.empty()) reply.error = credential->redact("GET " + reply.url + ": " + error);
+    if (job->post_body) reply.method = "POST";
+    if (!error.empty())
+      reply.error = credential->redact(reply.method + " " + reply.url + ": " + error);
     job->done(std::move(reply));
+  }
+
+  // Queues a new job, or completes it with an error when its URL may not
+  // receive the token.
+  void queue(std::unique_ptr<Job> job) {
+    if (!url_origin(job->url) || *url_origin(job->url) != origin) {
+      complete(std::move(job), 0, "not sent: the URL is not on the endpoint " + endpoint, "");
+      return;
+    }
+    ready.push_back(std::move(job));
   }
 
   // Sends the job's next attempt. Errors only when no token can be had.
@@ -101,7 +114,10 @@ struct ArmClient::Impl {
       transfer = std::move(idle.back());
       idle.pop_back();
     }
-    transfer->prepare_get(job->url, *token, options.timeout);
+    if (job->post_body)
+      transfer->prepare_post_json(job->url, *token, *job->post_body, options.timeout);
+    else
+      transfer->prepare_get(job->url, *token, options.timeout);
     ++job->attempts;
     ++stats.requests;
     CURL* easy = transfer->handle();
@@ -139,6 +155,18 @@ struct ArmClient::Impl {
 
   // Decides what a finished attempt leads to: success, a retry or a failure.
   void settle(std::unique_ptr<Job> job, HttpResponse response) {
+    if (response.quota_remaining && *response.quota_remaining <= kQuotaReserve &&
+        response.quota_resets_after && response.status != 429) {
+      milliseconds wait =
+          std::min<milliseconds>(*response.quota_resets_after, options.retry_after_cap);
+      auto until = Steady::now() + wait;
+      if (until > paused_until) {
+        ++stats.quota_pauses;
+        stats.quota_wait += wait;
+        paused_until = until;
+        if (options.on_quota_wait) options.on_quota_wait(wait);
+      }
+    }
     if (response.curl_code == CURLE_OK && response.status >= 200 && response.status < 300) {
       complete(std::move(job), response.status, "", std::move(response.body));
       return;
@@ -212,7 +240,7 @@ ArmClient::~ArmClient() = default;
 
 Result<std::unique_ptr<ArmClient>> ArmClient::create(ArmClientOptions options,
                                                      std::shared_ptr<Credential> credential) {
-  auto endpoint = checked_base_url(options.endpoint, "--arm-endpoint");
+  auto endpoint = checked_base_url(options.endpoint, options.endpoint_option);
   if (!endpoint) return endpoint.take_errors();
   if (options.concurrency < 1) {
     return Diagnostic::error("invalid-option", "--concurrency must be at least 1");
@@ -256,12 +284,15 @@ void ArmClient::get_async(std::string url, Completion done) {
   auto job = std::make_unique<Job>();
   job->url = std::move(url);
   job->done = std::move(done);
-  if (!is_endpoint_url(job->url)) {
-    impl_->complete(std::move(job), 0,
-                    "not sent: the URL is not on the ARM endpoint " + impl_->endpoint, "");
-    return;
-  }
-  impl_->ready.push_back(std::move(job));
+  impl_->queue(std::move(job));
+}
+
+void ArmClient::post_async(std::string url, std::string body, Completion done) {
+  auto job = std::make_unique<Job>();
+  job->url = std::move(url);
+  job->post_body = std::move(body);
+  job->done = std::move(done);
+  impl_->queue(std::move(job));
 }
 
 void ArmClient::stop(Diagnostic reason) {

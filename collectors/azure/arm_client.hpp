@@ -6,9 +6,11 @@
 //     with jitter, up to max_retries times;
 //   - 401: renew the token once (shared by every request that used the old
 //     one) and send the request again.
+//   - a reply saying the quota is spent (x-ms-user-quota-remaining at most
+//     kQuotaReserve) holds back new requests until the quota resets.
 // It knows nothing of subscriptions or contacts (collector.hpp does); any
-// ARM read can use it. The bearer token is only ever sent to the endpoint's
-// own scheme, host and port, and never appears in a reply or message.
+// ARM, Resource Graph or Microsoft Graph read can use it. The bearer token is only ever sent to the
+// endpoint's own scheme, host and port, and never appears in a reply or message.
 #pragma once
 
 #include <atomic>
@@ -27,6 +29,7 @@ namespace posture::azure {
 
 struct ArmClientOptions {
   std::string endpoint = "https://management.azure.com";  // --arm-endpoint
+  std::string endpoint_option = "--arm-endpoint";         // names the endpoint in errors
   int concurrency = 16;                                   // requests in flight at most
   std::chrono::milliseconds timeout{30000};               // per attempt
   int max_retries = 5;                                    // transient failures per request
@@ -39,6 +42,8 @@ struct ArmClientOptions {
   // again after `wait`: `http_status` is the transient answer (429, 5xx), or 0
   // for a timeout or a transport error.
   std::function<void(std::chrono::milliseconds wait, int http_status)> on_retry;
+  // Called when a spent quota holds back new requests for `wait`.
+  std::function<void(std::chrono::milliseconds wait)> on_quota_wait;
 };
 
 // The wait before retry number `retry` (1 for the first): base * 2^(retry-1)
@@ -54,6 +59,7 @@ struct ArmReply {
   std::string body;     // the body of a 2xx reply
   std::string error;    // "" on success; otherwise "GET <url>: <why>", redacted
   int attempts = 0;     // HTTP requests sent for it
+  std::string method = "GET";
   bool ok() const { return error.empty(); }
 };
 
@@ -63,7 +69,16 @@ struct ArmStats {
   uint64_t throttled = 0;     // 429 answers
   uint64_t timeouts = 0;      // attempts that timed out
   uint64_t reauthorized = 0;  // requests sent again after a 401
+  // Pauses because a reply said the quota is (nearly) spent
+  // (x-ms-user-quota-remaining), and their total length.
+  uint64_t quota_pauses = 0;
+  std::chrono::milliseconds quota_wait{0};
 };
+
+// A quota at or below this many requests left pauses new requests until the
+// window resets (Azure Resource Graph's x-ms-user-quota-* headers), so the
+// collector slows down before the service answers 429.
+inline constexpr int kQuotaReserve = 1;
 
 class ArmClient {
  public:
@@ -87,6 +102,8 @@ class ArmClient {
   // `done` gets an error without a request being sent). `done` runs once, on
   // the thread inside run(), with the final outcome; it may queue more GETs.
   void get_async(std::string url, Completion done);
+  // Queues a POST of the JSON document `body` to `url`, as get_async.
+  void post_async(std::string url, std::string body, Completion done);
   // Runs queued GETs, at most `concurrency` at a time, until none is left.
   // Errors only when the whole run must end: the credential cannot produce a
   // token, cancel was set, or stop() was called; GETs still queued are

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <mutex>
 
@@ -46,6 +47,22 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
   time_t when = curl_getdate(date.c_str(), nullptr);
   if (when < 0) return std::nullopt;
   return std::chrono::seconds(std::max<long long>(0, when - std::time(nullptr)));
+}
+
+// A duration written hh:mm:ss (Resource Graph's quota reset), or nullopt.
+std::optional<std::chrono::milliseconds> parse_hms(std::string_view value) {
+  std::string text(value);
+  int h = 0, m = 0, sec = 0;
+  if (std::sscanf(text.c_str(), " %d:%d:%d", &h, &m, &sec) != 3 || h < 0 || m < 0 || sec < 0)
+    return std::nullopt;
+  return std::chrono::milliseconds((int64_t{h} * 3600 + m * 60 + sec) * 1000);
+}
+
+// The value of `line` when it is the header `name:` (lower case), else nullopt.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || text::ascii_lower(line.substr(0, name.size())) != name)
+    return std::nullopt;
+  return line.substr(name.size());
 }
 
 }  // namespace
@@ -162,6 +179,8 @@ void HttpTransfer::reset(const std::string& url, std::chrono::milliseconds timeo
   form_.clear();
   body_.clear();
   retry_after_.reset();
+  quota_remaining_.reset();
+  quota_resets_after_.reset();
   too_large_ = false;
   error_[0] = '\0';
   curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
@@ -193,12 +212,23 @@ void HttpTransfer::prepare_get(const std::string& url, const std::string& bearer
   curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
 }
 
+void HttpTransfer::prepare_post_json(const std::string& url, const std::string& bearer,
+                                     std::string body, std::chrono::milliseconds timeout) {
+  reset(url, timeout);
+  headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + bearer).c_str());
+  post("application/json", std::move(body));
+}
+
 void HttpTransfer::prepare_post_form(const std::string& url, std::string form,
                                      std::chrono::milliseconds timeout) {
   reset(url, timeout);
-  form_ = std::move(form);
+  post("application/x-www-form-urlencoded", std::move(form));
+}
+
+void HttpTransfer::post(const char* content_type, std::string body) {
+  form_ = std::move(body);
   headers_ = curl_slist_append(headers_, "Accept: application/json");
-  headers_ = curl_slist_append(headers_, "Content-Type: application/x-www-form-urlencoded");
+  headers_ = curl_slist_append(headers_, (std::string("Content-Type: ") + content_type).c_str());
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(easy_, CURLOPT_POST, 1L);
   curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, form_.c_str());
@@ -222,8 +252,16 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t count, void* self
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     t->retry_after_.reset();  // a new response (after 100 Continue) starts
-  } else if (line.size() > 12 && text::ascii_lower(line.substr(0, 12)) == "retry-after:") {
-    t->retry_after_ = parse_retry_after(line.substr(12));
+    t->quota_remaining_.reset();
+    t->quota_resets_after_.reset();
+  } else if (auto v = header_value(line, "retry-after:")) {
+    t->retry_after_ = parse_retry_after(*v);
+  } else if (auto q = header_value(line, "x-ms-user-quota-remaining:")) {
+    std::string digits(*q);
+    int remaining = 0;
+    if (std::sscanf(digits.c_str(), " %d", &remaining) == 1) t->quota_remaining_ = remaining;
+  } else if (auto r = header_value(line, "x-ms-user-quota-resets-after:")) {
+    t->quota_resets_after_ = parse_hms(*r);
   }
   return n;
 }
@@ -235,6 +273,8 @@ HttpResponse HttpTransfer::finish(CURLcode code) {
   response.status = static_cast<int>(status);
   response.curl_code = code;
   response.retry_after = retry_after_;
+  response.quota_remaining = quota_remaining_;
+  response.quota_resets_after = quota_resets_after_;
   if (code != CURLE_OK) {
     response.transport_error =
         too_large_ ? "response larger than " + std::to_string(kMaxBodyBytes >> 20) + " MiB"

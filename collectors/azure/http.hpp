@@ -44,6 +44,11 @@ struct HttpResponse {
   int status = 0;                                   // 0 when no response arrived
   std::string body;                                 // the response body (capped, see kMaxBodyBytes)
   std::optional<std::chrono::seconds> retry_after;  // the Retry-After header
+  // Azure Resource Graph's throttling headers: requests left in the current
+  // window (x-ms-user-quota-remaining) and when the window resets
+  // (x-ms-user-quota-resets-after, hh:mm:ss).
+  std::optional<int> quota_remaining;
+  std::optional<std::chrono::milliseconds> quota_resets_after;
   CURLcode curl_code = CURLE_OK;
   std::string transport_error;  // curl's explanation when curl_code != CURLE_OK
 
@@ -68,6 +73,10 @@ class HttpTransfer {
   // Sets up a GET with `Authorization: Bearer <bearer>`.
   void prepare_get(const std::string& url, const std::string& bearer,
                    std::chrono::milliseconds timeout);
+  // Sets up a POST of the JSON document `body` with `Authorization: Bearer
+  // <bearer>` (the body is kept only until the next prepare).
+  void prepare_post_json(const std::string& url, const std::string& bearer, std::string body,
+                         std::chrono::milliseconds timeout);
   // Sets up a POST of an x-www-form-urlencoded `form` (kept only until the
   // next prepare and never reported).
   void prepare_post_form(const std::string& url, std::string form,
@@ -81,6 +90,8 @@ class HttpTransfer {
 
  private:
   void reset(const std::string& url, std::chrono::milliseconds timeout);
+  // After reset (and any Authorization header): a POST of `body`.
+  void post(const char* content_type, std::string body);
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
 
@@ -89,6 +100,8 @@ class HttpTransfer {
   std::string form_;
   std::string body_;
   std::optional<std::chrono::seconds> retry_after_;
+  std::optional<int> quota_remaining_;
+  std::optional<std::chrono::milliseconds> quota_resets_after_;
   bool too_large_ = false;
   char error_[CURL_ERROR_SIZE] = {};
 };

@@ -262,6 +262,11 @@ struct Loader {
       t.arm_scope = string_argument(arm, "scope");
       t.arm_kind = string_argument(arm, "kind");
       t.arm_name = string_argument(arm, "name");
+      t.arm_api_version = string_argument(arm, "apiVersion");
+      if (!t.arm_api_version.empty() && t.arm_scope.empty())
+        error(arm->loc, "@arm apiVersion on " + t.name +
+                            " needs scope \"subscription\" or \"extension\" (the list is read "
+                            "under each subscription or each owner)");
       if (!t.arm_scope.empty() && t.arm_scope != "subscription" && t.arm_scope != "extension")
         error(arm->loc, "@arm scope on " + t.name + " must be \"subscription\" or \"extension\"");
     }

@@ -16,6 +16,7 @@ const std::string kKnownToken = "tok-KNOWN-4f9a2b7c1d8e";
 const std::string kKnownSecret = "SECRET-kn0wn-9c8b7a6f5e";
 const std::string kIssuedPrefix = "issued-TOKEN-x7y8z9-";
 const std::string kFileToken = "file-TOKEN-abc123def456";
+const std::string kGraphToken = "graph-TOKEN-5e6f7a8b9c0d";
 
 class AzureCliTest : public AzureCollectTest {
  protected:
@@ -29,9 +30,9 @@ class AzureCliTest : public AzureCollectTest {
   }
 
   std::vector<std::string> collect_args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"collect",        "azure",    "--db",        db_,
-                                  "--arm-endpoint", mock.url(), "--authority", mock.url(),
-                                  "--timeout",      "2"};
+    std::vector<std::string> args{
+        "collect",     "azure",    "--db",      db_, "--arm-endpoint",   mock.url(),
+        "--authority", mock.url(), "--timeout", "2", "--graph-endpoint", mock.url()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -39,7 +40,7 @@ class AzureCliTest : public AzureCollectTest {
   // Fails the test if any secret occurs in `text` (named `where`).
   void expect_no_secret(const std::string& text, const std::string& where) {
     for (const std::string& secret : {kKnownToken, kKnownSecret, kIssuedPrefix, kFileToken,
-                                      std::string(MockArm::kStaticToken)}) {
+                                      kGraphToken, std::string(MockArm::kStaticToken)}) {
       EXPECT_EQ(text.find(secret), std::string::npos) << secret << " found in " << where;
     }
   }
@@ -59,15 +60,29 @@ TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithAnEnvironmentToken) {
   mock.add_fault(MockArm::guid(2) + "/providers", Fault::malformed());
   mock.add_fault(MockArm::guid(3) + "/providers", Fault::http(500));
   mock.add_fault(MockArm::guid(4) + "/providers", Fault::throttle(1));
-  auto run = posture(collect_args(), {"AZURE_ACCESS_TOKEN=" + kKnownToken});
+  // Microsoft Graph with a token of its own, which only Graph requests carry.
+  mock.accept_token(kGraphToken);
+  mock.add_graph_object("organization", R"({"id":")" + std::string(MockArm::kTenant) +
+                                            R"(","displayName":"Contoso"})");
+  mock.add_graph_object("users", R"({"id":"u1","displayName":"Adele","userType":"Member"})");
+  mock.add_fault("/v1.0/identity/conditionalAccess/policies", Fault::http(403));
+  auto run = posture(collect_args(), {"AZURE_ACCESS_TOKEN=" + kKnownToken,
+                                      "AZURE_GRAPH_ACCESS_TOKEN=" + kGraphToken});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("(partial)"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("HTTP 403"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("/v1.0/identity/conditionalAccess/policies"), std::string::npos)
+      << run.err;
   expect_no_secret(run.out, "stdout");
   expect_no_secret(run.err, "stderr");
   expect_no_secret_in_store();
-  for (const auto& r : mock.requests())
-    EXPECT_EQ(r.headers.at("authorization"), "Bearer " + kKnownToken);
+  size_t graph = 0;
+  for (const auto& r : mock.requests()) {
+    bool is_graph = r.path.rfind("/v1.0/", 0) == 0;
+    graph += is_graph;
+    EXPECT_EQ(r.headers.at("authorization"), "Bearer " + (is_graph ? kGraphToken : kKnownToken));
+  }
+  EXPECT_GT(graph, 5u);
 }
 
 TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithClientCredentials) {
@@ -79,7 +94,7 @@ TEST_F(AzureCliTest, NoSecretAppearsAnywhereWithClientCredentials) {
                                "AZURE_CLIENT_ID=client-1", "AZURE_CLIENT_SECRET=" + kKnownSecret};
   auto run = posture(collect_args(), env);
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(mock.tokens_issued(), 2);
+  EXPECT_EQ(mock.tokens_issued(), 3);  // ARM's first, its renewal, and Graph's
   expect_no_secret(run.out, "stdout");
   expect_no_secret(run.err, "stderr");
   expect_no_secret_in_store();
@@ -130,7 +145,7 @@ TEST_F(AzureCliTest, NoSecretAppearsWithATokenFileOrARejectedToken) {
 TEST_F(AzureCliTest, ScansListsPartialScansWithTheirErrors) {
   mock.add_subscriptions(3);
   mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
-  auto args = collect_args();
+  auto args = collect_args({"--types", "securityContacts"});
   args.insert(args.begin(), "--quiet");
   auto run = posture(args, {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -187,14 +202,14 @@ TEST_F(AzureCliTest, MissingCredentialsOrAnInsecureEndpointExitWith2) {
 namespace posture::testing {
 namespace {
 
-// A live collection lists subscriptions and their contacts: checks reading
+// A collection of subscriptions and their contacts (--types): checks reading
 // anything else are ERROR ("... were not collected"), never a pass or a fail
 // on data it never read; contacts that could not be read (HTTP 403) make the
 // checks reading contacts ERROR for that subscription only.
 TEST_F(AzureCliTest, ACollectionSaysWhatItDidNotCollectAndWhichContactsItCouldNotRead) {
   mock.add_subscriptions(2);
   mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
-  auto args = collect_args();
+  auto args = collect_args({"--types", "securityContacts"});
   args.insert(args.begin(), "--quiet");
   auto run = posture(args, {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -362,6 +362,10 @@ TEST_F(AzureCollectTest, ReportsProgress) {
   EXPECT_EQ(seen.back().subscriptions_done, 6u);
   EXPECT_EQ(seen.back().subscriptions_total, 6u);
   EXPECT_EQ(seen.back().errors, 1u);
+  EXPECT_EQ(seen.front().phase, "subscriptions");
+  EXPECT_EQ(seen.back().phase, "resources");
+  EXPECT_EQ(seen.back().requests_done, 6u);
+  EXPECT_EQ(seen.back().requests_total, 6u);
   for (const auto& p : seen) EXPECT_EQ(p.retry_wait.count(), 0) << "no request was retried";
 }
 

@@ -300,15 +300,25 @@ TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
 }
 
 TEST_F(RobustCrashTest, KilledCollectionsLeaveThePreviousScanOrTheNewOne) {
-  mock.add_subscriptions(120);
+  // 20 subscriptions: each one's contacts, Defender plans and settings, its
+  // vulnerability assessment setting and diagnostic settings (six GETs), and
+  // one Resource Graph query: the phases of the whole-graph collection.
+  mock.add_subscriptions(20);
   mock.set_delay(std::chrono::milliseconds(15));
-  std::map<std::string, Expected> expected{{"azure", {120, 120}}};
+  std::map<std::string, Expected> expected{{"azure", {20, 20}}};
   std::vector<std::string> args{"-q", "collect",        "azure",    "--db",
                                 db_,  "--arm-endpoint", mock.url(), "--concurrency",
                                 "4",  "--timeout",      "5"};
   std::vector<std::string> env{std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken};
+  // The fastest of three runs: one measured while other tests load the
+  // machine would put the kills after the end of the later, faster runs.
+  // (Each from an empty store, so that the last leaves one scan.)
   double seconds = time_one_run(args, env);
-  std::cout << "an uninterrupted collection of 120 subscriptions takes " << seconds << " s"
+  for (int i = 0; i < 2; ++i) {
+    remove_store();
+    seconds = std::min(seconds, time_one_run(args, env));
+  }
+  std::cout << "an uninterrupted collection of 20 subscriptions takes " << seconds << " s"
             << std::endl;
   int64_t scans = check_store(expected, 0, "after the first collection");
   int killed = 0, before_commit = 0;

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/schema/schema.hpp"
 #include "collectors/azure/collector.hpp"
+#include "engine/schema/schema.hpp"
 #include "integration/support/mock_arm.hpp"
 #include "store/store.hpp"
 #include "tests/support/process.hpp"
@@ -45,9 +45,20 @@ class AzureCollectTest : public ::testing::Test {
     }
   }
 
-  // Collection options pointed at the mock, with retries fast enough for tests.
+  // Collection options pointed at the mock, with retries fast enough for
+  // tests, collecting subscriptions and their security contacts only.
   azure::CollectOptions options() {
+    azure::CollectOptions o = inventory_options();
+    o.types = {"securityContacts"};
+    return o;
+  }
+
+  // The same collecting every modelled type, Microsoft Graph included (with
+  // the mock's static token).
+  azure::CollectOptions inventory_options() {
     azure::CollectOptions o;
+    o.graph_endpoint = mock.url();
+    o.graph_credential = static_token();
     o.client.endpoint = mock.url();
     o.client.concurrency = 8;
     o.client.timeout = 2000ms;

@@ -2,7 +2,10 @@
 // contact shape of each API version. See mock_arm.hpp.
 #include "integration/support/mock_arm.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +68,26 @@ json contact(const std::string& version, const std::string& guid, const std::str
         {"notificationsSources", sources}};
   }
   return c;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The lower-cased ARM types a Resource Graph query's `type in~ ('a', 'b')` names.
+std::set<std::string> queried_types(const std::string& query) {
+  std::set<std::string> out;
+  size_t at = query.find("in~ (");
+  if (at == std::string::npos) return out;
+  size_t end = query.find(')', at);
+  for (size_t q = query.find('\'', at); q < end; q = query.find('\'', q + 1)) {
+    size_t close = query.find('\'', q + 1);
+    if (close == std::string::npos || close > end) break;
+    out.insert(lower(query.substr(q + 1, close - q - 1)));
+    q = close;
+  }
+  return out;
 }
 
 }  // namespace
@@ -175,6 +198,50 @@ void MockArm::expire_tokens_after(int arm_requests) {
   expire_countdown_ = arm_requests;
 }
 
+void MockArm::add_object(const std::string& json_text) {
+  json object = json::parse(json_text);
+  std::string id = lower(object.at("id").get<std::string>());
+  std::lock_guard lock(mutex_);
+  objects_[id] = json_text;
+  types_[id] = lower(object.value("type", ""));
+}
+
+void MockArm::add_subscription(const std::string& guid, const std::string& name) {
+  std::lock_guard lock(mutex_);
+  index_[guid] = subscriptions_.size();
+  subscriptions_.push_back({guid, name});
+}
+
+void MockArm::add_graph_object(const std::string& path, const std::string& json_text,
+                               bool singleton) {
+  std::lock_guard lock(mutex_);
+  graph_[path].singleton = singleton;
+  graph_[path].objects.push_back(json_text);
+}
+
+void MockArm::forbid_subscription(const std::string& guid) {
+  std::lock_guard lock(mutex_);
+  forbidden_.insert(lower(guid));
+}
+
+void MockArm::set_resource_page_size(int rows) {
+  std::lock_guard lock(mutex_);
+  resource_page_size_ = rows;
+}
+
+void MockArm::set_list_page_size(int items) {
+  std::lock_guard lock(mutex_);
+  list_page_size_ = items;
+}
+
+void MockArm::set_resource_graph_quota(int requests, std::chrono::seconds window) {
+  std::lock_guard lock(mutex_);
+  quota_ = requests;
+  quota_window_ = window;
+  quota_used_ = 0;
+  quota_start_ = std::chrono::steady_clock::now();
+}
+
 std::vector<RecordedRequest> MockArm::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -185,6 +252,11 @@ size_t MockArm::count(std::string_view match) const {
   size_t n = 0;
   for (const auto& r : requests_) n += r.target.find(match) != std::string::npos;
   return n;
+}
+
+std::vector<std::string> MockArm::served() const {
+  std::lock_guard lock(mutex_);
+  return {served_.begin(), served_.end()};
 }
 
 int MockArm::tokens_issued() const {
@@ -240,9 +312,16 @@ HttpResponse MockArm::route(const HttpRequest& request) {
     return HttpResponse::json(
         401, arm_error("ExpiredAuthenticationToken", "The access token has expired."));
   }
+  if (request.method == "POST" && request.path == "/providers/Microsoft.ResourceGraph/resources")
+    return resource_graph(request);
   if (request.method != "GET") return HttpResponse::json(405, arm_error("MethodNotAllowed", ""));
+  if (request.path.starts_with("/v1.0/")) return graph(request);
   if (request.path == "/subscriptions") return list_subscriptions(request);
   const std::string prefix = "/subscriptions/";
+  bool under_subscription = lower(request.path).starts_with(prefix);
+  if (under_subscription &&
+      forbidden_.count(lower(request.path.substr(15, request.path.find('/', 15) - 15))))
+    return HttpResponse::json(403, default_error_body(403));
   const std::string suffix = "/providers/Microsoft.Security/securityContacts";
   if (request.path.starts_with(prefix) && request.path.ends_with(suffix) &&
       request.path.size() > prefix.size() + suffix.size()) {
@@ -250,13 +329,13 @@ HttpResponse MockArm::route(const HttpRequest& request) {
         request.path.substr(prefix.size(), request.path.size() - prefix.size() - suffix.size());
     return list_contacts(request, guid);
   }
+  if (under_subscription) return arm_object(request);
   return HttpResponse::json(404, arm_error("NotFound", "No route for " + request.path));
 }
 
 HttpResponse MockArm::token_endpoint(const HttpRequest& request) {
   auto form = parse_form(request.body);
-  if (form["grant_type"] != "client_credentials" ||
-      form["scope"] != "https://management.azure.com/.default") {
+  if (form["grant_type"] != "client_credentials" || !form["scope"].ends_with("/.default")) {
     return HttpResponse::json(400, json{{"error", "invalid_request"},
                                         {"error_description",
                                          "AADSTS900144: The request body must contain "
@@ -350,6 +429,148 @@ HttpResponse MockArm::list_contacts(const HttpRequest& request, const std::strin
                        "&%24skiptoken=" + std::to_string(skip + per_page);
   }
   return HttpResponse::json(200, page.dump());
+}
+
+}  // namespace posture::testing
+
+namespace posture::testing {
+
+HttpResponse MockArm::resource_graph(const HttpRequest& request) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - quota_start_ >= quota_window_) {
+    quota_start_ = now;
+    quota_used_ = 0;
+  }
+  auto resets =
+      std::chrono::duration_cast<std::chrono::seconds>(quota_window_ - (now - quota_start_));
+  char resets_text[16];
+  std::snprintf(resets_text, sizeof resets_text, "00:00:%02d",
+                static_cast<int>(std::max<int64_t>(1, resets.count())));
+  if (quota_ > 0 && quota_used_ >= quota_) {
+    auto r = HttpResponse::json(429, arm_error("RateLimiting",
+                                               "Please provide below info when "
+                                               "asking for support: ..."));
+    r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, resets.count())));
+    r.headers.emplace_back("x-ms-user-quota-remaining", "0");
+    r.headers.emplace_back("x-ms-user-quota-resets-after", resets_text);
+    return r;
+  }
+  ++quota_used_;
+  json body = json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("query") || !body.contains("subscriptions"))
+    return HttpResponse::json(400, arm_error("BadRequest", "Query and subscriptions are required"));
+  std::set<std::string> types = queried_types(body["query"].get<std::string>());
+  std::set<std::string> subscriptions;
+  for (const auto& s : body["subscriptions"]) {
+    subscriptions.insert(lower(s.get<std::string>()));
+    if (forbidden_.count(lower(s.get<std::string>())))
+      return HttpResponse::json(403, arm_error("AuthorizationFailed",
+                                               "The client does not have authorization to "
+                                               "perform action 'Microsoft.ResourceGraph/resources/"
+                                               "read' over scope '/subscriptions/" +
+                                                   s.get<std::string>() + "'."));
+  }
+  size_t top = static_cast<size_t>(resource_page_size_);
+  std::string after;
+  if (body.contains("options")) {
+    const auto& o = body["options"];
+    if (o.contains("$top")) top = std::min(top, o["$top"].get<size_t>());
+    if (o.contains("$skipToken")) after = o["$skipToken"].get<std::string>();
+  }
+  // Keyset paging: the token is the last id returned.
+  std::string data = "[";
+  size_t rows = 0;
+  std::string last;
+  bool more = false;
+  for (auto it = after.empty() ? objects_.begin() : objects_.upper_bound(after);
+       it != objects_.end(); ++it) {
+    const std::string& id = it->first;
+    size_t slash = id.find('/', 15);
+    if (!subscriptions.count(id.substr(15, slash - 15)) || !types.count(types_[id])) continue;
+    if (rows == top) {
+      more = true;
+      break;
+    }
+    data += (rows++ ? "," : "") + it->second;
+    served_.insert(it->second);
+    last = id;
+  }
+  data += "]";
+  std::string page = "{\"totalRecords\":" + std::to_string(rows) +
+                     ",\"count\":" + std::to_string(rows) + ",\"data\":" + data +
+                     ",\"facets\":[],\"resultTruncated\":\"false\"";
+  if (more) page += ",\"$skipToken\":" + json(last).dump();
+  page += "}";
+  auto r = HttpResponse::json(200, std::move(page));
+  r.headers.emplace_back("x-ms-user-quota-remaining",
+                         std::to_string(quota_ > 0 ? quota_ - quota_used_ : 1000));
+  r.headers.emplace_back("x-ms-user-quota-resets-after", resets_text);
+  return r;
+}
+
+HttpResponse MockArm::arm_object(const HttpRequest& request) {
+  std::string path = lower(request.path);
+  if (auto it = objects_.find(path); it != objects_.end()) {
+    served_.insert(it->second);
+    return HttpResponse::json(200, it->second);
+  }
+  size_t skip = 0;
+  if (auto it = request.query.find("$skiptoken"); it != request.query.end())
+    skip = std::stoul(it->second);
+  std::string prefix = path + "/";
+  std::string items;
+  size_t seen = 0, shown = 0;
+  bool more = false;
+  for (auto it = objects_.lower_bound(prefix);
+       it != objects_.end() && it->first.starts_with(prefix); ++it) {
+    if (it->first.find('/', prefix.size()) != std::string::npos) continue;  // deeper
+    if (seen++ < skip) continue;
+    if (shown == static_cast<size_t>(list_page_size_)) {
+      more = true;
+      break;
+    }
+    items += (shown++ ? "," : "") + it->second;
+    served_.insert(it->second);
+  }
+  std::string page = "{\"value\":[" + items + "]";
+  if (more)
+    page += ",\"nextLink\":" +
+            json(url() + request.path + "?api-version=" + request.query.at("api-version") +
+                 "&%24skiptoken=" + std::to_string(skip + shown))
+                .dump();
+  return HttpResponse::json(200, page + "}");
+}
+
+HttpResponse MockArm::graph(const HttpRequest& request) {
+  std::string path = request.path.substr(6);
+  auto it = graph_.find(path);
+  std::string context = url() + "/v1.0/$metadata#" + path;
+  if (it != graph_.end() && it->second.singleton && !it->second.objects.empty()) {
+    served_.insert(it->second.objects.front());
+    return HttpResponse::json(200, it->second.objects.front());
+  }
+  size_t skip = 0;
+  if (auto q = request.query.find("$skiptoken"); q != request.query.end())
+    skip = std::stoul(q->second);
+  std::string items;
+  size_t shown = 0;
+  bool more = false;
+  if (it != graph_.end()) {
+    for (size_t i = skip; i < it->second.objects.size(); ++i) {
+      if (shown == static_cast<size_t>(list_page_size_)) {
+        more = true;
+        break;
+      }
+      items += (shown++ ? "," : "") + it->second.objects[i];
+      served_.insert("{\"@odata.context\":" + json(context).dump() + ",\"value\":[" +
+                     it->second.objects[i] + "]}");
+    }
+  }
+  std::string page = "{\"@odata.context\":" + json(context).dump() + ",\"value\":[" + items + "]";
+  if (more)
+    page += ",\"@odata.nextLink\":" +
+            json(url() + request.path + "?$skiptoken=" + std::to_string(skip + shown)).dump();
+  return HttpResponse::json(200, page + "}");
 }
 
 }  // namespace posture::testing

@@ -6,6 +6,17 @@
 //        ?api-version=2017-08-01-preview | 2020-01-01-preview | 2023-12-01-preview
 //        in that version's shape (2017: default1 + default2 in an envelope;
 //        2020: a bare array; 2023: an envelope with notificationsSources)
+//   POST /providers/Microsoft.ResourceGraph/resources          Azure Resource Graph:
+//        the added objects whose type the query's `type in~ (...)` names, of the
+//        body's subscriptions, ordered by id, $top per page and $skipToken
+//        paging, with x-ms-user-quota-remaining / -resets-after headers (and
+//        429 with Retry-After once a scripted quota is spent)
+//   GET  {any ARM path}: the added object with that id, else a list envelope
+//        of the added objects one segment under it (possibly empty), paged
+//        by nextLink
+//   GET  /v1.0/{resource path}                                  Microsoft Graph:
+//        the objects added for it, in an envelope with @odata.context and
+//        @odata.nextLink paging, or the one object of a singleton path
 //   POST /{tenant}/oauth2/v2.0/token                           client credentials
 // ARM requests need `Authorization: Bearer <token>` with a token the mock
 // accepts (kStaticToken, or one it issued); otherwise 401. Faults (429 with
@@ -76,6 +87,7 @@ class MockArm {
   // 00000000-0000-4000-8000-<12-digit index>.
   void add_subscriptions(int count);
   std::vector<MockSubscription> subscriptions() const;
+  void add_subscription(const std::string& guid, const std::string& name);
   static std::string guid(int index);
   void set_page_size(int subscriptions_per_page);      // default 100
   void set_contacts_page_size(int contacts_per_page);  // envelope shapes; 0 = one page
@@ -83,6 +95,23 @@ class MockArm {
   void set_unconfigured(const std::string& guid);
   // The subscription has no security contact at all (an empty list).
   void set_no_contacts(const std::string& guid);
+
+  // --- the resource inventory ---
+  // An ARM object (its JSON text, kept verbatim): a Resource Graph row when
+  // its type is queried, and what GETs of its id or its parent's list return.
+  void add_object(const std::string& json_text);
+  // A Microsoft Graph object under `path` (users, policies/authorizationPolicy,
+  // ...); a `singleton` path answers the object itself, not a list.
+  void add_graph_object(const std::string& path, const std::string& json_text,
+                        bool singleton = false);
+  // The credential may not read this subscription: its GETs and any Resource
+  // Graph request naming it are answered 403.
+  void forbid_subscription(const std::string& guid);
+  void set_resource_page_size(int rows);  // Resource Graph rows per page at most
+  void set_list_page_size(int items);     // ARM and Graph list items per page (default 100)
+  // Resource Graph allows `requests` per `window`: the headers count down and
+  // a request beyond it is answered 429 with Retry-After.
+  void set_resource_graph_quota(int requests, std::chrono::seconds window);
 
   // --- behaviour ---
   void set_delay(std::chrono::milliseconds every_response);
@@ -103,6 +132,10 @@ class MockArm {
   // Requests whose target contains `match`.
   size_t count(std::string_view match) const;
   int tokens_issued() const;
+  // Every added object the mock has answered with, as a JSON Lines line
+  // `posture import` reads the same way (a Graph list item in an envelope
+  // with the list's @odata.context), sorted: what a collection could store.
+  std::vector<std::string> served() const;
   int connections() const { return server_->connections(); }
 
  private:
@@ -111,6 +144,9 @@ class MockArm {
   HttpResponse token_endpoint(const HttpRequest& request);
   HttpResponse list_subscriptions(const HttpRequest& request);
   HttpResponse list_contacts(const HttpRequest& request, const std::string& guid);
+  HttpResponse resource_graph(const HttpRequest& request);
+  HttpResponse arm_object(const HttpRequest& request);
+  HttpResponse graph(const HttpRequest& request);
   bool take_fault(const std::string& target, Fault& fault);
 
   mutable std::mutex mutex_;
@@ -132,6 +168,21 @@ class MockArm {
   int issued_ = 0;
   int expire_countdown_ = -1;
   std::vector<RecordedRequest> requests_;
+  std::map<std::string, std::string> objects_;  // lower-cased ARM id -> JSON text
+  std::map<std::string, std::string> types_;    // lower-cased ARM id -> lower-cased type
+  struct GraphPath {
+    bool singleton = false;
+    std::vector<std::string> objects;
+  };
+  std::map<std::string, GraphPath> graph_;
+  std::set<std::string> served_;
+  std::set<std::string> forbidden_;  // lower-cased subscription GUIDs
+  int resource_page_size_ = 1000;
+  int list_page_size_ = 100;
+  int quota_ = 0;  // 0: unlimited
+  std::chrono::seconds quota_window_{5};
+  int quota_used_ = 0;
+  std::chrono::steady_clock::time_point quota_start_{};
   std::unique_ptr<HttpServer> server_;  // last: stops before the state goes
 };
 
