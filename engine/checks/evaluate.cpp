@@ -274,8 +274,9 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
   // The rows the check selects, in rowid order (whatever the findings' order).
   const bool ids = has_waivers(context_);
   const ir::RootField& root = check.query.optimised.roots.front();
-  sql::Statement st = sql::subjects(type, selected_columns(ids), check.providers,
-                                    sql::RowOrder::Store, &root.where, sql::dialect(store_.backend()));
+  sql::Statement st =
+      sql::subjects(type, selected_columns(ids), check.providers, sql::RowOrder::Store, &root.where,
+                    sql::dialect(store_.backend()));
   auto cursor = store::Cursor::open(store_, st, context_.scan_id);
   if (!cursor) return cursor.take_errors();
   Selected selected;  // rowid, id (with waivers)
@@ -314,8 +315,8 @@ std::vector<Result<CheckResult>> Evaluator::evaluate_together(
     const size_t flags = ids ? 2 : 1;  // the first flag's column
     std::vector<Selected> selected(together.size());
     posture::Status read = [&]() -> posture::Status {
-      sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers,
-                                               wheres, sql::dialect(store_.backend()));
+      sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers, wheres,
+                                               sql::dialect(store_.backend()));
       auto cursor = store::Cursor::open(store_, st, context_.scan_id);
       if (!cursor) return cursor.take_errors();
       while (true) {

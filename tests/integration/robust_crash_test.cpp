@@ -16,8 +16,8 @@
 // The seed is printed (and read from POSTURE_CRASH_SEED to replay a run).
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -217,8 +217,7 @@ int64_t RobustCrashTest::check_store(const std::map<std::string, Expected>& expe
             0)
       << "a scan is still " << one(db, "SELECT status FROM _scans WHERE status = 'running'");
   check_no_orphans(db);
-  const std::string fk =
-      schema::builtin().type("Connector")->relationships.front().fk_column;
+  const std::string fk = schema::builtin().type("Connector")->relationships.front().fk_column;
   auto scans = opened->scans().value();
   int64_t complete = 0;
   for (const auto& scan : scans) {
