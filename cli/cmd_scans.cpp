@@ -7,7 +7,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -40,14 +39,17 @@ struct ScanRow {
   std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> unmodelled;
 };
 
-// "all 64 types" or "3 of 64 types: A, B, C": which types a scan collected,
+// "all 64 types" or "3 of 64 types: A, B, C", word by word: which types a scan collected,
 // so a reader sees at once why checks on the others are ERROR.
-std::string collected_line(const std::vector<std::string>& collected, size_t modelled) {
-  if (collected.size() >= modelled) return "all " + std::to_string(modelled) + " types";
-  std::string line = std::to_string(collected.size()) + " of " + std::to_string(modelled) +
-                     " types" + (collected.empty() ? "" : ": ");
-  for (size_t i = 0; i < collected.size(); ++i) line += (i ? ", " : "") + collected[i];
-  return line;
+std::vector<std::string> collected_words(const std::vector<std::string>& collected,
+                                         size_t modelled) {
+  const std::string all = std::to_string(modelled);
+  if (collected.size() >= modelled) return {"all", all, "types"};
+  std::vector<std::string> words{std::to_string(collected.size()), "of", all,
+                                 collected.empty() ? "types" : "types:"};
+  for (size_t i = 0; i < collected.size(); ++i)
+    words.push_back(collected[i] + (i + 1 < collected.size() ? "," : ""));
+  return words;
 }
 
 void print_table(const std::vector<ScanRow>& rows, size_t modelled) {
@@ -63,8 +65,7 @@ void print_table(const std::vector<ScanRow>& rows, size_t modelled) {
     if (row.collected) {
       // Wrapped at about 100 columns, every name in full.
       std::string line = "      collected";
-      std::istringstream words(collected_line(*row.collected, modelled));
-      for (std::string word; words >> word;) {
+      for (const auto& word : collected_words(*row.collected, modelled)) {
         if (line.size() + 1 + word.size() > 100) {
           std::cout << line << "\n";
           line = "        ";
