@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Posture's libFuzzer targets (clang++, AddressSanitizer and
-# UndefinedBehaviorSanitizer, a build of their own in build-fuzz/) and runs
-# each for N seconds (default 60), starting from its committed seed corpus in
+# UndefinedBehaviorSanitizer, a build of their own in build-fuzz/, or the
+# build FUZZ_BUILD_DIR names when that one is already configured with
+# -DPOSTURE_FUZZ=ON, as CI's sanitizer build is) and runs each for N seconds
+# (default 60), starting from its committed seed corpus in
 # tests/fuzz/corpus/<target>/. Inputs that reach new code are kept in
 # build-fuzz/corpus/<target>/ for the next run. A crash, a leak, undefined
 # behaviour or a broken invariant stops that target with its input saved in
@@ -15,8 +17,12 @@ build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=${FUZZ_TARGETS:-"query import arm_response"}
 
 ./scripts/install-deps.sh
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPOSTURE_FUZZ=ON -DPOSTURE_BENCHMARKS=OFF >/dev/null
+# A build that already has the fuzzers keeps its own configuration (CI builds
+# them inside its sanitizer build instead of a third build).
+if ! grep -qx 'POSTURE_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPOSTURE_FUZZ=ON -DPOSTURE_BENCHMARKS=OFF >/dev/null
+fi
 cmake --build "$build" -j"${JOBS:-2}" --target fuzzers
 
 mkdir -p "$build/artifacts" "$build/logs"
