@@ -79,6 +79,29 @@ struct Use {
   const ir::Predicate* node = nullptr;  // one Related or Count node over it
   std::vector<const ir::Predicate*> inner;
 };
+// The fields of `type` that `filters` compare on their own level (not inside
+// related rows' filters), and `name` and `id` (a related row's label in a
+// path): the only values the evaluation and the reasons read, so the only
+// ones read back. Another field, derived ones above all (a subquery per row),
+// would cost reading without changing a byte of any reason.
+void mark_fields(const ir::Predicate& p, const schema::ObjectType& type, std::vector<bool>& read) {
+  if (p.kind == Kind::Related || p.kind == Kind::Count) return;
+  if (p.field) {
+    auto index = static_cast<size_t>(p.field - type.fields.data());
+    if (index < read.size()) read[index] = true;
+  }
+  for (const auto& c : p.children) mark_fields(c, type, read);
+}
+std::vector<bool> fields_read(const schema::ObjectType& type,
+                              const std::vector<const ir::Predicate*>& filters) {
+  std::vector<bool> read(type.fields.size(), false);
+  for (const char* name : {"name", "id"})
+    if (const schema::Field* f = type.field(name))
+      read[static_cast<size_t>(f - type.fields.data())] = true;
+  for (const auto* f : filters) mark_fields(*f, type, read);
+  return read;
+}
+
 void relationships_used(const ir::Predicate& p, std::map<std::string, Use>& out) {
   if (p.kind == Kind::Related || p.kind == Kind::Count) {
     Use& use = out[p.relationship->name];
@@ -102,12 +125,13 @@ Status attach_related(const store::Store& store, std::vector<Record*>& records,
     const std::string& name = entry.first;  // not a structured binding: the lambda below uses it
     const Use& use = entry.second;
     const schema::ObjectType& target = *use.node->target;
+    const std::vector<bool> fields = fields_read(target, use.inner);
     for (size_t begin = 0; begin < records.size(); begin += kBatch) {
       size_t end = std::min(records.size(), begin + kBatch);
       std::vector<int64_t> owners;
       for (size_t i = begin; i < end; ++i) owners.push_back(records[i]->rid);
-      auto st =
-          sql::related_rows(*use.node->relationship, target, owners, sql::dialect(store.backend()));
+      auto st = sql::related_rows(*use.node->relationship, target, owners,
+                                  sql::dialect(store.backend()), &fields);
       auto by_owner = records.begin() + static_cast<std::ptrdiff_t>(begin);
       auto read = read_records(store, st, target, 1, [&](int64_t owner, Record r) {
         by_owner = std::lower_bound(by_owner, records.begin() + static_cast<std::ptrdiff_t>(end),
@@ -496,13 +520,15 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rids[a] < rids[b]; });
   Evaluation evaluation;
+  const std::vector<bool> fields = fields_read(type_, {&where_});
   for (size_t begin = 0; begin < order.size(); begin += kBatch) {
     size_t end = std::min(order.size(), begin + kBatch);
     std::vector<int64_t> batch;
     for (size_t i = begin; i < end; ++i) batch.push_back(rids[order[i]]);
     std::vector<Record> records;
-    auto read = read_records(store_, sql::rows_by_rid(type_, batch, sql::dialect(store_.backend())),
-                             type_, 0, [&](int64_t, Record r) { records.push_back(std::move(r)); });
+    auto read = read_records(
+        store_, sql::rows_by_rid(type_, batch, sql::dialect(store_.backend()), &fields), type_, 0,
+        [&](int64_t, Record r) { records.push_back(std::move(r)); });
     if (!read) return read.take_errors();
     std::vector<Record*> pointers;
     for (auto& r : records) pointers.push_back(&r);

@@ -29,9 +29,12 @@ std::string column_sql(const Dialect& d, const schema::ObjectType& type, Column 
 // "s._rid, s.<field>, ...": the rowid, then every field of `type` (a field
 // read through a relationship as its subquery, whose literals go to `st`).
 std::string row_columns(const Dialect& d, const schema::ObjectType& type, const std::string& s,
-                        const std::string& extra, Statement& st) {
+                        const std::string& extra, Statement& st, const std::vector<bool>* read) {
   std::string out = s + "." + d.quote(store::kRowId) + extra;
-  for (const auto& f : type.fields) out += ", " + field_value(d, f, s, st.params);
+  for (size_t i = 0; i < type.fields.size(); ++i)
+    out += ", " + (read && !(i < read->size() && (*read)[i])
+                       ? std::string("NULL")
+                       : field_value(d, type.fields[i], s, st.params));
   return out;
 }
 
@@ -47,29 +50,30 @@ std::string rid_list(const Dialect& d, const std::vector<int64_t>& rids, Stateme
 }  // namespace
 
 Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>& rids,
-                      const Dialect& d) {
+                      const Dialect& d, const std::vector<bool>* read) {
   Statement st;
   std::string in = rid_list(d, rids, st);
-  st.sql = "SELECT " + row_columns(d, type, "s", "", st) + " FROM " + d.quote(type.table) +
+  st.sql = "SELECT " + row_columns(d, type, "s", "", st, read) + " FROM " + d.quote(type.table) +
            " AS s WHERE s." + d.quote(store::kRowId) + " IN " + in + " ORDER BY s." +
            d.quote(store::kRowId);
   return st;
 }
 
 Statement related_rows(const schema::Relationship& relationship, const schema::ObjectType& target,
-                       const std::vector<int64_t>& owners, const Dialect& d) {
+                       const std::vector<int64_t>& owners, const Dialect& d,
+                       const std::vector<bool>* read) {
   Statement st;
   std::string in = rid_list(d, owners, st);
   if (relationship.in_owner) {  // the owner's row holds its one target
     std::string owner = "o." + d.quote(store::kRowId);
-    st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner, st) + " FROM " +
+    st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner, st, read) + " FROM " +
              d.quote(relationship.owner_table) + " AS o JOIN " + d.quote(target.table) +
              " AS c ON c." + d.quote(store::kRowId) + " = o." + d.quote(relationship.fk_column) +
              " WHERE " + owner + " IN " + in + " ORDER BY " + owner;
     return st;
   }
   std::string fk = "c." + d.quote(relationship.fk_column);
-  st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk, st) + " FROM " +
+  st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk, st, read) + " FROM " +
            d.quote(target.table) + " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." +
            d.quote(store::kRowId);
   return st;

@@ -39,14 +39,19 @@ Statement subjects_judged(const schema::ObjectType& type, const std::vector<Colu
 // The rows of `type` with the given rowids, in rowid order: column 0 the
 // rowid, then every field of the type in schema order (the rowids are bound
 // as one parameter, Dialect::integer_set; no scan parameter: a rowid names one row of one scan).
+// With `read`, a field i with !(*read)[i] is NULL instead of its value (not
+// read: a derived field costs a subquery per row).
 Statement rows_by_rid(const schema::ObjectType& type, const std::vector<int64_t>& rids,
-                      const Dialect& dialect = sqlite_dialect());
+                      const Dialect& dialect = sqlite_dialect(),
+                      const std::vector<bool>* read = nullptr);
 
 // The rows of `relationship`'s target type `target` whose owner is one of
 // `owners` (rowids), ordered by owner then rowid: column 0 the rowid, column 1
-// the owner's rowid, then every field of `target` in schema order.
+// the owner's rowid, then every field of `target` in schema order (`read` as
+// for rows_by_rid).
 Statement related_rows(const schema::Relationship& relationship, const schema::ObjectType& target,
                        const std::vector<int64_t>& owners,
-                       const Dialect& dialect = sqlite_dialect());
+                       const Dialect& dialect = sqlite_dialect(),
+                       const std::vector<bool>* read = nullptr);
 
 }  // namespace posture::sql
