@@ -123,7 +123,6 @@ TEST_F(Shards, CoordinatorGivesTheFindingsOfOneServer) {
   EXPECT_EQ(std::to_string(on_shards) + "\n", psql(0, "SELECT count(*) FROM connector"));
   const std::vector<std::vector<std::string>> commands = {
       {"check", "--format", "csv"},
-      {"report", "--framework", "cis-azure-3.0.0", "--format", "json"},
       {"query", "-e", "{ connectors { id name securityContacts { email } } }"},
       {"scans"},
   };

@@ -190,8 +190,8 @@ TEST_P(Tenants, FailedImportLeavesBothTenantsLastScans) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Tenants, ::testing::Values("sqlite", "postgresql"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.param);
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                           return std::string(param.param);
                          });
 
 }  // namespace
