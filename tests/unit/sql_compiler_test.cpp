@@ -598,7 +598,7 @@ void expect_one_tenant(const std::string& sql) {
   EXPECT_GT(tables, 0);
   // A quantifier's set is matched on (tenant, row).
   if (sql.find(" IN (SELECT ") != std::string::npos) {
-    EXPECT_NE(sql.find("._tenant\", "), std::string::npos) << sql;
+    EXPECT_NE(sql.find(".\"_tenant\", "), std::string::npos) << sql;
   }
 }
 
