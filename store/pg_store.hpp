@@ -95,8 +95,9 @@ class PgStore {
 // The rows of one query, fetched whole; a Cursor steps through them.
 class PgRows {
  public:
-  // Binds the scan id as $1 and literal i as $(i+1) (the PostgreSQL dialect's
-  // numbering) and runs `statement`.
+  // Binds the scan id as $1 and literal i as $(i+1) and runs `statement`
+  // (Cursor::open puts the scan's tenant first among the literals: $2, as
+  // the PostgreSQL dialect numbers it).
   static Result<Cursor> open(const PgStore& store, const Statement& statement, int64_t scan_id);
 
   bool next() { return ++row_ < PQntuples(result_.get()); }
