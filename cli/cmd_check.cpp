@@ -30,7 +30,7 @@ int exit_status(const std::vector<checks::CheckResult>& results,
 }
 
 int run(const CheckOptions& o, const Context& ctx) {
-  auto session = open_session(o, o.scan);
+  auto session = open_session(o, o.scan, ctx);
   if (!session) return report_errors(session.errors());
   auto selected = session->select(selection(o));
   if (!selected) return report_errors(selected.errors());

@@ -147,6 +147,7 @@ void run_collect(const CollectFlags& flags, Context& ctx) {
   options.subscriptions = flags.subscriptions;
   options.types = flags.types;
   options.graph_endpoint = flags.graph_endpoint;
+  options.tenant = ctx.tenant ? *ctx.tenant : auth.tenant_id.value_or("");
   // Microsoft Graph takes a token for its own audience, from the same kind of
   // source: AZURE_GRAPH_ACCESS_TOKEN, --graph-token-file, or the client
   // credentials with the Graph scope. Without one Graph is not read.

@@ -22,8 +22,8 @@ struct DiffOptions : EvaluationOptions {
   std::string only;  // "": every change
 };
 
-int run(const DiffOptions& o) {
-  auto from_session = open_session(o, o.from);
+int run(const DiffOptions& o, const Context& ctx) {
+  auto from_session = open_session(o, o.from, ctx);
   if (!from_session) return report_errors(from_session.errors());
   auto to_session = from_session->with_scan(o.to);
   if (!to_session) return report_errors(to_session.errors());
@@ -67,7 +67,7 @@ void add_diff_command(CLI::App& app, Context& ctx) {
                   "Table: findings listed per check and change (0: all)");
   cmd->callback([o, &ctx] {
     o->progress = show_progress(ctx);
-    ctx.exit_code = run(*o);
+    ctx.exit_code = run(*o, ctx);
   });
 }
 

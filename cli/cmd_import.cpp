@@ -102,6 +102,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
   cmd->callback([opts, &ctx] {
     snapshot::ImportOptions options;
     options.collected = opts->collected;
+    options.tenant = ctx.tenant;
     auto line = std::make_shared<ProgressLine>(show_progress(ctx));
     if (line->enabled())
       options.progress = [line](uint64_t objects, uint64_t bytes, uint64_t total) {

@@ -22,7 +22,7 @@ struct QueryOptions : VariableOptions {
   std::optional<int64_t> scan;
 };
 
-int run(const QueryOptions& o) {
+int run(const QueryOptions& o, const Context& ctx) {
   if (o.expression.empty() == o.file.empty())
     return report_errors(
         {Diagnostic::error("usage", "give the query either with -e TEXT or as a FILE")});
@@ -42,6 +42,7 @@ int run(const QueryOptions& o) {
   }
   session::SessionOptions session_options;
   session_options.scan = o.scan;
+  session_options.tenant = ctx.tenant;
   auto session = session::Session::open(o.db, session_options);
   if (!session) return report_errors(session.errors());
   auto status = exec::execute(*compiled, session->store(), session->scan().id, std::cout);
@@ -62,7 +63,7 @@ void add_query_command(CLI::App& app, Context& ctx) {
                   "The operation to run when the document has several");
   add_variable_options(cmd, *o);
   cmd->add_option("--scan", o->scan, "The scan to query (default: the latest complete one)");
-  cmd->callback([o, &ctx] { ctx.exit_code = run(*o); });
+  cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
 }
 
 }  // namespace posture::cli

@@ -25,7 +25,7 @@ struct ReportOptions : EvaluationOptions {
 };
 
 int run(const ReportOptions& o, const Context& ctx) {
-  auto session = open_session(o, o.scan);
+  auto session = open_session(o, o.scan, ctx);
   if (!session) return report_errors(session.errors());
   const checks::Workspace& ws = session->workspace();
   const checks::Framework* framework = ws.frameworks.find(o.framework);

@@ -1,5 +1,5 @@
 // `posture scans --db FILE [--format table|json]`: lists the store's scans
-// (id, source, start, end, status, objects, message), newest last, the types
+// (id, tenant, source, start, end, status, objects, message), newest last, the types
 // each scan collected (when it recorded them), the objects of types not
 // modelled that it kept raw, and the collection errors of every scan that has
 // some (partial or failed ones).
@@ -54,12 +54,17 @@ std::vector<std::string> collected_words(const std::vector<std::string>& collect
 
 void print_table(const std::vector<ScanRow>& rows, size_t modelled) {
   size_t source = 10;  // as wide as the longest source (a file path, "azure:<tenant>")
-  for (const auto& row : rows) source = std::max(source, row.scan.source.size() + 2);
-  std::cout << pad("ID", 6) << pad("SOURCE", source) << pad("STARTED", 22) << pad("ENDED", 22)
-            << pad("STATUS", 10) << pad("OBJECTS", 9) << "MESSAGE\n";
+  size_t tenant = 8;   // as wide as the longest tenant ("-": none)
+  for (const auto& row : rows) {
+    source = std::max(source, row.scan.source.size() + 2);
+    tenant = std::max(tenant, row.scan.tenant.size() + 2);
+  }
+  std::cout << pad("ID", 6) << pad("TENANT", tenant) << pad("SOURCE", source) << pad("STARTED", 22)
+            << pad("ENDED", 22) << pad("STATUS", 10) << pad("OBJECTS", 9) << "MESSAGE\n";
   for (const auto& row : rows) {
     const auto& s = row.scan;
-    std::cout << pad(std::to_string(s.id), 6) << pad(s.source, source) << pad(s.started_at, 22)
+    std::cout << pad(std::to_string(s.id), 6) << pad(s.tenant.empty() ? "-" : s.tenant, tenant)
+              << pad(s.source, source) << pad(s.started_at, 22)
               << pad(s.ended_at.empty() ? "-" : s.ended_at, 22) << pad(s.status, 10)
               << pad(std::to_string(s.objects), 9) << one_line(s.message, 120) << "\n";
     if (row.collected) {
@@ -110,6 +115,7 @@ void print_json(const std::vector<ScanRow>& rows) {
     }
     scans.push_back(
         {{"id", s.id},
+         {"tenant", s.tenant},
          {"source", s.source},
          {"started_at", s.started_at},
          {"ended_at", s.ended_at.empty() ? ordered_json() : ordered_json(s.ended_at)},
@@ -155,6 +161,7 @@ void add_scans_command(CLI::App& app, Context& ctx) {
     }
     std::vector<ScanRow> rows;
     for (auto& scan : *scans) {
+      if (ctx.tenant && scan.tenant != *ctx.tenant) continue;
       auto errors = store->collection_errors(scan.id);
       if (!errors) {
         ctx.exit_code = report_errors(errors.errors());

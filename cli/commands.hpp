@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
 #include "base/result.hpp"
@@ -22,6 +23,10 @@ struct Context {
   int exit_code = kExitOk;
   bool quiet = false;     // --quiet: no progress output
   bool no_color = false;  // --no-color: no ANSI colours, even on a terminal
+  // --tenant ID: the tenant a command reads or writes (docs/scaling.md); not
+  // given: the input's (import), the credentials' (collect), else the
+  // store's only one (readers).
+  std::optional<std::string> tenant;
 };
 
 void add_import_command(CLI::App& app, Context& ctx);

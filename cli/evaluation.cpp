@@ -44,9 +44,11 @@ void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::strin
   cmd->add_option("--provider", o.providers, verb + " checks for this provider (repeatable)");
 }
 
-Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan) {
+Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan,
+                                      const Context& ctx) {
   session::SessionOptions options;
   options.scan = scan;
+  options.tenant = ctx.tenant;
   auto dirs = queries_dirs(o);
   if (!dirs) return dirs.take_errors();
   auto vars = variables(o);

@@ -44,7 +44,8 @@ void add_selection_options(CLI::App* cmd, EvaluationOptions& o, const std::strin
 // Opens a session on --db at `scan` (the latest complete scan when not given)
 // with the workspace of the bundled checks and --queries, the variables,
 // --exceptions and --today.
-Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan);
+Result<session::Session> open_session(const EvaluationOptions& o, std::optional<int64_t> scan,
+                                      const Context& ctx);
 
 // The selection options as a checks::Selection.
 checks::Selection selection(const EvaluationOptions& o);

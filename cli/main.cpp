@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
   Context ctx;
   app.add_flag("-q,--quiet", ctx.quiet, "No progress output");
   app.add_flag("--no-color", ctx.no_color, "No ANSI colours, even on a terminal");
+  app.add_option("--tenant", ctx.tenant,
+                 "The Azure tenant whose scans a command reads or writes (default: import: the "
+                 "input's; collect: the credentials'; others: the store's only tenant)");
   add_import_command(app, ctx);
   add_query_command(app, ctx);
   add_check_command(app, ctx);

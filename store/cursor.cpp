@@ -63,8 +63,15 @@ Result<Cursor> CursorAccess::prepare(sqlite3* db, const std::string& path, std::
 }  // namespace internal
 
 Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
-  if (const internal::PgStore* pg = internal::StoreAccess::pg(store))
-    return internal::PgRows::open(*pg, statement, scan_id);
+  if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
+    // The PostgreSQL dialect's $2 is the scan's tenant (docs/scaling.md):
+    // bound ahead of the literals, which follow as $3, $4, ...
+    auto tenant = pg->tenant_of(scan_id);
+    if (!tenant) return tenant.take_errors();
+    Statement bound = statement;
+    bound.params.insert(bound.params.begin(), Value{std::move(*tenant)});
+    return internal::PgRows::open(*pg, bound, scan_id);
+  }
   sqlite3* db = connection(store);
   Cursor c;
   c.db_ = db;

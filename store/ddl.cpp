@@ -31,7 +31,10 @@ TableSpec scans_table() {
            {"ended_at", "TEXT", ""},
            {"status", "TEXT", "NOT NULL"},
            {"objects", "INTEGER", "NOT NULL DEFAULT 0"},
-           {"message", "TEXT", "NOT NULL DEFAULT ''"}},
+           {"message", "TEXT", "NOT NULL DEFAULT ''"},
+           // The Azure tenant the scan is of (docs/scaling.md): scan ids are
+           // unique in the store, so the asset tables need no such column.
+           {"_tenant", "TEXT", "NOT NULL DEFAULT ''"}},
           {}};
 }
 
@@ -163,11 +166,12 @@ Status plan_table(sqlite3* db, const std::string& path, const TableSpec& spec,
                                    " is " + found->second + " in the store but the schema needs " +
                                    col.type + "; use a new store file");
     if (found) continue;
-    if (!col.constraint.empty())
+    if (!col.constraint.empty() && col.constraint.find("DEFAULT") == std::string::npos)
       return store_error(path, "incompatible store: table " + spec.name + " lacks column " +
                                    col.name + "; use a new store file");
     todo.push_back("ALTER TABLE " + quote_ident(spec.name) + " ADD COLUMN " +
-                   quote_ident(col.name) + " " + col.type);
+                   quote_ident(col.name) + " " + col.type +
+                   (col.constraint.empty() ? "" : " " + col.constraint));
   }
   for (const auto& [name, sql] : spec.indexes)
     if (!objects.count(arm_key(name))) todo.push_back(sql);

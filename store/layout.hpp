@@ -11,6 +11,9 @@ inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
 inline constexpr const char* kScan = "_scan";  // the scan's id
 inline constexpr const char* kKey = "_key";    // lower-cased ARM id: unique per scan
 inline constexpr const char* kRaw = "_raw";    // the original JSON document (in the raw table)
+// The tenant a PostgreSQL row belongs to (docs/scaling.md): the distribution
+// column, first in every primary key. SQLite's asset tables have none.
+inline constexpr const char* kTenant = "_tenant";
 
 // The original JSON of a type's rows lives in a side table, "<table>_raw"
 // (_rid, _raw), keyed by the row's _rid: the asset tables stay narrow, so the

@@ -3,8 +3,8 @@
 // same schema declarations as SQLite's (ddl.cpp's table_specs), and the reads
 // behind Store's methods. Text columns use the "C" collation, so comparisons
 // and ORDER BY compare bytes as SQLite does, and lower() folds ASCII only.
-// Every table holds the distribution column _tenant ('' until --tenant
-// exists), first in its primary key.
+// Every table holds the distribution column _tenant (the scan's tenant,
+// docs/scaling.md), first in its primary key.
 #include <algorithm>
 #include <cstdlib>
 
@@ -122,6 +122,7 @@ ScanInfo scan_from(const PGresult* r, int row) {
   info.status = PQgetvalue(r, row, 4);
   info.objects = std::strtoll(PQgetvalue(r, row, 5), nullptr, 10);
   info.message = PQgetvalue(r, row, 6);
+  info.tenant = PQgetvalue(r, row, 7);
   return info;
 }
 
@@ -250,18 +251,30 @@ Status PgStore::ensure_tables(bool read_only) {
   return exec("COMMIT", "creating the store's tables");
 }
 
-Result<std::vector<ScanInfo>> PgStore::scans(std::string_view tail, int64_t id) const {
+Result<std::vector<ScanInfo>> PgStore::scans(std::string_view tail, int64_t id,
+                                             const std::string* tenant) const {
   std::vector<PgParam> params;
   if (id) params.push_back(pg_int(id));
+  if (tenant) params.push_back(pg_text(*tenant));
   auto r =
-      run("SELECT id, source, started_at, coalesce(ended_at, ''), status, objects, message "
-          "FROM _scans " +
+      run("SELECT id, source, started_at, coalesce(ended_at, ''), status, objects, message, "
+          "_tenant FROM _scans " +
               std::string(tail),
           params, "reading _scans");
   if (!r) return r.take_errors();
   std::vector<ScanInfo> out;
   for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(scan_from(r->get(), i));
   return out;
+}
+
+Result<std::string> PgStore::tenant_of(int64_t scan_id) const {
+  if (scan_id <= 0) return std::string();  // a statement naming rows by id, not by scan
+  if (auto it = tenants_.find(scan_id); it != tenants_.end()) return it->second;
+  auto rows = scans("WHERE id = $1", scan_id);
+  if (!rows) return rows.take_errors();
+  // A scan not (yet) in the store reads no rows of any tenant.
+  if (rows->empty() || rows->front().status == "running") return std::string();
+  return tenants_[scan_id] = rows->front().tenant;
 }
 
 Result<std::vector<CollectionError>> PgStore::collection_errors(int64_t scan_id) const {
@@ -320,7 +333,8 @@ Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) 
 
 // PostgreSQL's EXPLAIN, one line per row as it prints them (already indented).
 Result<std::vector<std::string>> PgStore::query_plan(const Statement& statement) const {
-  std::vector<PgParam> params{{std::nullopt, kInt8Oid}};
+  // $1 the scan, $2 its tenant, then the literals (the dialect's numbering).
+  std::vector<PgParam> params{{std::nullopt, kInt8Oid}, {std::nullopt, kTextOid}};
   for (const auto& v : statement.params) {
     unsigned oid = std::holds_alternative<std::string>(v)      ? kTextOid
                    : std::holds_alternative<double>(v)         ? kFloat8Oid

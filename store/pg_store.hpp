@@ -69,7 +69,12 @@ class PgStore {
   Diagnostic error(std::string_view what, const PGresult* result) const;
 
   // The Store's reads (store.hpp says what each returns).
-  Result<std::vector<ScanInfo>> scans(std::string_view tail, int64_t id) const;
+  // The _scans rows `tail` selects, with `id` or `tenant` (when given) as $1.
+  Result<std::vector<ScanInfo>> scans(std::string_view tail, int64_t id,
+                                      const std::string* tenant = nullptr) const;
+  // The tenant of scan `scan_id` (remembered: a scan's tenant never changes
+  // once committed), bound with every statement of the SQL stage.
+  Result<std::string> tenant_of(int64_t scan_id) const;
   Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
   Result<std::optional<std::vector<std::string>>> collected_types(int64_t scan_id) const;
   Result<std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>> unmodelled_counts(
@@ -82,6 +87,7 @@ class PgStore {
  private:
   Status ensure_tables(bool read_only);
   PGconn* conn_ = nullptr;
+  mutable std::unordered_map<int64_t, std::string> tenants_;  // tenant_of's
   std::string name_;
   const schema::Schema* schema_ = nullptr;
 };
@@ -89,8 +95,9 @@ class PgStore {
 // The rows of one query, fetched whole; a Cursor steps through them.
 class PgRows {
  public:
-  // Binds the scan id as $1 and literal i as $(i+1) (the PostgreSQL dialect's
-  // numbering) and runs `statement`.
+  // Binds the scan id as $1 and literal i as $(i+1) and runs `statement`
+  // (Cursor::open puts the scan's tenant first among the literals: $2, as
+  // the PostgreSQL dialect numbers it).
   static Result<Cursor> open(const PgStore& store, const Statement& statement, int64_t scan_id);
 
   bool next() { return ++row_ < PQntuples(result_.get()); }
@@ -113,7 +120,8 @@ class PgRows {
 // references, and records the scan.
 class PgWriter {
  public:
-  static Result<std::unique_ptr<PgWriter>> begin(const PgStore& store, std::string source);
+  static Result<std::unique_ptr<PgWriter>> begin(const PgStore& store, std::string source,
+                                                 std::string tenant);
   ~PgWriter();
 
   int64_t scan_id() const { return scan_id_; }
@@ -122,6 +130,7 @@ class PgWriter {
   Status mark_collected(const schema::ObjectType& type);
   Status add_unmodelled(std::string_view id, std::string_view arm_type, std::string_view raw);
   Status adopt_orphans(const schema::Relationship& relationship, const std::string& parent_id);
+  Status set_tenant(std::string tenant);
   Result<ScanInfo> commit(const std::string& status, const std::string& message);
   void rollback();
   Status fail(const std::string& message);
@@ -142,6 +151,7 @@ class PgWriter {
   Status insert_scan_row(const std::string& status, const std::string& message);
   Status insert_error(const CollectionError& e);
   Status move_staged();
+  Status retenant();
   Status link_parents();
   Status link_references();
   Status record_collected();
@@ -149,6 +159,8 @@ class PgWriter {
 
   const PgStore* store_ = nullptr;
   std::string source_, started_at_;
+  std::string tenant_;          // the scan's, written with every row at commit
+  std::string running_tenant_;  // the tenant of the `running` row begin() wrote
   int64_t scan_id_ = 0;
   int64_t ord_ = 0;  // the number of records added: the last of an ARM id wins
   bool open_ = false;

@@ -112,10 +112,13 @@ Status copy_field(std::string& out, const Record& record, const schema::Field& f
 
 }  // namespace
 
-Result<std::unique_ptr<PgWriter>> PgWriter::begin(const PgStore& store, std::string source) {
+Result<std::unique_ptr<PgWriter>> PgWriter::begin(const PgStore& store, std::string source,
+                                                  std::string tenant) {
   auto w = std::make_unique<PgWriter>();
   w->store_ = &store;
   w->source_ = std::move(source);
+  w->running_tenant_ = tenant;
+  w->tenant_ = std::move(tenant);
   w->started_at_ = text::utc_now();
   if (auto s = store.exec("BEGIN", "starting a scan"); !s) return s.take_errors();
   w->open_ = true;  // from here the destructor rolls back
@@ -129,7 +132,9 @@ Result<std::unique_ptr<PgWriter>> PgWriter::begin(const PgStore& store, std::str
   if (auto s = w->insert_scan_row("running", ""); !s) return s.take_errors();
   if (auto s = store.exec(
           "CREATE TEMP TABLE posture_refs (scan bigint, rel text COLLATE \"C\", owner bigint, "
-          "target_key text COLLATE \"C\") ON COMMIT DROP",
+          "target_key text COLLATE \"C\") ON COMMIT DROP; CREATE TEMP TABLE posture_unmodelled "
+          "(scan bigint, id text, arm_type text, raw text, _ord bigint GENERATED ALWAYS AS "
+          "IDENTITY) ON COMMIT DROP",
           "starting a scan");
       !s)
     return s.take_errors();
@@ -144,10 +149,10 @@ Status PgWriter::insert_scan_row(const std::string& status, const std::string& m
   PgParam ended{std::nullopt, kTextOid};
   if (status == "failed") ended = pg_text(text::utc_now());
   auto r = store_->run(
-      "INSERT INTO _scans(id, source, started_at, ended_at, status, objects, message) VALUES ($1, "
-      "$2, $3, $4, $5, 0, $6)",
+      "INSERT INTO _scans(id, source, started_at, ended_at, status, objects, message, _tenant) "
+      "VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
       {pg_int(scan_id_), pg_text(source_), pg_text(started_at_), ended, pg_text(status),
-       pg_text(message)},
+       pg_text(message), pg_text(tenant_)},
       "recording the scan");
   if (!r) return r.take_errors();
   return ok_status();
@@ -156,9 +161,9 @@ Status PgWriter::insert_scan_row(const std::string& status, const std::string& m
 Status PgWriter::insert_error(const CollectionError& e) {
   auto r = store_->run(
       "INSERT INTO _collection_errors(scan, resource_key, resource, type, http_status, message, "
-      "child_type) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      "child_type, _tenant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       {pg_int(scan_id_), pg_text(arm_key(e.resource)), pg_text(e.resource), pg_text(e.type),
-       pg_int(e.http_status), pg_text(e.message), pg_text(e.child_type)},
+       pg_int(e.http_status), pg_text(e.message), pg_text(e.child_type), pg_text(tenant_)},
       "recording a collection error");
   if (!r) return r.take_errors();
   return ok_status();
@@ -223,7 +228,7 @@ Status PgWriter::flush_all() {
   for (auto& [name, s] : staged_)
     if (auto st = flush(s->buffer, s->table + " (" + s->columns + ", _ord, _raw)"); !st) return st;
   if (auto st = flush(refs_, "posture_refs (scan, rel, owner, target_key)"); !st) return st;
-  return flush(unmodelled_, "_unmodelled (scan, id, arm_type, raw)");
+  return flush(unmodelled_, "posture_unmodelled (scan, id, arm_type, raw)");
 }
 
 Status PgWriter::add(const Record& record) {
@@ -307,7 +312,7 @@ Status PgWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                                    "cannot store");
   unmodelled_ += line + "\n";
   if (unmodelled_.size() > kFlushBytes)
-    return flush(unmodelled_, "_unmodelled (scan, id, arm_type, raw)");
+    return flush(unmodelled_, "posture_unmodelled (scan, id, arm_type, raw)");
   return ok_status();
 }
 
@@ -330,17 +335,53 @@ Status PgWriter::adopt_orphans(const schema::Relationship& relationship,
   return ok_status();
 }
 
-// The last staged record of each ARM id becomes the row (and its raw JSON).
+// The last staged record of each ARM id becomes the row (and its raw JSON),
+// with the scan's tenant; the unmodelled objects follow in their order.
 Status PgWriter::move_staged() {
+  std::vector<PgParam> tenant{pg_text(tenant_)};
   for (const auto& [name, s] : staged_) {
     std::string table = quote_ident(s->type->table);
     std::string last = " FROM " + s->table + " ORDER BY _key, _ord DESC";
-    std::string sql = "INSERT INTO " + table + " (" + s->columns + ") SELECT DISTINCT ON (_key) " +
-                      s->columns + last + "; INSERT INTO " +
-                      quote_ident(raw_table(s->type->table)) +
-                      " (_rid, _raw) SELECT DISTINCT ON (_key) _rid, _raw" + last;
-    if (auto st = store_->exec(sql, "storing the rows of " + s->type->name); !st) return st;
+    std::string what = "storing the rows of " + s->type->name;
+    auto rows = store_->run("INSERT INTO " + table + " (_tenant, " + s->columns +
+                                ") SELECT DISTINCT ON (_key) $1, " + s->columns + last,
+                            tenant, what);
+    if (!rows) return rows.take_errors();
+    auto raw =
+        store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
+                        " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, _rid, _raw" + last,
+                    tenant, what);
+    if (!raw) return raw.take_errors();
   }
+  auto unmodelled = store_->run(
+      "INSERT INTO _unmodelled (_tenant, scan, id, arm_type, raw) SELECT $1, scan, id, arm_type, "
+      "raw FROM posture_unmodelled ORDER BY _ord",
+      tenant, "storing the unmodelled objects");
+  if (!unmodelled) return unmodelled.take_errors();
+  return ok_status();
+}
+
+Status PgWriter::set_tenant(std::string tenant) {
+  if (!open_) return Diagnostic::error("store", "the scan is no longer open");
+  tenant_ = std::move(tenant);
+  return ok_status();
+}
+
+// The scan's `running` row and collection errors, written under the tenant
+// begin() named, move to the one set since (delete and insert: a row never
+// changes its distribution column).
+Status PgWriter::retenant() {
+  if (tenant_ == running_tenant_) return ok_status();
+  auto gone = store_->run("DELETE FROM _scans WHERE _tenant = $1 AND id = $2",
+                          {pg_text(running_tenant_), pg_int(scan_id_)}, "recording the scan");
+  if (!gone) return gone.take_errors();
+  auto errors = store_->run("DELETE FROM _collection_errors WHERE _tenant = $1 AND scan = $2",
+                            {pg_text(running_tenant_), pg_int(scan_id_)}, "recording the scan");
+  if (!errors) return errors.take_errors();
+  running_tenant_ = tenant_;
+  if (auto s = insert_scan_row("running", ""); !s) return s;
+  for (const auto& e : errors_)
+    if (auto s = insert_error(e); !s) return s;
   return ok_status();
 }
 
@@ -422,9 +463,11 @@ Status PgWriter::record_collected() {
         todo.push_back(rel.target);
   }
   for (const auto& name : collected_) {
-    auto r =
-        store_->run("INSERT INTO _scan_types(scan, type) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    {pg_int(scan_id_), pg_text(name)}, "recording the types the scan collected");
+    auto r = store_->run(
+        "INSERT INTO _scan_types(_tenant, scan, type) VALUES ($3, $1, $2) ON CONFLICT "
+        "DO NOTHING",
+        {pg_int(scan_id_), pg_text(name), pg_text(tenant_)},
+        "recording the types the scan collected");
     if (!r) return r.take_errors();
   }
   return ok_status();
@@ -440,17 +483,19 @@ Result<ScanInfo> PgWriter::commit(const std::string& status, const std::string& 
     return errors;
   };
   if (auto s = flush_all(); !s) return fail_with(s.take_errors());
+  if (auto s = retenant(); !s) return fail_with(s.take_errors());
   if (auto s = move_staged(); !s) return fail_with(s.take_errors());
   if (auto s = link_parents(); !s) return fail_with(s.take_errors());
   if (auto s = link_references(); !s) return fail_with(s.take_errors());
   if (auto s = record_collected(); !s) return fail_with(s.take_errors());
   int64_t objects = 0;
   for (const auto& [name, s] : staged_) objects += static_cast<int64_t>(s->rids.size());
-  ScanInfo info{scan_id_, source_, started_at_, text::utc_now(), status, objects, message};
+  ScanInfo info{scan_id_, source_, started_at_, text::utc_now(), status, objects, message, tenant_};
   auto r = store_->run(
-      "UPDATE _scans SET ended_at = $2, status = $3, objects = $4, message = $5 WHERE id = $1",
-      {pg_int(scan_id_), pg_text(info.ended_at), pg_text(status), pg_int(objects),
-       pg_text(message)},
+      "UPDATE _scans SET ended_at = $2, status = $3, objects = $4, message = $5 WHERE _tenant = $6 "
+      "AND id = $1",
+      {pg_int(scan_id_), pg_text(info.ended_at), pg_text(status), pg_int(objects), pg_text(message),
+       pg_text(tenant_)},
       "recording the scan");
   if (!r) return fail_with(r.take_errors());
   if (auto s = store_->exec("COMMIT", "committing the scan"); !s) return fail_with(s.take_errors());

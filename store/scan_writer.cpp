@@ -150,6 +150,7 @@ struct ScanWriter::Impl {
   Store* store = nullptr;
   std::string source;
   std::string started_at;
+  std::string tenant;  // the scan's, written to its _scans row
   int64_t scan_id = 0;
   bool open = false;
   // Keyed by the record's type pointer (which may belong to another Schema
@@ -329,7 +330,7 @@ Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::s
                                          bool with_id) {
   auto stmt = prepare(db(), path(),
                       "INSERT INTO _scans(id, source, started_at, ended_at, status, "
-                      "objects, message) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
+                      "objects, message, _tenant) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)");
   if (!stmt) return stmt.take_errors();
   if (with_id) stmt->bind(1, scan_id);
   stmt->bind(2, std::string_view(source));
@@ -337,20 +338,22 @@ Status ScanWriter::Impl::insert_scan_row(const std::string& status, const std::s
   if (status == "failed") stmt->bind(4, std::string_view(text::utc_now()));
   stmt->bind(5, std::string_view(status));
   stmt->bind(6, std::string_view(message));
+  stmt->bind(7, std::string_view(tenant));
   if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "recording the scan");
   scan_id = sqlite3_last_insert_rowid(db());
   return ok_status();
 }
 
-Result<ScanWriter> ScanWriter::begin(Store& store, std::string source) {
+Result<ScanWriter> ScanWriter::begin(Store& store, std::string source, std::string tenant) {
   if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
-    auto writer = internal::PgWriter::begin(*pg, std::move(source));
+    auto writer = internal::PgWriter::begin(*pg, std::move(source), std::move(tenant));
     if (!writer) return writer.take_errors();
     return ScanWriter(std::move(*writer));
   }
   auto impl = std::make_unique<Impl>();
   impl->store = &store;
   impl->source = std::move(source);
+  impl->tenant = std::move(tenant);
   impl->started_at = text::utc_now();
   if (auto s = exec(internal::connection(store), store.path(), "BEGIN IMMEDIATE"); !s)
     return s.take_errors();
@@ -547,6 +550,13 @@ Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
   return ok_status();
 }
 
+Status ScanWriter::set_tenant(std::string tenant) {
+  if (pg_) return pg_->set_tenant(std::move(tenant));
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  impl_->tenant = std::move(tenant);
+  return ok_status();
+}
+
 Result<ScanInfo> ScanWriter::commit(std::string status) {
   return commit(std::move(status), "");
 }
@@ -567,16 +577,18 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   if (auto s = m.record_collected(); !s) return fail_with(s.take_errors());
   auto objects = m.count_objects();
   if (!objects) return fail_with(objects.take_errors());
-  ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(), status, *objects, message};
-  auto stmt = prepare(
-      m.db(), m.path(),
-      "UPDATE _scans SET ended_at = ?2, status = ?3, objects = ?4, message = ?5 WHERE id = ?1");
+  ScanInfo info{scan_id_, m.source, m.started_at, text::utc_now(),
+                status,   *objects, message,      m.tenant};
+  auto stmt = prepare(m.db(), m.path(),
+                      "UPDATE _scans SET ended_at = ?2, status = ?3, objects = ?4, message = ?5, "
+                      "_tenant = ?6 WHERE id = ?1");
   if (!stmt) return fail_with(stmt.take_errors());
   stmt->bind(1, scan_id_);
   stmt->bind(2, std::string_view(info.ended_at));
   stmt->bind(3, std::string_view(info.status));
   stmt->bind(4, info.objects);
   stmt->bind(5, std::string_view(info.message));
+  stmt->bind(6, std::string_view(info.tenant));
   if (step(*stmt) != SQLITE_DONE)
     return fail_with({sqlite_error(m.path(), m.db(), "recording the scan")});
   stmt = Cursor{};

@@ -86,18 +86,22 @@ ScanInfo read_scan(const Cursor& s) {
   info.status = s.text(4);
   info.objects = s.integer(5);
   info.message = s.text(6);
+  info.tenant = s.text(7);
   return info;
 }
 
 constexpr const char* kScanColumns =
-    "SELECT id, source, started_at, ended_at, status, objects, message FROM _scans ";
+    "SELECT id, source, started_at, ended_at, status, objects, message, _tenant FROM _scans ";
 
-// Runs a _scans query (with `id` bound to ?1 when non-zero) and collects the rows.
+// Runs a _scans query (with `id` bound to ?1 when non-zero, or `tenant` to ?1
+// when given) and collects the rows.
 Result<std::vector<ScanInfo>> query_scans(sqlite3* db, const std::string& path,
-                                          const std::string& tail, int64_t id = 0) {
+                                          const std::string& tail, int64_t id = 0,
+                                          const std::string* tenant = nullptr) {
   auto stmt = prepare(db, path, kScanColumns + tail);
   if (!stmt) return stmt.take_errors();
   if (id) stmt->bind(1, id);
+  if (tenant) stmt->bind(1, std::string_view(*tenant));
   std::vector<ScanInfo> out;
   int rc;
   while ((rc = step(*stmt)) == SQLITE_ROW) out.push_back(read_scan(*stmt));
@@ -241,6 +245,31 @@ Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
+}
+
+Result<std::optional<ScanInfo>> Store::latest_complete_scan(const std::string& tenant) const {
+  auto rows =
+      pg_ ? pg_->scans(
+                "WHERE _tenant = $1 AND status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1",
+                0, &tenant)
+          : query_scans(
+                internal::connection(*this), path_,
+                "WHERE _tenant = ?1 AND status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1",
+                0, &tenant);
+  if (!rows) return rows.take_errors();
+  if (rows->empty()) return std::optional<ScanInfo>{};
+  return std::optional<ScanInfo>{std::move(rows->front())};
+}
+
+Result<std::vector<std::string>> Store::tenants() const {
+  auto rows = pg_ ? pg_->scans("WHERE status IN ('complete', 'partial') ORDER BY _tenant, id", 0)
+                  : query_scans(internal::connection(*this), path_,
+                                "WHERE status IN ('complete', 'partial') ORDER BY _tenant, id");
+  if (!rows) return rows.take_errors();
+  std::vector<std::string> out;
+  for (const auto& scan : *rows)
+    if (out.empty() || out.back() != scan.tenant) out.push_back(scan.tenant);
+  return out;
 }
 
 Result<std::optional<ScanInfo>> Store::scan(int64_t id) const {

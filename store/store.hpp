@@ -33,6 +33,7 @@ struct ScanInfo {
   std::string status;   // running | complete | partial | failed
   int64_t objects = 0;  // rows written
   std::string message;  // why a scan failed or is partial; "" otherwise
+  std::string tenant;   // the Azure tenant the scan is of ("" when unknown): docs/scaling.md
 };
 
 // A resource whose collection failed inside a scan (e.g. HTTP 403 reading a
@@ -87,8 +88,12 @@ class Store {
   store::Backend backend() const { return pg_ ? Backend::Postgresql : Backend::Sqlite; }
 
   Result<std::vector<ScanInfo>> scans() const;
-  // The newest scan whose status is complete (or partial), if any.
+  // The newest scan whose status is complete (or partial), if any, of any
+  // tenant; with `tenant`, the newest of that tenant's.
   Result<std::optional<ScanInfo>> latest_complete_scan() const;
+  Result<std::optional<ScanInfo>> latest_complete_scan(const std::string& tenant) const;
+  // The tenants that have a complete (or partial) scan, in byte order.
+  Result<std::vector<std::string>> tenants() const;
   Result<std::optional<ScanInfo>> scan(int64_t id) const;
   Result<std::vector<CollectionError>> collection_errors(int64_t scan_id) const;
   // The schema types scan `scan_id` collected (listed completely, so a type
@@ -153,7 +158,8 @@ struct Record {
 // outlive the writer and stay where it is (not be moved) meanwhile.
 class ScanWriter {
  public:
-  static Result<ScanWriter> begin(Store& store, std::string source);
+  // A scan of `tenant` (docs/scaling.md): every row it writes carries it.
+  static Result<ScanWriter> begin(Store& store, std::string source, std::string tenant = "");
   ScanWriter(ScanWriter&&) noexcept;
   ScanWriter& operator=(ScanWriter&&) = delete;
   ~ScanWriter();
@@ -176,6 +182,10 @@ class ScanWriter {
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.
   Status adopt_orphans(const schema::Relationship& relationship, const std::string& parent_id);
+  // Makes the scan one of `tenant` instead of the one begin() named (an
+  // import that learns its tenant from the input). Rows are written with
+  // their tenant at commit, so this may come at any time before it.
+  Status set_tenant(std::string tenant);
   // Links children to parents, marks the scan `status` ("complete" or
   // "partial"), and commits. Returns the scan as stored.
   Result<ScanInfo> commit(std::string status = "complete");

@@ -525,6 +525,9 @@ Status Collection::read_graph(ArmClient& graph) {
     if (!record) return graph_failed(reply->http_status, record.errors().front().message);
     if (Status added = writer_.add(*record); !added) return added;
     tenant_ = record->id;
+    // The scan is this tenant's unless --tenant or the credentials named one.
+    if (options_.tenant.empty())
+      if (Status s = writer_.set_tenant(record->id.substr(record->id.rfind('/') + 1)); !s) return s;
     ++graph_objects_;
     break;
   }
@@ -736,7 +739,7 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
   } else if (plan->graph()) {
     graph_skipped = "no credential for Microsoft Graph";
   }
-  auto writer = store::ScanWriter::begin(store, "azure");
+  auto writer = store::ScanWriter::begin(store, "azure", options.tenant);
   if (!writer) return writer.take_errors();
   Collection collection(options, *plan, **client, *writer, store.schema());
   running = &collection;

@@ -69,6 +69,10 @@ struct CollectOptions {
   std::string graph_endpoint = "https://graph.microsoft.com";
   std::shared_ptr<Credential> graph_credential;
   std::function<void(const CollectProgress&)> progress;  // called on the collecting thread
+  // The tenant the scan is of (docs/scaling.md): --tenant, else the
+  // credentials' AZURE_TENANT_ID; "": the organization Microsoft Graph
+  // returns, if read.
+  std::string tenant;
 };
 
 struct CollectSummary {

@@ -351,7 +351,8 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   if (paths.empty()) return Diagnostic::error("import", "no files to import");
   auto total = total_size(paths);
   if (!total) return total.take_errors();
-  auto writer = store::ScanWriter::begin(store, describe_source(paths));
+  auto writer =
+      store::ScanWriter::begin(store, describe_source(paths), options.tenant.value_or(""));
   if (!writer) return writer.take_errors();
   auto declared = collected_types(store.schema(), options.collected);
   if (!declared) return declared.take_errors();
@@ -398,11 +399,17 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
     d.hints.push_back(readable_shapes());
     return d;
   }
+  // Without --tenant the scan is the tenant's whose organization it holds.
+  if (!options.tenant && run.tenants.size() == 1) {
+    const std::string& id = *run.tenants.begin();
+    if (auto s = writer->set_tenant(id.substr(id.rfind('/') + 1)); !s) return s.take_errors();
+  }
   auto info = writer->commit("complete");
   if (!info) return info.take_errors();
   run.progress();
   ImportSummary summary;
   summary.scan_id = info->id;
+  summary.tenant = info->tenant;
   summary.skipped = run.skipped;
   summary.skipped_bytes = run.skipped_bytes;
   summary.errors = run.errors;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ImportOptions {
   // Called at the start, every thousand objects or so, and at the end, with
   // objects read so far, bytes read and total bytes (0: unknown, e.g. stdin).
   std::function<void(uint64_t objects, uint64_t bytes_read, uint64_t bytes_total)> progress;
+  // The tenant the scan is of (docs/scaling.md); not given: the tenant of
+  // the input's organization object when it holds exactly one, else "".
+  std::optional<std::string> tenant;
 };
 
 // An object import skipped: where it starts and why.
@@ -42,6 +46,7 @@ inline constexpr size_t kSkippedExamples = 5;
 
 struct ImportSummary {
   int64_t scan_id = 0;
+  std::string tenant;  // the scan's
   uint64_t subscriptions = 0;
   uint64_t contacts = 0;
   // Objects of kinds Posture does not model: checks do not read them, but

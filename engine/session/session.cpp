@@ -59,6 +59,7 @@ Result<Session> Session::open(const std::string& db_path, const SessionOptions& 
   auto store = store::Store::open(db_path, posture::schema::builtin(), options.mode);
   if (!store) return store.take_errors();
   s.store_ = std::make_shared<store::Store>(std::move(store).value());
+  s.tenant_ = options.tenant;
   if (auto st = s.use_scan(options.scan); !st) return st.take_errors();
   return s;
 }
@@ -69,10 +70,60 @@ Result<Session> Session::with_scan(int64_t scan_id) const {
   return s;
 }
 
+namespace {
+
+std::string backticked(const std::string& tenant) {
+  return "`" + tenant + "`";
+}
+
+std::string tenant_list(const std::vector<std::string>& tenants) {
+  std::string out;
+  for (size_t i = 0; i < tenants.size(); ++i) out += (i ? ", " : "") + backticked(tenants[i]);
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Session::resolve_tenant() const {
+  if (tenant_) return tenant_;
+  auto tenants = store_->tenants();
+  if (!tenants) return tenants.take_errors();
+  if (tenants->empty()) return std::optional<std::string>{};
+  if (tenants->size() == 1) return std::optional<std::string>{tenants->front()};
+  return Diagnostic::error("tenant",
+                           "the store holds scans of " + std::to_string(tenants->size()) +
+                               " tenants (" + tenant_list(*tenants) +
+                               "): say which one to read with --tenant ID",
+                           {store_->path(), 0, 0})
+      .hint("`posture scans --db " + store_->path() + "` lists every scan with its tenant");
+}
+
 Status Session::use_scan(std::optional<int64_t> scan_id) {
-  Result<std::optional<store::ScanInfo>> scan =
-      scan_id ? store_->scan(*scan_id) : store_->latest_complete_scan();
+  std::optional<std::string> tenant;
+  if (!scan_id) {
+    auto resolved = resolve_tenant();
+    if (!resolved) return resolved.take_errors();
+    tenant = std::move(*resolved);
+  }
+  Result<std::optional<store::ScanInfo>> scan = scan_id  ? store_->scan(*scan_id)
+                                                : tenant ? store_->latest_complete_scan(*tenant)
+                                                         : store_->latest_complete_scan();
   if (!scan) return scan.take_errors();
+  if (*scan && tenant_ && (*scan)->tenant != *tenant_)
+    return Diagnostic::error("tenant",
+                             "scan " + std::to_string((*scan)->id) + " is of tenant " +
+                                 backticked((*scan)->tenant) + ", not " + backticked(*tenant_),
+                             {store_->path(), 0, 0});
+  if (!*scan && tenant && tenant_) {
+    auto tenants = store_->tenants();
+    if (!tenants) return tenants.take_errors();
+    Diagnostic error = Diagnostic::error(
+        "no-scan", "the store holds no complete scan of tenant " + backticked(*tenant),
+        {store_->path(), 0, 0});
+    if (!tenants->empty()) return std::move(error).hint("its tenants are " + tenant_list(*tenants));
+    return std::move(error).hint("load one with `posture import --db " + store_->path() +
+                                 " --tenant " + *tenant + " FILE`");
+  }
   if (!*scan) {
     auto latest = store_->latest_complete_scan();
     if (!latest) return latest.take_errors();

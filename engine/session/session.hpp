@@ -34,6 +34,9 @@ unsigned resolve_jobs(unsigned requested);
 
 struct SessionOptions {
   std::optional<int64_t> scan;  // default: the latest complete (or partial) scan
+  // The tenant whose latest complete scan is read (docs/scaling.md); not
+  // given: the store's only tenant (an error naming them when it has several).
+  std::optional<std::string> tenant;
   store::OpenMode mode = store::OpenMode::ReadOnly;
   // The workspace: the stored checks and their frameworks/ in `queries_dir`
   // and `more_queries_dirs` (none: a session that only queries), and the
@@ -105,11 +108,15 @@ class Session {
 
  private:
   Session() = default;
-  // Picks `scan_id` (the latest complete scan when not given) on store_.
+  // Picks `scan_id` (the latest complete scan of the tenant when not given) on store_.
   Status use_scan(std::optional<int64_t> scan_id);
+  // The tenant to read: tenant_, else the store's only one; nullopt when the
+  // store holds no complete scan.
+  Result<std::optional<std::string>> resolve_tenant() const;
 
   std::string db_path_;
   std::shared_ptr<store::Store> store_;
+  std::optional<std::string> tenant_;
   std::shared_ptr<const checks::Workspace> workspace_;
   store::ScanInfo scan_;
   checks::Date today_;

@@ -24,11 +24,22 @@
 
 namespace posture::sql {
 
+std::string tenant_filter(const Dialect& d, const std::string& alias) {
+  if (d.tenant_param().empty()) return "";
+  return (alias.empty() ? "" : alias + ".") + d.quote(store::kTenant) + " = " + d.tenant_param() +
+         " AND ";
+}
+
+std::string same_tenant(const Dialect& d, const std::string& a, const std::string& b) {
+  if (d.tenant_param().empty()) return "";
+  return " AND " + a + "." + d.quote(store::kTenant) + " = " + b + "." + d.quote(store::kTenant);
+}
+
 std::string scan_bounds(const Dialect& d, const std::string& table, const std::string& scan_param) {
   const std::string t = d.quote(table), rid = d.quote(store::kRowId), scan = d.quote(store::kScan);
   auto bound = [&](const char* fn) {
-    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + t + " WHERE " + scan + " = " +
-           scan_param + ")";
+    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + t + " WHERE " +
+           tenant_filter(d, "") + scan + " = " + scan_param + ")";
   };
   return bound("min") + " AND " + bound("max");
 }
@@ -38,8 +49,9 @@ std::string scan_rows(const Dialect& d, const std::string& table, const std::str
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
   // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
-  return d.unindexed(alias + "." + d.quote(store::kScan)) + " = " + scan_param + " AND " + alias +
-         "." + d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
+  return tenant_filter(d, alias) + d.unindexed(alias + "." + d.quote(store::kScan)) + " = " +
+         scan_param + " AND " + alias + "." + d.quote(store::kRowId) + " BETWEEN " +
+         scan_bounds(d, table, scan_param);
 }
 
 namespace {
@@ -70,7 +82,8 @@ std::string field_value(const Dialect& d, const schema::Field& f, const std::str
       " FROM " + d.quote(th.table) + " AS " + c + " WHERE " +
       (th.in_owner
            ? c + "." + d.quote(store::kRowId) + " = " + alias + "." + d.quote(th.link_column)
-           : c + "." + d.quote(th.link_column) + " = " + alias + "." + d.quote(store::kRowId));
+           : c + "." + d.quote(th.link_column) + " = " + alias + "." + d.quote(store::kRowId)) +
+      same_tenant(d, c, alias);
   std::string col = c + "." + d.quote(th.column);
   std::string value;
   if (th.equals.empty()) {
@@ -275,8 +288,21 @@ class Compiler {
 
   // The join condition between an owner row (alias t) and a related row (c).
   std::string link(const schema::Relationship& r, const std::string& t, const std::string& c) {
-    if (r.in_owner) return column(c, store::kRowId) + " = " + column(t, r.fk_column);
-    return column(c, r.fk_column) + " = " + column(t, store::kRowId);
+    std::string tenant = same_tenant(d_, c, t);
+    if (r.in_owner) return column(c, store::kRowId) + " = " + column(t, r.fk_column) + tenant;
+    return column(c, r.fk_column) + " = " + column(t, store::kRowId) + tenant;
+  }
+
+  // The key of a row in a quantifier's set, on either side of IN: the row
+  // id, or (_tenant, id) where the tenant is a column (a semi-join on the
+  // distribution column as well as the row; docs/scaling.md).
+  bool tenants() const { return !d_.tenant_param().empty(); }
+  std::string keyed(const std::string& alias, const std::string& id) const {
+    if (!tenants()) return id;
+    return "(" + column(alias, store::kTenant) + ", " + id + ")";
+  }
+  std::string keyed_select(const std::string& alias, const std::string& id) const {
+    return tenants() ? column(alias, store::kTenant) + ", " + id : id;
   }
 
   // A relationship whose owner's row holds its one target (@ref(shared:
@@ -286,8 +312,8 @@ class Compiler {
     std::string fk = column(t, p.relationship->fk_column);
     auto targets = [&](bool negate) {
       std::string c = alias(p.target->table);
-      std::string out = "(SELECT " + column(c, store::kRowId) + " FROM " +
-                        d_.quote(p.target->table) + " AS " + c + " WHERE " +
+      std::string out = "(SELECT " + keyed_select(c, column(c, store::kRowId)) + " FROM " +
+                        d_.quote(p.target->table) + " AS " + c + " WHERE " + tenant_filter(d_, c) +
                         column(c, store::kRowId) + " BETWEEN " +
                         scan_bounds(d_, p.target->table, scan_);
       out += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
@@ -295,7 +321,7 @@ class Compiler {
     };
     std::string any = "(" + fk + " IS NOT NULL)";
     std::string some =
-        cond ? "(" + fk + " IS NOT NULL AND " + fk + " IN " + targets(false) + ")" : any;
+        cond ? "(" + fk + " IS NOT NULL AND " + keyed(t, fk) + " IN " + targets(false) + ")" : any;
     switch (p.quantifier) {
       case ir::Quantifier::Some:
       case ir::Quantifier::Single:
@@ -304,7 +330,7 @@ class Compiler {
         return "(NOT " + some + ")";
       case ir::Quantifier::All:
         if (!cond) return any;
-        return "(" + fk + " IS NOT NULL AND " + fk + " NOT IN " + targets(true) + ")";
+        return "(" + fk + " IS NOT NULL AND " + keyed(t, fk) + " NOT IN " + targets(true) + ")";
     }
     return d_.boolean(false);
   }
@@ -321,8 +347,8 @@ class Compiler {
                            bool negate_cond, const std::string& tail = "") {
     std::string c = alias(p.target->table);
     std::string fk = column(c, p.relationship->fk_column);
-    std::string out = "(SELECT " + fk + " FROM " + d_.quote(p.target->table) + " AS " + c +
-                      " WHERE " + fk + " IS NOT NULL";
+    std::string out = "(SELECT " + keyed_select(c, fk) + " FROM " + d_.quote(p.target->table) +
+                      " AS " + c + " WHERE " + tenant_filter(d_, c) + fk + " IS NOT NULL";
     if (cond)
       out += " AND " + column(c, store::kRowId) + " BETWEEN " +
              scan_bounds(d_, p.target->table, scan_);
@@ -337,14 +363,15 @@ class Compiler {
     const ir::Predicate& inner = p.children.front();
     const ir::Predicate* cond = inner.kind == ir::Predicate::Kind::True ? nullptr : &inner;
     if (p.relationship->in_owner) return related_in_owner(p, t, cond);
-    std::string rid = column(t, store::kRowId);
+    std::string rid = keyed(t, column(t, store::kRowId));
     switch (p.quantifier) {
       case ir::Quantifier::Some:
         return rid + " IN " + parents_with(p, t, cond, false);
       case ir::Quantifier::None:
         return rid + " NOT IN " + parents_with(p, t, cond, false);
       case ir::Quantifier::Single: {
-        std::string group = " GROUP BY 1 HAVING count(*) = 1";
+        std::string group =
+            tenants() ? " GROUP BY 1, 2 HAVING count(*) = 1" : " GROUP BY 1 HAVING count(*) = 1";
         return rid + " IN " + parents_with(p, t, cond, false, group);
       }
       case ir::Quantifier::All: {
@@ -406,7 +433,7 @@ class Compiler {
 };
 
 std::string scan_filter(const Dialect& d, const std::string& t, const std::string& scan_param) {
-  return t + "." + d.quote(store::kScan) + " = " + scan_param;
+  return tenant_filter(d, t) + t + "." + d.quote(store::kScan) + " = " + scan_param;
 }
 
 }  // namespace

@@ -51,6 +51,13 @@ std::vector<std::string> compile_predicates(const schema::ObjectType& type,
 std::string field_value(const Dialect& dialect, const schema::Field& f, const std::string& alias,
                         std::vector<ir::Literal>& params);
 
+// "<alias>._tenant = <tenant parameter> AND " ("_tenant = ... AND " when
+// `alias` is ""), or "" when the dialect has no tenant parameter.
+std::string tenant_filter(const Dialect& dialect, const std::string& alias);
+// " AND <a>._tenant = <b>._tenant": rows of two tables joined within one
+// tenant; "" when the dialect has no tenant parameter.
+std::string same_tenant(const Dialect& dialect, const std::string& a, const std::string& b);
+
 // "(SELECT min(_rid) ...) AND (SELECT max(_rid) ...)": the first and last
 // rowid of scan `scan_param` (a placeholder) in `table`, for a BETWEEN.
 std::string scan_bounds(const Dialect& dialect, const std::string& table,

@@ -29,6 +29,12 @@ class Dialect {
   // The placeholder of the scan id, a named parameter (":scan" in SQLite);
   // a statement's `scan` names it so the store binds it by name.
   virtual std::string scan_param() const = 0;
+  // The placeholder of the scan's tenant ("$2" on PostgreSQL, bound by the
+  // store with every statement), or "" where the scan id alone names the
+  // rows (SQLite: one file, scan ids unique in it). With one, every table a
+  // statement reads is filtered on `_tenant` and every join and quantifier
+  // set matches `_tenant` as well as the row: docs/scaling.md says why.
+  virtual std::string tenant_param() const { return ""; }
   // The boolean constants as a predicate ("1" / "0" in SQLite).
   virtual std::string boolean(bool value) const = 0;
   // `expr` as the planner must not answer from an index (SQLite: unary +),

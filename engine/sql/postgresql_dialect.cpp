@@ -1,5 +1,6 @@
-// The PostgreSQL 15 dialect: positional parameters ($1 the scan id, $2, $3,
-// ... the literals: a statement binds the scan first), TRUE/FALSE, LIMIT ALL,
+// The PostgreSQL 15 dialect: positional parameters ($1 the scan id, $2 its
+// tenant, $3, $4, ... the literals: a statement binds the scan and its tenant
+// first; store/cursor.cpp), TRUE/FALSE, LIMIT ALL,
 // strpos()/left()/right(), regular expressions with `~`, and JSON built as
 // text so that responses are byte for byte SQLite's (compact, members in
 // order). The store keeps booleans as the integers 1/0 and text columns in
@@ -21,8 +22,9 @@ namespace {
 
 class PostgresqlDialect final : public Dialect {
  public:
-  std::string param(size_t index) const override { return "$" + std::to_string(index + 1); }
+  std::string param(size_t index) const override { return "$" + std::to_string(index + 2); }
   std::string scan_param() const override { return "$1"; }
+  std::string tenant_param() const override { return "$2"; }
   std::string boolean(bool value) const override { return value ? "TRUE" : "FALSE"; }
   std::string unindexed(const std::string& expr) const override { return expr; }
 

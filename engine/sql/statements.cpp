@@ -69,7 +69,7 @@ Statement related_rows(const schema::Relationship& relationship, const schema::O
     st.sql = "SELECT " + row_columns(d, target, "c", ", " + owner, st, read) + " FROM " +
              d.quote(relationship.owner_table) + " AS o JOIN " + d.quote(target.table) +
              " AS c ON c." + d.quote(store::kRowId) + " = o." + d.quote(relationship.fk_column) +
-             " WHERE " + owner + " IN " + in + " ORDER BY " + owner;
+             same_tenant(d, "c", "o") + " WHERE " + owner + " IN " + in + " ORDER BY " + owner;
     return st;
   }
   std::string fk = "c." + d.quote(relationship.fk_column);
@@ -114,7 +114,7 @@ Statement subjects(const schema::ObjectType& type, const std::vector<Column>& co
   std::string sql = select_columns(d, type, columns);
   sql += " FROM " + d.quote(type.table) + " AS s WHERE ";
   if (order == RowOrder::Key)
-    sql += "s." + d.quote(store::kScan) + " = " + d.scan_param();
+    sql += tenant_filter(d, "s") + "s." + d.quote(store::kScan) + " = " + d.scan_param();
   else
     sql += scan_rows(d, type.table, "s", d.scan_param());
   if (where) sql += " AND (" + filter + ")";

@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -25,13 +24,7 @@ using posture::testing::e2e::Process;
 using posture::testing::e2e::sample_path;
 namespace pg = posture::testing::postgres;
 
-// `text` with timestamps and `db` replaced by placeholders.
-std::string normalise(std::string text, const std::string& db) {
-  for (size_t at = text.find(db); !db.empty() && at != std::string::npos; at = text.find(db, at))
-    text.replace(at, db.size(), "<db>");
-  static const std::regex time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
-  return std::regex_replace(text, time, "<time>");
-}
+using posture::testing::e2e::normalise;
 
 class Postgresql : public ::testing::Test {
  protected:

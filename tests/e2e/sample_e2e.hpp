@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,15 @@ using Process = ProcessResult;
 // Runs build/posture with `args` in the test's environment.
 inline Process posture(const std::vector<std::string>& args) {
   return run_process_in_env(POSTURE_BINARY, args);
+}
+
+// `text` with ISO 8601 times as <time> and every `db` (a store's name, when
+// not "") as <db>: what differs between two runs of one command on two stores.
+inline std::string normalise(std::string text, const std::string& db = "") {
+  for (size_t at = text.find(db); !db.empty() && at != std::string::npos; at = text.find(db, at))
+    text.replace(at, db.size(), "<db>");
+  static const std::regex time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
+  return std::regex_replace(text, time, "<time>");
 }
 
 // A new directory under the system's temporary directory (empty path on failure).

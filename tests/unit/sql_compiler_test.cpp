@@ -573,3 +573,58 @@ TEST(SqlCompiler, OtherScansInTheStoreAddNoWork) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every table reference of `sql` (PostgreSQL dialect): FROM "<table>" AS <alias>
+// is filtered on <alias>."_tenant" = $2 or joined on the tenant of another
+// alias; FROM "<table>" WHERE (a scan's bounds) starts with "_tenant" = $2.
+void expect_one_tenant(const std::string& sql) {
+  static const std::regex aliased(R"re(FROM "[a-z0-9_]+" AS (t[0-9]+|s|c|o))re");
+  static const std::regex bare(R"re(FROM "[a-z0-9_]+" WHERE ([^ ]+ [^ ]+ [^ ]+))re");
+  int tables = 0;
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), aliased);
+       it != std::sregex_iterator(); ++it, ++tables) {
+    std::string alias = (*it)[1].str();
+    std::string filtered = alias + ".\"_tenant\" = $2";
+    std::regex joined(alias + R"re(\."_tenant" = [a-z0-9_]+\."_tenant")re");
+    EXPECT_TRUE(sql.find(filtered) != std::string::npos || std::regex_search(sql, joined))
+        << alias << " is read without its tenant:\n"
+        << sql;
+  }
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), bare); it != std::sregex_iterator();
+       ++it, ++tables)
+    EXPECT_EQ((*it)[1].str(), "\"_tenant\" = $2") << sql;
+  EXPECT_GT(tables, 0);
+  // A quantifier's set is matched on (tenant, row).
+  if (sql.find(" IN (SELECT ") != std::string::npos) {
+    EXPECT_NE(sql.find(".\"_tenant\", "), std::string::npos) << sql;
+  }
+}
+
+}  // namespace
+
+// docs/scaling.md: on PostgreSQL every statement of every stored check reads
+// one tenant: each table filtered on _tenant = $2 (the scan's tenant) or
+// joined on _tenant, each quantifier a semi-join on (_tenant, row). SQLite's
+// statements (the golden files) have no tenant: its scan ids name the rows.
+TEST(SqlCompiler, PostgresqlStatementsReadOneTenant) {
+  auto catalog =
+      posture::checks::Catalog::load((fs::path(POSTURE_SOURCE_DIR) / "queries").string());
+  ASSERT_TRUE(catalog.ok()) << posture::format(catalog.errors());
+  const auto& pg = posture::sql::postgresql_dialect();
+  for (const auto& check : catalog->checks()) {
+    SCOPED_TRACE(check.file);
+    for (const auto& root : check.query.optimised.roots) {
+      expect_one_tenant(posture::sql::compile_root(root, pg).sql);
+      expect_one_tenant(posture::sql::compile_matches(*root.type, root.where, pg).sql);
+      EXPECT_EQ(posture::sql::compile_root(root).sql.find("_tenant"), std::string::npos);
+    }
+  }
+  CompiledQuery q = compile(
+      "{ connectors(where: { securityContacts_SINGLE: { emails_INCLUDES: \"x\" }, "
+      "securityContactsAggregate: { count_LT: 3 } }) { id securityContacts { email } "
+      "securityContactsAggregate { count } } }");
+  for (const auto& root : q.optimised.roots)
+    expect_one_tenant(posture::sql::compile_root(root, pg).sql);
+}

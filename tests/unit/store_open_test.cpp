@@ -289,7 +289,8 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE _scan_types; DROP TABLE _unmodelled; ALTER TABLE "
-                           "_collection_errors DROP COLUMN child_type",
+                           "_collection_errors DROP COLUMN child_type; ALTER TABLE _scans DROP "
+                           "COLUMN _tenant",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(db);
@@ -308,6 +309,10 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
   ASSERT_EQ(errors->size(), 1u);
   EXPECT_EQ((*errors)[0].child_type, "") << "NULL in an older row: the resource itself";
   EXPECT_TRUE(store.unmodelled_counts(scan)->empty());
+  // Scans from before tenants are of no tenant ("").
+  EXPECT_EQ(columns(store, "_scans")["_tenant"], "TEXT");
+  EXPECT_EQ(store.scan(scan).value()->tenant, "");
+  EXPECT_EQ(store.tenants().value(), std::vector<std::string>{""});
 }
 
 TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
