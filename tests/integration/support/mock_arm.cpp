@@ -553,31 +553,33 @@ HttpResponse MockArm::resource_graph(const HttpRequest& request) {
     if (o.contains("$top")) top = std::min(top, o["$top"].get<size_t>());
     if (o.contains("$skipToken")) after = o["$skipToken"].get<std::string>();
   }
-  // The table's rows, by lower-cased id, as the service would return them.
-  std::map<std::string, std::string> rows_of_table;
+  // The table's rows in id order (lower-cased), as the service returns them:
+  // the subscriptions, or the objects of the queried types in the table.
+  std::map<std::string, std::string> containers;
   if (table == "resourcecontainers") {
     for (const auto& s : subscriptions_)
       if (subscriptions.count(lower(s.guid)))
-        rows_of_table[lower(s.arm_id())] = subscription_container(s).dump();
-  } else if (table == "resources" || table == "securityresources") {
-    std::set<std::string> types = queried_types(query);
-    for (const auto& [id, text] : objects_) {
-      const std::string& type = types_[id];
-      if (security_table(type) != (table == "securityresources")) continue;
-      if (!subscriptions.count(id.substr(15, id.find('/', 15) - 15)) || !types.count(type))
-        continue;
-      rows_of_table[id] = text;
-    }
-  } else {
+        containers[lower(s.arm_id())] = subscription_container(s).dump();
+  } else if (table != "resources" && table != "securityresources") {
     return HttpResponse::json(400, arm_error("BadRequest", "Unknown table " + table));
   }
+  const std::map<std::string, std::string>& source =
+      table == "resourcecontainers" ? containers : objects_;
+  std::set<std::string> types = queried_types(query);
+  auto in_table = [&](const std::string& id) {
+    if (table == "resourcecontainers") return true;
+    const std::string& type = types_[id];
+    return security_table(type) == (table == "securityresources") &&
+           subscriptions.count(id.substr(15, id.find('/', 15) - 15)) && types.count(type);
+  };
   // Keyset paging: the token is the last id returned.
   std::string data = "[";
   size_t rows = 0;
   std::string last;
   bool more = false;
-  for (auto it = after.empty() ? rows_of_table.begin() : rows_of_table.upper_bound(after);
-       it != rows_of_table.end(); ++it) {
+  for (auto it = after.empty() ? source.begin() : source.upper_bound(after); it != source.end();
+       ++it) {
+    if (!in_table(it->first)) continue;
     if (rows == top) {
       more = true;
       break;
