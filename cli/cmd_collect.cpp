@@ -118,6 +118,8 @@ void print_summary(const azure::CollectSummary& s) {
             << s.http.retries + s.graph_http.retries << " retries, "
             << s.http.throttled + s.graph_http.throttled << " throttled, " << s.http.quota_pauses
             << " quota pauses)\n";
+  if (s.subscriptions_from.rfind("GET", 0) == 0)
+    std::cerr << "note: subscriptions listed with " << s.subscriptions_from << "\n";
   if (!s.graph_skipped.empty())
     std::cerr << "note: Microsoft Graph was not read (" << s.graph_skipped
               << "): the Entra ID types were not collected and their checks are ERROR; set "

@@ -181,6 +181,10 @@ struct ObjectType {
   // relationship into the type ("extension"), instead of reading them from
   // Azure Resource Graph.
   std::string arm_api_version;
+  // @arm(table:): the Azure Resource Graph table the live collector reads the
+  // type's objects from ("securityresources"); "" for `resources` (or for a
+  // type listed with ARM GETs, which has an apiVersion instead).
+  std::string arm_table;
   // Rows read from elements of their owner's JSON (@element), not routed by
   // `type`: their fields have ARM sources relative to the element.
   bool element = false;

@@ -60,6 +60,10 @@ struct ArmClient::Impl {
   std::multimap<Steady::time_point, std::unique_ptr<Job>> waiting;
   std::unordered_map<CURL*, Active> active;
   Steady::time_point paused_until{};
+  // The quota the last reply reported (x-ms-user-quota-remaining), less the
+  // POSTs in flight then and started since, until it resets.
+  std::optional<int> quota_left;
+  Steady::time_point quota_reset_at{};
   ArmStats stats;
   std::mt19937_64 rng;
   std::optional<Diagnostic> stop_reason;
@@ -120,6 +124,7 @@ struct ArmClient::Impl {
       transfer->prepare_get(job->url, *token, options.timeout);
     ++job->attempts;
     ++stats.requests;
+    if (job->post_body && quota_left) --*quota_left;
     CURL* easy = transfer->handle();
     curl_multi_add_handle(multi, easy);
     active.emplace(easy, Active{std::move(job), std::move(transfer)});
@@ -154,18 +159,41 @@ struct ArmClient::Impl {
   }
 
   // Decides what a finished attempt leads to: success, a retry or a failure.
+  // Holds back new requests until `until` (the quota resets), counting the pause.
+  void pause_for_quota(Steady::time_point until) {
+    if (until <= paused_until) return;
+    auto wait = std::chrono::duration_cast<milliseconds>(until - Steady::now());
+    ++stats.quota_pauses;
+    stats.quota_wait += wait;
+    paused_until = until;
+    if (options.on_quota_wait) options.on_quota_wait(wait);
+  }
+
+  // Whether the next POST must wait for the quota to reset (pausing if so):
+  // the requests the quota has left, less those already on their way, are
+  // at most kQuotaReserve.
+  bool quota_spent(Steady::time_point now) {
+    if (!quota_left) return false;
+    if (now >= quota_reset_at) {
+      quota_left.reset();
+      return false;
+    }
+    if (*quota_left > kQuotaReserve) return false;
+    pause_for_quota(quota_reset_at);
+    return true;
+  }
+
   void settle(std::unique_ptr<Job> job, HttpResponse response) {
-    if (response.quota_remaining && *response.quota_remaining <= kQuotaReserve &&
-        response.quota_resets_after && response.status != 429) {
-      milliseconds wait =
-          std::min<milliseconds>(*response.quota_resets_after, options.retry_after_cap);
-      auto until = Steady::now() + wait;
-      if (until > paused_until) {
-        ++stats.quota_pauses;
-        stats.quota_wait += wait;
-        paused_until = until;
-        if (options.on_quota_wait) options.on_quota_wait(wait);
-      }
+    if (response.quota_remaining && response.quota_resets_after && response.status != 429) {
+      // The header counts whole seconds (hh:mm:ss): a second more, so that the
+      // window has surely reset when requests resume.
+      milliseconds wait = std::min<milliseconds>(
+          *response.quota_resets_after + std::chrono::seconds(1), options.retry_after_cap);
+      int in_flight = 0;
+      for (const auto& entry : active) in_flight += entry.second.job->post_body.has_value();
+      quota_left = *response.quota_remaining - in_flight;
+      quota_reset_at = Steady::now() + wait;
+      if (*quota_left <= kQuotaReserve) pause_for_quota(quota_reset_at);
     }
     if (response.curl_code == CURLE_OK && response.status >= 200 && response.status < 300) {
       complete(std::move(job), response.status, "", std::move(response.body));
@@ -318,6 +346,7 @@ Status ArmClient::run() {
     }
     while (!s.ready.empty() && static_cast<int>(s.active.size()) < s.options.concurrency &&
            now >= s.paused_until) {
+      if (s.ready.front()->post_body && s.quota_spent(now)) break;
       auto job = std::move(s.ready.front());
       s.ready.pop_front();
       if (Status started = s.start(std::move(job)); !started) {

@@ -6,8 +6,9 @@
 //     with jitter, up to max_retries times;
 //   - 401: renew the token once (shared by every request that used the old
 //     one) and send the request again.
-//   - a reply saying the quota is spent (x-ms-user-quota-remaining at most
-//     kQuotaReserve) holds back new requests until the quota resets.
+//   - a reply saying the quota is spent (x-ms-user-quota-remaining, less the
+//     POSTs in flight then and started since, at most kQuotaReserve) holds
+//     back new requests until the quota resets (x-ms-user-quota-resets-after).
 // It knows nothing of subscriptions or contacts (collector.hpp does); any
 // ARM, Resource Graph or Microsoft Graph read can use it. The bearer token is only ever sent to the
 // endpoint's own scheme, host and port, and never appears in a reply or message.

@@ -1,4 +1,4 @@
-// The Azure collection: list subscriptions, then concurrently read every
+// The Azure collection: list subscriptions (Resource Graph), then concurrently read every
 // selected subscription's security contacts, its resources (Azure Resource
 // Graph, paged by $skipToken) and their child resources and settings (ARM
 // GETs queued as their owners arrive), then the Entra ID tenant (Microsoft
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -111,8 +112,9 @@ struct Connector {
   std::set<std::string> links;  // pages requested, to stop nextLink loops
 };
 
-// A batch of subscriptions Resource Graph is asked about together.
+// A batch of subscriptions Resource Graph is asked one query about together.
 struct ResourceBatch {
+  const ResourceGraphQuery* query = nullptr;
   std::vector<std::string> guids;
   std::set<std::string> skip_tokens;  // seen, to stop paging loops
 };
@@ -123,7 +125,9 @@ class Collection {
              store::ScanWriter& writer, const schema::Schema& schema)
       : options_(options), plan_(plan), client_(client), writer_(writer), schema_(schema) {}
 
+  // Lists the subscriptions: from Resource Graph, else with GET /subscriptions.
   Status list_subscriptions();
+  const std::string& subscriptions_from() const { return subscriptions_from_; }
   Status select_and_store_subscriptions();
   // Queues the contacts, the subscriptions' settings and the Resource Graph
   // batches (child reads follow as resources arrive) and runs them all.
@@ -136,6 +140,10 @@ class Collection {
   void report_retry(std::chrono::milliseconds wait, int http_status);
 
  private:
+  Result<bool> list_subscription_containers();
+  Status list_subscriptions_by_get();
+  Status add_subscription(const json& item, std::string raw, const std::string& what,
+                          std::set<std::string>& seen_ids);
   void request_contacts(size_t index, std::string url);
   void on_contacts(size_t index, ArmReply reply);
   void connector_failed(size_t index, int http_status, std::string message);
@@ -180,7 +188,7 @@ class Collection {
   std::vector<store::CollectionError> errors_;
   std::map<std::string, uint64_t> stored_by_type_;
   std::string phase_ = "subscriptions";
-  std::string query_;
+  std::string subscriptions_from_;
   std::string tenant_;                  // the Entra ID tenant's Connector id, once read
   const ArmClient* running_ = nullptr;  // whose stats progress reports
   uint64_t requests_done_ = 0, requests_total_ = 0, pages_ = 0, total_pages_ = 0;
@@ -230,6 +238,80 @@ void Collection::report_retry(std::chrono::milliseconds wait, int http_status) {
 
 Status Collection::list_subscriptions() {
   report_progress();  // from the start: nothing is known yet
+  auto listed = list_subscription_containers();
+  if (!listed) return listed.take_errors();
+  if (*listed) return ok_status();
+  return list_subscriptions_by_get();
+}
+
+// The subscriptions from Resource Graph's resourcecontainers table, at the
+// tenant's scope (no `subscriptions` in the request: every subscription the
+// credential can read), paged by $skipToken. Returns false, having noted why,
+// when Resource Graph refuses the credential (403) or the endpoint has none
+// (404): GET /subscriptions then lists them (docs/data-model.md, "What
+// Resource Graph returns").
+Result<bool> Collection::list_subscription_containers() {
+  std::set<std::string> seen_tokens, seen_ids;
+  std::string skip_token;
+  std::string url = client_.url(std::string("/providers/Microsoft.ResourceGraph/resources"
+                                            "?api-version=") +
+                                kResourceGraphApiVersion);
+  for (int page = 0;; ++page) {
+    json request_options = {{"$top", kResourceGraphPageSize}, {"resultFormat", "objectArray"}};
+    if (!skip_token.empty()) request_options["$skipToken"] = skip_token;
+    json body = {{"query", subscriptions_query()}, {"options", std::move(request_options)}};
+    std::optional<ArmReply> answer;
+    client_.post_async(url, body.dump(), [&answer](ArmReply reply) { answer = std::move(reply); });
+    if (Status ran = client_.run(); !ran) return ran.take_errors();
+    if (!answer) return Diagnostic::error("list-failed", "POST " + url + ": no answer");
+    const ArmReply& reply = *answer;
+    if (!reply.ok() && page == 0 && (reply.http_status == 403 || reply.http_status == 404)) {
+      subscriptions_from_ =
+          "GET /subscriptions (Resource Graph answered " + std::to_string(reply.http_status) + ")";
+      return false;
+    }
+    if (!reply.ok())
+      return Diagnostic::error("list-failed", "cannot list subscriptions: " + reply.error);
+    auto doc = parse_body(reply);
+    if (!doc) return doc.take_errors();
+    auto data = doc->is_object() ? doc->find("data") : doc->end();
+    if (data == doc->end() || !data->is_array())
+      return Diagnostic::error("malformed-response",
+                               "POST " + reply.url +
+                                   ": the response is not a Resource Graph result "
+                                   "({\"data\": [...]} with objectArray rows)");
+    for (const auto& row : *data)
+      if (Status added = add_subscription(json(row), row.dump(), "POST " + reply.url, seen_ids);
+          !added)
+        return added.take_errors();
+    ++pages_;
+    skip_token = string_member(*doc, "$skipToken");
+    if (skip_token.empty()) break;
+    if (!seen_tokens.insert(skip_token).second || seen_tokens.size() > kMaxPages)
+      return Diagnostic::error("list-failed",
+                               "Resource Graph's $skipToken repeats while listing subscriptions");
+  }
+  subscriptions_from_ = "Resource Graph (resourcecontainers)";
+  return true;
+}
+
+// Normalises one listed subscription (`what`: the request that listed it) and
+// keeps it unless `seen_ids` already holds its id.
+Status Collection::add_subscription(const json& item, std::string raw, const std::string& what,
+                                    std::set<std::string>& seen_ids) {
+  if (snapshot::classify(item) != snapshot::ArmKind::Subscription)
+    return Diagnostic::error(
+        "malformed-response",
+        what + ": an item of the list is not a " + "subscription: " + item.dump().substr(0, 200));
+  auto record = snapshot::normalize(item, std::move(raw), schema_);
+  if (!record)
+    return Diagnostic::error("malformed-response", what + ": " + record.errors().front().message);
+  if (seen_ids.insert(store::arm_key(record->id)).second)
+    subscriptions_.push_back(std::move(*record));
+  return ok_status();
+}
+
+Status Collection::list_subscriptions_by_get() {
   std::string link =
       client_.url(std::string("/subscriptions?api-version=") + kSubscriptionsApiVersion);
   std::set<std::string> seen_links, seen_ids;
@@ -244,21 +326,10 @@ Status Collection::list_subscriptions() {
     }
     auto page = parse_page(*reply);
     if (!page) return page.take_errors();
-    for (auto& [item, raw] : page->items) {
-      if (snapshot::classify(item) != snapshot::ArmKind::Subscription) {
-        return Diagnostic::error("malformed-response",
-                                 "GET " + link + ": an item of the list is not a subscription: " +
-                                     item.dump().substr(0, 200));
-      }
-      auto record = snapshot::normalize(item, raw, schema_);
-      if (!record) {
-        return Diagnostic::error("malformed-response",
-                                 "GET " + link + ": " + record.errors().front().message);
-      }
-      if (seen_ids.insert(store::arm_key(record->id)).second) {
-        subscriptions_.push_back(std::move(*record));
-      }
-    }
+    for (auto& [item, raw] : page->items)
+      if (Status added = add_subscription(item, std::move(raw), "GET " + link, seen_ids); !added)
+        return added;
+    ++pages_;
     link = page->next_link;
     if (!link.empty() && !client_.is_endpoint_url(link)) {
       return Diagnostic::error("list-failed", "the subscription list's nextLink " + link +
@@ -317,20 +388,19 @@ Status Collection::read_resources() {
     if (const auto* connector = schema_.type("Connector"))
       queue_children("/subscriptions/" + c.guid, *connector);
   }
-  if (!plan_.resource_graph_types.empty()) {
-    query_ = resource_graph_query(plan_.resource_graph_types);
-    ResourceBatch batch;
+  for (const auto& query : plan_.resource_graph) {
+    ResourceBatch batch{&query, {}, {}};
     for (const auto& c : connectors_) {
       if (!safe_segment(c.guid)) continue;
       batch.guids.push_back(c.guid);
       if (batch.guids.size() == kResourceGraphSubscriptionsPerRequest) {
         batches_.push_back(std::move(batch));
-        batch = {};
+        batch = {&query, {}, {}};
       }
     }
     if (!batch.guids.empty()) batches_.push_back(std::move(batch));
-    for (size_t i = 0; i < batches_.size(); ++i) request_resources(i, "");
   }
+  for (size_t i = 0; i < batches_.size(); ++i) request_resources(i, "");
   return client_.run();
 }
 
@@ -343,8 +413,9 @@ void Collection::request_resources(size_t index, std::string skip_token) {
   }
   json request_options = {{"$top", kResourceGraphPageSize}, {"resultFormat", "objectArray"}};
   if (!skip_token.empty()) request_options["$skipToken"] = skip_token;
-  json body = {
-      {"subscriptions", batch.guids}, {"query", query_}, {"options", std::move(request_options)}};
+  json body = {{"subscriptions", batch.guids},
+               {"query", batch.query->text()},
+               {"options", std::move(request_options)}};
   count_request();
   client_.post_async(client_.url(std::string("/providers/Microsoft.ResourceGraph/resources"
                                              "?api-version=") +
@@ -361,8 +432,9 @@ void Collection::on_resources(size_t index, ArmReply reply) {
     // unreadable ones have errors.
     if (reply.http_status == 403 && batches_[index].guids.size() > 1) {
       std::vector<std::string> guids = batches_[index].guids;
+      const ResourceGraphQuery* query = batches_[index].query;
       for (auto& guid : guids) {
-        batches_.push_back({{std::move(guid)}, {}});
+        batches_.push_back({query, {std::move(guid)}, {}});
         request_resources(batches_.size() - 1, "");
       }
       return;
@@ -398,10 +470,11 @@ void Collection::on_resources(size_t index, ArmReply reply) {
 // Every subscription of the batch lacks every Resource Graph type.
 void Collection::resources_failed(const ResourceBatch& batch, int http_status,
                                   const std::string& message) {
+  const auto& types = batch.query->arm_types;
   for (const auto& guid : batch.guids)
     for (const auto* type : plan_.types)
       if (!type->arm_types.empty() && !type->element &&
-          std::binary_search(plan_.resource_graph_types.begin(), plan_.resource_graph_types.end(),
+          std::binary_search(types.begin(), types.end(),
                              text::ascii_lower(type->arm_types.front())))
         record_or_stop(client_,
                        {"/subscriptions/" + guid, "Connector", message, http_status, type->name});
@@ -764,7 +837,10 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
     return errors;
   }
   auto summary = collection.finish(started);
-  if (summary) summary->graph_skipped = std::move(graph_skipped);
+  if (summary) {
+    summary->graph_skipped = std::move(graph_skipped);
+    summary->subscriptions_from = collection.subscriptions_from();
+  }
   return summary;
 }
 

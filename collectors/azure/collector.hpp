@@ -1,5 +1,6 @@
-// `posture collect azure`: reads the subscriptions a credential can see, each
-// one's Defender for Cloud security contacts, every modelled resource type
+// `posture collect azure`: reads the subscriptions a credential can see
+// (Resource Graph's resourcecontainers), each one's Defender for Cloud
+// security contacts, every modelled resource type
 // (Azure Resource Graph), their child resources and settings (ARM GETs the
 // schema declares) and the Entra ID tenant's objects (Microsoft Graph), and
 // stores them as one scan. What to fetch is plan.hpp's; every object goes
@@ -14,7 +15,8 @@
 //     after retries, a malformed body, ...): each is a collection error of the
 //     resource or subscription it belongs to and the type that could not be
 //     read, never "none": the checks reading that type are ERROR for it;
-//   - failed: the subscriptions could not be listed (or the run was
+//   - failed: the subscriptions could not be listed (Resource Graph failed,
+//     or it refused the credential and GET /subscriptions failed too) (or the run was
 //     interrupted); the scan is recorded as failed, nothing of it is kept, and
 //     the last complete scan stays the one checks read.
 // The scan records what it collected (the plan's types); checks reading any
@@ -84,6 +86,10 @@ struct CollectSummary {
   uint64_t graph_objects = 0;  // Entra ID objects stored (with the tenant)
   uint64_t pages = 0;          // list pages read
   std::map<std::string, uint64_t> stored_by_type;  // root field (plural) -> rows written
+  // Where the subscriptions were listed from: Resource Graph, or GET
+  // /subscriptions when Resource Graph refused the credential (403) or the
+  // endpoint has none (404).
+  std::string subscriptions_from;
   std::string graph_skipped;  // why Microsoft Graph was not read ("" when it was, or not planned)
   std::vector<store::CollectionError> errors;
   ArmStats http;

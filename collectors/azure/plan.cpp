@@ -2,6 +2,7 @@
 #include "collectors/azure/plan.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "base/text.hpp"
 #include "collectors/snapshot/importer.hpp"
@@ -61,7 +62,9 @@ Result<CollectionPlan> plan_collection(const schema::Schema& schema,
     for (const auto& r : t.relationships)
       if (!r.child_path.empty())
         if (const auto* target = schema.type(r.target)) child_targets.insert(target);
-  std::set<std::string> arg_types, contexts;
+  std::map<std::string, std::set<std::string>> arg_types;  // table -> ARM types
+  std::map<std::string, std::set<std::string>> arg_columns;
+  std::set<std::string> contexts;
   for (const auto& t : schema.types()) {
     if (!wanted.count(&t)) continue;
     if (t.name == "Connector") plan.types.insert(&t);
@@ -75,7 +78,9 @@ Result<CollectionPlan> plan_collection(const schema::Schema& schema,
     }
     if (!t.arm_types.empty() && !t.element && t.arm_api_version.empty() &&
         t.arm_scope != "extension" && !child_targets.count(&t)) {
-      for (const auto& arm : t.arm_types) arg_types.insert(text::ascii_lower(arm));
+      std::string table = t.arm_table.empty() ? "resources" : t.arm_table;
+      for (const auto& arm : t.arm_types) arg_types[table].insert(text::ascii_lower(arm));
+      arg_columns[table].merge(projected_columns(t));
       plan.types.insert(&t);
     }
     for (const auto& r : t.relationships) {
@@ -87,15 +92,73 @@ Result<CollectionPlan> plan_collection(const schema::Schema& schema,
       }
     }
   }
-  plan.resource_graph_types.assign(arg_types.begin(), arg_types.end());
+  std::set<std::string> all_types;
+  for (const auto& [table, types] : arg_types) {
+    all_types.insert(types.begin(), types.end());
+    const auto& columns = arg_columns[table];
+    plan.resource_graph.push_back(
+        {table, {types.begin(), types.end()}, {columns.begin(), columns.end()}});
+  }
+  plan.resource_graph_types.assign(all_types.begin(), all_types.end());
   plan.graph_contexts.assign(contexts.begin(), contexts.end());
   return plan;
 }
 
-std::string resource_graph_query(const std::vector<std::string>& arm_types) {
-  std::string list;
+const std::set<std::string>& resource_graph_columns() {
+  // Resource Graph's documented columns of the resources table (and of the
+  // other resource tables, securityresources included).
+  static const std::set<std::string> columns = {"extendedLocation",
+                                                "id",
+                                                "identity",
+                                                "kind",
+                                                "location",
+                                                "managedBy",
+                                                "name",
+                                                "plan",
+                                                "properties",
+                                                "resourceGroup",
+                                                "sku",
+                                                "subscriptionId",
+                                                "tags",
+                                                "tenantId",
+                                                "type",
+                                                "zones"};
+  return columns;
+}
+
+std::set<std::string> projected_columns(const schema::ObjectType& type) {
+  std::set<std::string> out = {"id", "name", "type"};
+  if (!type.arm_kind.empty()) out.insert("kind");
+  auto add = [&out](const std::string& path) {
+    std::string first = path.substr(0, path.find('.'));
+    if (first.size() >= 2 && first.compare(first.size() - 2, 2, "[]") == 0)
+      first.resize(first.size() - 2);
+    if (resource_graph_columns().count(first)) out.insert(first);
+  };
+  for (const auto& f : type.fields) {
+    if (f.derived()) continue;
+    add(f.arm.path);
+    for (const auto& p : f.arm.more_paths) add(p);
+  }
+  for (const auto& r : type.relationships) {
+    if (!r.elements_path.empty()) add(r.elements_path);
+    for (const auto& p : r.more_elements_paths) add(p);
+    if (!r.ref_path.empty()) add(r.ref_path);
+  }
+  return out;
+}
+
+std::string ResourceGraphQuery::text() const {
+  std::string list, project;
   for (const auto& type : arm_types) list += (list.empty() ? "'" : ", '") + type + "'";
-  return "resources | where type in~ (" + list + ") | order by id asc";
+  for (const auto& column : columns) project += (project.empty() ? "" : ", ") + column;
+  return table + " | where type in~ (" + list + ") | project " + project + " | order by id asc";
+}
+
+std::string subscriptions_query() {
+  // What normalize_subscription reads (collectors/snapshot/normalize.cpp).
+  return "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, "
+         "name, type, tenantId, subscriptionId, properties | order by id asc";
 }
 
 }  // namespace posture::azure

@@ -2,7 +2,9 @@
 // (engine/schema/assets.graphql) rather than a list in code:
 //   - Azure Resource Graph: every type with a top-level @arm type (no @child
 //     relationship reads it, it is not an @element and has no @arm apiVersion),
-//     in one query over their ARM types;
+//     in one query per table (`resources`, or the type's @arm(table:), e.g.
+//     `securityresources` for Defender plans) over their ARM types, projecting
+//     only the columns their declarations read;
 //   - ARM GETs under each resource read: a @child relationship's path, and
 //     for a relationship into a type with @arm(scope:, apiVersion:) the list
 //     <owner>/providers/<type> (a subscription's Defender plans, a resource's
@@ -35,9 +37,20 @@ struct ChildRead {
   const schema::ObjectType* target = nullptr;  // the type it reads
 };
 
+// One Azure Resource Graph query: a table, the ARM types read from it and
+// the columns projected.
+struct ResourceGraphQuery {
+  std::string table;                   // resources, securityresources
+  std::vector<std::string> arm_types;  // lower-cased, sorted
+  std::vector<std::string> columns;    // projected, sorted
+  // The query: `<table> | where type in~ (...) | project ... | order by id asc`.
+  std::string text() const;
+};
+
 struct CollectionPlan {
-  std::set<const schema::ObjectType*> types;               // everything read (marked collected)
-  std::vector<std::string> resource_graph_types;           // lower-cased ARM types, sorted
+  std::set<const schema::ObjectType*> types;       // everything read (marked collected)
+  std::vector<std::string> resource_graph_types;   // lower-cased ARM types of every query, sorted
+  std::vector<ResourceGraphQuery> resource_graph;  // one per table, by table name
   std::map<std::string, std::vector<ChildRead>> children;  // owner type name -> reads
   std::vector<std::string> graph_contexts;                 // Microsoft Graph resource paths, sorted
   bool contacts = false;                                   // subscriptions' security contacts
@@ -49,8 +62,18 @@ struct CollectionPlan {
 Result<CollectionPlan> plan_collection(const schema::Schema& schema,
                                        const std::vector<std::string>& type_names);
 
-// The Resource Graph query over `arm_types` (lower-cased ARM types): the
-// resources table, filtered on type, ordered by id for stable paging.
-std::string resource_graph_query(const std::vector<std::string>& arm_types);
+// The columns of Resource Graph's resources-like tables (resources,
+// securityresources); a projection names only these, since a query naming a
+// column the table lacks fails as a whole.
+const std::set<std::string>& resource_graph_columns();
+
+// The top-level columns the declarations of `type` read: id, type, name,
+// kind, and the first step of every field path, @elements path and @ref path
+// that is a Resource Graph column. docs/data-model.md ("What Resource Graph
+// returns") says what a projection drops.
+std::set<std::string> projected_columns(const schema::ObjectType& type);
+
+// The Resource Graph query listing the subscriptions (resourcecontainers).
+std::string subscriptions_query();
 
 }  // namespace posture::azure

@@ -96,6 +96,23 @@ Result<store::Record> normalize_subscription(const json& o, std::string raw,
     if (!v) return v.take_errors();
     put(r, field, or_null(*v));
   }
+  // A Resource Graph row of resourcecontainers (microsoft.resources/
+  // subscriptions) names the display name `name` and holds the state under
+  // `properties`, where GET /subscriptions has displayName and state.
+  if (!o.contains("displayName") || o["displayName"].is_null()) {
+    auto name = opt_string(o, "name", "name", r.id);
+    if (!name) return name.take_errors();
+    put(r, "name", or_null(*name));
+  }
+  if (!o.contains("state") || o["state"].is_null()) {
+    auto properties = opt_object(o, "properties", "properties", r.id);
+    if (!properties) return properties.take_errors();
+    if (*properties) {
+      auto state = opt_string(**properties, "state", "properties.state", r.id);
+      if (!state) return state.take_errors();
+      put(r, "state", or_null(*state));
+    }
+  }
   put(r, "provider", "azure");
   put(r, "cloudProvider", "azure");
   return r;

@@ -1661,6 +1661,117 @@ void Resources::write_all() {
 
 // ---- the Entra ID tenant ---------------------------------------------------
 
+// The tenant's groups (one per 10 users, 3 at least), directory role
+// assignments (Global Administrator for `admins`, and one group holding a
+// role) and service principals (one per 5 users, 2 at least), each a page of
+// Microsoft Graph's list (GET /groups, /roleManagement/directory/
+// roleAssignments, /servicePrincipals). Returns the objects written.
+uint64_t write_directory(std::string& o, Rng& rng, const std::string& tenant,
+                         const std::vector<std::string>& admins, uint64_t users) {
+  const std::string graph = "https://graph.microsoft.com/v1.0/$metadata#";
+  uint64_t rows = 0;
+  std::vector<std::string> role_groups;
+  {
+    JsonOut j(o);
+    j.begin_object().key("@odata.context").str(graph + "groups").key("value").begin_array();
+    for (uint64_t g = 0; g < std::max<uint64_t>(3, users / 10); ++g) {
+      std::string id;
+      append_guid(id, rng);
+      bool unified = g % 3 == 0, dynamic = g % 3 == 2, role = g % 3 == 1 && rng.chance(0.5);
+      j.begin_object();
+      j.key("id").str(id);
+      j.key("displayName").str("Group " + std::to_string(g));
+      j.key("groupTypes").begin_array();
+      if (unified) j.str("Unified");
+      if (dynamic) j.str("DynamicMembership");
+      j.end_array();
+      j.key("securityEnabled").boolean(!unified);
+      j.key("mailEnabled").boolean(unified);
+      if (unified) {
+        j.key("mail").str("group" + std::to_string(g) + "@example.com");
+        j.key("visibility").str(rng.chance(0.7) ? "Private" : "Public");
+      } else {
+        j.key("mail").null();
+        j.key("visibility").null();
+      }
+      j.key("isAssignableToRole").boolean(role);
+      if (dynamic)
+        j.key("membershipRule").str("(user.department -eq \"Sales\")");
+      else
+        j.key("membershipRule").null();
+      j.end_object();
+      ++rows;
+      if (role) role_groups.push_back(id);
+    }
+    j.end_array().end_object();
+    o += '\n';
+  }
+  {
+    JsonOut j(o);
+    j.begin_object()
+        .key("@odata.context")
+        .str(graph + "roleManagement/directory/roleAssignments")
+        .key("value")
+        .begin_array();
+    auto assignment = [&](const std::string& principal, const char* role, const char* scope) {
+      std::string id;
+      append_guid(id, rng);
+      j.begin_object();
+      j.key("id").str(id);
+      j.key("principalId").str(principal);
+      j.key("directoryScopeId").str(scope);
+      j.key("roleDefinitionId").str(role);
+      j.end_object();
+      ++rows;
+    };
+    for (const auto& admin : admins)  // Global Administrator
+      assignment(admin, "62e90394-69f5-4237-9190-012177145e10", "/");
+    for (const auto& group : role_groups)  // Security Reader
+      assignment(group, "5d6b6bb7-de71-4623-b4af-96380a352509", "/");
+    j.end_array().end_object();
+    o += '\n';
+  }
+  {
+    JsonOut j(o);
+    j.begin_object()
+        .key("@odata.context")
+        .str(graph + "servicePrincipals")
+        .key("value")
+        .begin_array();
+    for (uint64_t p = 0; p < std::max<uint64_t>(2, users / 5); ++p) {
+      std::string id, app;
+      append_guid(id, rng);
+      append_guid(app, rng);
+      bool managed = p % 2 == 1;
+      j.begin_object();
+      j.key("id").str(id);
+      j.key("appId").str(app);
+      j.key("displayName").str((managed ? "identity-" : "app-") + std::to_string(p));
+      j.key("servicePrincipalType").str(managed ? "ManagedIdentity" : "Application");
+      j.key("accountEnabled").boolean(!rng.chance(0.05));
+      if (managed)
+        j.key("appOwnerOrganizationId").null();
+      else
+        j.key("appOwnerOrganizationId").str(rng.chance(0.8) ? tenant : app);
+      j.key("appRoleAssignmentRequired").boolean(rng.chance(0.3));
+      // Credential metadata only: Graph never returns a secret's value.
+      j.key("passwordCredentials").begin_array();
+      for (int c = managed ? 0 : static_cast<int>(rng.below(3)); c > 0; --c) {
+        std::string key;
+        append_guid(key, rng);
+        j.begin_object().key("keyId").str(key).key("secretText").null().end_object();
+      }
+      j.end_array();
+      j.key("keyCredentials").begin_array().end_array();
+      j.end_object();
+      ++rows;
+    }
+    j.end_array().end_object();
+    o += '\n';
+  }
+  return rows;
+}
+
 // One Entra ID tenant (tenant 0 of the subscriptions) read from Microsoft
 // Graph: the organization, conditional access policies, named locations, the
 // tenant's policies and settings, and `users` users. Graph objects do not name
@@ -1888,6 +1999,7 @@ uint64_t write_tenant(std::string& o, uint64_t seed_base, uint64_t users) {
     rows += 2;
   }
   // Users, a page of at most 999 per line (Graph's largest $top).
+  std::vector<std::string> admins;  // the first users, who hold directory roles
   for (uint64_t u = 0; u < users;) {
     JsonOut j(o);
     j.begin_object();
@@ -1910,6 +2022,7 @@ uint64_t write_tenant(std::string& o, uint64_t seed_base, uint64_t users) {
       j.end_object();
       ++rows;
       page_users.emplace_back(id, upn + "@example.com");
+      if (admins.size() < 5) admins.push_back(id);
     }
     j.end_array();
     j.end_object();
@@ -1939,6 +2052,7 @@ uint64_t write_tenant(std::string& o, uint64_t seed_base, uint64_t users) {
     r.end_object();
     o += '\n';
   }
+  rows += write_directory(o, rng, tenant, admins, users);
   return rows;
 }
 

@@ -1,6 +1,8 @@
 // The SDL loader: see schema.hpp.
 #include "engine/schema/schema.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -263,6 +265,16 @@ struct Loader {
       t.arm_kind = string_argument(arm, "kind");
       t.arm_name = string_argument(arm, "name");
       t.arm_api_version = string_argument(arm, "apiVersion");
+      t.arm_table = string_argument(arm, "table");
+      if (!t.arm_table.empty() && !t.arm_api_version.empty())
+        error(arm->loc, "@arm on " + t.name +
+                            " has both table (read from Resource Graph) and apiVersion (listed "
+                            "with ARM GETs): give one");
+      if (!std::all_of(t.arm_table.begin(), t.arm_table.end(),
+                       [](unsigned char c) { return std::islower(c) != 0; }))
+        error(arm->loc, "@arm table on " + t.name +
+                            " must be a Resource Graph table name such "
+                            "as \"securityresources\" (lower-case letters)");
       if (!t.arm_api_version.empty() && t.arm_scope.empty())
         error(arm->loc, "@arm apiVersion on " + t.name +
                             " needs scope \"subscription\" or \"extension\" (the list is read "

@@ -17,6 +17,7 @@ const std::string kKnownSecret = "SECRET-kn0wn-9c8b7a6f5e";
 const std::string kIssuedPrefix = "issued-TOKEN-x7y8z9-";
 const std::string kFileToken = "file-TOKEN-abc123def456";
 const std::string kGraphToken = "graph-TOKEN-5e6f7a8b9c0d";
+const std::string kGraphFileToken = "graphfile-TOKEN-1a2b3c4d5e6f";
 
 class AzureCliTest : public AzureCollectTest {
  protected:
@@ -39,8 +40,9 @@ class AzureCliTest : public AzureCollectTest {
 
   // Fails the test if any secret occurs in `text` (named `where`).
   void expect_no_secret(const std::string& text, const std::string& where) {
-    for (const std::string& secret : {kKnownToken, kKnownSecret, kIssuedPrefix, kFileToken,
-                                      kGraphToken, std::string(MockArm::kStaticToken)}) {
+    for (const std::string& secret :
+         {kKnownToken, kKnownSecret, kIssuedPrefix, kFileToken, kGraphToken, kGraphFileToken,
+          std::string(MockArm::kStaticToken)}) {
       EXPECT_EQ(text.find(secret), std::string::npos) << secret << " found in " << where;
     }
   }
@@ -142,6 +144,49 @@ TEST_F(AzureCliTest, NoSecretAppearsWithATokenFileOrARejectedToken) {
   std::filesystem::remove(token_file);
 }
 
+// The Graph token from --graph-token-file, with Graph answering 403 on the
+// groups and timing out on the service principals, then refusing the token.
+TEST_F(AzureCliTest, NoSecretAppearsWithAGraphTokenFile) {
+  mock.add_subscriptions(2);
+  mock.accept_token(kKnownToken);
+  mock.accept_token(kGraphFileToken);
+  mock.add_graph_object("organization", R"({"id":")" + std::string(MockArm::kTenant) +
+                                            R"(","displayName":"Contoso"})");
+  mock.add_graph_object("users", R"({"id":"u1","displayName":"Adele","userType":"Member"})");
+  mock.add_graph_object("groups", R"({"id":"g1","displayName":"Admins","securityEnabled":true})");
+  mock.add_fault("/v1.0/groups", Fault::http(403));
+  mock.add_fault("/v1.0/servicePrincipals", Fault::slow(5000ms), 10);
+  std::string token_file = db_ + ".graph-token.json";
+  std::ofstream(token_file)
+      << R"({"accessToken":")" << kGraphFileToken
+      << R"(","expiresOn":"2099-01-01 00:00:00.000000","tokenType":"Bearer"})";
+  auto run = posture(collect_args({"--graph-token-file", token_file, "--max-retries", "1"}),
+                     {"AZURE_ACCESS_TOKEN=" + kKnownToken});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("(partial)"), std::string::npos) << run.err;
+  expect_no_secret(run.out, "stdout");
+  expect_no_secret(run.err, "stderr");
+  expect_no_secret_in_store();
+  size_t graph = 0;
+  for (const auto& r : mock.requests())
+    if (r.path.rfind("/v1.0/", 0) == 0) {
+      ++graph;
+      EXPECT_EQ(r.headers.at("authorization"), "Bearer " + kGraphFileToken);
+    }
+  EXPECT_GT(graph, 5u);
+  // A Graph token the service refuses: reported without it.
+  std::ofstream(token_file)
+      << R"({"accessToken":")" << kGraphFileToken
+      << R"(x","expiresOn":"2099-01-01 00:00:00.000000","tokenType":"Bearer"})";
+  auto refused = posture(collect_args({"--graph-token-file", token_file}),
+                         {"AZURE_ACCESS_TOKEN=" + kKnownToken});
+  EXPECT_NE(refused.err.find("401"), std::string::npos) << refused.err;
+  expect_no_secret(refused.out, "stdout");
+  expect_no_secret(refused.err, "stderr");
+  expect_no_secret_in_store();
+  std::filesystem::remove(token_file);
+}
+
 TEST_F(AzureCliTest, ScansListsPartialScansWithTheirErrors) {
   mock.add_subscriptions(3);
   mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));
@@ -173,12 +218,14 @@ TEST_F(AzureCliTest, AFailedListingExitsWith2AndIsListedAsFailed) {
   auto first =
       posture(collect_args(), {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
   ASSERT_EQ(first.exit_code, 0) << first.err;  // the store exists: a failure is recorded in it
-  mock.add_fault("/subscriptions?", Fault::http(503), 100);
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(503), 100);
   auto run = posture(collect_args({"--max-retries", "1"}),
                      {std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("cannot list subscriptions"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find(mock.url() + "/subscriptions?api-version=2022-12-01"), std::string::npos);
+  EXPECT_NE(run.err.find("POST " + mock.url() + "/providers/Microsoft.ResourceGraph/resources"),
+            std::string::npos)
+      << run.err;
   auto table = posture({"scans", "--db", db_});
   EXPECT_NE(table.out.find("failed"), std::string::npos) << table.out;
 }

@@ -4,6 +4,8 @@
 // failing subscription list) and what each leaves in the store.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/schema/schema.hpp"
 #include "integration/support/azure_fixture.hpp"
 
@@ -100,15 +102,56 @@ TEST_F(AzureCollectTest, KeepsEmptyStringsAndMissingContactsApart) {
   EXPECT_EQ(column("security_contact", "emails", summary->scan_id)[1], "[]");
 }
 
-TEST_F(AzureCollectTest, FollowsSubscriptionPagesAcrossFourPages) {
+TEST_F(AzureCollectTest, ListsSubscriptionsFromResourceGraphAcrossFourPages) {
   mock.add_subscriptions(7);
   mock.set_page_size(2);
   auto summary = collect(options());
   ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
   EXPECT_EQ(summary->subscriptions, 7u);
+  EXPECT_EQ(summary->subscriptions_from, "Resource Graph (resourcecontainers)");
   EXPECT_EQ(count("connector", summary->scan_id), 7u);
-  EXPECT_EQ(mock.count("/subscriptions?"), 4u);
-  EXPECT_EQ(mock.count("skiptoken=6"), 1u);
+  EXPECT_EQ(mock.count("/subscriptions?"), 0u);
+  std::vector<nlohmann::json> bodies;
+  for (const auto& r : mock.requests())
+    if (r.method == "POST") bodies.push_back(nlohmann::json::parse(r.body));
+  ASSERT_EQ(bodies.size(), 4u);
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    // At the tenant's scope: no subscriptions named.
+    EXPECT_FALSE(bodies[i].contains("subscriptions"));
+    EXPECT_EQ(bodies[i]["query"].get<std::string>().rfind(
+                  "resourcecontainers | where type =~ 'microsoft.resources/subscriptions'", 0),
+              0u);
+    EXPECT_EQ(bodies[i]["options"].contains("$skipToken"), i > 0);
+  }
+  // The row's name is the display name, its state under properties.
+  auto names = column("connector", "name", summary->scan_id);
+  EXPECT_EQ(names.front(), "Subscription 0");
+  for (const auto& state : column("connector", "state", summary->scan_id))
+    EXPECT_EQ(state, "Enabled");
+  auto tenants = column("connector", "tenantId", summary->scan_id);
+  EXPECT_EQ(tenants.front(), MockArm::kTenant);
+}
+
+// Where Resource Graph refuses the credential (403) or the endpoint has none
+// (404), GET /subscriptions lists them, paged by nextLink.
+TEST_F(AzureCollectTest, FallsBackToGetSubscriptionsAcrossFourPages) {
+  for (int status : {403, 404}) {
+    MockArm local;
+    local.add_subscriptions(7);
+    local.set_page_size(2);
+    local.add_fault("Microsoft.ResourceGraph", Fault::http(status));
+    auto o = options();
+    o.client.endpoint = local.url();
+    auto summary = collect(o);
+    ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
+    EXPECT_EQ(summary->subscriptions, 7u);
+    EXPECT_EQ(summary->status, "complete");
+    EXPECT_EQ(summary->subscriptions_from,
+              "GET /subscriptions (Resource Graph answered " + std::to_string(status) + ")");
+    EXPECT_EQ(count("connector", summary->scan_id), 7u);
+    EXPECT_EQ(local.count("/subscriptions?"), 4u);
+    EXPECT_EQ(local.count("skiptoken=6"), 1u);
+  }
 }
 
 TEST_F(AzureCollectTest, FollowsContactPages) {
@@ -143,7 +186,7 @@ TEST_F(AzureCollectTest, WaitsOutA429AndCompletes) {
 TEST_F(AzureCollectTest, RetriesA500AndCompletes) {
   mock.add_subscriptions(3);
   mock.add_fault(contacts_path(2), Fault::http(500));
-  mock.add_fault("/subscriptions?", Fault::http(502));
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(502));
   auto summary = collect(options());
   ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
   EXPECT_EQ(summary->status, "complete");
@@ -272,12 +315,16 @@ TEST_F(AzureCollectTest, AFailedSubscriptionListFailsTheScanAndKeepsTheLastCompl
   mock.add_subscriptions(2);
   auto first = collect(options());
   ASSERT_TRUE(first.ok());
-  mock.add_fault("/subscriptions?", Fault::http(500), 100);
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(500), 100);
   auto second = collect(options());
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.errors()[0].message.find("cannot list subscriptions"), std::string::npos);
-  EXPECT_NE(second.errors()[0].message.find(mock.url() + "/subscriptions?api-version=2022-12-01"),
-            std::string::npos);
+  EXPECT_NE(second.errors()[0].message.find(
+                "POST " + mock.url() +
+                "/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01"),
+            std::string::npos)
+      << second.errors()[0].message;
+  EXPECT_EQ(mock.count("/subscriptions?"), 0u) << "a 500 is no reason to fall back";
   auto all = scans();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].status, "failed");
@@ -290,12 +337,13 @@ TEST_F(AzureCollectTest, AFailedSubscriptionListFailsTheScanAndKeepsTheLastCompl
 }
 
 TEST_F(AzureCollectTest, ANextLinkOffTheEndpointIsNotFollowed) {
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(403));
   mock.add_fault("/subscriptions?",
                  Fault::malformed(R"({"value": [], "nextLink": "http://127.0.0.2:9/steal"})"));
   auto summary = collect(options());
   ASSERT_FALSE(summary.ok());
   EXPECT_NE(summary.errors()[0].message.find("not on the ARM endpoint"), std::string::npos);
-  EXPECT_EQ(mock.requests().size(), 1u);
+  EXPECT_EQ(mock.requests().size(), 2u);  // Resource Graph (403), then GET /subscriptions
   EXPECT_EQ(scans().back().status, "failed");
 }
 

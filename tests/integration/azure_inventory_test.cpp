@@ -157,7 +157,7 @@ TEST_F(AzureInventoryTest, StoresWhatAnImportOfTheSameObjectsStores) {
   size_t compared = 0;
   std::set<std::string> empty;
   for (const auto& type : schema::builtin().types()) {
-    if (type.name == "Connector" || type.name == "SecurityContact") continue;
+    if (type.name == "SecurityContact") continue;  // the mock makes them per API version
     auto collected = rows(db_, type.table);
     EXPECT_EQ(collected, rows(imported, type.table)) << type.table;
     compared += collected.size();
@@ -185,7 +185,10 @@ TEST_F(AzureInventoryTest, StoresWhatAnImportOfTheSameObjectsStores) {
                             "authorization_policy",
                             "security_defaults_policy",
                             "entra_user",
-                            "user_registration_details"})
+                            "user_registration_details",
+                            "entra_group",
+                            "directory_role_assignment",
+                            "service_principal"})
     EXPECT_FALSE(empty.count(table)) << table << " is empty";
   // The Entra ID tenant is a connector, with the subscriptions.
   EXPECT_EQ(column("connector", "id", summary->scan_id).size(), mock.subscriptions().size() + 1);
@@ -196,10 +199,11 @@ TEST_F(AzureInventoryTest, RequestsNoMoreThanThePagesAndChildReads) {
   load_inventory();
   auto summary = collect(inventory_options());
   ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
-  // One Resource Graph request (fewer than 1,000 rows, fewer than 1,000
-  // subscriptions), the subscription list, and one GET per planned read.
+  // One Resource Graph request per table (fewer than 1,000 rows, fewer than
+  // 1,000 subscriptions): resourcecontainers for the subscriptions, resources
+  // and securityresources; and one GET per planned read.
   size_t graph_queries = mock.count("Microsoft.ResourceGraph");
-  EXPECT_EQ(graph_queries, 1u);
+  EXPECT_EQ(graph_queries, 3u);
   auto requests = mock.requests();
   std::set<std::string> targets;
   for (const auto& r : requests) {
@@ -208,18 +212,33 @@ TEST_F(AzureInventoryTest, RequestsNoMoreThanThePagesAndChildReads) {
     EXPECT_EQ(r.status, 200) << r.target;
   }
   EXPECT_EQ(summary->http.requests + summary->graph_http.requests, requests.size());
-  // The query names the modelled types, ordered by id, pages of 1,000.
+  // The resources query names the modelled types, projects what the schema
+  // reads, ordered by id, pages of 1,000; securityresources the Defender plans.
+  std::set<std::string> tables;
   for (const auto& r : requests) {
     if (r.method != "POST") continue;
     auto body = nlohmann::json::parse(r.body);
     EXPECT_EQ(body["options"]["$top"], 1000);
-    EXPECT_EQ(body["subscriptions"].size(), mock.subscriptions().size());
     std::string query = body["query"];
+    std::string table = query.substr(0, query.find(' '));
+    tables.insert(table);
+    EXPECT_NE(query.find("| order by id asc"), std::string::npos);
+    EXPECT_NE(query.find("| project id, "), std::string::npos) << query;
+    if (table == "resourcecontainers") continue;
+    EXPECT_EQ(body["subscriptions"].size(), mock.subscriptions().size());
+    if (table == "securityresources") {
+      EXPECT_NE(query.find("in~ ('microsoft.security/pricings')"), std::string::npos) << query;
+      continue;
+    }
     EXPECT_NE(query.find("'microsoft.storage/storageaccounts'"), std::string::npos);
     EXPECT_NE(query.find("'microsoft.web/sites'"), std::string::npos);
     EXPECT_EQ(query.find("blobservices"), std::string::npos) << "children are GETs";
-    EXPECT_NE(query.find("order by id asc"), std::string::npos);
+    EXPECT_EQ(query.find("pricings"), std::string::npos);
   }
+  EXPECT_EQ(tables,
+            (std::set<std::string>{"resourcecontainers", "resources", "securityresources"}));
+  EXPECT_EQ(mock.count("/providers/Microsoft.Security/pricings?"), 0u)
+      << "Defender plans come from securityresources";
 }
 
 TEST_F(AzureInventoryTest, PagesResourceGraphAndSlowsDownBeforeItsQuotaIsSpent) {
@@ -245,7 +264,8 @@ TEST_F(AzureInventoryTest, PagesResourceGraphAndSlowsDownBeforeItsQuotaIsSpent) 
   ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
   EXPECT_EQ(summary->status, "complete");
   EXPECT_EQ(count("key_vault", summary->scan_id), 25u);
-  EXPECT_EQ(mock.count("Microsoft.ResourceGraph"), 7u);  // 25 rows, 4 a page
+  // The subscriptions (one page), then 25 rows, 4 a page.
+  EXPECT_EQ(mock.count("Microsoft.ResourceGraph"), 8u);
   EXPECT_EQ(summary->http.throttled, 0u) << "the quota headers slowed it down first";
   EXPECT_GE(summary->http.quota_pauses, 1u);
   int with_token = 0;
@@ -266,8 +286,11 @@ TEST_F(AzureInventoryTest, AsksResourceGraphAboutAThousandSubscriptionsAtATime) 
   auto summary = collect(o);
   ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
   std::vector<size_t> sizes;
-  for (const auto& r : mock.requests())
-    if (r.method == "POST") sizes.push_back(nlohmann::json::parse(r.body)["subscriptions"].size());
+  for (const auto& r : mock.requests()) {
+    if (r.method != "POST") continue;
+    auto body = nlohmann::json::parse(r.body);
+    if (body.contains("subscriptions")) sizes.push_back(body["subscriptions"].size());
+  }
   std::sort(sizes.begin(), sizes.end());
   EXPECT_EQ(sizes, (std::vector<size_t>{1, 1000}));
 }
@@ -354,7 +377,7 @@ TEST_F(AzureInventoryTest, PagesMicrosoftGraphByNextLink) {
   EXPECT_EQ(count("entra_user", summary->scan_id), 3u);
   EXPECT_EQ(count("conditional_access_policy", summary->scan_id), 3u);
   EXPECT_EQ(mock.count("/v1.0/users"), 3u);
-  EXPECT_EQ(mock.count("Microsoft.ResourceGraph"), 0u) << "no ARM type was asked for";
+  EXPECT_EQ(mock.count("Microsoft.ResourceGraph"), 1u) << "only the subscriptions";
 }
 
 TEST_F(AzureInventoryTest, WithoutAGraphCredentialEntraTypesAreNotCollected) {
@@ -390,6 +413,7 @@ TEST_F(AzureInventoryTest, AnInterruptionOrAFailureKeepsTheLastCompleteScan) {
   ASSERT_FALSE(interrupted.ok());
   EXPECT_EQ(interrupted.errors()[0].code, "interrupted");
   // The subscription list fails: nothing of the scan is kept either.
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(403));
   mock.add_fault("/subscriptions?", Fault::http(403));
   EXPECT_FALSE(collect(inventory_options()).ok());
   auto all = scans();
@@ -403,6 +427,60 @@ TEST_F(AzureInventoryTest, AnInterruptionOrAFailureKeepsTheLastCompleteScan) {
   EXPECT_EQ(count("storage_account", first->scan_id), accounts);
 }
 
+// A page that still times out after the retries is a collection error naming
+// the request; the scan is partial and the earlier complete scan keeps its rows.
+TEST_F(AzureInventoryTest, APageThatTimesOutIsAnErrorOfAPartialScan) {
+  load_inventory();
+  auto first = collect(inventory_options());
+  ASSERT_TRUE(first.ok()) << first.errors()[0].message;
+  ASSERT_EQ(first->status, "complete");
+  auto o = inventory_options();
+  o.client.timeout = 300ms;
+  o.client.max_retries = 1;
+  o.client.backoff_base = 10ms;
+  // Resource Graph: every request after the subscription listing.
+  mock.add_fault("Microsoft.ResourceGraph", Fault::slow(2000ms), 100, 1);
+  // Microsoft Graph: the groups.
+  mock.add_fault("/v1.0/groups", Fault::slow(2000ms), 100);
+  auto summary = collect(o);
+  ASSERT_TRUE(summary.ok()) << summary.errors()[0].message;
+  EXPECT_EQ(summary->status, "partial");
+  bool resource_graph = false, graph = false;
+  for (const auto& e : errors(summary->scan_id)) {
+    if (e.child_type == "StorageAccount" || e.child_type == "Pricing") {
+      resource_graph = true;
+      EXPECT_EQ(e.resource.rfind("/subscriptions/", 0), 0u);
+      EXPECT_NE(e.message.find("POST " + mock.url() +
+                               "/providers/Microsoft.ResourceGraph/resources?api-version="),
+                std::string::npos)
+          << e.message;
+      EXPECT_NE(e.message.find("timed out"), std::string::npos) << e.message;
+      EXPECT_EQ(e.http_status, 0);
+    }
+    if (e.child_type == "Group") {
+      graph = true;
+      EXPECT_EQ(e.resource.rfind("/tenants/", 0), 0u);
+      EXPECT_NE(e.message.find("GET " + mock.url() + "/v1.0/groups"), std::string::npos)
+          << e.message;
+      EXPECT_NE(e.message.find("timed out"), std::string::npos) << e.message;
+    }
+    EXPECT_EQ(e.message.find(MockArm::kStaticToken), std::string::npos);
+  }
+  EXPECT_TRUE(resource_graph);
+  EXPECT_TRUE(graph);
+  EXPECT_EQ(count("storage_account", summary->scan_id), 0u);
+  EXPECT_EQ(count("entra_group", summary->scan_id), 0u);
+  EXPECT_GT(count("entra_user", summary->scan_id), 0u) << "the other Graph paths were read";
+  // The earlier complete scan keeps every row; the partial one is what checks
+  // read next, its unread parts ERROR (never a pass).
+  EXPECT_GT(count("storage_account", first->scan_id), 0u);
+  EXPECT_GT(count("entra_group", first->scan_id), 0u);
+  auto latest = open_store().latest_complete_scan().value();
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->id, summary->scan_id);
+  EXPECT_EQ(latest->status, "partial");
+}
+
 TEST(CollectionPlan, FollowsTheSchemasDeclarations) {
   auto plan = azure::plan_collection(schema::builtin(), {});
   ASSERT_TRUE(plan.ok());
@@ -410,12 +488,28 @@ TEST(CollectionPlan, FollowsTheSchemasDeclarations) {
   EXPECT_TRUE(std::binary_search(plan->resource_graph_types.begin(),
                                  plan->resource_graph_types.end(),
                                  "microsoft.storage/storageaccounts"));
-  EXPECT_FALSE(std::binary_search(plan->resource_graph_types.begin(),
-                                  plan->resource_graph_types.end(), "microsoft.security/pricings"));
+  // Defender plans are in securityresources (@arm(table:)); one query per table.
+  ASSERT_EQ(plan->resource_graph.size(), 2u);
+  const auto& resources = plan->resource_graph[0];
+  const auto& security = plan->resource_graph[1];
+  EXPECT_EQ(resources.table, "resources");
+  EXPECT_EQ(security.table, "securityresources");
+  EXPECT_EQ(security.arm_types, std::vector<std::string>{"microsoft.security/pricings"});
+  EXPECT_EQ(security.text(),
+            "securityresources | where type in~ ('microsoft.security/pricings') | project id, "
+            "name, properties, type | order by id asc");
+  // The projection: what the declarations read, and only Resource Graph's columns.
+  for (const auto& c : resources.columns)
+    EXPECT_TRUE(azure::resource_graph_columns().count(c)) << c;
+  std::set<std::string> columns(resources.columns.begin(), resources.columns.end());
+  for (const char* c : {"id", "name", "type", "kind", "properties", "location"})
+    EXPECT_TRUE(columns.count(c)) << c;
+  EXPECT_FALSE(columns.count("managedBy"));
   std::set<std::string> connector_reads, vault_reads;
   for (const auto& r : plan->children["Connector"]) connector_reads.insert(r.path);
   for (const auto& r : plan->children["KeyVault"]) vault_reads.insert(r.path + "@" + r.api_version);
-  EXPECT_TRUE(connector_reads.count("providers/Microsoft.Security/pricings"));
+  EXPECT_FALSE(connector_reads.count("providers/Microsoft.Security/pricings"));
+  EXPECT_TRUE(connector_reads.count("providers/Microsoft.Security/settings"));
   EXPECT_TRUE(vault_reads.count("keys@2023-07-01"));
   EXPECT_TRUE(
       vault_reads.count("providers/Microsoft.Insights/diagnosticSettings@2021-05-01-preview"));

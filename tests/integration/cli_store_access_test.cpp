@@ -144,6 +144,7 @@ TEST_F(CliStoreAccessTest, AFailedImportLeavesNoNewStoreAndAnExistingOneAsItWas)
 
 TEST_F(CliStoreAccessTest, AFailedCollectionLeavesNoNewStore) {
   mock.add_subscriptions(2);
+  mock.add_fault("Microsoft.ResourceGraph", Fault::http(403), 10);
   mock.add_fault("/subscriptions?", Fault::http(403), 10);
   std::string fresh = path("collected.db");
   auto r = posture({"collect", "azure", "--db", fresh, "--arm-endpoint", mock.url(), "--timeout",

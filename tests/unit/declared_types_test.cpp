@@ -211,8 +211,28 @@ TEST_F(ImportedFixture, EntraObjectsBelongToTheirTenant) {
   EXPECT_EQ(summary_.stored_by_type["conditionalAccessPolicies"], 3u);
   EXPECT_EQ(summary_.stored_by_type["namedLocations"], 2u);
   EXPECT_EQ(summary_.stored_by_type["users"], 3u);
+  EXPECT_EQ(summary_.stored_by_type["groups"], 3u);
+  EXPECT_EQ(summary_.stored_by_type["directoryRoleAssignments"], 3u);
+  EXPECT_EQ(summary_.stored_by_type["servicePrincipals"], 2u);
   EXPECT_EQ(summary_.skipped_by_type["graph:groupsettings"], 1u);  // the Application setting
   using Names = std::vector<std::string>;
+  // Groups, role assignments and service principals, routed by their paths.
+  EXPECT_EQ(names("groups", "{ isAssignableToRole: { eq: true } }"), Names{"Tier 0 admins"});
+  EXPECT_EQ(names("groups", "{ groupTypes_INCLUDES: \"DynamicMembership\" }"), Names{"All guests"});
+  EXPECT_EQ(names("directoryRoleAssignments",
+                  "{ principalId: { eq: \"6ea91a8d-e32e-41a1-b7bd-d2d185eed0e0\" }, "
+                  "directoryScopeId: { eq: \"/\" } }"),
+            Names{"62e90394-69f5-4237-9190-012177145e10"});
+  EXPECT_EQ(names("servicePrincipals", "{ passwordCredentialCount: { gt: 0 } }"),
+            Names{"Contoso payroll"});
+  EXPECT_EQ(names("servicePrincipals",
+                  "{ servicePrincipalType: { eq: \"ManagedIdentity\" }, "
+                  "keyCredentialCount: { eq: 1 } }"),
+            Names{"vm-build-01"});
+  EXPECT_EQ(names("connectors",
+                  "{ servicePrincipals_SOME: { appId: { eq: "
+                  "\"65415bb1-9267-4313-bbf5-ae259732ee12\" } } }"),
+            Names{"Contoso"});
   EXPECT_EQ(names("connectors", "{ cloudProvider: { eq: \"entra\" } }"), Names{"Contoso"});
   // The catalogue's MFA-for-everyone policy exists, with an exclusion.
   EXPECT_EQ(names("connectors",

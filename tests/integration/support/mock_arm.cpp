@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -88,6 +90,67 @@ std::set<std::string> queried_types(const std::string& query) {
     q = close;
   }
   return out;
+}
+
+// The columns a Resource Graph query's `| project a, b` names (none: every column).
+std::vector<std::string> projected(const std::string& query) {
+  std::vector<std::string> out;
+  size_t at = query.find("| project ");
+  if (at == std::string::npos) return out;
+  at += 10;
+  size_t end = std::min(query.find('|', at), query.size());
+  while (at < end) {
+    size_t comma = std::min(query.find(',', at), end);
+    std::string column = query.substr(at, comma - at);
+    while (!column.empty() && column.back() == ' ') column.pop_back();
+    while (!column.empty() && column.front() == ' ') column.erase(0, 1);
+    if (!column.empty()) out.push_back(column);
+    at = comma + 1;
+  }
+  return out;
+}
+
+// `text` (an object) with only `columns`, in their order, as Resource Graph
+// returns a projection: a column the object lacks is null.
+std::string project(const std::string& text, const std::vector<std::string>& columns) {
+  if (columns.empty()) return text;
+  auto object = nlohmann::ordered_json::parse(text);
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& c : columns) out[c] = object.contains(c) ? object[c] : nullptr;
+  return out.dump();
+}
+
+// Whether Resource Graph keeps objects of `type` (lower-cased) in its
+// securityresources table rather than resources.
+bool security_table(const std::string& type) {
+  return type.rfind("microsoft.security/", 0) == 0;
+}
+
+// A subscription as a row of Resource Graph's resourcecontainers table.
+nlohmann::ordered_json subscription_container(const MockSubscription& s) {
+  return {{"id", s.arm_id()},
+          {"name", s.name},
+          {"type", "microsoft.resources/subscriptions"},
+          {"tenantId", s.tenant},
+          {"kind", ""},
+          {"location", ""},
+          {"resourceGroup", ""},
+          {"subscriptionId", s.guid},
+          {"managementGroup", ""},
+          {"sku", nullptr},
+          {"plan", nullptr},
+          {"properties",
+           {{"subscriptionPolicies",
+             {{"locationPlacementId", "Public_2014-09-01"},
+              {"quotaId", "PayAsYouGo_2014-09-01"},
+              {"spendingLimit", "Off"}}},
+            {"managementGroupAncestorsChain",
+             {{{"displayName", "Tenant Root Group"}, {"name", MockArm::kTenant}}}},
+            {"state", s.state}}},
+          {"tags", nlohmann::ordered_json::object()},
+          {"identity", nullptr},
+          {"zones", nullptr},
+          {"extendedLocation", nullptr}};
 }
 
 }  // namespace
@@ -174,9 +237,9 @@ void MockArm::set_delay(std::chrono::milliseconds delay) {
   delay_ = delay;
 }
 
-void MockArm::add_fault(std::string match, Fault fault, int times) {
+void MockArm::add_fault(std::string match, Fault fault, int times, int after) {
   std::lock_guard lock(mutex_);
-  faults_.push_back({std::move(match), std::move(fault), times});
+  faults_.push_back({std::move(match), std::move(fault), times, after});
 }
 
 void MockArm::accept_token(std::string token) {
@@ -267,6 +330,10 @@ int MockArm::tokens_issued() const {
 bool MockArm::take_fault(const std::string& target, Fault& fault) {
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (target.find(it->match) == std::string::npos) continue;
+    if (it->after > 0) {
+      --it->after;
+      return false;
+    }
     fault = it->fault;
     if (--it->times <= 0) faults_.erase(it);
     return true;
@@ -457,43 +524,70 @@ HttpResponse MockArm::resource_graph(const HttpRequest& request) {
   }
   ++quota_used_;
   json body = json::parse(request.body, nullptr, false);
-  if (!body.is_object() || !body.contains("query") || !body.contains("subscriptions"))
-    return HttpResponse::json(400, arm_error("BadRequest", "Query and subscriptions are required"));
-  std::set<std::string> types = queried_types(body["query"].get<std::string>());
+  if (!body.is_object() || !body.contains("query") || !body["query"].is_string())
+    return HttpResponse::json(400, arm_error("BadRequest", "A query is required"));
+  std::string query = body["query"].get<std::string>();
+  std::string table = query.substr(0, query.find(' '));
+  std::vector<std::string> columns = projected(query);
+  // Without `subscriptions` the query runs at the tenant's scope: every
+  // subscription the credential can read.
   std::set<std::string> subscriptions;
-  for (const auto& s : body["subscriptions"]) {
-    subscriptions.insert(lower(s.get<std::string>()));
-    if (forbidden_.count(lower(s.get<std::string>())))
-      return HttpResponse::json(403, arm_error("AuthorizationFailed",
-                                               "The client does not have authorization to "
-                                               "perform action 'Microsoft.ResourceGraph/resources/"
-                                               "read' over scope '/subscriptions/" +
-                                                   s.get<std::string>() + "'."));
+  if (body.contains("subscriptions")) {
+    for (const auto& s : body["subscriptions"]) {
+      subscriptions.insert(lower(s.get<std::string>()));
+      if (forbidden_.count(lower(s.get<std::string>())))
+        return HttpResponse::json(403, arm_error("AuthorizationFailed",
+                                                 "The client does not have authorization to "
+                                                 "perform action 'Microsoft.ResourceGraph/"
+                                                 "resources/read' over scope '/subscriptions/" +
+                                                     s.get<std::string>() + "'."));
+    }
+  } else {
+    for (const auto& s : subscriptions_) subscriptions.insert(lower(s.guid));
   }
-  size_t top = static_cast<size_t>(resource_page_size_);
+  size_t top =
+      static_cast<size_t>(table == "resourcecontainers" ? page_size_ : resource_page_size_);
   std::string after;
   if (body.contains("options")) {
     const auto& o = body["options"];
     if (o.contains("$top")) top = std::min(top, o["$top"].get<size_t>());
     if (o.contains("$skipToken")) after = o["$skipToken"].get<std::string>();
   }
+  // The table's rows in id order (lower-cased), as the service returns them:
+  // the subscriptions, or the objects of the queried types in the table.
+  std::map<std::string, std::string> containers;
+  if (table == "resourcecontainers") {
+    for (const auto& s : subscriptions_)
+      if (subscriptions.count(lower(s.guid)))
+        containers[lower(s.arm_id())] = subscription_container(s).dump();
+  } else if (table != "resources" && table != "securityresources") {
+    return HttpResponse::json(400, arm_error("BadRequest", "Unknown table " + table));
+  }
+  const std::map<std::string, std::string>& source =
+      table == "resourcecontainers" ? containers : objects_;
+  std::set<std::string> types = queried_types(query);
+  auto in_table = [&](const std::string& id) {
+    if (table == "resourcecontainers") return true;
+    const std::string& type = types_[id];
+    return security_table(type) == (table == "securityresources") &&
+           subscriptions.count(id.substr(15, id.find('/', 15) - 15)) && types.count(type);
+  };
   // Keyset paging: the token is the last id returned.
   std::string data = "[";
   size_t rows = 0;
   std::string last;
   bool more = false;
-  for (auto it = after.empty() ? objects_.begin() : objects_.upper_bound(after);
-       it != objects_.end(); ++it) {
-    const std::string& id = it->first;
-    size_t slash = id.find('/', 15);
-    if (!subscriptions.count(id.substr(15, slash - 15)) || !types.count(types_[id])) continue;
+  for (auto it = after.empty() ? source.begin() : source.upper_bound(after); it != source.end();
+       ++it) {
+    if (!in_table(it->first)) continue;
     if (rows == top) {
       more = true;
       break;
     }
-    data += (rows++ ? "," : "") + it->second;
-    served_.insert(it->second);
-    last = id;
+    std::string row = project(it->second, columns);
+    data += (rows++ ? "," : "") + row;
+    served_.insert(row);
+    last = it->first;
   }
   data += "]";
   std::string page = "{\"totalRecords\":" + std::to_string(rows) +

@@ -7,8 +7,11 @@
 //        in that version's shape (2017: default1 + default2 in an envelope;
 //        2020: a bare array; 2023: an envelope with notificationsSources)
 //   POST /providers/Microsoft.ResourceGraph/resources          Azure Resource Graph:
-//        the added objects whose type the query's `type in~ (...)` names, of the
-//        body's subscriptions, ordered by id, $top per page and $skipToken
+//        `resourcecontainers`: the subscriptions (Microsoft's row shape);
+//        `resources` / `securityresources` (Microsoft.Security types): the
+//        added objects whose type the query's `type in~ (...)` names; of the
+//        body's subscriptions (all without any), with only the columns its
+//        `| project` names, ordered by id, $top per page and $skipToken
 //        paging, with x-ms-user-quota-remaining / -resets-after headers (and
 //        429 with Retry-After once a scripted quota is spent)
 //   GET  {any ARM path}: the added object with that id, else a list envelope
@@ -89,6 +92,7 @@ class MockArm {
   std::vector<MockSubscription> subscriptions() const;
   void add_subscription(const std::string& guid, const std::string& name);
   static std::string guid(int index);
+  // Subscriptions per page (GET /subscriptions and resourcecontainers).
   void set_page_size(int subscriptions_per_page);      // default 100
   void set_contacts_page_size(int contacts_per_page);  // envelope shapes; 0 = one page
   // The subscription's contact has empty strings (an unconfigured subscription).
@@ -115,8 +119,9 @@ class MockArm {
 
   // --- behaviour ---
   void set_delay(std::chrono::milliseconds every_response);
-  // The next `times` requests whose target contains `match` get `fault`.
-  void add_fault(std::string match, Fault fault, int times = 1);
+  // The next `times` requests whose target contains `match` get `fault`,
+  // after `after` of them were answered normally.
+  void add_fault(std::string match, Fault fault, int times = 1, int after = 0);
   // Accepts `token` as a valid bearer token.
   void accept_token(std::string token);
   // Client credentials the token endpoint accepts; issued tokens are
@@ -160,6 +165,7 @@ class MockArm {
     std::string match;
     Fault fault;
     int times;
+    int after;
   };
   std::deque<ScriptedFault> faults_;
   std::set<std::string> valid_tokens_, revoked_tokens_;
