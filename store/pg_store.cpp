@@ -340,7 +340,8 @@ Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) 
 }
 
 // EXPLAIN of `sql` prepared with parameters of `types`, run with NULLs
-// (a generic plan: nothing is executed), one line per row; `options` go in
+// under plan_cache_mode = force_generic_plan (the plan for any values;
+// nothing is executed), one line per row; `options` go in
 // EXPLAIN's parentheses. `check` sees the prepared statement's description
 // first and may refuse it.
 Result<std::vector<std::string>> PgStore::explain_prepared(
@@ -363,7 +364,12 @@ Result<std::vector<std::string>> PgStore::explain_prepared(
   std::string nulls;
   for (size_t i = 0; i < types.size(); ++i) nulls += (i ? ", " : "") + std::string("NULL");
   std::string head = options.empty() ? "EXPLAIN " : "EXPLAIN (" + std::string(options) + ") ";
+  // The generic plan: with the NULLs as values PostgreSQL would fold
+  // `_scan = NULL` to false and show no scan at all.
+  if (auto st = exec("SET plan_cache_mode = force_generic_plan", "planning a query"); !st)
+    return st.take_errors();
   auto r = run(head + "EXECUTE posture_plan(" + nulls + ")", {}, "cannot plan a query");
+  (void)exec("RESET plan_cache_mode", "planning a query");
   if (!r) return r.take_errors();
   std::vector<std::string> lines;
   for (int i = 0; i < PQntuples(r->get()); ++i) lines.emplace_back(PQgetvalue(r->get(), i, 0));
