@@ -105,7 +105,6 @@ TEST_F(Postgresql, EveryCommandPrintsWhatItPrintsOnSqlite) {
       {"check", "--format", "csv"},
       {"check", "--format", "sarif"},
       {"check", "--format", "junit"},
-      {"check", "--format", "ocsf"},
       {"check", "--format", "html"},
       {"report", "--framework", "cis-azure-3.0.0"},
       {"report", "--framework", "cis-azure-3.0.0", "--format", "json"},
