@@ -343,7 +343,8 @@ Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) 
 // under plan_cache_mode = force_generic_plan (the plan for any values;
 // nothing is executed), one line per row; `options` go in
 // EXPLAIN's parentheses. `check` sees the prepared statement's description
-// first and may refuse it.
+// first and may refuse it (`types` may then leave the parameters' types to
+// PostgreSQL: as many NULLs go as the statement has parameters).
 Result<std::vector<std::string>> PgStore::explain_prepared(
     const std::string& sql, const std::vector<unsigned>& types, std::string_view options,
     const std::function<Status(const PGresult*)>& check) const {
@@ -355,14 +356,16 @@ Result<std::vector<std::string>> PgStore::explain_prepared(
     const PgStore* store;
     ~Deallocate() { (void)store->exec("DEALLOCATE posture_plan", "planning a query"); }
   } deallocate{this};
+  int params = static_cast<int>(types.size());
   if (check) {
     PgResult described(PQdescribePrepared(conn_, "posture_plan"));
     if (!described || PQresultStatus(described.get()) != PGRES_COMMAND_OK)
       return error("cannot describe a query", described.get());
     if (auto st = check(described.get()); !st) return st.take_errors();
+    params = PQnparams(described.get());
   }
   std::string nulls;
-  for (size_t i = 0; i < types.size(); ++i) nulls += (i ? ", " : "") + std::string("NULL");
+  for (int i = 0; i < params; ++i) nulls += (i ? ", " : "") + std::string("NULL");
   std::string head = options.empty() ? "EXPLAIN " : "EXPLAIN (" + std::string(options) + ") ";
   // The generic plan: with the NULLs as values PostgreSQL would fold
   // `_scan = NULL` to false and show no scan at all.
@@ -395,12 +398,13 @@ Result<std::vector<std::string>> PgStore::query_plan(const Statement& statement)
 Result<Statement> PgStore::read_only_statement(std::string sql, const std::string& file) const {
   auto refuse = [&](const std::string& why) { return store_error(name_, file + " " + why); };
   auto check = [&](const PGresult* described) -> Status {
-    if (PQnparams(described) != 1)
-      return refuse("must use exactly one parameter, $1 (the scan id)");
+    if (PQnparams(described) != 1 || PQparamtype(described, 0) != kInt8Oid)
+      return refuse("must use exactly one parameter, $1 (the scan id, a bigint)");
     if (PQnfields(described) < 1) return refuse("returns no rows: not a query");
     return ok_status();
   };
-  auto plan = explain_prepared(sql, {kInt8Oid}, "FORMAT JSON", check);
+  // The parameters' types left to PostgreSQL, so that one not used is not counted.
+  auto plan = explain_prepared(sql, {}, "FORMAT JSON", check);
   if (!plan) return plan.take_errors();  // posture bench names the file (load_baseline)
   for (const auto& line : *plan)
     for (const char* node : {"\"ModifyTable\"", "\"LockRows\""})
