@@ -168,7 +168,7 @@ TEST_F(Postgresql, ExplainShowsPostgresqlsPlanOfACheck) {
   };
   const std::string sql = section("sql"), parameters = section("parameters"),
                     plan = section("plan");
-  EXPECT_NE(sql.find("_scan = $1"), std::string::npos) << r.out;
+  EXPECT_NE(sql.find("\"_scan\" = $1"), std::string::npos) << r.out;
   EXPECT_EQ(sql.find(":scan"), std::string::npos) << r.out;
   EXPECT_NE(parameters.find("$1 = <scan id>"), std::string::npos) << r.out;
   EXPECT_NE(parameters.find("$2 = "), std::string::npos) << r.out;

@@ -17,6 +17,7 @@
 #include "collectors/snapshot/importer.hpp"
 #include "collectors/synthetic/generator.hpp"
 #include "engine/bench/bench.hpp"
+#include "engine/schema/schema.hpp"
 #include "tests/integration/support/bench_edge_store.hpp"
 #include "tests/support/postgres.hpp"
 
