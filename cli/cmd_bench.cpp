@@ -256,7 +256,8 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
   add_queries_options(cmd, *o);
   cmd->add_option("--baselines", o->baselines,
-                  "The directory of <check-id>.sql baselines (default: benchmarks/baselines)");
+                  "The directory of <check-id>.sql baselines (default: benchmarks/baselines; "
+                  "on PostgreSQL its postgresql/ subdirectory)");
   cmd->add_option("--check", o->ids, "Benchmark only this check id (repeatable)");
   cmd->add_option("--vs", o->vs,
                   "Another version of a check (.graphql), timed against the stored one in the "

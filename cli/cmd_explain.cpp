@@ -2,6 +2,8 @@
 // For each root field: the filter IR as analysed, the filter IR the optimizer
 // rewrote (what the SQL is built from), the SQL with its bound parameters, and
 // with --db the store's query plan. docs/query-language.md shows the output.
+// With --db on PostgreSQL the SQL is the PostgreSQL dialect's (what `posture
+// query` runs there) and the plan PostgreSQL's EXPLAIN (docs/postgresql.md).
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -46,17 +48,19 @@ int run(const ExplainOptions& o) {
     if (!opened) return report_errors(opened.errors());
     store.emplace(std::move(opened).value());
   }
+  const store::Backend backend = store ? store->backend() : store::Backend::Sqlite;
+  const sql::Dialect& dialect = sql::dialect(backend);
   for (size_t i = 0; i < compiled->statements.size(); ++i) {
     const ir::RootField& analysed = compiled->analysed.roots[i];
     const ir::RootField& root = compiled->optimised.roots[i];
-    const sql::Statement& st = compiled->statements[i];
+    const sql::Statement st = backend == store::Backend::Sqlite ? compiled->statements[i]
+                                                                : sql::compile_root(root, dialect);
     std::cout << "== " << root.response_key << " (" << root.type->name << ")\n-- analysed IR\n"
               << ir::to_string(analysed.where, 1) << "-- optimised IR\n"
               << ir::to_string(root.where, 1) << "-- sql\n  " << st.sql << "\n-- parameters\n";
     std::cout << "  " << st.scan << " = <scan id>\n";
     for (size_t p = 0; p < st.params.size(); ++p)
-      std::cout << "  " << sql::sqlite_dialect().param(p + 1) << " = "
-                << ir::to_string(st.params[p]) << "\n";
+      std::cout << "  " << dialect.param(p + 1) << " = " << ir::to_string(st.params[p]) << "\n";
     if (store) {
       std::cout << "-- plan\n";
       print_plan(*store, st);

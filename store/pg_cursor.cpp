@@ -1,7 +1,8 @@
 // The rows of a query on the PostgreSQL store: the Statement's scan id bound
-// as $1 and its literals as $2, $3, ... (the PostgreSQL dialect writes literal
-// i as $(i+1)), booleans as the integers 1 and 0 they are stored as, the
-// whole result fetched at once and read as text.
+// as $1 and its literals as $2, $3, ... (Cursor::open puts the scan's tenant
+// first among them, so the dialect's literal i is $(i+2)), booleans as the integers 1 and 0 they are stored as, the
+// result streamed through a server-side cursor kPgBatch rows at a time and
+// read as text.
 #include <cstdio>
 #include <cstdlib>
 
@@ -31,13 +32,43 @@ PgParam pg_value(const Value& v) {
 Result<Cursor> PgRows::open(const PgStore& store, const Statement& statement, int64_t scan_id) {
   std::vector<PgParam> params{pg_int(scan_id)};
   for (const auto& v : statement.params) params.push_back(pg_value(v));
-  auto result = store.run(statement.sql, params, "a query failed");
-  if (!result) return result.take_errors();
+  if (auto st = store.cursor_opening(); !st) return st.take_errors();
+  auto rows = std::make_unique<PgRows>();
+  rows->store_ = &store;  // from here on, its destructor closes the cursor
+  rows->name_ = store.next_cursor_name();
+  auto declared = store.run("DECLARE " + rows->name_ + " NO SCROLL CURSOR FOR " + statement.sql,
+                            params, "a query failed");
+  if (!declared) return declared.take_errors();
   Cursor c;
   c.path_ = store.name();
-  c.pg_ = std::make_unique<PgRows>();
-  c.pg_->result_ = std::move(*result);
+  c.pg_ = std::move(rows);
   return c;
+}
+
+PgRows::~PgRows() {
+  if (!store_) return;
+  // After an error the transaction is aborted and the cursor gone with it.
+  if (PQtransactionStatus(store_->conn()) == PQTRANS_INTRANS)
+    (void)store_->exec("CLOSE " + name_, "closing a cursor");
+  store_->cursor_closed();
+}
+
+Result<bool> PgRows::next() {
+  if (result_ && ++row_ < PQntuples(result_.get())) {
+    ++rows_;
+    return true;
+  }
+  if (last_batch_) return false;
+  auto batch = store_->run("FETCH FORWARD " + std::to_string(kPgBatch) + " FROM " + name_, {},
+                           "a query failed");
+  if (!batch) return batch.take_errors();
+  result_ = std::move(*batch);
+  row_ = 0;
+  int n = PQntuples(result_.get());
+  last_batch_ = n < kPgBatch;
+  if (n == 0) return false;
+  ++rows_;
+  return true;
 }
 
 std::string_view PgRows::text(int column) const {

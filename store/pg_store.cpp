@@ -7,6 +7,7 @@
 // docs/scaling.md), first in its primary key.
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include "base/text.hpp"
 #include "store/layout.hpp"
@@ -140,10 +141,30 @@ Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& uri, const 
   if (PQsetClientEncoding(store->conn_, "UTF8") != 0)
     return store->error("cannot use UTF-8 on the connection");
   if (auto s = store->ensure_tables(mode == OpenMode::ReadOnly); !s) return s.take_errors();
+  // Queries run through cursors (PgRows), which PostgreSQL plans for the
+  // first tenth of their rows unless told the whole result is read.
+  if (auto s = store->exec("SET cursor_tuple_fraction = 1", "opening the store"); !s)
+    return s.take_errors();
   if (mode == OpenMode::ReadOnly)
     if (auto s = store->exec("SET default_transaction_read_only = on", "opening read-only"); !s)
       return s.take_errors();
   return store;
+}
+
+Status PgStore::cursor_opening() const {
+  if (cursors_open_ == 0 && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+    if (auto st = exec("BEGIN", "opening a cursor"); !st) return st;
+    cursors_transaction_ = true;
+  }
+  ++cursors_open_;
+  return ok_status();
+}
+
+void PgStore::cursor_closed() const {
+  if (--cursors_open_ > 0 || !cursors_transaction_) return;
+  cursors_transaction_ = false;
+  bool failed = PQtransactionStatus(conn_) != PQTRANS_INTRANS;
+  (void)exec(failed ? "ROLLBACK" : "COMMIT", "closing a cursor");
 }
 
 PgStore::~PgStore() {
@@ -331,39 +352,78 @@ Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) 
   return PQntuples(r->get()) > 0;
 }
 
-// PostgreSQL's EXPLAIN, one line per row as it prints them (already indented).
-Result<std::vector<std::string>> PgStore::query_plan(const Statement& statement) const {
-  // $1 the scan, $2 its tenant, then the literals (the dialect's numbering).
-  std::vector<PgParam> params{{std::nullopt, kInt8Oid}, {std::nullopt, kTextOid}};
-  for (const auto& v : statement.params) {
-    unsigned oid = std::holds_alternative<std::string>(v)      ? kTextOid
-                   : std::holds_alternative<double>(v)         ? kFloat8Oid
-                   : std::holds_alternative<std::monostate>(v) ? 0
-                                                               : kInt8Oid;
-    params.push_back({std::nullopt, oid});
-  }
-  // EXPLAIN of a statement with parameters plans it generically: prepare
-  // it, then explain its execution with NULLs (nothing is run).
-  std::vector<unsigned> types;
-  for (const auto& p : params) types.push_back(p.oid);
-  PgResult prepared(PQprepare(conn_, "posture_plan", statement.sql.c_str(),
-                              static_cast<int>(types.size()), types.data()));
+// EXPLAIN of `sql` prepared with parameters of `types`, run with NULLs
+// under plan_cache_mode = force_generic_plan (the plan for any values;
+// nothing is executed), one line per row; `options` go in
+// EXPLAIN's parentheses. `check` sees the prepared statement's description
+// first and may refuse it (`types` may then leave the parameters' types to
+// PostgreSQL: as many NULLs go as the statement has parameters).
+Result<std::vector<std::string>> PgStore::explain_prepared(
+    const std::string& sql, const std::vector<unsigned>& types, std::string_view options,
+    const std::function<Status(const PGresult*)>& check) const {
+  PgResult prepared(
+      PQprepare(conn_, "posture_plan", sql.c_str(), static_cast<int>(types.size()), types.data()));
   if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
     return error("cannot plan a query", prepared.get());
+  struct Deallocate {
+    const PgStore* store;
+    ~Deallocate() { (void)store->exec("DEALLOCATE posture_plan", "planning a query"); }
+  } deallocate{this};
+  int params = static_cast<int>(types.size());
+  if (check) {
+    PgResult described(PQdescribePrepared(conn_, "posture_plan"));
+    if (!described || PQresultStatus(described.get()) != PGRES_COMMAND_OK)
+      return error("cannot describe a query", described.get());
+    if (auto st = check(described.get()); !st) return st.take_errors();
+    params = PQnparams(described.get());
+  }
   std::string nulls;
-  for (size_t i = 0; i < params.size(); ++i) nulls += (i ? ", " : "") + std::string("NULL");
-  auto r = run("EXPLAIN EXECUTE posture_plan(" + nulls + ")", {}, "cannot plan a query");
-  (void)exec("DEALLOCATE posture_plan", "planning a query");
+  for (int i = 0; i < params; ++i) nulls += (i ? ", " : "") + std::string("NULL");
+  std::string head = options.empty() ? "EXPLAIN " : "EXPLAIN (" + std::string(options) + ") ";
+  // The generic plan: with the NULLs as values PostgreSQL would fold
+  // `_scan = NULL` to false and show no scan at all.
+  if (auto st = exec("SET plan_cache_mode = force_generic_plan", "planning a query"); !st)
+    return st.take_errors();
+  auto r = run(head + "EXECUTE posture_plan(" + nulls + ")", {}, "cannot plan a query");
+  (void)exec("RESET plan_cache_mode", "planning a query");
   if (!r) return r.take_errors();
   std::vector<std::string> lines;
   for (int i = 0; i < PQntuples(r->get()); ++i) lines.emplace_back(PQgetvalue(r->get(), i, 0));
   return lines;
 }
 
-Result<Statement> PgStore::read_only_statement(std::string, const std::string& file) const {
-  return store_error(name_, file +
-                                " cannot be run: baselines (posture bench) run on SQLite "
-                                "stores only so far");
+// PostgreSQL's EXPLAIN, one line per row as it prints them (already indented).
+// A statement with parameters is planned generically.
+Result<std::vector<std::string>> PgStore::query_plan(const Statement& statement) const {
+  // $1 the scan, $2 its tenant, then the literals (the dialect's numbering).
+  std::vector<unsigned> types{kInt8Oid, kTextOid};
+  for (const auto& v : statement.params)
+    types.push_back(std::holds_alternative<std::string>(v)      ? kTextOid
+                    : std::holds_alternative<double>(v)         ? kFloat8Oid
+                    : std::holds_alternative<std::monostate>(v) ? 0
+                                                                : kInt8Oid);
+  return explain_prepared(statement.sql, types, "", nullptr);
+}
+
+// A baseline (posture bench) on PostgreSQL: one statement whose only
+// parameter is $1, the scan id (bigint), that returns rows and whose plan
+// writes nothing and locks no row (no ModifyTable, no LockRows node). The
+// connection is read-only besides (OpenMode::ReadOnly).
+Result<Statement> PgStore::read_only_statement(std::string sql, const std::string& file) const {
+  auto refuse = [&](const std::string& why) { return store_error(name_, file + " " + why); };
+  auto check = [&](const PGresult* described) -> Status {
+    if (PQnparams(described) != 1 || PQparamtype(described, 0) != kInt8Oid)
+      return refuse("must use exactly one parameter, $1 (the scan id, a bigint)");
+    if (PQnfields(described) < 1) return refuse("returns no rows: not a query");
+    return ok_status();
+  };
+  // The parameters' types left to PostgreSQL, so that one not used is not counted.
+  auto plan = explain_prepared(sql, {}, "FORMAT JSON", check);
+  if (!plan) return plan.take_errors();  // posture bench names the file (load_baseline)
+  for (const auto& line : *plan)
+    for (const char* node : {"\"ModifyTable\"", "\"LockRows\""})
+      if (line.find(node) != std::string::npos) return refuse("is not a read-only statement");
+  return Statement{std::move(sql), {}, "$1"};
 }
 
 }  // namespace internal

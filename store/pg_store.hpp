@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -84,33 +85,61 @@ class PgStore {
   Result<std::vector<std::string>> query_plan(const Statement& statement) const;
   Result<Statement> read_only_statement(std::string sql, const std::string& file) const;
 
+  // PgRows' cursors: a new cursor name, and the transaction around the
+  // cursors open at once (begun by the first outside a transaction, ended
+  // by the last: committed, or rolled back after an error).
+  std::string next_cursor_name() const { return "posture_c" + std::to_string(++cursors_made_); }
+  Status cursor_opening() const;
+  void cursor_closed() const;
+
  private:
+  Result<std::vector<std::string>> explain_prepared(
+      const std::string& sql, const std::vector<unsigned>& types, std::string_view options,
+      const std::function<Status(const PGresult*)>& check) const;
   Status ensure_tables(bool read_only);
   PGconn* conn_ = nullptr;
   mutable std::unordered_map<int64_t, std::string> tenants_;  // tenant_of's
+  mutable uint64_t cursors_made_ = 0;
+  mutable int cursors_open_ = 0;
+  mutable bool cursors_transaction_ = false;  // the cursors began the transaction
   std::string name_;
   const schema::Schema* schema_ = nullptr;
 };
 
-// The rows of one query, fetched whole; a Cursor steps through them.
+// The rows of one query, streamed: a server-side cursor (DECLARE ... NO
+// SCROLL CURSOR) read kPgBatch rows at a time with FETCH, so memory holds
+// one batch whatever the result's size; a Cursor steps through them. Other
+// queries may run on the connection between batches (cursors nest). A cursor
+// lives in a transaction: the first cursor opened outside one begins it and
+// the last one closed ends it; inside a transaction already open (a
+// PgWriter's) the cursors use it.
 class PgRows {
  public:
-  // Binds the scan id as $1 and literal i as $(i+1) and runs `statement`
-  // (Cursor::open puts the scan's tenant first among the literals: $2, as
-  // the PostgreSQL dialect numbers it).
+  static constexpr int kPgBatch = 1000;
+  // Binds the scan id as $1 and literal i as $(i+1) and opens `statement` as
+  // a cursor (Cursor::open puts the scan's tenant first among the literals:
+  // $2, as the PostgreSQL dialect numbers it).
   static Result<Cursor> open(const PgStore& store, const Statement& statement, int64_t scan_id);
+  PgRows() = default;
+  PgRows(const PgRows&) = delete;
+  PgRows& operator=(const PgRows&) = delete;
+  ~PgRows();
 
-  bool next() { return ++row_ < PQntuples(result_.get()); }
+  Result<bool> next();
   std::string_view text(int column) const;
   int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const { return PQgetisnull(result_.get(), row_, column) != 0; }
   int columns() const { return PQnfields(result_.get()); }
-  int64_t rows() const { return PQntuples(result_.get()); }
+  int64_t rows() const { return rows_; }  // rows read so far
 
  private:
-  PgResult result_;
+  const PgStore* store_ = nullptr;
+  std::string name_;  // the server-side cursor's
+  PgResult result_;   // the current batch
   int row_ = -1;
+  bool last_batch_ = false;
+  int64_t rows_ = 0;
 };
 
 // One scan written to PostgreSQL in one transaction: rows go through COPY

@@ -66,7 +66,8 @@ Status time_check(const store::Store& store, const checks::EvaluationContext& co
 // The statement of `other` (a version of `check` given with --vs): the SQL
 // the engine compiles for its root field's filter, which must judge the same type.
 Result<std::optional<sql::Statement>> versus_statement(const checks::Check& other,
-                                                       const checks::Check& check) {
+                                                       const checks::Check& check,
+                                                       const sql::Dialect& dialect) {
   const ir::RootField& root = other.query.optimised.roots.front();
   const ir::RootField& own = check.query.optimised.roots.front();
   if (root.type != own.type)
@@ -74,7 +75,7 @@ Result<std::optional<sql::Statement>> versus_statement(const checks::Check& othe
                              "it queries " + root.type->name + ", the check " + check.id +
                                  " queries " + own.type->name + ": they cannot be compared",
                              {other.file, 0, 0});
-  return std::optional<sql::Statement>(sql::compile_matches(*root.type, root.where));
+  return std::optional<sql::Statement>(sql::compile_matches(*root.type, root.where, dialect));
 }
 
 // Reads the --vs file and names the stored check it stands beside: its @check
@@ -116,6 +117,13 @@ Result<std::pair<checks::Check, std::string>> load_versus(const BenchOptions& o,
   return std::make_pair(std::move(check).value(), id);
 }
 
+// Where a store's baselines are: the directory itself for SQLite, its
+// postgresql/ subdirectory for PostgreSQL (docs/performance.md).
+std::filesystem::path baselines_dir(const std::string& dir, const store::Store& store) {
+  std::filesystem::path path(dir);
+  return store.backend() == store::Backend::Postgresql ? path / "postgresql" : path;
+}
+
 // Times one check: its compile, then its sides.
 // `objects`: the scan's rows per type, counted once (BenchReport::objects).
 // `versus`: another version of the check, timed in the baseline's place.
@@ -126,7 +134,8 @@ Result<CheckBench> bench_check(const store::Store& store, const checks::Evaluati
   CheckBench out;
   out.id = check.id;
   const ir::RootField& root = check.query.optimised.roots.front();
-  sql::Statement engine = sql::compile_matches(*root.type, root.where);
+  const sql::Dialect& dialect = sql::dialect(store.backend());
+  sql::Statement engine = sql::compile_matches(*root.type, root.where, dialect);
   out.engine.sql = engine.sql;
   for (const auto& [type, rows] : objects)
     if (type == root.type->name) out.subjects = rows;
@@ -135,8 +144,8 @@ Result<CheckBench> bench_check(const store::Store& store, const checks::Evaluati
   auto compile = time_compile(*text, check.file, o.compile_iterations);
   if (!compile) return compile.take_errors();
   out.compile = *compile;
-  std::string path = (std::filesystem::path(o.baselines_dir) / (check.id + ".sql")).string();
-  auto baseline = versus ? versus_statement(*versus, check) : load_baseline(store, path);
+  std::string path = (baselines_dir(o.baselines_dir, store) / (check.id + ".sql")).string();
+  auto baseline = versus ? versus_statement(*versus, check, dialect) : load_baseline(store, path);
   if (!baseline) return baseline.take_errors();
   if (versus) {
     path = o.vs_file;

@@ -400,6 +400,7 @@ class Compiler {
         std::string col = value_of(t, *s.field);
         if (s.field->list) return d_.json_list(col);
         if (s.field->scalar == schema::ScalarType::Boolean) return d_.json_boolean(col);
+        if (s.field->scalar == schema::ScalarType::Float) return d_.json_float(col);
         return col;
       }
       case K::Related: {

@@ -69,6 +69,10 @@ class Dialect {
       const std::vector<std::pair<std::string, std::string>>& members) const = 0;
   // A stored boolean column as a JSON true/false/null.
   virtual std::string json_boolean(const std::string& column) const = 0;
+  // A stored Float column as JSON, written as SQLite's json_object() writes a
+  // REAL ("%!.15g": 15 significant digits, always a decimal point: 3.0,
+  // 1.0e+20), so responses are the same bytes on every engine.
+  virtual std::string json_float(const std::string& column) const = 0;
   // A stored JSON-array column as JSON (null when NULL).
   virtual std::string json_list(const std::string& column) const = 0;
   // The JSON array aggregate of `json_rows` (a subquery yielding one JSON text column `j`).

@@ -112,6 +112,22 @@ class PostgresqlDialect final : public Dialect {
     return "CAST(CASE " + column + " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END AS json)";
   }
 
+  // SQLite's "%!.15g" from the double's 15-significant-digit numeric (the
+  // float8 to numeric cast rounds to DBL_DIG digits, as %.15g does): plain
+  // between 1e-4 and 1e15, else mantissa and a signed exponent of at least
+  // two digits, with ".0" where no decimal point would be. Infinity (which
+  // no import stores) falls back to to_json.
+  std::string json_float(const std::string& column) const override {
+    return "(SELECT CAST(CASE WHEN abs(n) < 1e15 AND (n = 0 OR abs(n) >= 0.0001) THEN n::text || "
+           "CASE WHEN strpos(n::text, '.') = 0 THEN '.0' ELSE '' END WHEN n IS NULL OR abs(n) < "
+           "'Infinity' THEN m || CASE WHEN strpos(m, '.') = 0 THEN '.0' ELSE '' END || 'e' || "
+           "CASE WHEN x < 0 THEN '-' ELSE '+' END || CASE WHEN abs(x) < 10 THEN '0' ELSE '' END "
+           "|| abs(x) ELSE to_json(n)::text END AS json) FROM (SELECT n, x, trim_scale(CASE WHEN "
+           "x >= 0 THEN n / power(10::numeric, x) ELSE n * power(10::numeric, -x) END)::text AS "
+           "m FROM (SELECT n, floor(log(nullif(abs(n), 0)))::int AS x FROM (SELECT CAST(" +
+           column + " AS numeric) AS n) AS posture_n) AS posture_x) AS posture_m)";
+  }
+
   std::string json_list(const std::string& column) const override {
     return "CAST(" + column + " AS json)";
   }

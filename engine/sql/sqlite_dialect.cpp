@@ -90,6 +90,8 @@ class SqliteDialect final : public Dialect {
     return "json(CASE " + column + " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)";
   }
 
+  std::string json_float(const std::string& column) const override { return column; }
+
   std::string json_list(const std::string& column) const override { return "json(" + column + ")"; }
 
   std::string json_array_of(const std::string& json_rows) const override {

@@ -22,6 +22,7 @@
 #include "engine/checks/catalog.hpp"
 
 #include "engine/bench/bench.hpp"
+#include "tests/integration/support/bench_edge_store.hpp"
 
 namespace posture {
 namespace {
@@ -213,105 +214,23 @@ TEST_F(BenchHarnessTest, ABaselineMustBeOneReadOnlyStatementFilteredByScan) {
   EXPECT_NE(format(report.errors()).find("?1"), std::string::npos);
 }
 
-// Values the synthetic mix never produces, in two scans of one store, so the
-// baselines are shown equal to the engine where the SQL shapes could differ:
-// NULLs, "" and " ", case, a role holding a quote ("x\"Owner"), empty and
-// missing lists, several contacts, an orphan contact (no parent: NULL FK), and
-// the same subscriptions in an older scan with the opposite configuration.
+// Values the synthetic mix never produces, in two scans of one store
+// (support/bench_edge_store.hpp), so the baselines are shown equal to the
+// engine where the SQL shapes could differ.
 class BenchEdgeCaseTest : public ::testing::Test {
  protected:
-  using json = nlohmann::json;
-
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("posture-bench-edge-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     auto store = store::Store::open(db(), posture::schema::builtin());
     ASSERT_TRUE(store.ok()) << format(store.errors());
-    write_scan(*store, true);
-    write_scan(*store, false);
+    testing::write_bench_edge_scans(*store);
   }
   void TearDown() override {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
   std::string db() const { return (dir_ / "edge.db").string(); }
-
-  static std::string sub(int i) {
-    return "/subscriptions/00000000-0000-4000-8000-" + std::string(11, '0') + std::to_string(i);
-  }
-
-  static store::Record connector(const store::Store& s, int i) {
-    store::Record r;
-    r.type = s.schema().type("Connector");
-    r.id = sub(i);
-    r.fields = {{"id", r.id}, {"name", "edge " + std::to_string(i)}, {"provider", "azure"}};
-    r.raw = json{{"id", r.id}}.dump();
-    return r;
-  }
-
-  // A contact of subscription `i` named `name` with `fields` (schema names).
-  static store::Record contact(const store::Store& s, int i, const std::string& name, json fields) {
-    store::Record r;
-    r.type = s.schema().type("SecurityContact");
-    r.id = sub(i) + "/providers/Microsoft.Security/securityContacts/" + name;
-    fields["id"] = r.id;
-    fields["name"] = name;
-    r.fields = std::move(fields);
-    r.raw = json{{"id", r.id}}.dump();
-    r.relationship = s.schema().relationships_into("SecurityContact").at(0);
-    r.parent_id = sub(i);
-    return r;
-  }
-
-  static json good() {
-    return {{"email", "sec@example.com"},      {"phone", "+1-555-0100"},
-            {"alertNotifications", true},      {"alertMinimalSeverity", "High"},
-            {"notificationByRoleState", "On"}, {"notificationRoles", {"Owner"}}};
-  }
-  static json with(json base, const json& changes) {
-    base.update(changes);
-    return base;
-  }
-
-  // The contacts of the latest scan (`older`: every subscription fully configured).
-  static std::vector<store::Record> contacts(const store::Store& s, bool older) {
-    if (older) {
-      std::vector<store::Record> out;
-      for (int i = 2; i <= 12; ++i) out.push_back(contact(s, i, "default", good()));
-      return out;
-    }
-    return {
-        contact(s, 2, "default", with(good(), {{"notificationRoles", {"x\"Owner"}}})),
-        contact(s, 3, "default", with(good(), {{"notificationRoles", {"x\"Owner", "Owner"}}})),
-        contact(s, 4, "default",
-                with(good(), {{"notificationRoles", {"owner"}}, {"alertMinimalSeverity", "high"}})),
-        contact(s, 5, "default", json::object()),
-        contact(
-            s, 6, "default",
-            with(good(), {{"email", " "}, {"phone", ""}, {"alertMinimalSeverity", "Critical"}})),
-        contact(s, 7, "default1", good()),
-        contact(s, 7, "default2", with(good(), {{"email", ""}, {"notificationRoles", json()}})),
-        contact(s, 8, "default",
-                with(good(), {{"alertNotifications", nullptr}, {"alertMinimalSeverity", nullptr}})),
-        contact(s, 9, "default", with(good(), {{"notificationRoles", json::array()}})),
-        contact(s, 10, "default",
-                with(good(), {{"email", nullptr}, {"notificationByRoleState", "Off"}})),
-        contact(s, 11, "default", with(good(), {{"alertMinimalSeverity", nullptr}})),
-        contact(s, 99, "orphan", good()),  // subscription 99 does not exist: NULL FK
-    };
-  }
-
-  static void write_scan(store::Store& s, bool older) {
-    auto writer = store::ScanWriter::begin(s, older ? "edge-older" : "edge");
-    ASSERT_TRUE(writer.ok()) << format(writer.errors());
-    for (int i = 1; i <= 12; ++i) ASSERT_TRUE(writer->add(connector(s, i)).ok());
-    for (const auto& c : contacts(s, older)) {
-      auto st = writer->add(c);
-      ASSERT_TRUE(st.ok()) << format(st.errors());
-    }
-    auto info = writer->commit();
-    ASSERT_TRUE(info.ok()) << format(info.errors());
-  }
 
   fs::path dir_;
 };
