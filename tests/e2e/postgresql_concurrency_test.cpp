@@ -22,7 +22,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using posture::testing::e2e::make_temp_dir;
 using posture::testing::e2e::posture;
 using posture::testing::e2e::Process;
 using posture::testing::e2e::sample_path;
@@ -38,13 +37,10 @@ class PostgresqlConcurrency : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!pg::unavailable().empty()) GTEST_SKIP() << pg::unavailable();
-    dir_ = make_temp_dir();
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
   }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
-  }
+  posture::testing::e2e::TempDir temp_;
   fs::path dir_;
 };
 

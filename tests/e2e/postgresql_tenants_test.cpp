@@ -18,7 +18,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using posture::testing::e2e::make_temp_dir;
 using posture::testing::e2e::posture;
 using posture::testing::e2e::Process;
 using posture::testing::e2e::sample_path;
@@ -46,12 +45,8 @@ class Tenants : public ::testing::TestWithParam<const char*> {
     postgres_ = std::string(GetParam()) == "postgresql";
     if (postgres_ && !pg::unavailable().empty()) GTEST_SKIP() << pg::unavailable();
     ASSERT_TRUE(fs::exists(POSTURE_BINARY)) << "build the posture target first";
-    dir_ = make_temp_dir();
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
   }
 
   // A new, empty store of this backend.
@@ -89,6 +84,7 @@ class Tenants : public ::testing::TestWithParam<const char*> {
   }
 
   bool postgres_ = false;
+  posture::testing::e2e::TempDir temp_;
   fs::path dir_;
 };
 

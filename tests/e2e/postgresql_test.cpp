@@ -19,7 +19,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using posture::testing::e2e::make_temp_dir;
 using posture::testing::e2e::posture;
 using posture::testing::e2e::Process;
 using posture::testing::e2e::sample_path;
@@ -32,12 +31,8 @@ class Postgresql : public ::testing::Test {
   void SetUp() override {
     if (!pg::unavailable().empty()) GTEST_SKIP() << pg::unavailable();
     ASSERT_TRUE(fs::exists(POSTURE_BINARY)) << "build the posture target first";
-    dir_ = make_temp_dir();
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
   }
 
   // A new database with the sample imported; "" on failure.
@@ -82,6 +77,7 @@ class Postgresql : public ::testing::Test {
     }
   }
 
+  posture::testing::e2e::TempDir temp_;
   fs::path dir_;
 };
 

@@ -37,6 +37,23 @@ inline std::filesystem::path make_temp_dir() {
   return made ? std::filesystem::path(made) : std::filesystem::path();
 }
 
+// A test's temporary directory (make_temp_dir), removed with what it holds
+// when the test ends; path() is empty when it could not be made.
+class TempDir {
+ public:
+  TempDir() : path_(make_temp_dir()) {}
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // collectors/samples/azure-sample.jsonl in the source tree.
 inline std::filesystem::path sample_path() {
   return std::filesystem::path(POSTURE_SOURCE_DIR) / "collectors" / "samples" /

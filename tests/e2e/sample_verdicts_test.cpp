@@ -161,7 +161,6 @@ constexpr const char* kSeedQuery = R"({
   }
 })";
 
-using posture::testing::e2e::make_temp_dir;
 using posture::testing::e2e::posture;
 using posture::testing::e2e::Process;
 using posture::testing::e2e::sample_path;
@@ -171,15 +170,11 @@ class SampleVerdicts : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(fs::exists(POSTURE_BINARY)) << "build the posture target first";
-    dir_ = make_temp_dir();
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
     db_ = (dir_ / "s.db").string();
     Process import = posture({"import", "--db", db_, sample_path().string()});
     ASSERT_EQ(import.exit_code, 0) << import.err;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
   }
 
   // Runs `posture check --format json`, expects exit status 1 (some checks fail)
@@ -193,6 +188,7 @@ class SampleVerdicts : public ::testing::Test {
     return report;
   }
 
+  posture::testing::e2e::TempDir temp_;
   fs::path dir_;
   std::string db_;
 };
