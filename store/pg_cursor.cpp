@@ -1,8 +1,8 @@
 // The rows of a query on the PostgreSQL store: the Statement's scan id bound
 // as $1 and its literals as $2, $3, ... (Cursor::open puts the scan's tenant
-// first among them, so the dialect's literal i is $(i+2)), booleans as the integers 1 and 0 they are stored as, the
-// result streamed through a server-side cursor kPgBatch rows at a time and
-// read as text.
+// first among them, so the dialect's literal i is $(i+2)), booleans as the integers 1 and 0 they
+// are stored as, the result streamed through a server-side cursor kPgBatch rows at a time and read
+// as text.
 #include <cstdio>
 #include <cstdlib>
 
