@@ -59,6 +59,8 @@ int run(const ExplainOptions& o) {
               << ir::to_string(analysed.where, 1) << "-- optimised IR\n"
               << ir::to_string(root.where, 1) << "-- sql\n  " << st.sql << "\n-- parameters\n";
     std::cout << "  " << st.scan << " = <scan id>\n";
+    if (const std::string tenant = dialect.tenant_param(); !tenant.empty())
+      std::cout << "  " << tenant << " = <the scan's tenant>\n";
     for (size_t p = 0; p < st.params.size(); ++p)
       std::cout << "  " << dialect.param(p + 1) << " = " << ir::to_string(st.params[p]) << "\n";
     if (store) {

@@ -160,7 +160,8 @@ TEST_F(Postgresql, ExplainShowsPostgresqlsPlanOfACheck) {
   EXPECT_NE(sql.find("\"_scan\" = $1"), std::string::npos) << r.out;
   EXPECT_EQ(sql.find(":scan"), std::string::npos) << r.out;
   EXPECT_NE(parameters.find("$1 = <scan id>"), std::string::npos) << r.out;
-  EXPECT_NE(parameters.find("$2 = "), std::string::npos) << r.out;
+  EXPECT_NE(parameters.find("$2 = <the scan's tenant>"), std::string::npos) << r.out;
+  EXPECT_NE(parameters.find("$3 = "), std::string::npos) << r.out;  // the check's first literal
   // PostgreSQL's EXPLAIN: nodes with their estimated cost, on the check's tables.
   EXPECT_NE(plan.find("(cost="), std::string::npos) << r.out;
   EXPECT_NE(plan.find(" on connector"), std::string::npos) << r.out;

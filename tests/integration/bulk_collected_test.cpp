@@ -304,8 +304,13 @@ TEST_F(BulkTest, AnEntraTenantIsNotJudgedByTheChecksOfSubscriptions) {
   ASSERT_NE(contact, nullptr);
   EXPECT_EQ((*contact)["counts"]["fail"], 1) << contact->dump();
 
+  // The organization made the import a scan of its tenant, beside the
+  // fixture's scan of no tenant: a read names the tenant.
+  Process ambiguous = run({"query", "--db", db_, "-e", "{ connectors { id } }"});
+  EXPECT_EQ(ambiguous.exit_code, 2);
+  EXPECT_NE(ambiguous.err.find("--tenant"), std::string::npos) << ambiguous.err;
   Process entra =
-      run({"query", "--db", db_, "-e",
+      run({"query", "--db", db_, "--tenant", "aaaaaaaa-0000-4000-8000-000000000000", "-e",
            R"({ connectors(where: { cloudProvider: { eq: "entra" } }) { id provider } })"});
   ASSERT_EQ(entra.exit_code, 0) << entra.err;
   EXPECT_EQ(json::parse(entra.out)["data"]["connectors"],
