@@ -451,8 +451,10 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
     sql = "SELECT " + dialect.json_object(members) + from;
     // limit/offset do not change a count of all matches.
   } else {
-    sql = "SELECT " + c.object_json(root.selections, *root.type, t) + from +
-          c.order_and_page(root.sort, root.limit, root.offset, t);
+    // Both bind literals: the page first, so that their numbering does not
+    // depend on the compiler's order of evaluating the operands of `+`.
+    std::string page = c.order_and_page(root.sort, root.limit, root.offset, t);
+    sql = "SELECT " + c.object_json(root.selections, *root.type, t) + from + page;
   }
   return c.finish(std::move(sql));
 }

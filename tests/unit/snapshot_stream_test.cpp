@@ -16,6 +16,19 @@
 #include "collectors/snapshot/importer.hpp"
 #include "engine/schema/schema.hpp"
 
+// AddressSanitizer's build: gcc defines __SANITIZE_ADDRESS__, clang answers
+// __has_feature(address_sanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+#define POSTURE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POSTURE_ASAN 1
+#endif
+#endif
+#ifndef POSTURE_ASAN
+#define POSTURE_ASAN 0
+#endif
+
 namespace fs = std::filesystem;
 using posture::snapshot::import_files;
 using posture::snapshot::ImportOptions;
@@ -138,7 +151,7 @@ class SnapshotStreamTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(SnapshotStreamTest, ALargeDocumentIsImportedInFlatMemory) {
-#if defined(__SANITIZE_ADDRESS__)
+#if POSTURE_ASAN
   GTEST_SKIP() << "AddressSanitizer keeps freed memory in quarantine, so RSS does not measure the "
                   "importer here; the plain build asserts it";
 #endif
@@ -155,7 +168,7 @@ TEST_F(SnapshotStreamTest, ALargeDocumentIsImportedInFlatMemory) {
 }
 
 TEST_F(SnapshotStreamTest, LargeJsonLinesAreImportedInFlatMemory) {
-#if defined(__SANITIZE_ADDRESS__)
+#if POSTURE_ASAN
   GTEST_SKIP() << "AddressSanitizer keeps freed memory in quarantine, so RSS does not measure the "
                   "importer here; the plain build asserts it";
 #endif
