@@ -237,28 +237,30 @@ Result<std::vector<ScanInfo>> Store::scans() const {
   return query_scans(internal::connection(*this), path_, "ORDER BY id");
 }
 
-Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
+namespace {
+
+// The latest complete (or partial) scan, of `tenant` when given: the one
+// query behind both latest_complete_scan()s.
+Result<std::optional<ScanInfo>> latest_complete(const internal::PgStore* pg, sqlite3* db,
+                                                const std::string& path,
+                                                const std::string* tenant) {
+  const std::string tail = "status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1";
   auto rows =
-      pg_ ? pg_->scans("WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1", 0)
-          : query_scans(internal::connection(*this), path_,
-                        "WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1");
+      pg ? pg->scans((tenant ? "WHERE _tenant = $1 AND " : "WHERE ") + tail, 0, tenant)
+         : query_scans(db, path, (tenant ? "WHERE _tenant = ?1 AND " : "WHERE ") + tail, 0, tenant);
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
 }
 
+}  // namespace
+
+Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
+  return latest_complete(pg_.get(), pg_ ? nullptr : internal::connection(*this), path_, nullptr);
+}
+
 Result<std::optional<ScanInfo>> Store::latest_complete_scan(const std::string& tenant) const {
-  auto rows =
-      pg_ ? pg_->scans(
-                "WHERE _tenant = $1 AND status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1",
-                0, &tenant)
-          : query_scans(
-                internal::connection(*this), path_,
-                "WHERE _tenant = ?1 AND status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1",
-                0, &tenant);
-  if (!rows) return rows.take_errors();
-  if (rows->empty()) return std::optional<ScanInfo>{};
-  return std::optional<ScanInfo>{std::move(rows->front())};
+  return latest_complete(pg_.get(), pg_ ? nullptr : internal::connection(*this), path_, &tenant);
 }
 
 Result<std::vector<std::string>> Store::tenants() const {
