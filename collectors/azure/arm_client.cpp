@@ -158,7 +158,6 @@ struct ArmClient::Impl {
            attempts;
   }
 
-  // Decides what a finished attempt leads to: success, a retry or a failure.
   // Holds back new requests until `until` (the quota resets), counting the pause.
   void pause_for_quota(Steady::time_point until) {
     if (until <= paused_until) return;
@@ -183,6 +182,7 @@ struct ArmClient::Impl {
     return true;
   }
 
+  // Decides what a finished attempt leads to: success, a retry or a failure.
   void settle(std::unique_ptr<Job> job, HttpResponse response) {
     if (response.quota_remaining && response.quota_resets_after && response.status != 429) {
       // The header counts whole seconds (hh:mm:ss): a second more, so that the
