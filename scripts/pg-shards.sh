@@ -106,4 +106,9 @@ SQL
   printf '%s' "$servers"
   cat "${TMPDIR:-/tmp}/posture-shards.$$.coordinator.sql"
 } | q "$coordinator" -1 -o /dev/null -f -
+# Statistics for the coordinator's planner: autovacuum never analyses a
+# foreign table, and without statistics it guesses a few rows and joins a
+# check's subjects to their related rows by nested loop (`posture import`
+# analyses the tables it writes to from then on).
+q "$coordinator" -c "ANALYZE"
 echo "distributed $tables tables over $# shards"

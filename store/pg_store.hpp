@@ -184,6 +184,7 @@ class PgWriter {
   Status link_parents();
   Status link_references();
   Status record_collected();
+  void analyze_written();
   bool open() const { return open_; }
 
   const PgStore* store_ = nullptr;

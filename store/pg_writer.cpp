@@ -500,8 +500,24 @@ Result<ScanInfo> PgWriter::commit(const std::string& status, const std::string& 
   if (!r) return fail_with(r.take_errors());
   if (auto s = store_->exec("COMMIT", "committing the scan"); !s) return fail_with(s.take_errors());
   open_ = false;
+  analyze_written();
   staged_.clear();
   return info;
+}
+
+// The planner's statistics on the asset tables this scan wrote rows to
+// (docs/postgresql.md): a check right after an import is then planned from
+// the rows there are, not from guesses; autovacuum would gather them later
+// on a table of this server, and never on a foreign table (a coordinator's
+// partitions, scripts/pg-shards.sh), where a guess of a few rows makes the
+// planner join by nested loop. Once the scan is committed, so it is no part
+// of the import: a role that may not analyse a table only gets a warning
+// from the server, and a failure here leaves the scan as it is.
+void PgWriter::analyze_written() {
+  std::string tables;
+  for (const auto& [name, s] : staged_)
+    if (!s->rids.empty()) tables += (tables.empty() ? "" : ", ") + quote_ident(s->type->table);
+  if (!tables.empty()) (void)store_->exec("ANALYZE " + tables, "gathering statistics");
 }
 
 void PgWriter::rollback() {

@@ -9,7 +9,11 @@
 // statement instead of probing the child table once per row (the sets never
 // hold NULL, so IN stays two-valued). A set reads only the scan's rows of the
 // child table (scan_rows below), so a store holding many scans costs no more
-// per check than one holding a single scan.
+// per check than one holding a single scan. Where the dialect asks for it
+// (Dialect::exists_quantifiers: PostgreSQL), some/none/all are written as
+// [NOT] EXISTS over the same rows with the link as correlation, which its
+// planner turns into hash semi- and anti-joins; the two forms select the
+// same rows, since neither side of the IN is ever NULL.
 // Selections become the dialect's JSON objects per row, related lists its JSON
 // arrays. Everything SQLite-specific is the Dialect's (dialect.hpp says what);
 // this file writes only the portable SQL listed there.
@@ -310,18 +314,22 @@ class Compiler {
   std::string related_in_owner(const ir::Predicate& p, const std::string& t,
                                const ir::Predicate* cond) {
     std::string fk = column(t, p.relationship->fk_column);
-    auto targets = [&](bool negate) {
+    // Whether the target satisfies cond (negate: does not); has = false:
+    // whether it is not such a target.
+    auto target_is = [&](bool negate, bool has) {
       std::string c = alias(p.target->table);
-      std::string out = "(SELECT " + keyed_select(c, column(c, store::kRowId)) + " FROM " +
-                        d_.quote(p.target->table) + " AS " + c + " WHERE " + tenant_filter(d_, c) +
-                        column(c, store::kRowId) + " BETWEEN " +
-                        scan_bounds(d_, p.target->table, scan_);
-      out += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
-      return out + ")";
+      std::string rows = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
+                         tenant_filter(d_, c) + column(c, store::kRowId) + " BETWEEN " +
+                         scan_bounds(d_, p.target->table, scan_);
+      rows += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+      if (d_.exists_quantifiers())
+        return std::string(has ? "" : "NOT ") + "EXISTS (SELECT 1" + rows + " AND " +
+               link(*p.relationship, t, c) + ")";
+      return keyed(t, fk) + (has ? " IN " : " NOT IN ") + "(SELECT " +
+             keyed_select(c, column(c, store::kRowId)) + rows + ")";
     };
     std::string any = "(" + fk + " IS NOT NULL)";
-    std::string some =
-        cond ? "(" + fk + " IS NOT NULL AND " + keyed(t, fk) + " IN " + targets(false) + ")" : any;
+    std::string some = cond ? "(" + fk + " IS NOT NULL AND " + target_is(false, true) + ")" : any;
     switch (p.quantifier) {
       case ir::Quantifier::Some:
       case ir::Quantifier::Single:
@@ -330,25 +338,24 @@ class Compiler {
         return "(NOT " + some + ")";
       case ir::Quantifier::All:
         if (!cond) return any;
-        return "(" + fk + " IS NOT NULL AND " + keyed(t, fk) + " NOT IN " + targets(true) + ")";
+        return "(" + fk + " IS NOT NULL AND " + target_is(true, false) + ")";
     }
     return d_.boolean(false);
   }
 
-  // (SELECT c.fk FROM child AS c WHERE c.fk IS NOT NULL [AND cond] [tail]): the
-  // rowids of the parents (rows of alias t) having a related row that
-  // satisfies `cond`. The set reads only the scan's rows:
+  // FROM child AS c WHERE c.fk IS NOT NULL [AND cond]: the related rows of
+  // the parents (rows of alias t) that satisfy `cond` (negate_cond: that do
+  // not). They are only the scan's rows:
   // with a condition, the child table's rowid range for the scan; without one,
   // the range of the foreign key index holding the scan's parents (covering:
   // the table is not read). Either is exact without the bound, since a child
   // points only at parents of its own scan; the bounds save reading the
   // other scans' rows.
-  std::string parents_with(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
-                           bool negate_cond, const std::string& tail = "") {
-    std::string c = alias(p.target->table);
+  std::string related_rows(const ir::Predicate& p, const std::string& t, const std::string& c,
+                           const ir::Predicate* cond, bool negate_cond) {
     std::string fk = column(c, p.relationship->fk_column);
-    std::string out = "(SELECT " + keyed_select(c, fk) + " FROM " + d_.quote(p.target->table) +
-                      " AS " + c + " WHERE " + tenant_filter(d_, c) + fk + " IS NOT NULL";
+    std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
+                      tenant_filter(d_, c) + fk + " IS NOT NULL";
     if (cond)
       out += " AND " + column(c, store::kRowId) + " BETWEEN " +
              scan_bounds(d_, p.target->table, scan_);
@@ -356,28 +363,48 @@ class Compiler {
       out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
     if (cond)
       out += negate_cond ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
-    return out + tail + ")";
+    return out;
+  }
+
+  // (SELECT c.fk FROM ... [tail]): the rowids of the parents having a related
+  // row that satisfies `cond`.
+  std::string parents_with(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
+                           bool negate_cond, const std::string& tail = "") {
+    std::string c = alias(p.target->table);
+    return "(SELECT " + keyed_select(c, column(c, p.relationship->fk_column)) +
+           related_rows(p, t, c, cond, negate_cond) + tail + ")";
+  }
+
+  // Whether the row of alias t has (has = false: has no) related row that
+  // satisfies `cond` (negate_cond: does not).
+  std::string has_related(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
+                          bool negate_cond, bool has) {
+    if (!d_.exists_quantifiers())
+      return keyed(t, column(t, store::kRowId)) + (has ? " IN " : " NOT IN ") +
+             parents_with(p, t, cond, negate_cond);
+    std::string c = alias(p.target->table);
+    return std::string(has ? "" : "NOT ") + "EXISTS (SELECT 1" +
+           related_rows(p, t, c, cond, negate_cond) + " AND " + link(*p.relationship, t, c) + ")";
   }
 
   std::string related(const ir::Predicate& p, const std::string& t) {
     const ir::Predicate& inner = p.children.front();
     const ir::Predicate* cond = inner.kind == ir::Predicate::Kind::True ? nullptr : &inner;
     if (p.relationship->in_owner) return related_in_owner(p, t, cond);
-    std::string rid = keyed(t, column(t, store::kRowId));
     switch (p.quantifier) {
       case ir::Quantifier::Some:
-        return rid + " IN " + parents_with(p, t, cond, false);
+        return has_related(p, t, cond, false, true);
       case ir::Quantifier::None:
-        return rid + " NOT IN " + parents_with(p, t, cond, false);
+        return has_related(p, t, cond, false, false);
       case ir::Quantifier::Single: {
         std::string group =
             tenants() ? " GROUP BY 1, 2 HAVING count(*) = 1" : " GROUP BY 1 HAVING count(*) = 1";
-        return rid + " IN " + parents_with(p, t, cond, false, group);
+        return keyed(t, column(t, store::kRowId)) + " IN " + parents_with(p, t, cond, false, group);
       }
       case ir::Quantifier::All: {
-        std::string any = rid + " IN " + parents_with(p, t, nullptr, false);
+        std::string any = has_related(p, t, nullptr, false, true);
         if (!cond) return any;
-        return "(" + any + " AND " + rid + " NOT IN " + parents_with(p, t, cond, true) + ")";
+        return "(" + any + " AND " + has_related(p, t, cond, true, false) + ")";
       }
     }
     return d_.boolean(false);

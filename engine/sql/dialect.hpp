@@ -37,6 +37,13 @@ class Dialect {
   virtual std::string tenant_param() const { return ""; }
   // The boolean constants as a predicate ("1" / "0" in SQLite).
   virtual std::string boolean(bool value) const = 0;
+  // Whether a quantifier over related rows is written as a correlated
+  // [NOT] EXISTS (true: PostgreSQL, whose planner makes it a hash semi- or
+  // anti-join, where `NOT IN (subquery)` stays a hashed subplan probed per
+  // row) or as [NOT] IN an uncorrelated set (false: SQLite builds the set
+  // once; its EXISTS is a probe per row). Both select the same rows
+  // (compiler.cpp says why).
+  virtual bool exists_quantifiers() const { return false; }
   // `expr` as the planner must not answer from an index (SQLite: unary +),
   // so a scan's rows are read as one rowid range; `expr` elsewhere.
   virtual std::string unindexed(const std::string& expr) const = 0;

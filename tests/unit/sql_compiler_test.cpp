@@ -628,3 +628,40 @@ TEST(SqlCompiler, PostgresqlStatementsReadOneTenant) {
   for (const auto& root : q.optimised.roots)
     expect_one_tenant(posture::sql::compile_root(root, pg).sql);
 }
+
+// On PostgreSQL SOME, NONE and ALL are written as [NOT] EXISTS correlated on
+// the link and the tenant (the planner's hash semi- and anti-joins), SQLite
+// keeps [NOT] IN an uncorrelated set; SINGLE is a grouped set on both. The
+// differential tests hold the two forms to the same rows.
+TEST(SqlCompiler, PostgresqlQuantifiersAreExists) {
+  const auto& pg = posture::sql::postgresql_dialect();
+  auto root_sql = [&](const std::string& text, bool postgresql) {
+    CompiledQuery q = compile(text);
+    if (q.optimised.roots.empty()) return std::string();
+    return postgresql ? posture::sql::compile_root(q.optimised.roots.front(), pg).sql
+                      : posture::sql::compile_root(q.optimised.roots.front()).sql;
+  };
+  const std::string link = "\"_has_security_contact_rid\" = t0.\"_rid\" AND ";
+  for (const char* q : {"_SOME", "_NONE", "_ALL"}) {
+    std::string text = std::string("{ connectors(where: { securityContacts") + q +
+                       ": { email: \"a@b.c\" } }) { id } }";
+    SCOPED_TRACE(text);
+    std::string sql = root_sql(text, true);
+    EXPECT_NE(sql.find("EXISTS (SELECT 1 FROM \"security_contact\" AS "), std::string::npos) << sql;
+    EXPECT_NE(sql.find(link), std::string::npos) << sql;
+    EXPECT_EQ(sql.find(" IN (SELECT "), std::string::npos) << sql;
+    std::string lite = root_sql(text, false);
+    EXPECT_EQ(lite.find("EXISTS"), std::string::npos) << lite;
+    EXPECT_NE(lite.find(" IN (SELECT "), std::string::npos) << lite;
+  }
+  std::string single =
+      root_sql("{ connectors(where: { securityContacts_SINGLE: { email: \"a\" } }) { id } }", true);
+  EXPECT_EQ(single.find("EXISTS"), std::string::npos) << single;
+  EXPECT_NE(single.find("HAVING count(*) = 1"), std::string::npos) << single;
+  // A link held in the owner's row (@ref(shared: true)): correlated on the target's row.
+  std::string shared = root_sql(
+      "{ networkInterfaces(where: { securityGroups_ALL: { name: \"g\" } }) { id } }", true);
+  EXPECT_NE(shared.find("NOT EXISTS (SELECT 1 FROM \"security_group\" AS "), std::string::npos)
+      << shared;
+  EXPECT_EQ(shared.find(" IN (SELECT "), std::string::npos) << shared;
+}

@@ -140,6 +140,27 @@ TEST_F(PostgresqlStore, AScanIsWrittenInOneTransactionAndReadBack) {
   EXPECT_TRUE(store_->has_rows(*type("SecurityContact"), scan).value());
 }
 
+// A committed import leaves statistics on the tables it wrote rows to (the
+// planner would guess otherwise, and never learns them for a foreign table),
+// and only on those: ANALYZE sets pg_class.reltuples, -1 until then.
+TEST_F(PostgresqlStore, ACommittedScanAnalysesTheTablesItWrote) {
+  auto w = ScanWriter::begin(*store_, "test");
+  ASSERT_TRUE(w.ok()) << posture::format(w.errors());
+  int64_t scan = w->scan_id();
+  ASSERT_TRUE(w->add(connector("/subscriptions/A", "first")).ok());
+  ASSERT_TRUE(w->add(connector("/subscriptions/B", "second")).ok());
+  ASSERT_TRUE(w->add(contact("/subscriptions/A/c/1", "/subscriptions/A", "a@x")).ok());
+  const char* sql =
+      "SELECT relname, reltuples::bigint FROM pg_class WHERE relname IN ('connector', "
+      "'security_contact', 'storage_account') AND relnamespace = current_schema()::regnamespace "
+      "AND $1::bigint > 0 ORDER BY relname";
+  EXPECT_EQ(rows(sql, scan), (std::vector<std::string>{"connector|-1", "security_contact|-1",
+                                                       "storage_account|-1"}));
+  ASSERT_TRUE(w->commit().ok());
+  EXPECT_EQ(rows(sql, scan),
+            (std::vector<std::string>{"connector|2", "security_contact|1", "storage_account|-1"}));
+}
+
 TEST_F(PostgresqlStore, RollbackAndFailureLeaveTheLastCompleteScan) {
   auto first = ScanWriter::begin(*store_, "first");
   ASSERT_TRUE(first.ok());
