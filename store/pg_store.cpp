@@ -142,8 +142,11 @@ Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& uri, const 
     return store->error("cannot use UTF-8 on the connection");
   if (auto s = store->ensure_tables(mode == OpenMode::ReadOnly); !s) return s.take_errors();
   // Queries run through cursors (PgRows), which PostgreSQL plans for the
-  // first tenth of their rows unless told the whole result is read.
-  if (auto s = store->exec("SET cursor_tuple_fraction = 1", "opening the store"); !s)
+  // first tenth of their rows unless told the whole result is read. No JIT:
+  // each statement is planned for its own parameters and run once, and
+  // compiling it cost more than it saved at every size measured
+  // (docs/performance.md, "On PostgreSQL").
+  if (auto s = store->exec("SET cursor_tuple_fraction = 1; SET jit = off", "opening the store"); !s)
     return s.take_errors();
   if (mode == OpenMode::ReadOnly)
     if (auto s = store->exec("SET default_transaction_read_only = on", "opening read-only"); !s)

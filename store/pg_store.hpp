@@ -168,10 +168,11 @@ class PgWriter {
   struct Staged {
     const schema::ObjectType* type = nullptr;
     std::vector<const schema::Relationship*> parents;
-    std::string table;                              // the staging table
-    std::string columns;                            // its columns, as COPY lists them
-    std::string buffer;                             // COPY text not yet sent
-    std::unordered_map<std::string, int64_t> rids;  // _key -> _rid
+    std::string table;    // the staging table
+    std::string columns;  // its columns, as COPY lists them
+    std::string buffer;   // COPY text not yet sent
+    int64_t added = 0;    // records staged
+    int64_t rows = 0;     // rows stored (one per ARM id)
   };
   Result<Staged*> staged(const schema::ObjectType* type);
   Status flush(std::string& buffer, const std::string& target);

@@ -239,14 +239,12 @@ Status PgWriter::add(const Record& record) {
     return Diagnostic::error("invalid-record", record.type->name + " record without an id");
   Staged& s = **got;
   std::string key = arm_key(record.id);
-  int64_t rid = 0;
-  if (auto it = s.rids.find(key); it != s.rids.end()) {
-    rid = it->second;
-  } else {
-    auto next = next_rid();
-    if (!next) return next.take_errors();
-    rid = s.rids[key] = *next;
-  }
+  // A row id per record: the records of one ARM id become one row at commit
+  // (move_staged), so memory stays flat however many ids a scan holds.
+  auto next = next_rid();
+  if (!next) return next.take_errors();
+  int64_t rid = *next;
+  ++s.added;
   std::string line = std::to_string(rid) + "\t" + std::to_string(scan_id_) + "\t";
   if (!copy_text(line, key)) return nul_in_text(record);
   for (const auto& field : s.type->fields) {
@@ -337,21 +335,36 @@ Status PgWriter::adopt_orphans(const schema::Relationship& relationship,
 
 // The last staged record of each ARM id becomes the row (and its raw JSON),
 // with the scan's tenant; the unmodelled objects follow in their order.
+// Each ARM id (_key) becomes one row, as on SQLite: the values of its last
+// record under the row id of its first (row ids grow with the records'
+// order: next_rid), and references any of its records made are the row's.
 Status PgWriter::move_staged() {
   std::vector<PgParam> tenant{pg_text(tenant_)};
+  const std::string first_rid = "min(" + std::string(kRowId) + ") OVER w";
   for (const auto& [name, s] : staged_) {
     std::string table = quote_ident(s->type->table);
-    std::string last = " FROM " + s->table + " ORDER BY _key, _ord DESC";
+    std::string last = " FROM " + s->table +
+                       " WINDOW w AS (PARTITION BY _key ORDER BY _ord DESC ROWS BETWEEN "
+                       "UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) ORDER BY _key, _ord DESC";
+    std::string values = first_rid + s->columns.substr(std::string(kRowId).size());
     std::string what = "storing the rows of " + s->type->name;
     auto rows = store_->run("INSERT INTO " + table + " (_tenant, " + s->columns +
-                                ") SELECT DISTINCT ON (_key) $1, " + s->columns + last,
+                                ") SELECT DISTINCT ON (_key) $1, " + values + last,
                             tenant, what);
     if (!rows) return rows.take_errors();
-    auto raw =
-        store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
-                        " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, _rid, _raw" + last,
-                    tenant, what);
+    s->rows = std::strtoll(PQcmdTuples(rows->get()), nullptr, 10);
+    auto raw = store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
+                               " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, " + first_rid +
+                               ", _raw" + last,
+                           tenant, what);
     if (!raw) return raw.take_errors();
+    if (s->rows == s->added) continue;  // no ARM id twice
+    auto owners = store_->run(
+        "UPDATE posture_refs AS r SET owner = m.first FROM (SELECT _rid, min(_rid) OVER "
+        "(PARTITION BY _key) AS first FROM " +
+            s->table + ") AS m WHERE r.owner = m._rid AND m._rid <> m.first",
+        {}, what);
+    if (!owners) return owners.take_errors();
   }
   auto unmodelled = store_->run(
       "INSERT INTO _unmodelled (_tenant, scan, id, arm_type, raw) SELECT $1, scan, id, arm_type, "
@@ -489,7 +502,7 @@ Result<ScanInfo> PgWriter::commit(const std::string& status, const std::string& 
   if (auto s = link_references(); !s) return fail_with(s.take_errors());
   if (auto s = record_collected(); !s) return fail_with(s.take_errors());
   int64_t objects = 0;
-  for (const auto& [name, s] : staged_) objects += static_cast<int64_t>(s->rids.size());
+  for (const auto& [name, s] : staged_) objects += s->rows;
   ScanInfo info{scan_id_, source_, started_at_, text::utc_now(), status, objects, message, tenant_};
   auto r = store_->run(
       "UPDATE _scans SET ended_at = $2, status = $3, objects = $4, message = $5 WHERE _tenant = $6 "
@@ -516,7 +529,7 @@ Result<ScanInfo> PgWriter::commit(const std::string& status, const std::string& 
 void PgWriter::analyze_written() {
   std::string tables;
   for (const auto& [name, s] : staged_)
-    if (!s->rids.empty()) tables += (tables.empty() ? "" : ", ") + quote_ident(s->type->table);
+    if (s->rows > 0) tables += (tables.empty() ? "" : ", ") + quote_ident(s->type->table);
   if (!tables.empty()) (void)store_->exec("ANALYZE " + tables, "gathering statistics");
 }
 

@@ -50,6 +50,8 @@ std::string scan_bounds(const Dialect& d, const std::string& table, const std::s
 
 std::string scan_rows(const Dialect& d, const std::string& table, const std::string& alias,
                       const std::string& scan_param) {
+  if (!d.scan_by_rowid_range())
+    return tenant_filter(d, alias) + alias + "." + d.quote(store::kScan) + " = " + scan_param;
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
   // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
@@ -318,9 +320,11 @@ class Compiler {
     // whether it is not such a target.
     auto target_is = [&](bool negate, bool has) {
       std::string c = alias(p.target->table);
-      std::string rows = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
-                         tenant_filter(d_, c) + column(c, store::kRowId) + " BETWEEN " +
-                         scan_bounds(d_, p.target->table, scan_);
+      std::string rows =
+          " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " + tenant_filter(d_, c) +
+          (d_.scan_by_rowid_range()
+               ? column(c, store::kRowId) + " BETWEEN " + scan_bounds(d_, p.target->table, scan_)
+               : column(c, store::kScan) + " = " + scan_);
       rows += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
       if (d_.exists_quantifiers())
         return std::string(has ? "" : "NOT ") + "EXISTS (SELECT 1" + rows + " AND " +
@@ -345,7 +349,8 @@ class Compiler {
 
   // FROM child AS c WHERE c.fk IS NOT NULL [AND cond]: the related rows of
   // the parents (rows of alias t) that satisfy `cond` (negate_cond: that do
-  // not). They are only the scan's rows:
+  // not). They are only the scan's rows (c._scan = the scan where the
+  // dialect does not read rowid ranges):
   // with a condition, the child table's rowid range for the scan; without one,
   // the range of the foreign key index holding the scan's parents (covering:
   // the table is not read). Either is exact without the bound, since a child
@@ -356,7 +361,9 @@ class Compiler {
     std::string fk = column(c, p.relationship->fk_column);
     std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
                       tenant_filter(d_, c) + fk + " IS NOT NULL";
-    if (cond)
+    if (!d_.scan_by_rowid_range())
+      out += " AND " + column(c, store::kScan) + " = " + scan_;
+    else if (cond)
       out += " AND " + column(c, store::kRowId) + " BETWEEN " +
              scan_bounds(d_, p.target->table, scan_);
     else if (auto parent = tables_.find(t); parent != tables_.end())

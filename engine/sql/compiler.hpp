@@ -64,7 +64,9 @@ std::string scan_bounds(const Dialect& dialect, const std::string& table,
                         const std::string& scan_param);
 
 // The condition selecting the rows of scan `scan_param` (a placeholder such
-// as :scan) in `table` AS `alias`, read in rowid order.
+// as :scan) in `table` AS `alias`: read in rowid order as the scan's rowid
+// range where the dialect does so (Dialect::scan_by_rowid_range), else
+// `alias._scan = scan_param`.
 std::string scan_rows(const Dialect& dialect, const std::string& table, const std::string& alias,
                       const std::string& scan_param);
 

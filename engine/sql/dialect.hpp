@@ -44,6 +44,13 @@ class Dialect {
   // once; its EXISTS is a probe per row). Both select the same rows
   // (compiler.cpp says why).
   virtual bool exists_quantifiers() const { return false; }
+  // Whether a scan's rows are selected as their rowid range, between the
+  // scan's first and last rowid (true: SQLite, whose rowid table then reads
+  // them sequentially), or as `_scan = ` the scan (false: PostgreSQL, whose
+  // planner then chooses between a sequential scan and the `_scan` index from
+  // the statistics an import leaves, where a range of unknown bounds makes
+  // it walk an index over the whole table).
+  virtual bool scan_by_rowid_range() const { return true; }
   // `expr` as the planner must not answer from an index (SQLite: unary +),
   // so a scan's rows are read as one rowid range; `expr` elsewhere.
   virtual std::string unindexed(const std::string& expr) const = 0;

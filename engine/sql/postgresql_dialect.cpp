@@ -28,6 +28,7 @@ class PostgresqlDialect final : public Dialect {
   std::string boolean(bool value) const override { return value ? "TRUE" : "FALSE"; }
   std::string unindexed(const std::string& expr) const override { return expr; }
   bool exists_quantifiers() const override { return true; }
+  bool scan_by_rowid_range() const override { return false; }
 
   std::string page(const std::string& limit, const std::string& offset) const override {
     if (limit.empty() && offset.empty()) return "";

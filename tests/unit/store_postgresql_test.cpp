@@ -161,6 +161,67 @@ TEST_F(PostgresqlStore, ACommittedScanAnalysesTheTablesItWrote) {
             (std::vector<std::string>{"connector|2", "security_contact|1", "storage_account|-1"}));
 }
 
+// Records of one ARM id (in any case) are one row: the last record's values
+// under the first one's row id, and the references of every record are the
+// row's (as the SQLite writer's upsert does).
+TEST_F(PostgresqlStore, RecordsOfOneIdAreOneRowThatKeepsEveryReference) {
+  const auto* vm = type("VirtualMachine");
+  const auto* nic = type("NetworkInterface");
+  const posture::schema::Relationship* nics = nullptr;
+  for (const auto& rel : vm->relationships)
+    if (rel.name == "networkInterfaces") nics = &rel;
+  ASSERT_NE(nics, nullptr);
+  auto record = [&](const posture::schema::ObjectType* t, const std::string& id,
+                    const std::string& name) {
+    Record r;
+    r.type = t;
+    r.id = id;
+    r.fields = {{"id", id}, {"name", name}};
+    r.raw = json{{"id", id}}.dump();
+    return r;
+  };
+  auto w = ScanWriter::begin(*store_, "test");
+  ASSERT_TRUE(w.ok()) << posture::format(w.errors());
+  int64_t scan = w->scan_id();
+  Record first = record(vm, "/subscriptions/s/vm/One", "first");
+  first.references.emplace_back(nics, "/subscriptions/s/nic/1");
+  ASSERT_TRUE(w->add(first).ok());
+  ASSERT_TRUE(w->add(record(vm, "/subscriptions/s/vm/Two", "other")).ok());
+  ASSERT_TRUE(w->add(record(nic, "/subscriptions/s/nic/1", "nic1")).ok());
+  ASSERT_TRUE(w->add(record(nic, "/subscriptions/s/nic/2", "nic2")).ok());
+  Record again = record(vm, "/SUBSCRIPTIONS/s/vm/one", "second");
+  again.references.emplace_back(nics, "/subscriptions/s/nic/2");
+  ASSERT_TRUE(w->add(again).ok());
+  auto info = w->commit();
+  ASSERT_TRUE(info.ok()) << posture::format(info.errors());
+  EXPECT_EQ(info->objects, 4);
+  EXPECT_EQ(rows("SELECT id, name FROM virtual_machine WHERE _scan = $1 ORDER BY _rid", scan),
+            (std::vector<std::string>{"/SUBSCRIPTIONS/s/vm/one|second",
+                                      "/subscriptions/s/vm/Two|other"}));
+  std::string linked =
+      "SELECT n.name, v.name FROM network_interface AS n JOIN virtual_machine "
+      "AS v ON v._rid = n.\"" +
+      nics->fk_column + "\" WHERE n._scan = $1 ORDER BY n.name";
+  EXPECT_EQ(rows(linked.c_str(), scan), (std::vector<std::string>{"nic1|second", "nic2|second"}));
+  EXPECT_EQ(rows("SELECT count(*) FROM virtual_machine_raw AS r JOIN virtual_machine AS v ON "
+                 "v._rid = r._rid WHERE v._scan = $1",
+                 scan),
+            (std::vector<std::string>{"2"}));
+}
+
+// Each connection plans cursors for all their rows and never JIT-compiles
+// (docs/postgresql.md says why), read-write and read-only alike.
+TEST_F(PostgresqlStore, ConnectionsReadWholeResultsWithoutJit) {
+  const char* sql =
+      "SELECT current_setting('cursor_tuple_fraction'), current_setting('jit') WHERE $1::bigint "
+      "= 0";
+  EXPECT_EQ(rows(sql, 0), (std::vector<std::string>{"1|off"}));
+  auto opened = Store::open(uri_, posture::schema::builtin(), posture::store::OpenMode::ReadOnly);
+  ASSERT_TRUE(opened.ok()) << posture::format(opened.errors());
+  store_ = std::make_unique<Store>(std::move(opened).value());
+  EXPECT_EQ(rows(sql, 0), (std::vector<std::string>{"1|off"}));
+}
+
 TEST_F(PostgresqlStore, RollbackAndFailureLeaveTheLastCompleteScan) {
   auto first = ScanWriter::begin(*store_, "first");
   ASSERT_TRUE(first.ok());
