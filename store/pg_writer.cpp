@@ -333,11 +333,11 @@ Status PgWriter::adopt_orphans(const schema::Relationship& relationship,
   return ok_status();
 }
 
-// The last staged record of each ARM id becomes the row (and its raw JSON),
-// with the scan's tenant; the unmodelled objects follow in their order.
-// Each ARM id (_key) becomes one row, as on SQLite: the values of its last
-// record under the row id of its first (row ids grow with the records'
-// order: next_rid), and references any of its records made are the row's.
+// Each ARM id (_key) becomes one row (and its raw JSON) with the scan's
+// tenant, as on SQLite: the values of its last staged record under the row
+// id of its first (row ids grow with the records' order: next_rid), and the
+// references any of its records made are the row's. The unmodelled objects
+// follow in their order.
 Status PgWriter::move_staged() {
   std::vector<PgParam> tenant{pg_text(tenant_)};
   const std::string first_rid = "min(" + std::string(kRowId) + ") OVER w";

@@ -239,15 +239,14 @@ Result<std::vector<ScanInfo>> Store::scans() const {
 
 namespace {
 
-// The latest complete (or partial) scan, of `tenant` when given: the one
-// query behind both latest_complete_scan()s.
-Result<std::optional<ScanInfo>> latest_complete(const internal::PgStore* pg, sqlite3* db,
-                                                const std::string& path,
-                                                const std::string* tenant) {
+// The latest complete (or partial) scan of `store`, of `tenant` when given:
+// the one query behind both latest_complete_scan()s.
+Result<std::optional<ScanInfo>> latest_complete(const Store& store, const std::string* tenant) {
   const std::string tail = "status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1";
-  auto rows =
-      pg ? pg->scans((tenant ? "WHERE _tenant = $1 AND " : "WHERE ") + tail, 0, tenant)
-         : query_scans(db, path, (tenant ? "WHERE _tenant = ?1 AND " : "WHERE ") + tail, 0, tenant);
+  const internal::PgStore* pg = internal::StoreAccess::pg(store);
+  auto rows = pg ? pg->scans((tenant ? "WHERE _tenant = $1 AND " : "WHERE ") + tail, 0, tenant)
+                 : query_scans(internal::connection(store), store.path(),
+                               (tenant ? "WHERE _tenant = ?1 AND " : "WHERE ") + tail, 0, tenant);
   if (!rows) return rows.take_errors();
   if (rows->empty()) return std::optional<ScanInfo>{};
   return std::optional<ScanInfo>{std::move(rows->front())};
@@ -256,11 +255,11 @@ Result<std::optional<ScanInfo>> latest_complete(const internal::PgStore* pg, sql
 }  // namespace
 
 Result<std::optional<ScanInfo>> Store::latest_complete_scan() const {
-  return latest_complete(pg_.get(), pg_ ? nullptr : internal::connection(*this), path_, nullptr);
+  return latest_complete(*this, nullptr);
 }
 
 Result<std::optional<ScanInfo>> Store::latest_complete_scan(const std::string& tenant) const {
-  return latest_complete(pg_.get(), pg_ ? nullptr : internal::connection(*this), path_, &tenant);
+  return latest_complete(*this, &tenant);
 }
 
 Result<std::vector<std::string>> Store::tenants() const {

@@ -48,16 +48,27 @@ std::string scan_bounds(const Dialect& d, const std::string& table, const std::s
   return bound("min") + " AND " + bound("max");
 }
 
+namespace {
+
+// A row of `table` AS `alias` is one of scan `scan_param`'s: its rowid in
+// the scan's range where the dialect reads rowid ranges, else its _scan.
+std::string in_scan(const Dialect& d, const std::string& table, const std::string& alias,
+                    const std::string& scan_param) {
+  if (!d.scan_by_rowid_range()) return alias + "." + d.quote(store::kScan) + " = " + scan_param;
+  return alias + "." + d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
+}
+
+}  // namespace
+
 std::string scan_rows(const Dialect& d, const std::string& table, const std::string& alias,
                       const std::string& scan_param) {
-  if (!d.scan_by_rowid_range())
-    return tenant_filter(d, alias) + alias + "." + d.quote(store::kScan) + " = " + scan_param;
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
   // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
-  return tenant_filter(d, alias) + d.unindexed(alias + "." + d.quote(store::kScan)) + " = " +
-         scan_param + " AND " + alias + "." + d.quote(store::kRowId) + " BETWEEN " +
-         scan_bounds(d, table, scan_param);
+  std::string scan = d.scan_by_rowid_range() ? d.unindexed(alias + "." + d.quote(store::kScan)) +
+                                                   " = " + scan_param + " AND "
+                                             : "";
+  return tenant_filter(d, alias) + scan + in_scan(d, table, alias, scan_param);
 }
 
 namespace {
@@ -316,24 +327,21 @@ class Compiler {
   std::string related_in_owner(const ir::Predicate& p, const std::string& t,
                                const ir::Predicate* cond) {
     std::string fk = column(t, p.relationship->fk_column);
-    // Whether the target satisfies cond (negate: does not); has = false:
-    // whether it is not such a target.
-    auto target_is = [&](bool negate, bool has) {
+    // Whether the target satisfies cond; failing: whether it is not one that
+    // fails cond.
+    auto target_is = [&](bool failing) {
       std::string c = alias(p.target->table);
-      std::string rows =
-          " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " + tenant_filter(d_, c) +
-          (d_.scan_by_rowid_range()
-               ? column(c, store::kRowId) + " BETWEEN " + scan_bounds(d_, p.target->table, scan_)
-               : column(c, store::kScan) + " = " + scan_);
-      rows += negate ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+      std::string rows = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
+                         tenant_filter(d_, c) + in_scan(d_, p.target->table, c, scan_);
+      rows += failing ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
       if (d_.exists_quantifiers())
-        return std::string(has ? "" : "NOT ") + "EXISTS (SELECT 1" + rows + " AND " +
+        return std::string(failing ? "NOT " : "") + "EXISTS (SELECT 1" + rows + " AND " +
                link(*p.relationship, t, c) + ")";
-      return keyed(t, fk) + (has ? " IN " : " NOT IN ") + "(SELECT " +
+      return keyed(t, fk) + (failing ? " NOT IN " : " IN ") + "(SELECT " +
              keyed_select(c, column(c, store::kRowId)) + rows + ")";
     };
     std::string any = "(" + fk + " IS NOT NULL)";
-    std::string some = cond ? "(" + fk + " IS NOT NULL AND " + target_is(false, true) + ")" : any;
+    std::string some = cond ? "(" + fk + " IS NOT NULL AND " + target_is(false) + ")" : any;
     switch (p.quantifier) {
       case ir::Quantifier::Some:
       case ir::Quantifier::Single:
@@ -342,7 +350,7 @@ class Compiler {
         return "(NOT " + some + ")";
       case ir::Quantifier::All:
         if (!cond) return any;
-        return "(" + fk + " IS NOT NULL AND " + target_is(true, false) + ")";
+        return "(" + fk + " IS NOT NULL AND " + target_is(true) + ")";
     }
     return d_.boolean(false);
   }
@@ -361,11 +369,8 @@ class Compiler {
     std::string fk = column(c, p.relationship->fk_column);
     std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
                       tenant_filter(d_, c) + fk + " IS NOT NULL";
-    if (!d_.scan_by_rowid_range())
-      out += " AND " + column(c, store::kScan) + " = " + scan_;
-    else if (cond)
-      out += " AND " + column(c, store::kRowId) + " BETWEEN " +
-             scan_bounds(d_, p.target->table, scan_);
+    if (cond || !d_.scan_by_rowid_range())
+      out += " AND " + in_scan(d_, p.target->table, c, scan_);
     else if (auto parent = tables_.find(t); parent != tables_.end())
       out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
     if (cond)
