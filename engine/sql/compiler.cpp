@@ -472,8 +472,19 @@ class Compiler {
   int next_alias_ = 1;
 };
 
-std::string scan_filter(const Dialect& d, const std::string& t, const std::string& scan_param) {
-  return tenant_filter(d, t) + t + "." + d.quote(store::kScan) + " = " + scan_param;
+// The root's rows of the scan. In general it reads the scan's rows in
+// storage order (scan_rows) and sorts the matches: a walk of the (_scan, _key)
+// index seeks the table once per row, which costs more than sorting them all
+// (docs/performance.md, "The query path"). The index serves where it reads
+// less: a page in key order, which stops after the page, and a count of all
+// the scan's rows, which reads no table row.
+std::string root_rows(const Dialect& d, const ir::RootField& root, const std::string& t,
+                      const std::string& scan_param) {
+  const bool page_by_key = !root.aggregate && root.limit && root.sort.empty();
+  const bool count_all = root.aggregate && root.where.kind == ir::Predicate::Kind::True;
+  if (page_by_key || count_all)
+    return tenant_filter(d, t) + t + "." + d.quote(store::kScan) + " = " + scan_param;
+  return scan_rows(d, root.type->table, t, scan_param);
 }
 
 }  // namespace
@@ -481,7 +492,7 @@ std::string scan_filter(const Dialect& d, const std::string& t, const std::strin
 Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
   const std::string t = "t0";
   Compiler c(dialect, t, root.type->table);
-  std::string where = scan_filter(dialect, t, c.scan()) + c.and_where(root.where, t);
+  std::string where = root_rows(dialect, root, t, c.scan()) + c.and_where(root.where, t);
   std::string from = " FROM " + dialect.quote(root.type->table) + " AS " + t + " WHERE " + where;
   std::string sql;
   if (root.aggregate) {

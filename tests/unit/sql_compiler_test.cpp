@@ -513,6 +513,64 @@ TEST(SqlCompiler, LargeListsAndDeepNesting) {
   EXPECT_EQ(matching(q, s), (std::vector<std::string>{"c1"}));
 }
 
+// A root statement reads the scan's rows in storage order and sorts its
+// matches, where a walk of the (_scan, _key) index would seek the table once
+// per row; the index serves a page in key order, which stops after the page,
+// and a count of all rows, which reads no table row (docs/performance.md,
+// "The query path"). Each form returns the rows in key order, whatever order
+// they were written in.
+TEST(SqlCompiler, RootStatementsReadTheScanInStorageOrderUnlessAPageStopsEarly) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 300; ++i) {
+    // Written in an order unlike the keys' (the multiplier is coprime to 300).
+    int n = (i * 7) % 300;
+    lines.push_back(R"({"type":"Connector","id":"/subscriptions/c)" +
+                    std::string(n < 10    ? "00"
+                                : n < 100 ? "0"
+                                          : "") +
+                    std::to_string(n) + R"(","name":"n"})");
+  }
+  auto s = load(lines);
+  auto plan_of = [&](const std::string& text) {
+    CompiledQuery q = compile(text);
+    auto plan = s.store->query_plan(q.statements.at(0));
+    EXPECT_TRUE(plan.ok()) << (plan.ok() ? "" : posture::format(plan.errors()));
+    std::string out;
+    for (const auto& line : plan.ok() ? *plan : std::vector<std::string>{}) out += line + "\n";
+    return out;
+  };
+  auto steps_of = [&](const std::string& text) {
+    CompiledQuery q = compile(text);
+    auto cursor = posture::store::Cursor::open(*s.store, q.statements.at(0), s.scan);
+    EXPECT_TRUE(cursor.ok());
+    std::vector<std::string> rows;
+    while (cursor->next().value()) rows.emplace_back(cursor->text(0));
+    return std::make_pair(rows, cursor->steps());
+  };
+
+  const std::string all = "{ connectors(where: { name: \"n\" }) { id } }";
+  std::string plan = plan_of(all);
+  EXPECT_NE(plan.find("SEARCH t0 USING INTEGER PRIMARY KEY"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("connector_scan_key"), std::string::npos) << plan;
+  auto [rows, all_steps] = steps_of(all);
+  ASSERT_EQ(rows.size(), 300u);
+  EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end())) << rows.front() << " ... " << rows.back();
+  EXPECT_EQ(rows.front(), R"({"id":"/subscriptions/c000"})");
+
+  const std::string page = "{ connectors(limit: 2, offset: 3) { id } }";
+  plan = plan_of(page);
+  EXPECT_NE(plan.find("USING INDEX connector_scan_key"), std::string::npos) << plan;
+  auto [paged, page_steps] = steps_of(page);
+  EXPECT_EQ(paged, (std::vector<std::string>{R"({"id":"/subscriptions/c003"})",
+                                             R"({"id":"/subscriptions/c004"})"}));
+  EXPECT_LT(page_steps * 10, all_steps) << "the page stops after its rows";
+
+  plan = plan_of("{ connectorsAggregate { count } }");
+  EXPECT_NE(plan.find("COVERING INDEX connector_scan"), std::string::npos) << plan;
+  plan = plan_of("{ connectorsAggregate(where: { name: \"n\" }) { count } }");
+  EXPECT_NE(plan.find("SEARCH t0 USING INTEGER PRIMARY KEY"), std::string::npos) << plan;
+}
+
 // A check costs the same whatever other scans the store holds: the statement
 // reads the scan's rows of the root table and of every related table (rowid
 // ranges), not the other scans' rows. Measured in SQLite virtual machine

@@ -5,7 +5,12 @@
 -- root `containerRegistries`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "container_registry" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "container_registry"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "container_registry"
+  WHERE "_scan" = :scan)
 AND (t0."adminUserEnabled" IS NULL
   OR (t0."adminUserEnabled" IS NOT NULL
     AND t0."adminUserEnabled" IN (:p1)))

@@ -5,7 +5,12 @@
 -- root `aksClusters`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "aks_cluster" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "aks_cluster"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "aks_cluster"
+  WHERE "_scan" = :scan)
 AND (t0."enableRBAC" IS NULL
   OR (t0."enableRBAC" IS NOT NULL
     AND t0."enableRBAC" IN (:p1)))

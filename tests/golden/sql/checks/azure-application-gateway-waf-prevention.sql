@@ -5,7 +5,12 @@
 -- root `applicationGateways`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "application_gateway" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "application_gateway"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "application_gateway"
+  WHERE "_scan" = :scan)
 AND (t0."webApplicationFirewallEnabled" IS NULL
   OR (t0."webApplicationFirewallEnabled" IS NOT NULL
     AND t0."webApplicationFirewallEnabled" IN (:p1))

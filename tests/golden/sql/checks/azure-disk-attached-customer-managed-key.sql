@@ -5,7 +5,12 @@
 -- root `disks`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "disk" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "disk"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "disk"
+  WHERE "_scan" = :scan)
 AND ((t0."diskState" IS NOT NULL
     AND t0."diskState" IN (:p1, :p2))
   AND t0."encryptionKey" IS NULL)

@@ -5,7 +5,12 @@
 -- root `flowLogs`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "flow_log" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "flow_log"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "flow_log"
+  WHERE "_scan" = :scan)
 AND (t0."retentionPolicyDays" IS NULL
   OR ((t0."retentionPolicyDays" IS NOT NULL
       AND t0."retentionPolicyDays" > :p1)

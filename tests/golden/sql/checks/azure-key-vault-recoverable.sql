@@ -5,7 +5,12 @@
 -- root `kmsVaults`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "key_vault" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "key_vault"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "key_vault"
+  WHERE "_scan" = :scan)
 AND (t0."enableSoftDelete" IS NULL
   OR (t0."enableSoftDelete" IS NOT NULL
     AND t0."enableSoftDelete" IN (:p1))

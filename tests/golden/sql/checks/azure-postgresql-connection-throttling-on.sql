@@ -5,7 +5,12 @@
 -- root `postgreSqlServers`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "postgresql_server" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "postgresql_server"
+  WHERE "_scan" = :scan)
 AND NOT (t0."_rid" IN (SELECT t1."_pg_server_configuration_rid"
     FROM "server_configuration" AS t1
     WHERE t1."_pg_server_configuration_rid" IS NOT NULL

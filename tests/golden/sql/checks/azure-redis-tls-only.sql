@@ -5,7 +5,12 @@
 -- root `redisInstances`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "redis_instance" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "redis_instance"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "redis_instance"
+  WHERE "_scan" = :scan)
 AND (t0."enableNonSslPort" IS NULL
   OR (t0."enableNonSslPort" IS NOT NULL
     AND t0."enableNonSslPort" IN (:p1))

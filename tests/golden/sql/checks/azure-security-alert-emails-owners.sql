@@ -5,7 +5,12 @@
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" IS NOT NULL

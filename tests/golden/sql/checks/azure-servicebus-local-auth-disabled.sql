@@ -5,7 +5,12 @@
 -- root `serviceBusNamespaces`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "servicebus_namespace" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "servicebus_namespace"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "servicebus_namespace"
+  WHERE "_scan" = :scan)
 AND (t0."disableLocalAuth" IS NULL
   OR (t0."disableLocalAuth" IS NOT NULL
     AND t0."disableLocalAuth" IN (:p1)))

@@ -5,7 +5,12 @@
 -- root `sqlServers`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "sql_server" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "sql_server"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "sql_server"
+  WHERE "_scan" = :scan)
 AND (t0."minimalTlsVersion" IS NULL
   OR NOT ((t0."minimalTlsVersion" IS NULL
       OR (t0."minimalTlsVersion" IS NOT NULL

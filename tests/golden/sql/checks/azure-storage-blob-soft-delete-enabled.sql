@@ -5,7 +5,12 @@
 -- root `storageAccounts`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "storage_account" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan)
 AND NOT (t0."_rid" IN (SELECT t1."_has_blob_service_rid"
     FROM "blob_service" AS t1
     WHERE t1."_has_blob_service_rid" IS NOT NULL

@@ -5,7 +5,12 @@
 -- root `storageAccounts`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "storage_account" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan)
 AND (t0."allowSharedKeyAccess" IS NULL
   OR (t0."allowSharedKeyAccess" IS NOT NULL
     AND t0."allowSharedKeyAccess" IN (:p1)))

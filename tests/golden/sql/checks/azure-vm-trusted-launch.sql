@@ -5,7 +5,12 @@
 -- root `vms`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "virtual_machine" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "virtual_machine"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "virtual_machine"
+  WHERE "_scan" = :scan)
 AND (t0."securityType" IS NULL
   OR NOT ((t0."securityType" IS NULL
       OR (t0."securityType" IS NOT NULL

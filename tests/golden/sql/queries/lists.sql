@@ -5,7 +5,12 @@
 -- root `securityContacts`: compile_root
 SELECT json_object('id', t0."id")
 FROM "security_contact" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
 AND ((t0."emails" IS NOT NULL
     AND (instr(t0."emails", :p1) > 0
       AND (instr(t0."emails", '\' || :p1) = 0

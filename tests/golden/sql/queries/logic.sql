@@ -5,7 +5,12 @@
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id")
 FROM "connector" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 AND (t0."name" IS NULL
   OR (t0."name" IS NOT NULL
     AND t0."name" IN (:p1, :p2))

@@ -5,7 +5,12 @@
 -- root `securityContacts`: compile_root
 SELECT json_object('id', t0."id")
 FROM "security_contact" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
 AND (t0."email" IS NULL
   AND NOT (t0."phone" IS NULL)
   AND (t0."isEnabled" IS NOT NULL

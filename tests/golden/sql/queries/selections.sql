@@ -5,7 +5,12 @@
 -- root `n`: compile_root
 SELECT json_object('count', count(*))
 FROM "connector" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
   FROM "security_contact" AS t1
   WHERE t1."_has_security_contact_rid" IS NOT NULL
@@ -45,7 +50,12 @@ SELECT json_object('key', t0."id", '__typename', 'Connector', 'contacts', (SELEC
       FROM "security_contact" AS t2
       WHERE t2."_has_security_contact_rid" = t0."_rid")))
 FROM "connector" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 AND NOT (t0."name" IS NULL)
 ORDER BY t0."name" DESC, t0."id" ASC, t0."_key"
 LIMIT :p1
@@ -69,12 +79,54 @@ ORDER BY t0."_rid"
 -- root `connectors`: compile_root
 SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
 FROM "connector" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 ORDER BY t0."state" ASC, t0."_key"
 LIMIT :p1
 -- :p1 = 5
 
 -- root `connectors`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "connector" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+ORDER BY t0."_rid"
+
+-- root `page`: compile_root
+SELECT json_object('id', t0."id")
+FROM "connector" AS t0
+WHERE t0."_scan" = :scan
+ORDER BY t0."_key"
+LIMIT :p1
+OFFSET :p2
+-- :p1 = 2
+-- :p2 = 4
+
+-- root `page`: compile_matches
+SELECT t0."id", t0."name", t0."_key"
+FROM "connector" AS t0
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+ORDER BY t0."_rid"
+
+-- root `all`: compile_root
+SELECT json_object('count', count(*))
+FROM "connector" AS t0
+WHERE t0."_scan" = :scan
+
+-- root `all`: compile_matches
 SELECT t0."id", t0."name", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan

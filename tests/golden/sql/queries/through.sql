@@ -10,7 +10,12 @@ SELECT json_object('name', t0."name", 'blobServiceDeletePolicyDays', COALESCE((S
       ORDER BY t0_blobServiceDeletePolicyDays."_rid"
       LIMIT :p9), :p10))
 FROM "storage_account" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "storage_account"
+  WHERE "_scan" = :scan)
 AND ((COALESCE((SELECT t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled"
         FROM "blob_service" AS t0_blobServiceDeletePolicyEnabled
         WHERE t0_blobServiceDeletePolicyEnabled."_has_blob_service_rid" = t0."_rid"
@@ -93,7 +98,12 @@ SELECT json_object('name', t0."name", 'mfaActive', json(CASE COALESCE((SELECT t0
         ORDER BY t0_mfaActive."_rid"
         LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END))
 FROM "entra_user" AS t0
-WHERE t0."_scan" = :scan
+WHERE +t0."_scan" = :scan
+AND t0."_rid" BETWEEN (SELECT min("_rid")
+  FROM "entra_user"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "entra_user"
+  WHERE "_scan" = :scan)
 AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
         FROM "user_registration_details" AS t0_mfaActive
         WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
