@@ -29,4 +29,31 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::u32string code_points(std::string_view text) {
+  std::u32string out(text.size(), U'\0');  // at most one code point per byte
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = [&](std::size_t k) {
+      return static_cast<char32_t>(static_cast<unsigned char>(text[k]));
+    };
+    char32_t c = byte(i);
+    if (c < 0x80) {
+      ++i;
+    } else if (c < 0xE0) {
+      c = (c & 0x1F) << 6 | (byte(i + 1) & 0x3F);
+      i += 2;
+    } else if (c < 0xF0) {
+      c = (c & 0x0F) << 12 | (byte(i + 1) & 0x3F) << 6 | (byte(i + 2) & 0x3F);
+      i += 3;
+    } else {
+      c = (c & 0x07) << 18 | (byte(i + 1) & 0x3F) << 12 | (byte(i + 2) & 0x3F) << 6 |
+          (byte(i + 3) & 0x3F);
+      i += 4;
+    }
+    out[n++] = c;
+  }
+  out.resize(n);
+  return out;
+}
+
 }  // namespace posture

@@ -295,6 +295,10 @@ TEST(syntax_lexer, AgreesOnTheEdgesOfEveryRule) {
       "%^'~`;<>?/*",
       "é",
       "\xF0\x9F\x98\x80 x",
+      // A leading byte order mark is dropped before the first code point;
+      // code points of one to four bytes at the edges of each length.
+      "\xEF\xBB\xBF\xEF\xBB\xBF\"\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF\" "
+      "\"\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"",
       std::string("a\0b", 3),
       "{ connectors(where: { NOT: { securityContacts_SOME: { email_IN: [null, \"\"] } } }) { id } "
       "}",
