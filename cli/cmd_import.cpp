@@ -39,13 +39,19 @@ Result<snapshot::ImportSummary> import_into(const std::string& db,
   return snapshot::import_files(*store, inputs, options);
 }
 
-void print_skipped(const snapshot::ImportSummary& s) {
+void print_skipped(const snapshot::ImportSummary& s, bool keep_raw) {
   if (s.skipped == 0) return;
-  std::cerr << "warning: kept " << text::counted(s.skipped, "object", "objects") << " raw ("
-            << format_bytes(s.skipped_bytes)
-            << " in the store's table _unmodelled) that checks do not read:\n";
+  if (keep_raw)
+    std::cerr << "warning: kept " << text::counted(s.skipped, "object", "objects") << " raw ("
+              << format_bytes(s.skipped_bytes)
+              << " in the store's table _unmodelled) that checks do not read:\n";
+  else
+    std::cerr << "warning: skipped " << text::counted(s.skipped, "object", "objects") << " ("
+              << format_bytes(s.skipped_bytes)
+              << ", not kept: --no-raw) that checks do not read:\n";
   for (const auto& [type, n] : s.skipped_by_type)
-    std::cerr << "  " << n << " " << type << " (not modelled: kept raw)\n";
+    std::cerr << "  " << n << " " << type
+              << (keep_raw ? " (not modelled: kept raw)\n" : " (not modelled)\n");
   for (const auto& k : s.skipped_examples)
     std::cerr << "  " << k.where.source << ":" << k.where.line << ": " << k.reason << "\n";
   if (s.skipped > s.skipped_examples.size())
@@ -83,6 +89,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
     std::string db;
     std::vector<std::string> inputs;
     std::vector<std::string> collected;
+    bool no_raw = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -99,9 +106,13 @@ void add_import_command(CLI::App& app, Context& ctx) {
                   "instead of being ERROR (root fields such as storageAccounts, or `all`)")
       ->delimiter(',')
       ->type_name("TYPE[,TYPE...]");
+  cmd->add_flag("--no-raw", opts->no_raw,
+                "Keep no original JSON (each object's <table>_raw row, and the objects of types "
+                "not modelled): the same rows and verdicts in a store about half the size");
   cmd->callback([opts, &ctx] {
     snapshot::ImportOptions options;
     options.collected = opts->collected;
+    options.keep_raw = !opts->no_raw;
     options.tenant = ctx.tenant;
     auto line = std::make_shared<ProgressLine>(show_progress(ctx));
     if (line->enabled())
@@ -125,15 +136,20 @@ void add_import_command(CLI::App& app, Context& ctx) {
       std::cerr << "imported scan " << summary->scan_id << ": "
                 << text::counted(summary->subscriptions, "subscription", "subscriptions") << ", "
                 << text::counted(summary->contacts, "security contact", "security contacts") << ", "
-                << summary->skipped << " kept raw in " << elapsed << " s ("
+                << summary->skipped << (options.keep_raw ? " kept raw" : " skipped") << " in "
+                << elapsed << " s ("
                 << static_cast<uint64_t>(static_cast<double>(objects) / seconds) << " objects/s)\n";
     if (!ctx.quiet) print_type_counts(*summary);
+    if (!ctx.quiet)
+      std::cerr << (options.keep_raw ? "  original JSON kept: " + format_bytes(summary->raw_bytes) +
+                                           " (--no-raw leaves it out)\n"
+                                     : std::string("  original JSON not kept (--no-raw)\n"));
     if (!ctx.quiet) print_declared_empty(*summary, !opts->collected.empty());
     if (!ctx.quiet && summary->errors)
       std::cerr << "  recorded "
                 << text::counted(summary->errors, "collection error", "collection errors")
                 << " (the checks reading what could not be read are ERROR for its resource)\n";
-    print_skipped(*summary);
+    print_skipped(*summary, options.keep_raw);
     ctx.exit_code = kExitOk;
   });
 }

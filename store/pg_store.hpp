@@ -160,6 +160,7 @@ class PgWriter {
   Status add_unmodelled(std::string_view id, std::string_view arm_type, std::string_view raw);
   Status adopt_orphans(const schema::Relationship& relationship, const std::string& parent_id);
   Status set_tenant(std::string tenant);
+  void keep_original_json(bool keep) { keep_raw_ = keep; }
   Result<ScanInfo> commit(const std::string& status, const std::string& message);
   void rollback();
   Status fail(const std::string& message);
@@ -195,6 +196,7 @@ class PgWriter {
   int64_t scan_id_ = 0;
   int64_t ord_ = 0;  // the number of records added: the last of an ARM id wins
   bool open_ = false;
+  bool keep_raw_ = true;  // ScanWriter::keep_original_json
   std::unordered_map<std::string, std::unique_ptr<Staged>> staged_;  // by type name
   std::string refs_, unmodelled_;  // COPY text for posture_refs and _unmodelled
   std::vector<int64_t> rids_;      // reserved _rid values, used from the back

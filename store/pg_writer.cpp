@@ -263,7 +263,7 @@ Status PgWriter::add(const Record& record) {
       return nul_in_text(record);
   }
   line += "\t" + std::to_string(++ord_) + "\t";
-  if (!copy_text(line, record.raw)) return nul_in_text(record);
+  if (keep_raw_ && !copy_text(line, record.raw)) return nul_in_text(record);
   s.buffer += line + "\n";
   for (const auto& ref : record.references) {
     std::string name = ref.first->owner + "." + ref.first->name;
@@ -353,11 +353,13 @@ Status PgWriter::move_staged() {
                             tenant, what);
     if (!rows) return rows.take_errors();
     s->rows = std::strtoll(PQcmdTuples(rows->get()), nullptr, 10);
-    auto raw = store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
-                               " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, " + first_rid +
-                               ", _raw" + last,
-                           tenant, what);
-    if (!raw) return raw.take_errors();
+    if (keep_raw_) {
+      auto raw = store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
+                                 " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, " +
+                                 first_rid + ", _raw" + last,
+                             tenant, what);
+      if (!raw) return raw.take_errors();
+    }
     if (s->rows == s->added) continue;  // no ARM id twice
     auto owners = store_->run(
         "UPDATE posture_refs AS r SET owner = m.first FROM (SELECT _rid, min(_rid) OVER "

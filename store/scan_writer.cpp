@@ -398,7 +398,10 @@ ScanWriter::ScanWriter(std::unique_ptr<internal::PgWriter> pg) : pg_(std::move(p
 }
 
 ScanWriter::ScanWriter(ScanWriter&& other) noexcept
-    : impl_(std::move(other.impl_)), scan_id_(other.scan_id_), pg_(std::move(other.pg_)) {}
+    : impl_(std::move(other.impl_)),
+      scan_id_(other.scan_id_),
+      keep_raw_(other.keep_raw_),
+      pg_(std::move(other.pg_)) {}
 
 ScanWriter::~ScanWriter() {
   rollback();
@@ -466,15 +469,17 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
-  Cursor& raw = p.raw;
-  raw.reset();
-  raw.bind(1, rid);
-  raw.bind(2, std::string_view(record.raw));
-  rc = step(raw);
-  raw.reset();
-  if (rc != SQLITE_DONE)
-    return sqlite_error(impl_->path(), impl_->db(),
-                        "storing the original JSON of " + record.type->name + " " + record.id);
+  if (keep_raw_) {
+    Cursor& raw = p.raw;
+    raw.reset();
+    raw.bind(1, rid);
+    raw.bind(2, std::string_view(record.raw));
+    rc = step(raw);
+    raw.reset();
+    if (rc != SQLITE_DONE)
+      return sqlite_error(impl_->path(), impl_->db(),
+                          "storing the original JSON of " + record.type->name + " " + record.id);
+  }
   Cursor& refs = impl_->ref_stmt;
   for (const auto& [rel, target] : record.references) {
     std::string name = rel->owner + "." + rel->name;
@@ -510,8 +515,14 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
   return ok_status();
 }
 
+void ScanWriter::keep_original_json(bool keep) {
+  keep_raw_ = keep;
+  if (pg_) pg_->keep_original_json(keep);
+}
+
 Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                   std::string_view raw) {
+  if (!keep_raw_) return ok_status();
   if (pg_) return pg_->add_unmodelled(id, arm_type, raw);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   Cursor& s = impl_->unmodelled_stmt;

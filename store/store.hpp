@@ -178,6 +178,12 @@ class ScanWriter {
   // Keeps an object of a type the schema does not model, as it came (table
   // _unmodelled: scan, id, ARM type, JSON text). `id` and `arm_type` may be "".
   Status add_unmodelled(std::string_view id, std::string_view arm_type, std::string_view raw);
+  // Whether the scan keeps the original JSON (default: yes): each row's in
+  // <table>_raw and the objects add_unmodelled() is given. Without it the
+  // scan's rows are the same and its checks judge the same (they read only
+  // the asset tables), in a store about half the size (docs/data-model.md,
+  // "The original JSON"). Set it before the first add().
+  void keep_original_json(bool keep);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.
@@ -205,6 +211,7 @@ class ScanWriter {
   explicit ScanWriter(std::unique_ptr<internal::PgWriter> pg);  // pg_writer.cpp
   std::unique_ptr<Impl> impl_;
   int64_t scan_id_ = 0;
+  bool keep_raw_ = true;
   std::unique_ptr<internal::PgWriter> pg_;  // set: writing to PostgreSQL (impl_ unused)
 };
 

@@ -814,6 +814,7 @@ Result<CollectSummary> collect(store::Store& store, const CollectOptions& option
   }
   auto writer = store::ScanWriter::begin(store, "azure", options.tenant);
   if (!writer) return writer.take_errors();
+  writer->keep_original_json(options.keep_raw);
   Collection collection(options, *plan, **client, *writer, store.schema());
   running = &collection;
   Status status = collection.list_subscriptions();

@@ -75,6 +75,9 @@ struct CollectOptions {
   // credentials' AZURE_TENANT_ID; "": the organization Microsoft Graph
   // returns, if read.
   std::string tenant;
+  // Whether the scan keeps each resource's original JSON (`posture collect
+  // --no-raw`: no; ScanWriter::keep_original_json).
+  bool keep_raw = true;
 };
 
 struct CollectSummary {

@@ -43,6 +43,7 @@ struct ImportRun {
   uint64_t objects = 0;  // ARM objects read (stored or skipped)
   uint64_t skipped = 0;
   uint64_t skipped_bytes = 0;
+  uint64_t raw_bytes = 0;  // original JSON of the records stored, as read
   uint64_t errors = 0;
   bool record_started = false;  // the writer keeps the scan's collected types
   std::vector<SkippedObject> skipped_examples{};
@@ -253,11 +254,13 @@ Status ImportRun::store_record(const json& object, store::Record&& record,
                                const SourceLocation& where) {
   auto children = normalize_elements(object, record, store.schema());
   const schema::ObjectType& type = *record.type;
+  raw_bytes += record.raw.size();
   if (auto s = queue.add(std::move(record), where); !s) return s;
   if (auto s = start_record(type, where); !s) return s;
   ++stored;
   if (!children) return at(where, children.errors().front());
   for (auto& child : *children) {
+    raw_bytes += child.raw.size();
     if (auto s = queue.add(std::move(child), where); !s) return s;
     ++stored;
   }
@@ -354,6 +357,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   auto writer =
       store::ScanWriter::begin(store, describe_source(paths), options.tenant.value_or(""));
   if (!writer) return writer.take_errors();
+  writer->keep_original_json(options.keep_raw);
   auto declared = collected_types(store.schema(), options.collected);
   if (!declared) return declared.take_errors();
   for (const auto* type : *declared)
@@ -412,6 +416,7 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
   summary.tenant = info->tenant;
   summary.skipped = run.skipped;
   summary.skipped_bytes = run.skipped_bytes;
+  summary.raw_bytes = options.keep_raw ? run.raw_bytes : 0;
   summary.errors = run.errors;
   auto collected = store.collected_types(info->id);
   if (!collected) return collected.take_errors();

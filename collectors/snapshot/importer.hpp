@@ -33,6 +33,9 @@ struct ImportOptions {
   // The tenant the scan is of (docs/scaling.md); not given: the tenant of
   // the input's organization object when it holds exactly one, else "".
   std::optional<std::string> tenant;
+  // Whether the scan keeps each object's original JSON (`posture import
+  // --no-raw`: no; ScanWriter::keep_original_json).
+  bool keep_raw = true;
 };
 
 // An object import skipped: where it starts and why.
@@ -61,6 +64,9 @@ struct ImportSummary {
   std::vector<std::string> collected;  // root fields (plurals) of the types the scan collected
   std::map<std::string, uint64_t> stored_by_type;  // root field (plural) -> rows stored
   uint64_t bytes = 0;
+  // The original JSON the scan keeps of the objects it stored (<table>_raw),
+  // as read; 0 with ImportOptions::keep_raw off.
+  uint64_t raw_bytes = 0;
   double seconds = 0;
 };
 

@@ -187,6 +187,31 @@ TEST_F(AzureCliTest, NoSecretAppearsWithAGraphTokenFile) {
   std::filesystem::remove(token_file);
 }
 
+// `collect --no-raw`: the same rows as a collection that keeps the original
+// JSON, and none of it.
+TEST_F(AzureCliTest, CollectWithoutRawStoresTheSameRowsAndNoOriginalJson) {
+  mock.add_subscriptions(3);
+  const std::string token = std::string("AZURE_ACCESS_TOKEN=") + MockArm::kStaticToken;
+  auto quiet = [&](std::vector<std::string> extra) {
+    auto args = collect_args(std::move(extra));
+    args.insert(args.begin(), "--quiet");
+    return posture(args, {token});
+  };
+  auto kept = quiet({"--types", "securityContacts"});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  auto lean = quiet({"--types", "securityContacts", "--no-raw"});
+  ASSERT_EQ(lean.exit_code, 0) << lean.err;
+  for (const auto& [table, field] :
+       {std::pair{"connector", "name"}, {"security_contact", "email"}, {"security_contact", "id"}})
+    EXPECT_EQ(column(table, field, 2), column(table, field, 1)) << table << "." << field;
+  EXPECT_EQ(count("connector", 1), 3u);
+  for (const char* table : {"connector", "security_contact"}) {
+    for (const auto& raw : column(table, "_raw", 1)) EXPECT_NE(raw, "<null>") << table;
+    for (const auto& raw : column(table, "_raw", 2)) EXPECT_EQ(raw, "<null>") << table;
+    EXPECT_FALSE(column(table, "_raw", 2).empty()) << table;
+  }
+}
+
 TEST_F(AzureCliTest, ScansListsPartialScansWithTheirErrors) {
   mock.add_subscriptions(3);
   mock.add_fault(MockArm::guid(1) + "/providers", Fault::http(403));

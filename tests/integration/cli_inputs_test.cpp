@@ -4,6 +4,9 @@
 // import skips are named with file:line and why; a --token-file that cannot be
 // used says why (missing, unreadable, not JSON, no accessToken, expired), and
 // never shows the token.
+#include <algorithm>
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -148,6 +151,43 @@ TEST_F(CliInputsTest, ImportNamesTheObjectsItKeepsRawAndWhy) {
       << none.err;
   EXPECT_NE(none.err.find("az security contact list"), std::string::npos) << none.err;
   EXPECT_FALSE(std::filesystem::exists(path("n.db")));
+}
+
+// `import --no-raw`: the same verdicts from a smaller store, and the summary
+// says what the original JSON costs or that it was left out.
+TEST_F(CliInputsTest, ImportWithoutRawGivesTheSameVerdictsFromASmallerStore) {
+  const std::string sample =
+      std::string(POSTURE_SOURCE_DIR) + "/collectors/samples/azure-sample.jsonl";
+  auto kept = posture({"import", "--db", path("kept.db"), sample});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_NE(kept.err.find("original JSON kept: "), std::string::npos) << kept.err;
+  auto lean = posture({"import", "--no-raw", "--db", path("lean.db"), sample});
+  ASSERT_EQ(lean.exit_code, 0) << lean.err;
+  EXPECT_NE(lean.err.find("original JSON not kept (--no-raw)"), std::string::npos) << lean.err;
+  auto verdicts = [&](const std::string& db) {
+    auto r = posture({"check", "--db", db, "--format", "csv"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;  // the sample fails some checks
+    return r.out;
+  };
+  std::string want = verdicts(path("kept.db"));
+  EXPECT_GT(std::count(want.begin(), want.end(), '\n'), 100) << want;
+  EXPECT_EQ(verdicts(path("lean.db")), want);
+  EXPECT_LT(std::filesystem::file_size(path("lean.db")),
+            std::filesystem::file_size(path("kept.db")));
+
+  // Objects of types not modelled are counted and named, but not kept.
+  std::string mixed = write("mixed.jsonl", "{\"id\": \"/subscriptions/" + kSub1 +
+                                               "\", \"subscriptionId\": \"" + kSub1 +
+                                               "\"}\n{\"id\": \"/x\", \"type\": "
+                                               "\"Microsoft.Resources/resourceGroups\"}\n");
+  auto skipped = posture({"import", "--no-raw", "--db", path("m.db"), mixed});
+  ASSERT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.err.find("1 subscription, 0 security contacts, 1 skipped"), std::string::npos)
+      << skipped.err;
+  EXPECT_NE(skipped.err.find("not kept: --no-raw"), std::string::npos) << skipped.err;
+  EXPECT_NE(skipped.err.find(mixed + ":2: unknown type Microsoft.Resources/resourceGroups"),
+            std::string::npos)
+      << skipped.err;
 }
 
 TEST_F(CliInputsTest, ATokenFileThatCannotBeUsedSaysWhyWithoutTheToken) {

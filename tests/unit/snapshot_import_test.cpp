@@ -91,6 +91,40 @@ TEST_F(SnapshotImportTest, KeepsEachObjectsTextVerbatim) {
   EXPECT_EQ(json::parse(raw)["displayName"], "Contoso Sandbox");
 }
 
+// `posture import --no-raw`: the same summary and rows, no original JSON.
+TEST_F(SnapshotImportTest, WithoutRawTheScanHasTheSameRowsAndNoOriginalJson) {
+  posture::snapshot::ImportOptions lean;
+  lean.keep_raw = false;
+  auto kept = import_ok({kData + "mixed.jsonl"});
+  auto none = import_files(*store_, {kData + "mixed.jsonl"}, lean);
+  ASSERT_TRUE(none.ok()) << posture::format(none.errors());
+  EXPECT_EQ(none->subscriptions, kept.subscriptions);
+  EXPECT_EQ(none->contacts, kept.contacts);
+  EXPECT_EQ(none->skipped, kept.skipped);
+  EXPECT_EQ(none->stored_by_type, kept.stored_by_type);
+  EXPECT_GT(kept.raw_bytes, 500u);
+  EXPECT_EQ(none->raw_bytes, 0u);
+  auto rows = [&](int64_t scan) {
+    return query(
+        "SELECT c.id, c.email, c.emails, c.alertNotifications, c.apiVersion, p.name FROM "
+        "security_contact c LEFT JOIN connector p ON p._rid = c._has_security_contact_rid WHERE "
+        "c._scan = " +
+        std::to_string(scan) + " ORDER BY c._key");
+  };
+  EXPECT_EQ(rows(none->scan_id), rows(kept.scan_id));
+  EXPECT_NE(rows(kept.scan_id), "");
+  for (const std::string table : {"connector", "security_contact"}) {
+    EXPECT_EQ(query("SELECT count(*) > 0 FROM " + table + "_raw JOIN " + table +
+                    " USING (_rid) WHERE _scan = " + std::to_string(kept.scan_id)),
+              "1");
+    EXPECT_EQ(query("SELECT count(*) FROM " + table + "_raw JOIN " + table +
+                    " USING (_rid) WHERE _scan = " + std::to_string(none->scan_id)),
+              "0");
+  }
+  EXPECT_EQ(query("SELECT count(*) FROM _unmodelled WHERE scan = " + std::to_string(none->scan_id)),
+            "0");
+}
+
 TEST_F(SnapshotImportTest, DocumentsEnvelopeAndBareArray) {
   auto s = import_ok({kData + "subscriptions.json", kData + "contacts-2020.json"});
   EXPECT_EQ(s.subscriptions, 3u);  // the envelope's `count` object is not an item

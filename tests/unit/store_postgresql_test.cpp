@@ -209,6 +209,42 @@ TEST_F(PostgresqlStore, RecordsOfOneIdAreOneRowThatKeepsEveryReference) {
             (std::vector<std::string>{"2"}));
 }
 
+// As on SQLite: without the original JSON a scan has the same rows, linked
+// the same way, and no <table>_raw row or object of a type not modelled.
+TEST_F(PostgresqlStore, WithoutTheOriginalJsonTheRowsStayAndNothingRawIsKept) {
+  std::string fk = store_->schema().relationships_into("SecurityContact").at(0)->fk_column;
+  std::string linked =
+      "SELECT p.id, p.name, c.email FROM security_contact c JOIN connector p ON "
+      "p._rid = c.\"" +
+      fk + "\" WHERE c._scan = $1";
+  std::vector<std::vector<std::string>> seen;
+  for (bool keep : {true, false}) {
+    auto w = ScanWriter::begin(*store_, "test");
+    ASSERT_TRUE(w.ok()) << posture::format(w.errors());
+    w->keep_original_json(keep);
+    int64_t scan = w->scan_id();
+    ASSERT_TRUE(w->add(connector("/subscriptions/A", "first")).ok());
+    ASSERT_TRUE(w->add(contact("/subscriptions/A/c/1", "/subscriptions/a", "a@x")).ok());
+    ASSERT_TRUE(w->add(connector("/SUBSCRIPTIONS/a", "renamed")).ok());
+    ASSERT_TRUE(w->add_unmodelled("/x/1", "Microsoft.Foo/bars", "{\"a\":1}").ok());
+    auto info = w->commit();
+    ASSERT_TRUE(info.ok()) << posture::format(info.errors());
+    seen.push_back(rows(linked.c_str(), scan));
+    const std::string n = keep ? "1" : "0";
+    EXPECT_EQ(rows("SELECT count(*) FROM connector_raw r JOIN connector c ON c._rid = r._rid "
+                   "WHERE c._scan = $1",
+                   scan),
+              (std::vector<std::string>{n}));
+    EXPECT_EQ(rows("SELECT count(*) FROM security_contact_raw r JOIN security_contact c ON "
+                   "c._rid = r._rid WHERE c._scan = $1",
+                   scan),
+              (std::vector<std::string>{n}));
+    EXPECT_EQ(store_->unmodelled_counts(scan).value().size(), keep ? 1u : 0u);
+  }
+  EXPECT_EQ(seen[0], (std::vector<std::string>{"/SUBSCRIPTIONS/a|renamed|a@x"}));
+  EXPECT_EQ(seen[1], seen[0]);
+}
+
 // Each connection plans cursors for all their rows and never JIT-compiles
 // (docs/postgresql.md says why), read-write and read-only alike.
 TEST_F(PostgresqlStore, ConnectionsReadWholeResultsWithoutJit) {

@@ -345,6 +345,42 @@ TEST_F(StoreScanTest, ObjectsNotModelledAreKeptRawAndCountedPerType) {
   EXPECT_TRUE(store_->unmodelled_counts(w.scan_id() + 1)->empty());
 }
 
+// Without the original JSON a scan has the same rows, linked the same way;
+// it keeps no <table>_raw row and no object of a type not modelled.
+TEST_F(StoreScanTest, WithoutTheOriginalJsonTheRowsStayAndNothingRawIsKept) {
+  int64_t scans[2] = {0, 0};
+  for (bool keep : {true, false}) {
+    ScanWriter w = begin();
+    w.keep_original_json(keep);
+    ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+    ASSERT_TRUE(w.add(connector("/subscriptions/S1", "One again")).ok());  // the same id
+    ASSERT_TRUE(w.add(contact("/subscriptions/s1/c/default", "/subscriptions/s1")).ok());
+    ASSERT_TRUE(w.add_unmodelled("/a", "Microsoft.Foo/bars", R"({"id":"/a"})").ok());
+    ASSERT_TRUE(w.commit().ok());
+    scans[keep ? 0 : 1] = w.scan_id();
+  }
+  auto rows = [&](int64_t scan) {
+    std::string s = std::to_string(scan);
+    return query(
+               "SELECT p.id, p.name, c.id, c.email FROM security_contact c JOIN connector p ON "
+               "p._rid = c._has_security_contact_rid WHERE c._scan = " +
+               s) +
+           "/" + query("SELECT count(*) FROM connector WHERE _scan = " + s);
+  };
+  EXPECT_EQ(rows(scans[0]),
+            "/subscriptions/S1|One again|/subscriptions/s1/c/default|a@example.com/1");
+  EXPECT_EQ(rows(scans[1]), rows(scans[0]));
+  auto raw_rows = [&](const std::string& table, int64_t scan) {
+    return query("SELECT count(*) FROM " + table + "_raw JOIN " + table +
+                 " USING (_rid) WHERE _scan = " + std::to_string(scan));
+  };
+  EXPECT_EQ(raw_rows("connector", scans[0]), "1");
+  EXPECT_EQ(raw_rows("security_contact", scans[0]), "1");
+  EXPECT_EQ(raw_rows("connector", scans[1]), "0");
+  EXPECT_EQ(raw_rows("security_contact", scans[1]), "0");
+  EXPECT_EQ(query("SELECT scan FROM _unmodelled"), std::to_string(scans[0]));
+}
+
 TEST_F(StoreScanTest, ACollectionErrorKeepsTheChildTypeThatCouldNotBeRead) {
   ScanWriter w = begin();
   ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
