@@ -232,8 +232,8 @@ void add_collect_command(CLI::App& app, Context& ctx) {
                   "or ARM types) and the ones they hang from; repeatable or comma-separated")
       ->delimiter(',');
   cmd->add_flag("--no-raw", flags->no_raw,
-                "Keep no original JSON of the resources (their <table>_raw rows): the same rows "
-                "and verdicts in a store about half the size");
+                "Keep no original JSON (each resource's <table>_raw row, and the objects of "
+                "types not modelled): the same rows and verdicts in a store about half the size");
   cmd->callback([flags, &ctx] { run_collect(*flags, ctx); });
 }
 

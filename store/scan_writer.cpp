@@ -522,9 +522,9 @@ void ScanWriter::keep_original_json(bool keep) {
 
 Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                   std::string_view raw) {
-  if (!keep_raw_) return ok_status();
-  if (pg_) return pg_->add_unmodelled(id, arm_type, raw);
+  if (pg_) return keep_raw_ ? pg_->add_unmodelled(id, arm_type, raw) : ok_status();
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  if (!keep_raw_) return ok_status();
   Cursor& s = impl_->unmodelled_stmt;
   s.reset();
   s.bind(1, scan_id_);

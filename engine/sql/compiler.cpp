@@ -476,12 +476,14 @@ class Compiler {
 // storage order (scan_rows) and sorts the matches: a walk of the (_scan, _key)
 // index seeks the table once per row, which costs more than sorting them all
 // (docs/performance.md, "The query path"). The index serves where it reads
-// less: a page in key order, which stops after the page, and a count of all
-// the scan's rows, which reads no table row.
+// less: a page in key order of all the scan's rows, which stops after the
+// page (with a filter it might walk the whole scan to fill it), and a count
+// of all the scan's rows, which reads no table row.
 std::string root_rows(const Dialect& d, const ir::RootField& root, const std::string& t,
                       const std::string& scan_param) {
-  const bool page_by_key = !root.aggregate && root.limit && root.sort.empty();
-  const bool count_all = root.aggregate && root.where.kind == ir::Predicate::Kind::True;
+  const bool unfiltered = root.where.kind == ir::Predicate::Kind::True;
+  const bool page_by_key = !root.aggregate && root.limit && root.sort.empty() && unfiltered;
+  const bool count_all = root.aggregate && unfiltered;
   if (page_by_key || count_all)
     return tenant_filter(d, t) + t + "." + d.quote(store::kScan) + " = " + scan_param;
   return scan_rows(d, root.type->table, t, scan_param);

@@ -357,6 +357,7 @@ TEST_F(StoreScanTest, WithoutTheOriginalJsonTheRowsStayAndNothingRawIsKept) {
     ASSERT_TRUE(w.add(contact("/subscriptions/s1/c/default", "/subscriptions/s1")).ok());
     ASSERT_TRUE(w.add_unmodelled("/a", "Microsoft.Foo/bars", R"({"id":"/a"})").ok());
     ASSERT_TRUE(w.commit().ok());
+    EXPECT_FALSE(w.add_unmodelled("/b", "Microsoft.Foo/bars", "{}").ok()) << "committed";
     scans[keep ? 0 : 1] = w.scan_id();
   }
   auto rows = [&](int64_t scan) {
