@@ -298,6 +298,7 @@ Status PgWriter::mark_collected(const schema::ObjectType& type) {
 Status PgWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                 std::string_view raw) {
   if (!open_) return Diagnostic::error("store", "the scan is no longer open");
+  if (!keep_raw_) return ok_status();
   std::string line = std::to_string(scan_id_) + "\t";
   bool ok = copy_text(line, id);
   line += '\t';

@@ -153,6 +153,7 @@ struct ScanWriter::Impl {
   std::string tenant;  // the scan's, written to its _scans row
   int64_t scan_id = 0;
   bool open = false;
+  bool keep_raw = true;  // keep_original_json
   // Keyed by the record's type pointer (which may belong to another Schema
   // object than the store's; plans always use the store's own types).
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
@@ -398,10 +399,7 @@ ScanWriter::ScanWriter(std::unique_ptr<internal::PgWriter> pg) : pg_(std::move(p
 }
 
 ScanWriter::ScanWriter(ScanWriter&& other) noexcept
-    : impl_(std::move(other.impl_)),
-      scan_id_(other.scan_id_),
-      keep_raw_(other.keep_raw_),
-      pg_(std::move(other.pg_)) {}
+    : impl_(std::move(other.impl_)), scan_id_(other.scan_id_), pg_(std::move(other.pg_)) {}
 
 ScanWriter::~ScanWriter() {
   rollback();
@@ -469,7 +467,7 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
-  if (keep_raw_) {
+  if (impl_->keep_raw) {
     Cursor& raw = p.raw;
     raw.reset();
     raw.bind(1, rid);
@@ -516,15 +514,15 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
 }
 
 void ScanWriter::keep_original_json(bool keep) {
-  keep_raw_ = keep;
-  if (pg_) pg_->keep_original_json(keep);
+  if (pg_) return pg_->keep_original_json(keep);
+  if (impl_) impl_->keep_raw = keep;
 }
 
 Status ScanWriter::add_unmodelled(std::string_view id, std::string_view arm_type,
                                   std::string_view raw) {
-  if (pg_) return keep_raw_ ? pg_->add_unmodelled(id, arm_type, raw) : ok_status();
+  if (pg_) return pg_->add_unmodelled(id, arm_type, raw);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  if (!keep_raw_) return ok_status();
+  if (!impl_->keep_raw) return ok_status();
   Cursor& s = impl_->unmodelled_stmt;
   s.reset();
   s.bind(1, scan_id_);

@@ -211,7 +211,6 @@ class ScanWriter {
   explicit ScanWriter(std::unique_ptr<internal::PgWriter> pg);  // pg_writer.cpp
   std::unique_ptr<Impl> impl_;
   int64_t scan_id_ = 0;
-  bool keep_raw_ = true;
   std::unique_ptr<internal::PgWriter> pg_;  // set: writing to PostgreSQL (impl_ unused)
 };
 

@@ -50,11 +50,17 @@ std::string scan_bounds(const Dialect& d, const std::string& table, const std::s
 
 namespace {
 
+// A row of `alias` is one of scan `scan_param`'s, by its _scan column.
+std::string scan_column_is(const Dialect& d, const std::string& alias,
+                           const std::string& scan_param) {
+  return alias + "." + d.quote(store::kScan) + " = " + scan_param;
+}
+
 // A row of `table` AS `alias` is one of scan `scan_param`'s: its rowid in
 // the scan's range where the dialect reads rowid ranges, else its _scan.
 std::string in_scan(const Dialect& d, const std::string& table, const std::string& alias,
                     const std::string& scan_param) {
-  if (!d.scan_by_rowid_range()) return alias + "." + d.quote(store::kScan) + " = " + scan_param;
+  if (!d.scan_by_rowid_range()) return scan_column_is(d, alias, scan_param);
   return alias + "." + d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
 }
 
@@ -484,8 +490,7 @@ std::string root_rows(const Dialect& d, const ir::RootField& root, const std::st
   const bool unfiltered = root.where.kind == ir::Predicate::Kind::True;
   const bool page_by_key = !root.aggregate && root.limit && root.sort.empty() && unfiltered;
   const bool count_all = root.aggregate && unfiltered;
-  if (page_by_key || count_all)
-    return tenant_filter(d, t) + t + "." + d.quote(store::kScan) + " = " + scan_param;
+  if (page_by_key || count_all) return tenant_filter(d, t) + scan_column_is(d, t, scan_param);
   return scan_rows(d, root.type->table, t, scan_param);
 }
 
