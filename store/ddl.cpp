@@ -79,29 +79,42 @@ TableSpec unmodelled_table() {
 
 // The asset table of `type`; errors when two columns would share a name.
 Result<TableSpec> asset_table(const schema::Schema& schema, const schema::ObjectType& type) {
+  // Column order is a cost (docs/data-model.md, "Column order"): SQLite reads
+  // a row's record from its start, so what a check's scan reads most (the
+  // links, then short values) comes first and long identifiers last: a
+  // related set built over the links and a few fields never touches the
+  // ids. Every statement names its columns, so the order is not a contract.
   TableSpec t{type.table, {}, {}};
   t.columns.push_back({kRowId, "INTEGER", "PRIMARY KEY"});
   t.columns.push_back({kScan, "INTEGER", "NOT NULL"});
-  t.columns.push_back({kKey, "TEXT", "NOT NULL"});
-  for (const auto& f : type.fields)
-    t.columns.push_back({f.column, std::string(column_type(f)), ""});
-  for (const auto* rel : schema.relationships_into(type.name)) {
-    t.columns.push_back({rel->fk_column, "INTEGER", ""});
-    t.columns.push_back({rel->key_column, "TEXT", ""});
-    std::string index = type.table + "_" + rel->fk_column;
+  auto link_index = [&](const std::string& fk) {
+    std::string index = type.table + "_" + fk;
     t.indexes.emplace_back(index, "CREATE INDEX IF NOT EXISTS " + quote_ident(index) + " ON " +
-                                      quote_ident(type.table) + "(" + quote_ident(rel->fk_column) +
-                                      ")");
+                                      quote_ident(type.table) + "(" + quote_ident(fk) + ")");
+  };
+  const auto parents = schema.relationships_into(type.name);
+  for (const auto* rel : parents) {
+    t.columns.push_back({rel->fk_column, "INTEGER", ""});
+    link_index(rel->fk_column);
   }
   // A link stored in the owner's row (@ref(shared: true)): the target's rowid.
   for (const auto& rel : type.relationships) {
     if (!rel.in_owner || rel.inverse) continue;  // an inverse uses the forward link's column
     t.columns.push_back({rel.fk_column, "INTEGER", ""});
-    std::string index = type.table + "_" + rel.fk_column;
-    t.indexes.emplace_back(index, "CREATE INDEX IF NOT EXISTS " + quote_ident(index) + " ON " +
-                                      quote_ident(type.table) + "(" + quote_ident(rel.fk_column) +
-                                      ")");
+    link_index(rel.fk_column);
   }
+  // Fields: numbers and booleans, then text, then lists (JSON arrays), then ids.
+  auto rank = [](const schema::Field& f) {
+    if (f.list) return 2;
+    if (f.scalar == schema::ScalarType::ID) return 3;
+    return column_type(f) == "TEXT" ? 1 : 0;
+  };
+  for (int r = 0; r <= 3; ++r)
+    for (const auto& f : type.fields)
+      if (rank(f) == r) t.columns.push_back({f.column, std::string(column_type(f)), ""});
+  t.columns.push_back({kKey, "TEXT", "NOT NULL"});
+  // The parent's key, kept only until the row is linked (ScanWriter).
+  for (const auto* rel : parents) t.columns.push_back({rel->key_column, "TEXT", ""});
   // (_scan, rowid): the first and last rowid of a scan in O(log n), so the
   // engine reads a scan's rows as one sequential rowid range.
   std::string by_scan = type.table + "_scan";

@@ -262,10 +262,17 @@ Status ScanWriter::Impl::link_parents() {
                         " AS p WHERE p._scan = ?1 AND p._key = " + key + ") WHERE " + child +
                         "._scan = ?1 AND " + key + " IS NOT NULL AND " + child + "." +
                         quote_ident(rel.fk_column) + " IS NULL";
-      auto stmt = prepare(db(), path(), sql);
-      if (!stmt) return stmt.take_errors();
-      stmt->bind(1, scan_id);
-      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+      // Then the keys of the rows it linked go, as for a row linked when written.
+      std::string cleared = "UPDATE " + child + " SET " + quote_ident(rel.key_column) +
+                            " = NULL WHERE " + child + "._scan = ?1 AND " + key +
+                            " IS NOT NULL AND " + child + "." + quote_ident(rel.fk_column) +
+                            " IS NOT NULL";
+      for (const std::string* text : {&sql, &cleared}) {
+        auto stmt = prepare(db(), path(), *text);
+        if (!stmt) return stmt.take_errors();
+        stmt->bind(1, scan_id);
+        if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+      }
     }
   }
   return ok_status();
@@ -424,15 +431,18 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record)
                                record.relationship->owner == rel->owner));
     if (!mine) continue;
     std::string parent_key = arm_key(record.parent_id);
-    s.bind(index, std::string_view(parent_key));
     Cursor& lookup = p.lookups[i];
     lookup.reset();
     lookup.bind(1, scan_id);
     lookup.bind(2, std::string_view(parent_key));
-    if (step(lookup) == SQLITE_ROW)
+    // A linked row keeps the parent's rowid only; the key stays for commit
+    // to link a row whose parent comes later (docs/data-model.md).
+    if (step(lookup) == SQLITE_ROW) {
       s.bind(index + 1, lookup.integer(0));
-    else
+    } else {
+      s.bind(index, std::string_view(parent_key));
       p.unlinked[i] = true;
+    }
     lookup.reset();
   }
   return ok_status();
@@ -549,7 +559,8 @@ Status ScanWriter::adopt_orphans(const schema::Relationship& relationship,
   std::string key = quote_ident(relationship.key_column);
   auto stmt = prepare(impl_->db(), impl_->path(),
                       "UPDATE " + quote_ident(target->table) + " SET " + key +
-                          " = ?2 WHERE _scan = ?1 AND " + key + " IS NULL");
+                          " = ?2 WHERE _scan = ?1 AND " + key + " IS NULL AND " +
+                          quote_ident(relationship.fk_column) + " IS NULL");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, scan_id_);
   std::string parent_key = arm_key(parent_id);

@@ -2,9 +2,11 @@
 // from the schema, the format and schema checks, read-only opening, and the
 // posture_regexp SQL function every connection gets.
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cstdlib>
 #include <filesystem>
@@ -172,6 +174,65 @@ TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
   EXPECT_EQ(contact["emails"], "TEXT");
   EXPECT_EQ(contact["alertNotifications"], "INTEGER");
   EXPECT_EQ(contact["_has_security_contact_rid"], "INTEGER");
+}
+
+// docs/data-model.md, "Column order": the links and short values a check's
+// scan reads come first in each row, long identifiers last.
+TEST_F(StoreOpenTest, PutsLinksAndShortValuesBeforeLongIdentifiers) {
+  Store store = open();
+  const auto& schema = store.schema();
+  for (const auto& type : schema.types()) {
+    SCOPED_TRACE(type.table);
+    std::vector<std::string> order;
+    auto cursor = posture::store::Cursor::open(
+        store, {"SELECT name FROM pragma_table_info(?1) ORDER BY cid", {type.table}, ""}, 0);
+    ASSERT_TRUE(cursor.ok());
+    while (cursor->next().value()) order.emplace_back(cursor->text(0));
+    auto at = [&](const std::string& column) {
+      auto it = std::find(order.begin(), order.end(), column);
+      EXPECT_NE(it, order.end()) << column;
+      return it - order.begin();
+    };
+    ASSERT_GE(order.size(), 3u);
+    EXPECT_EQ(order[0], "_rid");
+    EXPECT_EQ(order[1], "_scan");
+    auto key = at("_key");
+    for (const auto& f : type.fields) {
+      EXPECT_LT(at(f.column), key) << f.name;
+      for (const auto& g : type.fields) {
+        bool short_before_long = !f.list && f.scalar != posture::schema::ScalarType::ID &&
+                                 (g.list || g.scalar == posture::schema::ScalarType::ID);
+        if (short_before_long) {
+          EXPECT_LT(at(f.column), at(g.column)) << f.name << " " << g.name;
+        }
+      }
+    }
+    std::vector<std::string> links;
+    for (const auto* rel : schema.relationships_into(type.name)) {
+      links.push_back(rel->fk_column);
+      EXPECT_GT(at(rel->key_column), key);
+    }
+    for (const auto& rel : type.relationships)
+      if (rel.in_owner && !rel.inverse) links.push_back(rel.fk_column);
+    for (const auto& link : links)
+      for (const auto& f : type.fields) EXPECT_LT(at(link), at(f.column)) << link << " " << f.name;
+  }
+  // The contacts' filter columns come before their ids and keys.
+  auto cursor = posture::store::Cursor::open(store,
+                                             {"SELECT group_concat(name, ' ') FROM (SELECT name "
+                                              "FROM pragma_table_info('security_contact') "
+                                              "ORDER BY cid)",
+                                              {},
+                                              ""},
+                                             0);
+  ASSERT_TRUE(cursor.ok());
+  ASSERT_TRUE(cursor->next().value());
+  std::string all(cursor->text(0));
+  EXPECT_EQ(all.find("_rid _scan _has_security_contact_rid "), 0u) << all;
+  EXPECT_LT(all.find(" email "), all.find(" id "));
+  EXPECT_LT(all.find(" alertNotifications "), all.find(" email "));
+  EXPECT_EQ(all.rfind(" _key _has_security_contact_key"),
+            all.size() - std::string(" _key _has_security_contact_key").size());
 }
 
 TEST_F(StoreOpenTest, MakesTheReservedTables) {

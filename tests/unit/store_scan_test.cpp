@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/text.hpp"
 #include "engine/schema/schema.hpp"
 #include "store/store.hpp"
 #include "unit/temp_store_fixture.hpp"
@@ -203,12 +204,41 @@ TEST_F(StoreScanTest, LinksChildrenToParentsCaseInsensitivelyWithinTheScan) {
     ASSERT_TRUE(w.add(contact(orphan, "/subscriptions/S9")).ok());
     ASSERT_TRUE(w.commit().ok());
   }
-  EXPECT_EQ(query("SELECT c._scan, p._scan, c._has_security_contact_key FROM security_contact c "
-                  "JOIN connector p ON p._rid = c._has_security_contact_rid ORDER BY c._scan"),
-            "1|1|/subscriptions/s1\n2|2|/subscriptions/s1");
+  // A linked row keeps its parent's rowid, not its key (docs/data-model.md).
+  EXPECT_EQ(query("SELECT c._scan, p._scan, p._key, c._has_security_contact_key IS NULL FROM "
+                  "security_contact c JOIN connector p ON p._rid = c._has_security_contact_rid "
+                  "ORDER BY c._scan"),
+            "1|1|/subscriptions/s1|1\n2|2|/subscriptions/s1|1");
   EXPECT_EQ(query("SELECT count(*) FROM security_contact WHERE _has_security_contact_rid IS NULL "
                   "AND _has_security_contact_key = '/subscriptions/s9'"),
             "2");
+}
+
+// A row linked when written stores its parent's rowid and no key; adopting
+// orphans gives a key only to rows without a parent (docs/data-model.md).
+TEST_F(StoreScanTest, ALinkedRowKeepsNoParentKeyAndAdoptionLeavesItAlone) {
+  const std::string linked =
+      "/subscriptions/s1/providers/Microsoft.Security/securityContacts/default";
+  const std::string orphan =
+      "/subscriptions/s2/providers/Microsoft.Security/securityContacts/default";
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.add(connector("/subscriptions/s1", "One")).ok());
+  ASSERT_TRUE(w.add(contact(linked, "/subscriptions/s1")).ok());
+  ASSERT_TRUE(w.add(contact(orphan, "")).ok());
+  EXPECT_EQ(
+      query("SELECT _key, _has_security_contact_rid IS NOT NULL, "
+            "coalesce(_has_security_contact_key, 'none') FROM security_contact ORDER BY _rid"),
+      posture::text::ascii_lower(linked) + "|1|none\n" + posture::text::ascii_lower(orphan) +
+          "|0|none");
+  const auto* rel = store_->schema().relationships_into("SecurityContact").at(0);
+  ASSERT_TRUE(w.adopt_orphans(*rel, "/subscriptions/S2").ok());
+  ASSERT_TRUE(w.add(connector("/subscriptions/s2", "Two")).ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT c._key, p._key, coalesce(c._has_security_contact_key, 'none') FROM "
+                  "security_contact c JOIN connector p ON p._rid = c._has_security_contact_rid "
+                  "ORDER BY c._rid"),
+            posture::text::ascii_lower(linked) + "|/subscriptions/s1|none\n" +
+                posture::text::ascii_lower(orphan) + "|/subscriptions/s2|none");
 }
 
 TEST_F(StoreScanTest, ConvertsFieldValuesToColumns) {
