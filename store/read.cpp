@@ -99,8 +99,7 @@ Status Store::use_bulk_read_mode() const {
   if (pg_) return ok_status();
   sqlite3* db = connection(*this);
   char* message = nullptr;
-  if (sqlite3_exec(db, "PRAGMA mmap_size = 0; PRAGMA cache_size = -16384;", nullptr, nullptr,
-                   &message) == SQLITE_OK)
+  if (sqlite3_exec(db, internal::kReadPragmas, nullptr, nullptr, &message) == SQLITE_OK)
     return ok_status();
   std::string why = message ? message : sqlite3_errmsg(db);
   sqlite3_free(message);

@@ -67,13 +67,16 @@ Status create_private_file(const std::string& path) {
 
 Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
   sqlite3_busy_timeout(db, 10000);
-  std::string pragmas = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
-  // Readers map the file (fast scans); writers do not, so an import's resident
-  // memory stays at the page cache's 64 MiB however large the store grows.
+  std::string pragmas = "PRAGMA temp_store = MEMORY; ";
+  // Writers keep a 64 MiB page cache (an import updates its indexes all over
+  // them) and no map, so an import's resident memory stays bounded however
+  // large the store grows; readers read as kReadPragmas says.
   if (mode == OpenMode::ReadWrite)
-    pragmas += "PRAGMA mmap_size = 0; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+    pragmas +=
+        "PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; PRAGMA journal_mode = WAL; PRAGMA "
+        "synchronous = NORMAL;";
   else
-    pragmas += "PRAGMA mmap_size = 268435456; PRAGMA query_only = 1;";
+    pragmas += std::string(internal::kReadPragmas) + " PRAGMA query_only = 1;";
   return exec(db, path, pragmas);
 }
 

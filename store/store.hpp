@@ -113,9 +113,11 @@ class Store {
   // (SQLite's EXPLAIN QUERY PLAN), each indented two spaces per level below
   // the top. Nothing is bound or run.
   Result<std::vector<std::string>> query_plan(const Statement& statement) const;
-  // Bulk reads (a worker reading whole tables): no memory map and a 16 MiB
-  // page cache, so memory does not grow with the store's size or the number
-  // of workers; the pages read stay in the OS page cache (shared, reclaimable).
+  // Bulk reads (a worker reading whole tables) on this connection: the
+  // settings a read-only connection has from the start (no memory map, a
+  // 2 MiB page cache), so memory does not grow with the store's size or the
+  // number of workers; the pages read stay in the OS page cache (shared,
+  // reclaimable). A writer's connection gives up its 64 MiB cache.
   Status use_bulk_read_mode() const;
   // `sql`, a user's file holding one read-only statement (a benchmark
   // baseline), as a Statement to open a Cursor on. Its only parameter is the

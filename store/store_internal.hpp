@@ -23,6 +23,13 @@ namespace posture::store::internal {
 // when the layout of the reserved tables or columns changes incompatibly.
 inline constexpr int kStoreFormat = 2;  // 2: original JSON in <table>_raw
 
+// How every reading connection reads (docs/performance.md, "Reading the
+// store"): no memory map and a 2 MiB page cache. Scans read each page once,
+// so a larger cache or the map only adds page faults as memory is first
+// touched, which cost more than the reads they save; memory stays flat
+// whatever the store's size or the number of workers.
+inline constexpr const char* kReadPragmas = "PRAGMA mmap_size = 0; PRAGMA cache_size = -2048;";
+
 // A "store" diagnostic: "store <path>: <what>: <SQLite's message>".
 Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what);
 // A "store" diagnostic without a SQLite message.

@@ -82,7 +82,7 @@ void write_footer(const BenchReport& r, std::ostream& out) {
       << timing_cell(r.subjects) << " ms (med/min/p90)\n";
   out << "catalogue load: " << fixed(r.catalog_load_ms, 2) << " ms; peak RSS "
       << mib(r.peak_rss_queries_kib) << " after the comparisons, " << mib(r.peak_rss_kib)
-      << " at the end (mmap'd store pages count)\n";
+      << " at the end\n";
   out << "engine: the check's compiled SQL (compile_matches); evaluate: checks::Evaluator on "
          "the check, as `posture check` runs it;\n"
          "ratio, eval: engine, evaluate median over baseline median (wall time); cpu: engine "
