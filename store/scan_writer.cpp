@@ -257,22 +257,16 @@ Status ScanWriter::Impl::link_parents() {
         return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
       std::string child = quote_ident(target->table);
       std::string key = child + "." + quote_ident(rel.key_column);
-      std::string sql = "UPDATE " + child + " SET " + quote_ident(rel.fk_column) +
-                        " = (SELECT p._rid FROM " + quote_ident(owner.table) +
-                        " AS p WHERE p._scan = ?1 AND p._key = " + key + ") WHERE " + child +
-                        "._scan = ?1 AND " + key + " IS NOT NULL AND " + child + "." +
-                        quote_ident(rel.fk_column) + " IS NULL";
-      // Then the keys of the rows it linked go, as for a row linked when written.
-      std::string cleared = "UPDATE " + child + " SET " + quote_ident(rel.key_column) +
-                            " = NULL WHERE " + child + "._scan = ?1 AND " + key +
-                            " IS NOT NULL AND " + child + "." + quote_ident(rel.fk_column) +
-                            " IS NOT NULL";
-      for (const std::string* text : {&sql, &cleared}) {
-        auto stmt = prepare(db(), path(), *text);
-        if (!stmt) return stmt.take_errors();
-        stmt->bind(1, scan_id);
-        if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
-      }
+      // Each row whose parent is in the scan takes its rowid and drops the key,
+      // as a row linked when written; a row without one keeps its key.
+      std::string sql = "UPDATE " + child + " SET " + quote_ident(rel.fk_column) + " = p._rid, " +
+                        quote_ident(rel.key_column) + " = NULL FROM " + quote_ident(owner.table) +
+                        " AS p WHERE p._scan = ?1 AND p._key = " + key + " AND " + child +
+                        "._scan = ?1 AND " + child + "." + quote_ident(rel.fk_column) + " IS NULL";
+      auto stmt = prepare(db(), path(), sql);
+      if (!stmt) return stmt.take_errors();
+      stmt->bind(1, scan_id);
+      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
     }
   }
   return ok_status();
