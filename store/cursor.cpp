@@ -3,6 +3,8 @@
 // the raw prepare/step the store's own statements use (store_internal.hpp).
 #include "store/cursor.hpp"
 
+#include <charconv>
+
 #include "store/pg_store.hpp"
 #include "store/store_internal.hpp"
 
@@ -149,6 +151,76 @@ double Cursor::real(int column) const {
 bool Cursor::is_null(int column) const {
   if (pg_) return pg_->is_null(column);
   return sqlite3_column_type(raw(stmt_), column) == SQLITE_NULL;
+}
+
+namespace {
+
+void append_json_string(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t plain = 0;  // the start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c != '"' && c != '\\' && c > 0x1f) continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    out += '\\';
+    switch (c) {
+      case '\b':
+        out += 'b';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      case '"':
+      case '\\':
+        out += static_cast<char>(c);
+        break;
+      default:
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out += '"';
+}
+
+}  // namespace
+
+void Cursor::append_json(int column, std::string& out) const {
+  if (is_null(column)) {
+    out += "null";
+    return;
+  }
+  if (pg_) return append_json_string(pg_->text(column), out);
+  switch (sqlite3_column_type(raw(stmt_), column)) {
+    case SQLITE_INTEGER: {
+      char buf[24];
+      auto end = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(raw(stmt_), column)).ptr;
+      out.append(buf, end);
+      return;
+    }
+    case SQLITE_FLOAT: {
+      // SQLite's own JSON formatting of a REAL ("%!.15g", its printf's "!"
+      // flag keeping a decimal point: 3.0, 1.0e+20).
+      char buf[64];
+      sqlite3_snprintf(sizeof buf, buf, "%!.15g", sqlite3_column_double(raw(stmt_), column));
+      out += buf;
+      return;
+    }
+    default:
+      append_json_string(text(column), out);
+  }
 }
 
 int Cursor::columns() const {

@@ -42,6 +42,13 @@ class Cursor {
   int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;
+  // Appends the column's value as JSON, byte for byte as SQLite's
+  // json_quote() and json_object() write it: text as a JSON string
+  // (`"` and `\` escaped, control characters as \b \t \n \f \r or
+  // \u00xx, other bytes as they are), integers in decimal, reals with 15
+  // significant digits and a decimal point, NULL as null. On PostgreSQL,
+  // whose rows come as text, a value is a JSON string.
+  void append_json(int column, std::string& out) const;
   // How many columns a row has.
   int columns() const;
   // The work the statement has done so far (SQLite: virtual machine steps):

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/exec/key_order.hpp"
 #include "engine/optimizer/optimizer.hpp"
 #include "engine/syntax/parser.hpp"
 
@@ -26,6 +27,30 @@ Result<CompiledQuery> Engine::compile(syntax::Document document,
   return compiled;
 }
 
+namespace {
+
+// The JSON object of a row of a root statement with root_columns: `"key":`
+// and each column's JSON, in order (as json_object() writes them).
+void object_of(const store::Cursor& cursor, const sql::RootColumns& columns, std::string& out) {
+  out.assign(1, '{');
+  for (size_t c = 0; c < columns.keys.size(); ++c) {
+    if (c) out += ',';
+    out += '"';  // a GraphQL name: letters, digits and _, nothing to escape
+    out += columns.keys[c];
+    out += "\":";
+    const int column = static_cast<int>(c);
+    if (!columns.json[c])
+      cursor.append_json(column, out);
+    else if (cursor.is_null(column))
+      out += "null";
+    else
+      out += cursor.text(column);
+  }
+  out += '}';
+}
+
+}  // namespace
+
 Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
                std::ostream& out) {
   out << "{\"data\":{";
@@ -40,14 +65,31 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
     out << (i ? "," : "") << nlohmann::json(root.response_key).dump() << ":";
     if (!root.aggregate) out << "[";
     bool first = true;
+    auto write = [&](std::string_view object) {
+      if (!first) out << ",";
+      first = false;
+      out << object;
+    };
+    const auto columns = sql::root_columns(root, sql::dialect(store.backend()));
+    KeyOrder order;
+    std::string object;
     while (true) {
       auto row = cursor->next();
       if (!row) return row.take_errors();
       if (!*row) break;
-      if (!first) out << ",";
-      first = false;
-      out << cursor->text(0);
+      if (!columns) {
+        write(cursor->text(0));
+        continue;
+      }
+      object_of(*cursor, *columns, object);
+      if (!columns->sorted_by_executor) {
+        write(object);
+      } else if (auto st = order.add(cursor->text(static_cast<int>(columns->keys.size())), object);
+                 !st) {
+        return st;
+      }
     }
+    if (auto st = order.drain(write); !st) return st;
     if (!root.aggregate) out << "]";
   }
   out << "}}\n";

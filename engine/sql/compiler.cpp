@@ -435,6 +435,8 @@ class Compiler {
            bind(p.count);
   }
 
+ public:
+  // A selection as an SQL expression: JSON text or a plain value (root_columns says which).
   std::string selection_json(const ir::Selection& s, const schema::ObjectType& type,
                              const std::string& t) {
     using K = ir::Selection::Kind;
@@ -471,6 +473,7 @@ class Compiler {
     return "NULL";
   }
 
+ private:
   const Dialect& d_;
   std::vector<ir::Literal> params_;
   std::string scan_;                           // the scan id's parameter
@@ -496,6 +499,23 @@ std::string root_rows(const Dialect& d, const ir::RootField& root, const std::st
 
 }  // namespace
 
+std::optional<RootColumns> root_columns(const ir::RootField& root, const Dialect& dialect) {
+  if (root.aggregate || !dialect.objects_from_columns()) return std::nullopt;
+  RootColumns out;
+  for (const auto& s : root.selections) {
+    out.keys.push_back(s.response_key);
+    // selection_json's forms: a Field's column is a plain value unless the
+    // dialect wraps it as JSON (booleans, lists); nested selections are JSON.
+    using K = ir::Selection::Kind;
+    bool json =
+        s.kind == K::Related || s.kind == K::RelatedAggregate ||
+        (s.kind == K::Field && (s.field->list || s.field->scalar == schema::ScalarType::Boolean));
+    out.json.push_back(json);
+  }
+  out.sorted_by_executor = root.sort.empty() && !root.limit && root.offset == 0;
+  return out;
+}
+
 Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
   const std::string t = "t0";
   Compiler c(dialect, t, root.type->table);
@@ -507,6 +527,13 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
     for (const auto& s : root.selections) members.emplace_back(s.response_key, "count(*)");
     sql = "SELECT " + dialect.json_object(members) + from;
     // limit/offset do not change a count of all matches.
+  } else if (auto columns = root_columns(root, dialect)) {
+    // The page first, as below; no ORDER BY when the executor sorts.
+    std::string page =
+        columns->sorted_by_executor ? "" : c.order_and_page(root.sort, root.limit, root.offset, t);
+    sql = "SELECT ";
+    for (const auto& s : root.selections) sql += c.selection_json(s, *root.type, t) + ", ";
+    sql += c.column(t, store::kKey) + from + page;
   } else {
     // Both bind literals: the page first, so that their numbering does not
     // depend on the compiler's order of evaluating the operands of `+`.

@@ -3,6 +3,7 @@
 // NOT is the exact complement the semantics table of docs/query-language.md asks for.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -21,8 +22,26 @@ static_assert(std::is_same_v<ir::Literal, store::Value>, "literals bind as store
 
 // One row per object of the root field (or one row for an aggregate): a
 // single column holding the object's JSON text, as the GraphQL response wants
-// it. The scan id is the statement's named scan parameter.
+// it, or, where root_columns() has a value, the columns it describes. The
+// scan id is the statement's named scan parameter.
 Statement compile_root(const ir::RootField& root, const Dialect& dialect = sqlite_dialect());
+
+// How the executor writes the rows of a root statement compiled for a
+// dialect whose objects come from columns (Dialect::objects_from_columns):
+// the statement has one column per selection, in order, then the row's key.
+// A column is JSON text (`json`: nested lists, booleans, lists; NULL is
+// null) or a plain value written as json_object() writes one. When
+// `sorted_by_executor`, the rows come in storage order and the executor puts
+// them in key order (the default order of a root field); otherwise the
+// statement orders and pages them itself. No value for an aggregate root or
+// a dialect that builds its objects in SQL (one JSON column per row).
+struct RootColumns {
+  std::vector<std::string> keys;
+  std::vector<bool> json;
+  bool sorted_by_executor = false;
+};
+std::optional<RootColumns> root_columns(const ir::RootField& root,
+                                        const Dialect& dialect = sqlite_dialect());
 
 // The objects of `type` in the scan (the scan parameter) that satisfy `where`, in
 // store (rowid) order: columns id, name, _key. What check evaluation runs.

@@ -78,6 +78,11 @@ class Dialect {
   // parameter bound to regex_pattern(an RE2 pattern).
   virtual std::string regex_full_match(const std::string& value,
                                        const std::string& pattern) const = 0;
+  // Whether a root field's objects are written by the executor from one
+  // column per member (true: SQLite, where json_object() per row and the
+  // sorter's records cost more than the engine's own encoding and sort:
+  // docs/performance.md, "The query path") or as one JSON column (false).
+  virtual bool objects_from_columns() const { return false; }
   // A JSON object from (key, SQL expression yielding JSON or a scalar) pairs.
   virtual std::string json_object(
       const std::vector<std::pair<std::string, std::string>>& members) const = 0;

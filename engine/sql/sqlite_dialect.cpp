@@ -70,6 +70,8 @@ class SqliteDialect final : public Dialect {
     return "posture_regexp(" + pattern + ", " + value + ")";
   }
 
+  bool objects_from_columns() const override { return true; }
+
   // SQLite functions take at most 127 arguments, so json_object() at most 63
   // members: a bigger object is spliced as text from objects of 63 (each
   // stripped of its braces; substr(x, -1, -1e9) is x without its last

@@ -5,6 +5,7 @@
 // parameters.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -186,3 +187,39 @@ TEST_F(StoreReadTest, NamesTheEngineVersion) {
 }
 
 }  // namespace
+
+// The executor writes a root field's objects itself (engine/exec): each value
+// must be the bytes SQLite's json_quote() writes for it, so a response is the
+// same as when json_object() built it. Every byte as text, text mixing them
+// with UTF-8, integers and reals at their edges, NULL.
+TEST_F(StoreReadTest, AppendJsonWritesEachValueAsSqliteJsonQuoteDoes) {
+  scan_of({"a"});
+  std::vector<posture::store::Value> values{
+      std::monostate{},
+      int64_t{0},
+      int64_t{-1},
+      int64_t{INT64_MAX},
+      int64_t{INT64_MIN},
+      0.0,
+      -0.0,
+      3.0,
+      0.1,
+      -2.5e-7,
+      1e20,
+      1e300,
+      123456789012345678.0,
+      1.0 / 3.0,
+      std::string(),
+      std::string("Contoso \"SOC\" \\ r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac /x\x7f"),
+      std::string("tab\there\nline\r\f\b\x01\x1f end")};
+  for (int b = 1; b < 256; ++b) values.push_back(std::string(1, static_cast<char>(b)));
+  for (const posture::store::Value& v : values) {
+    auto cursor = Cursor::open(*store_, {"SELECT :p1, json_quote(:p1)", {v}, ""}, 0);
+    ASSERT_TRUE(cursor.ok()) << posture::format(cursor.errors());
+    ASSERT_TRUE(cursor->next().value());
+    std::string mine;
+    cursor->append_json(0, mine);
+    EXPECT_EQ(mine, cursor->is_null(1) ? "null" : std::string(cursor->text(1)))
+        << "value index " << (&v - values.data());
+  }
+}

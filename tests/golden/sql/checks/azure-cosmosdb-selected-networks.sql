@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `cosmosDbAccounts`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "cosmosdb_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -18,7 +18,6 @@ AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
     OR NOT ((t0."publicNetworkAccess" IS NULL
         OR (t0."publicNetworkAccess" IS NOT NULL
           AND t0."publicNetworkAccess" IN (:p2))))))
-ORDER BY t0."_key"
 -- :p1 = false
 -- :p2 = "Disabled"
 

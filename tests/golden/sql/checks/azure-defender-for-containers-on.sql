@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -23,7 +23,6 @@ AND NOT (t0."_rid" IN (SELECT t1."_has_pricing_rid"
         AND t1."name" = :p1)
       AND (t1."pricingTier" IS NOT NULL
         AND t1."pricingTier" = :p2))))
-ORDER BY t0."_key"
 -- :p1 = "Containers"
 -- :p2 = "Standard"
 

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `disks`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "disk" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -16,7 +16,6 @@ AND ((t0."diskState" IS NULL
         OR (t0."diskState" IS NOT NULL
           AND t0."diskState" IN (:p1, :p2)))))
   AND t0."encryptionKey" IS NULL)
-ORDER BY t0."_key"
 -- :p1 = "Attached"
 -- :p2 = "Reserved"
 

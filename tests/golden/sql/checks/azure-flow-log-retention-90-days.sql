@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `flowLogs`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "flow_log" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -16,7 +16,6 @@ AND (t0."retentionPolicyDays" IS NULL
       AND t0."retentionPolicyDays" > :p1)
     AND (t0."retentionPolicyDays" IS NOT NULL
       AND t0."retentionPolicyDays" < :p2)))
-ORDER BY t0."_key"
 -- :p1 = 0
 -- :p2 = 90
 

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `kmsVaults`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "key_vault" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -17,7 +17,6 @@ AND (t0."enableSoftDelete" IS NULL
   OR t0."enablePurgeProtection" IS NULL
   OR (t0."enablePurgeProtection" IS NOT NULL
     AND t0."enablePurgeProtection" IN (:p2)))
-ORDER BY t0."_key"
 -- :p1 = false
 -- :p2 = false
 

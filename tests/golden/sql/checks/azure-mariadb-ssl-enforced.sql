@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `mariaDbServers`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "mariadb_server" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -15,7 +15,6 @@ AND (t0."sslEnforcement" IS NULL
   OR NOT ((t0."sslEnforcement" IS NULL
       OR (t0."sslEnforcement" IS NOT NULL
         AND t0."sslEnforcement" IN (:p1)))))
-ORDER BY t0."_key"
 -- :p1 = "Enabled"
 
 -- root `mariaDbServers`: compile_matches

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -24,7 +24,6 @@ AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
       AND (t1."alertMinimalSeverity" IS NULL
         OR (t1."alertMinimalSeverity" IS NOT NULL
           AND t1."alertMinimalSeverity" IN (:p2, :p3, :p4))))))
-ORDER BY t0."_key"
 -- :p1 = true
 -- :p2 = "High"
 -- :p3 = "Medium"

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `postgreSqlFlexibleServers`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "postgresql_flexible_server" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -23,7 +23,6 @@ AND NOT (t0."_rid" IN (SELECT t1."_pg_flex_configuration_rid"
         AND t1."name" = :p1)
       AND (t1."value" IS NOT NULL
         AND posture_regexp(:p2, t1."value")))))
-ORDER BY t0."_key"
 -- :p1 = "log_checkpoints"
 -- :p2 = "(?i)on"
 

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `serviceBusNamespaces`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "servicebus_namespace" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -14,7 +14,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
 AND (t0."disableLocalAuth" IS NULL
   OR (t0."disableLocalAuth" IS NOT NULL
     AND t0."disableLocalAuth" IN (:p1)))
-ORDER BY t0."_key"
 -- :p1 = false
 
 -- root `serviceBusNamespaces`: compile_matches

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `storageAccounts`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -16,7 +16,6 @@ AND (t0."sasPolicyExpirationAction" IS NULL
     AND t0."sasPolicyExpirationAction" IN (:p1))
   OR NOT ((t0."sasPolicySasExpirationPeriod" IS NOT NULL
       AND posture_regexp(:p2, t0."sasPolicySasExpirationPeriod"))))
-ORDER BY t0."_key"
 -- :p1 = ""
 -- :p2 = "(0\\.)?(00:[0-5][0-9]:[0-5][0-9]|01:00:00)"
 

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `storageAccounts`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -13,7 +13,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan)
 AND NOT ((t0."networkRuleSetBypass" IS NOT NULL
     AND posture_regexp(:p1, t0."networkRuleSetBypass")))
-ORDER BY t0."_key"
 -- :p1 = "(?i).*AzureServices.*"
 
 -- root `storageAccounts`: compile_matches

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `vms`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -25,7 +25,6 @@ AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
       AND t1."extensionType" IN (:p2, :p3))
     AND (t1."provisioningState" IS NOT NULL
       AND t1."provisioningState" = :p4)))
-ORDER BY t0."_key"
 -- :p1 = "Microsoft.Azure.AzureDefenderForServers"
 -- :p2 = "MDE.Windows"
 -- :p3 = "MDE.Linux"

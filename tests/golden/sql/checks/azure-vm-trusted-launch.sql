@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `vms`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -21,7 +21,6 @@ AND (t0."securityType" IS NULL
   OR t0."securityProfileUefiSettingsVTpmEnabled" IS NULL
   OR (t0."securityProfileUefiSettingsVTpmEnabled" IS NOT NULL
     AND t0."securityProfileUefiSettingsVTpmEnabled" IN (:p4)))
-ORDER BY t0."_key"
 -- :p1 = "TrustedLaunch"
 -- :p2 = "ConfidentialVM"
 -- :p3 = false

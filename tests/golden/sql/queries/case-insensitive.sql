@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `securityContacts`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -27,7 +27,6 @@ AND ((t0."email" IS NOT NULL
     AND (instr(lower(t0."notificationRoles"), lower(:p7)) > 0
       AND (instr(lower(t0."notificationRoles"), '\' || lower(:p7)) = 0
         OR instr(',' || substr(lower(t0."notificationRoles"), 2, length(lower(t0."notificationRoles")) - 2) || ',', ',' || lower(:p7) || ',') > 0))))
-ORDER BY t0."_key"
 -- :p1 = "A@X"
 -- :p2 = "@"
 -- :p3 = "A"

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -33,7 +33,6 @@ AND (t0."name" IS NULL
         WHERE "_scan" = :scan) AND (SELECT max("_rid")
         FROM "connector"
         WHERE "_scan" = :scan))))
-ORDER BY t0."_key"
 -- :p1 = "a"
 -- :p2 = "b"
 -- :p3 = "Enabled"

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `securityContacts`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -20,7 +20,6 @@ AND (t0."email" IS NULL
   AND (t0."alertNotifications" IS NULL
     OR (t0."alertNotifications" IS NOT NULL
       AND t0."alertNotifications" IN (:p3))))
-ORDER BY t0."_key"
 -- :p1 = true
 -- :p2 = false
 -- :p3 = true

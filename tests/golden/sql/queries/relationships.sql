@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `connectors`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -87,7 +87,6 @@ AND (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
         WHERE "_scan" = :scan)
       AND (t9."phone" IS NOT NULL
         AND t9."phone" = :p7))))
-ORDER BY t0."_key"
 -- :p1 = "a@x"
 -- :p2 = ""
 -- :p3 = true

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `securityContacts`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -50,7 +50,6 @@ AND ((t0."email" IS NOT NULL
     AND t0."phone" IN (:p17, :p18))
   AND (t0."phone" IS NOT NULL
     AND instr(t0."phone", :p19) > 0))
-ORDER BY t0."_key"
 -- :p1 = "a@x"
 -- :p2 = "b@x"
 -- :p3 = "a@x"

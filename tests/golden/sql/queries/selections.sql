@@ -40,15 +40,15 @@ AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
 ORDER BY t0."_rid"
 
 -- root `first`: compile_root
-SELECT json_object('key', t0."id", '__typename', 'Connector', 'contacts', (SELECT json_group_array(json(j))
-    FROM (SELECT json_object('email', t1."email", 'emails', json(t1."emails")) AS j
-      FROM "security_contact" AS t1
-      WHERE t1."_has_security_contact_rid" = t0."_rid"
-      AND NOT (t1."email" IS NULL)
-      ORDER BY t1."_key"
-      LIMIT :p3)), 'securityContactsAggregate', json_object('count', (SELECT count(*)
-      FROM "security_contact" AS t2
-      WHERE t2."_has_security_contact_rid" = t0."_rid")))
+SELECT t0."id", 'Connector', (SELECT json_group_array(json(j))
+  FROM (SELECT json_object('email', t1."email", 'emails', json(t1."emails")) AS j
+    FROM "security_contact" AS t1
+    WHERE t1."_has_security_contact_rid" = t0."_rid"
+    AND NOT (t1."email" IS NULL)
+    ORDER BY t1."_key"
+    LIMIT :p3)), json_object('count', (SELECT count(*)
+    FROM "security_contact" AS t2
+    WHERE t2."_has_security_contact_rid" = t0."_rid")), t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -77,7 +77,7 @@ AND NOT (t0."name" IS NULL)
 ORDER BY t0."_rid"
 
 -- root `connectors`: compile_root
-SELECT json_object('id', t0."id", 'name', t0."name", 'provider', t0."provider")
+SELECT t0."id", t0."name", t0."provider", t0."_key"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -101,7 +101,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
 ORDER BY t0."_rid"
 
 -- root `page`: compile_root
-SELECT json_object('id', t0."id")
+SELECT t0."id", t0."_key"
 FROM "connector" AS t0
 WHERE t0."_scan" = :scan
 ORDER BY t0."_key"

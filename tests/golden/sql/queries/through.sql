@@ -3,12 +3,12 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `storageAccounts`: compile_root
-SELECT json_object('name', t0."name", 'blobServiceDeletePolicyDays', COALESCE((SELECT t0_blobServiceDeletePolicyDays."deleteRetentionPolicyDays"
-      FROM "blob_service" AS t0_blobServiceDeletePolicyDays
-      WHERE t0_blobServiceDeletePolicyDays."_has_blob_service_rid" = t0."_rid"
-      AND t0_blobServiceDeletePolicyDays."deleteRetentionPolicyDays" IS NOT NULL
-      ORDER BY t0_blobServiceDeletePolicyDays."_rid"
-      LIMIT :p9), :p10))
+SELECT t0."name", COALESCE((SELECT t0_blobServiceDeletePolicyDays."deleteRetentionPolicyDays"
+    FROM "blob_service" AS t0_blobServiceDeletePolicyDays
+    WHERE t0_blobServiceDeletePolicyDays."_has_blob_service_rid" = t0."_rid"
+    AND t0_blobServiceDeletePolicyDays."deleteRetentionPolicyDays" IS NOT NULL
+    ORDER BY t0_blobServiceDeletePolicyDays."_rid"
+    LIMIT :p9), :p10), t0."_key"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -91,12 +91,12 @@ ORDER BY t0."_rid"
 -- :p6 = false
 
 -- root `users`: compile_root
-SELECT json_object('name', t0."name", 'mfaActive', json(CASE COALESCE((SELECT t0_mfaActive."isMfaCapable"
-        FROM "user_registration_details" AS t0_mfaActive
-        WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
-        AND t0_mfaActive."isMfaCapable" IS NOT NULL
-        ORDER BY t0_mfaActive."_rid"
-        LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END))
+SELECT t0."name", json(CASE COALESCE((SELECT t0_mfaActive."isMfaCapable"
+      FROM "user_registration_details" AS t0_mfaActive
+      WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
+      AND t0_mfaActive."isMfaCapable" IS NOT NULL
+      ORDER BY t0_mfaActive."_rid"
+      LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END), t0."_key"
 FROM "entra_user" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -128,7 +128,6 @@ AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
       AND t0_isAdmin."isAdmin" IS NOT NULL
       ORDER BY t0_isAdmin."_rid"
       LIMIT :p4) = :p5))
-ORDER BY t0."_key"
 -- :p1 = 1
 -- :p2 = false
 -- :p3 = false

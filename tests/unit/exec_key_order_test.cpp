@@ -1,0 +1,83 @@
+// KeyOrder (engine/exec/key_order.hpp): the executor's sort of a root
+// field's objects by key, in memory and, beyond its budget, through sorted
+// runs in temporary files. Its order must be SQLite's BINARY collation
+// (bytes, a prefix first), stable for equal keys, whatever the batch shares.
+#include "engine/exec/key_order.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using posture::exec::KeyOrder;
+using Row = std::pair<std::string, std::string>;  // key, text
+
+// Keys like the store's: a long shared prefix, then bytes that differ in
+// length and value, NUL and high bytes among them, some repeated.
+std::vector<Row> rows_of(size_t n, unsigned seed) {
+  std::mt19937 random(seed);
+  std::vector<Row> rows;
+  for (size_t i = 0; i < n; ++i) {
+    std::string key = "/subscriptions/";
+    size_t tail = random() % 12;
+    for (size_t j = 0; j < tail; ++j) {
+      static const char bytes[] = {'\0', '\x01', '0', '7', 'a', 'f', '-', '\x7f', '\x80', '\xff'};
+      key += bytes[random() % sizeof bytes];
+    }
+    if (i % 17 == 3 && !rows.empty()) key = rows[random() % rows.size()].first;  // a repeat
+    rows.emplace_back(key, "{\"n\":" + std::to_string(i) + "}");
+  }
+  return rows;
+}
+
+std::vector<std::string> sorted_texts(std::vector<Row> rows) {
+  // std::string compares as unsigned bytes (char_traits<char>::compare is memcmp).
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& r : rows) out.push_back(std::move(r.second));
+  return out;
+}
+
+std::vector<std::string> through(KeyOrder& order, const std::vector<Row>& rows) {
+  for (const auto& [key, text] : rows) EXPECT_TRUE(order.add(key, text).ok());
+  std::vector<std::string> out;
+  EXPECT_TRUE(order.drain([&](std::string_view text) { out.emplace_back(text); }).ok());
+  return out;
+}
+
+TEST(KeyOrder, SortsInMemoryByBytesAPrefixFirstKeepingEqualKeysInTheirOrder) {
+  auto rows = rows_of(5000, 1);
+  KeyOrder order;
+  EXPECT_EQ(through(order, rows), sorted_texts(rows));
+  EXPECT_EQ(order.runs(), 0u);
+}
+
+TEST(KeyOrder, BeyondItsBudgetMergesSortedRunsToTheSameOrder) {
+  auto rows = rows_of(5000, 2);
+  KeyOrder order(4096);
+  for (const auto& [key, text] : rows) ASSERT_TRUE(order.add(key, text).ok());
+  EXPECT_GT(order.runs(), 20u) << "a small budget spills";
+  std::vector<std::string> out;
+  ASSERT_TRUE(order.drain([&](std::string_view text) { out.emplace_back(text); }).ok());
+  EXPECT_EQ(out, sorted_texts(rows));
+  // Drained: it is empty and can be used again.
+  EXPECT_EQ(order.runs(), 0u);
+  auto again = rows_of(300, 3);
+  EXPECT_EQ(through(order, again), sorted_texts(again));
+}
+
+TEST(KeyOrder, KeysWithNoCommonPrefixAndEmptyOnesSortToo) {
+  std::vector<Row> rows{{"b", "1"}, {"", "2"}, {"a\xff", "3"}, {"a", "4"}, {"", "5"}, {"ab", "6"}};
+  KeyOrder order;
+  EXPECT_EQ(through(order, rows), (std::vector<std::string>{"2", "5", "4", "6", "3", "1"}));
+  KeyOrder nothing;
+  EXPECT_TRUE(through(nothing, {}).empty());
+}
+
+}  // namespace
