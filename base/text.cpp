@@ -4,10 +4,15 @@
 namespace posture::text {
 
 std::string ascii_lower(std::string_view s) {
-  std::string out(s);
+  std::string out;
+  ascii_lower(s, out);
+  return out;
+}
+
+void ascii_lower(std::string_view s, std::string& out) {
+  out.assign(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string iso_utc(std::time_t t) {

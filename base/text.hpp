@@ -13,6 +13,8 @@ namespace posture::text {
 
 // `s` with A-Z turned into a-z; every other byte (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+// The same into `out`, reusing its storage (a loop over many values).
+void ascii_lower(std::string_view s, std::string& out);
 
 // "2026-11-23T16:37:00Z": `t` in UTC, to the second.
 std::string iso_utc(std::time_t t);

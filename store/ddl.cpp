@@ -112,7 +112,9 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
   for (int r = 0; r <= 3; ++r)
     for (const auto& f : type.fields)
       if (rank(f) == r) t.columns.push_back({f.column, std::string(column_type(f)), ""});
-  t.columns.push_back({kKey, "TEXT", "NOT NULL"});
+  // The key is the id in lower case: on SQLite a virtual column (a copy of
+  // the longest value of the row otherwise), kept only in (_scan, _key).
+  t.columns.push_back({kKey, "TEXT", "NOT NULL", generated_key(type)});
   // The parent's key, kept only until the row is linked (ScanWriter).
   for (const auto* rel : parents) t.columns.push_back({rel->key_column, "TEXT", ""});
   // (_scan, rowid): the first and last rowid of a scan in O(log n), so the
@@ -139,7 +141,8 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
 // The columns `table` has now: name -> declared type. Empty if it does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> existing_columns(
     sqlite3* db, const std::string& path, const std::string& table) {
-  auto stmt = prepare(db, path, "SELECT name, type FROM pragma_table_info(?1)");
+  // table_xinfo: table_info leaves generated columns out.
+  auto stmt = prepare(db, path, "SELECT name, type FROM pragma_table_xinfo(?1)");
   if (!stmt) return stmt.take_errors();
   stmt->bind(1, std::string_view(table));
   std::vector<std::pair<std::string, std::string>> out;
@@ -260,11 +263,19 @@ std::string_view column_type(const schema::Field& field) {
   return "TEXT";
 }
 
+std::string generated_key(const schema::ObjectType& type) {
+  const schema::Field* id = type.field("id");
+  if (!id || id->derived() || id->list) return "";
+  return "lower(" + quote_ident(id->column) + ")";
+}
+
 std::string TableSpec::create_sql() const {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_ident(name) + " (";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) sql += ", ";
     sql += quote_ident(columns[i].name) + " " + columns[i].type;
+    if (!columns[i].generated.empty())
+      sql += " GENERATED ALWAYS AS (" + columns[i].generated + ") VIRTUAL";
     if (!columns[i].constraint.empty()) sql += " " + columns[i].constraint;
   }
   return sql + ") STRICT";

@@ -9,8 +9,13 @@ namespace posture::store {
 
 inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
 inline constexpr const char* kScan = "_scan";  // the scan's id
-inline constexpr const char* kKey = "_key";    // lower-cased ARM id: unique per scan
-inline constexpr const char* kRaw = "_raw";    // the original JSON document (in the raw table)
+// The lower-cased ARM id, unique per scan: always store::arm_key() of the
+// row's `id` column (the writers set `id` to the record's id). On SQLite a
+// virtual column generated from `id` and held only by the (_scan, _key)
+// index; a statement that reads `id` anyway derives the key from it rather
+// than have SQLite compute lower() per row (docs/data-model.md).
+inline constexpr const char* kKey = "_key";
+inline constexpr const char* kRaw = "_raw";  // the original JSON document (in the raw table)
 // The tenant a PostgreSQL row belongs to (docs/scaling.md): the distribution
 // column, first in every primary key. SQLite's asset tables have none.
 inline constexpr const char* kTenant = "_tenant";

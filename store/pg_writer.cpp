@@ -64,19 +64,19 @@ Diagnostic nul_in_text(const Record& record) {
 }
 
 // One field's value as COPY text, checked as the SQLite writer checks it
-// (missing or null -> NULL; `id` defaults to record.id).
+// (missing or null -> NULL; `id` is always record.id, as the key is its
+// arm_key: store/layout.hpp).
 Status copy_field(std::string& out, const Record& record, const schema::Field& field) {
+  if (field.name == "id")
+    return copy_text(out, record.id) ? ok_status() : Status(nul_in_text(record));
   const nlohmann::json* v = nullptr;
   if (record.fields.is_object()) {
     auto it = record.fields.find(field.name);
     if (it != record.fields.end()) v = &*it;
   }
   if (!v || v->is_null()) {
-    if (field.name != "id") {
-      out += "\\N";
-      return ok_status();
-    }
-    return copy_text(out, record.id) ? ok_status() : Status(nul_in_text(record));
+    out += "\\N";
+    return ok_status();
   }
   std::string text;
   if (field.list) {

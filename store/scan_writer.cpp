@@ -26,7 +26,8 @@ using internal::store_error;
 
 namespace {
 
-// The upsert of one object type. Parameters: ?1 _scan, ?2 _key, then one per
+// The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
+// the table generates it), then one per
 // field in schema order, then the key and fk columns of each parent; it
 // returns the row's _rid, under which `raw` stores the original JSON.
 // `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
@@ -62,8 +63,12 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     plan->lookups.push_back(std::move(*lookup));
   }
   plan->unlinked.assign(plan->parents.size(), false);
+  // A generated key is not written: ?2 stays bound, unused, so the numbering
+  // is the same either way.
+  const bool key_generated = !internal::generated_key(type).empty();
   std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
+    if (i == 1 && key_generated) continue;
     std::string q = quote_ident(columns[i]);
     names += (i ? ", " : "") + q;
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
@@ -97,18 +102,20 @@ Diagnostic bad_value(const Record& record, const schema::Field& field, const nlo
                                                  v.type_name());
 }
 
-// Binds one field's value (missing or null -> NULL; `id` defaults to record.id).
+// Binds one field's value (missing or null -> NULL). `id` is always the
+// record's id: the key is generated from it (ddl.cpp, generated_key).
 Status bind_field(Cursor& stmt, int index, const Record& record, const schema::Field& field) {
+  if (field.name == "id") {
+    stmt.bind(index, std::string_view(record.id));
+    return ok_status();
+  }
   const nlohmann::json* v = nullptr;
   if (record.fields.is_object()) {
     auto it = record.fields.find(field.name);
     if (it != record.fields.end()) v = &*it;
   }
   if (!v || v->is_null()) {
-    if (field.name == "id")
-      stmt.bind(index, std::string_view(record.id));
-    else
-      stmt.bind_null(index);
+    stmt.bind_null(index);
     return ok_status();
   }
   if (field.list) {

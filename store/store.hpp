@@ -138,7 +138,7 @@ class Store {
 // boolean, number, array of strings, or null (missing fields are NULL).
 struct Record {
   const schema::ObjectType* type = nullptr;
-  std::string id;  // ARM id as the API returned it
+  std::string id;  // ARM id as the API returned it; the row's `id` field, whatever `fields` says
   nlohmann::json fields = nlohmann::json::object();
   std::string raw;  // the original JSON document, verbatim
   // The parent this row belongs to through `relationship` (whose target is

@@ -21,7 +21,7 @@ namespace posture::store::internal {
 
 // The store format this build writes and reads (kept in _meta.format). Bump it
 // when the layout of the reserved tables or columns changes incompatibly.
-inline constexpr int kStoreFormat = 2;  // 2: original JSON in <table>_raw
+inline constexpr int kStoreFormat = 3;  // 2: original JSON in <table>_raw; 3: generated _key
 
 // How every reading connection reads (docs/performance.md, "Reading the
 // store"): no memory map and a 2 MiB page cache. Scans read each page once,
@@ -78,7 +78,18 @@ struct ColumnSpec {
   std::string name;
   std::string type;        // INTEGER, TEXT, REAL
   std::string constraint;  // "PRIMARY KEY", "NOT NULL", ... or ""
+  // SQLite: the expression of a VIRTUAL generated column, computed when read
+  // and stored only in the indexes that hold it ("" for a stored column).
+  // PostgreSQL stores the column and the writer fills it.
+  std::string generated{};
 };
+
+// The SQL expression of an asset row's key on SQLite when it is generated
+// from the row's id (the type has an `id` field, which the scan writer always
+// sets to the record's id): `lower("id")`, which is arm_key() (SQLite's
+// built-in lower() folds ASCII letters only, as arm_key does). "" when the
+// key is a stored column the writer fills.
+std::string generated_key(const schema::ObjectType& type);
 
 // One table with its indexes, as the schema (or the store itself) needs it.
 struct TableSpec {

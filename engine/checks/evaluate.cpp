@@ -100,8 +100,9 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
     auto row = cursor->next();
     if (!row) return row.take_errors();
     if (!*row) break;
-    out.push_back(
-        {std::string(cursor->text(0)), std::string(cursor->text(1)), std::string(cursor->text(2))});
+    std::string id(cursor->text(0));
+    std::string key = store::arm_key(id);
+    out.push_back({std::move(id), std::string(cursor->text(1)), std::move(key)});
   }
   return out;
 }
@@ -153,8 +154,7 @@ Status attach_reasons(const store::Store& store, const Check& check, const schem
 sql::Statement subjects_statement(const Check& check, const schema::ObjectType& type, Order order,
                                   const sql::Dialect& dialect) {
   using C = sql::Column;
-  return sql::subjects(type, {C::Id, C::Name, C::Key}, check.providers, row_order(order), nullptr,
-                       dialect);
+  return sql::subjects(type, {C::Id, C::Name}, check.providers, row_order(order), nullptr, dialect);
 }
 
 Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
@@ -165,7 +165,7 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
   bool keys = std::any_of(context.errors.begin(), context.errors.end(),
                           [&](const store::CollectionError& e) { return e.type == type.name; });
   std::vector<sql::Column> columns{sql::Column::Rid};
-  if (keys) columns.push_back(sql::Column::Key);
+  if (keys) columns.push_back(sql::Column::Id);
   sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
                                     nullptr, sql::dialect(store.backend()));
   // The statement and its provider values name the list.
@@ -196,7 +196,7 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
       const auto index = static_cast<uint32_t>(subjects->rids.size());
       subjects->rids.push_back(cursor->integer(0));
       if (keys) {
-        error_key.assign(type.name).append(1, '\n').append(cursor->text(1));
+        error_key.assign(type.name).append(1, '\n').append(store::arm_key(cursor->text(1)));
         if (auto it = context.error_index.find(error_key); it != context.error_index.end())
           subjects->errors.emplace_back(index, it->second);
         auto [from, to] = context.child_error_index.equal_range(error_key);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.hpp"
 #include "engine/exec/key_order.hpp"
 #include "engine/optimizer/optimizer.hpp"
 #include "engine/syntax/parser.hpp"
@@ -72,7 +73,7 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
     };
     const auto columns = sql::root_columns(root, sql::dialect(store.backend()));
     KeyOrder order;
-    std::string object;
+    std::string object, key;
     while (true) {
       auto row = cursor->next();
       if (!row) return row.take_errors();
@@ -84,9 +85,13 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
       object_of(*cursor, *columns, object);
       if (!columns->sorted_by_executor) {
         write(object);
-      } else if (auto st = order.add(cursor->text(static_cast<int>(columns->keys.size())), object);
-                 !st) {
-        return st;
+      } else {
+        std::string_view k = cursor->text(static_cast<int>(columns->keys.size()));
+        if (columns->key_from_id) {
+          text::ascii_lower(k, key);  // store::arm_key, without an allocation per row
+          k = key;
+        }
+        if (auto st = order.add(k, object); !st) return st;
       }
     }
     if (auto st = order.drain(write); !st) return st;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "base/text.hpp"
 #include "engine/report/text.hpp"
 
 namespace posture::report {
@@ -172,7 +173,7 @@ struct Side {
     if (!done) {
       id.assign(cursor->text(0));
       name.assign(cursor->text(1));
-      key.assign(cursor->text(2));
+      posture::text::ascii_lower(id, key);  // store::arm_key
     }
     return ok_status();
   }

@@ -41,6 +41,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
   auto cursor = store::Cursor::open(*report.store, st, report.scan.id);
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
+  std::string key;  // the finding's, its id lower-cased
   auto note = result.notes.begin();
   auto reason = result.reason_of.begin();
   bool more_rows = false;
@@ -52,8 +53,8 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
       more_rows = true;
       break;
     }
-    Finding f{cursor->text(0),    cursor->text(1), cursor->text(2),
-              result.verdicts[i], nullptr,         nullptr};
+    posture::text::ascii_lower(cursor->text(0), key);  // store::arm_key
+    Finding f{cursor->text(0), cursor->text(1), key, result.verdicts[i], nullptr, nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
     while (reason != result.reason_of.end() && reason->first < i) ++reason;

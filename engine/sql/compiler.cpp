@@ -513,6 +513,8 @@ std::optional<RootColumns> root_columns(const ir::RootField& root, const Dialect
     out.json.push_back(json);
   }
   out.sorted_by_executor = root.sort.empty() && !root.limit && root.offset == 0;
+  const schema::Field* id = root.type->field("id");
+  out.key_from_id = id && !id->derived() && !id->list;
   return out;
 }
 
@@ -533,7 +535,8 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
         columns->sorted_by_executor ? "" : c.order_and_page(root.sort, root.limit, root.offset, t);
     sql = "SELECT ";
     for (const auto& s : root.selections) sql += c.selection_json(s, *root.type, t) + ", ";
-    sql += c.column(t, store::kKey) + from + page;
+    sql += c.column(t, columns->key_from_id ? root.type->field("id")->column : store::kKey) + from +
+           page;
   } else {
     // Both bind literals: the page first, so that their numbering does not
     // depend on the compiler's order of evaluating the operands of `+`.
@@ -547,10 +550,10 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
                           const Dialect& dialect) {
   const std::string t = "t0";
   Compiler c(dialect, t, type.table);
-  std::string sql = "SELECT " + c.column(t, "id") + ", " + c.column(t, "name") + ", " +
-                    c.column(t, store::kKey) + " FROM " + dialect.quote(type.table) + " AS " + t +
-                    " WHERE " + scan_rows(dialect, type.table, t, c.scan()) +
-                    c.and_where(where, t) + " ORDER BY " + c.column(t, store::kRowId);
+  std::string sql = "SELECT " + c.column(t, "id") + ", " + c.column(t, "name") + " FROM " +
+                    dialect.quote(type.table) + " AS " + t + " WHERE " +
+                    scan_rows(dialect, type.table, t, c.scan()) + c.and_where(where, t) +
+                    " ORDER BY " + c.column(t, store::kRowId);
   return c.finish(std::move(sql));
 }
 

@@ -39,12 +39,16 @@ struct RootColumns {
   std::vector<std::string> keys;
   std::vector<bool> json;
   bool sorted_by_executor = false;
+  // The last column is the row's id, whose arm_key() is its key
+  // (store/layout.hpp), rather than `_key`, which SQLite would compute.
+  bool key_from_id = false;
 };
 std::optional<RootColumns> root_columns(const ir::RootField& root,
                                         const Dialect& dialect = sqlite_dialect());
 
 // The objects of `type` in the scan (the scan parameter) that satisfy `where`, in
-// store (rowid) order: columns id, name, _key. What check evaluation runs.
+// store (rowid) order: columns id, name (the key is arm_key(id)). What check
+// evaluation runs.
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect = sqlite_dialect());
 

@@ -20,8 +20,6 @@ std::string column_sql(const Dialect& d, const schema::ObjectType& type, Column 
       return field("id");
     case Column::Name:
       return field("name");
-    case Column::Key:
-      return "s." + d.quote(store::kKey);
   }
   return "NULL";
 }

@@ -15,7 +15,9 @@ namespace posture::sql {
 
 // Store: the scan's rowid range, read sequentially (scan_rows). Key: by _key.
 enum class RowOrder { Store, Key };
-enum class Column { Rid, Id, Name, Key };
+// No Key: a row's key is its id in lower case (store/layout.hpp, kKey), which
+// a reader derives from Id (store::arm_key) for less than SQLite's lower().
+enum class Column { Rid, Id, Name };
 
 // SELECT s.<columns> FROM <type's table> AS s WHERE <the scan's rows>
 //   [AND (<where over s>)] [AND (s.provider IS NULL OR s.provider IN (...))]

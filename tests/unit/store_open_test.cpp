@@ -66,11 +66,11 @@ std::string scalar(const Store& store, const std::string& sql,
   return cursor->is_null(0) ? "NULL" : std::string(cursor->text(0));
 }
 
-// The columns of `table`: name -> declared type.
+// The columns of `table`, generated ones included: name -> declared type.
 std::map<std::string, std::string> columns(const Store& store, const std::string& table) {
   std::map<std::string, std::string> out;
   auto cursor = posture::store::Cursor::open(
-      store, {"SELECT name, type FROM pragma_table_info(?1)", {table}, ""}, 0);
+      store, {"SELECT name, type FROM pragma_table_xinfo(?1)", {table}, ""}, 0);
   EXPECT_TRUE(cursor.ok());
   while (cursor.ok() && cursor->next().value())
     out[std::string(cursor->text(0))] = std::string(cursor->text(1));
@@ -185,7 +185,7 @@ TEST_F(StoreOpenTest, PutsLinksAndShortValuesBeforeLongIdentifiers) {
     SCOPED_TRACE(type.table);
     std::vector<std::string> order;
     auto cursor = posture::store::Cursor::open(
-        store, {"SELECT name FROM pragma_table_info(?1) ORDER BY cid", {type.table}, ""}, 0);
+        store, {"SELECT name FROM pragma_table_xinfo(?1) ORDER BY cid", {type.table}, ""}, 0);
     ASSERT_TRUE(cursor.ok());
     while (cursor->next().value()) order.emplace_back(cursor->text(0));
     auto at = [&](const std::string& column) {
@@ -220,7 +220,7 @@ TEST_F(StoreOpenTest, PutsLinksAndShortValuesBeforeLongIdentifiers) {
   // The contacts' filter columns come before their ids and keys.
   auto cursor = posture::store::Cursor::open(store,
                                              {"SELECT group_concat(name, ' ') FROM (SELECT name "
-                                              "FROM pragma_table_info('security_contact') "
+                                              "FROM pragma_table_xinfo('security_contact') "
                                               "ORDER BY cid)",
                                               {},
                                               ""},
@@ -249,7 +249,7 @@ TEST_F(StoreOpenTest, MakesTheReservedTables) {
   EXPECT_EQ(types["type"], "TEXT");
   auto raw = columns(store, "_unmodelled");
   for (const char* c : {"scan", "id", "arm_type", "raw"}) EXPECT_TRUE(raw.count(c)) << c;
-  EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "2");
+  EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'format'"), "3");
 }
 
 TEST_F(StoreOpenTest, ReopeningChangesNothing) {
@@ -266,7 +266,7 @@ TEST_F(StoreOpenTest, ReopeningChangesNothing) {
   ASSERT_FALSE(fs::exists(path_));
   std::string created = state();  // the open that creates the store: before any reopen
   ASSERT_NE(created.find("CREATE TABLE"), std::string::npos) << created;
-  ASSERT_NE(created.find("format=2"), std::string::npos) << created;
+  ASSERT_NE(created.find("format=3"), std::string::npos) << created;
   EXPECT_EQ(state(), created) << "the first reopen changed the store";
   EXPECT_EQ(state(), created) << "a later reopen changed the store";
 }

@@ -192,6 +192,36 @@ TEST_F(StoreScanTest, UpsertsByCaseInsensitiveId) {
             "/subscriptions/abc|/subscriptions/abc|Second");
 }
 
+// The key is not stored in the row: a virtual column, the id in lower case
+// (ASCII letters only, as arm_key folds them), kept in the (_scan, _key)
+// index alone. The id is the record's, whatever its fields say.
+TEST_F(StoreScanTest, TheKeyIsGeneratedFromTheRecordsIdAndStoredInTheIndexOnly) {
+  ScanWriter w = begin();
+  Record r = connector("/subscriptions/MiXeD-\xc3\x89t\xc3\xa9", "One");
+  r.fields["id"] = "/subscriptions/something-else";
+  ASSERT_TRUE(w.add(r).ok());
+  ASSERT_TRUE(w.add(contact("/subscriptions/MiXeD-\xc3\x89t\xc3\xa9/providers/"
+                            "Microsoft.Security/securityContacts/Default",
+                            "/SUBSCRIPTIONS/mixed-\xc3\x89t\xc3\xa9"))
+                  .ok());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT id, _key FROM connector"),
+            "/subscriptions/MiXeD-\xc3\x89t\xc3\xa9|/subscriptions/mixed-\xc3\x89t\xc3\xa9");
+  EXPECT_EQ(query("SELECT count(*) FROM security_contact WHERE _has_security_contact_rid = "
+                  "(SELECT _rid FROM connector)"),
+            "1");
+  for (const auto& type : store_->schema().types()) {
+    SCOPED_TRACE(type.table);
+    EXPECT_EQ(
+        query("SELECT hidden FROM pragma_table_xinfo('" + type.table + "') WHERE name = '_key'"),
+        "2")
+        << "a virtual generated column";
+    EXPECT_EQ(query("SELECT count(*) FROM pragma_index_xinfo('" + type.table +
+                    "_scan_key') WHERE name = '_key'"),
+              "1");
+  }
+}
+
 TEST_F(StoreScanTest, LinksChildrenToParentsCaseInsensitivelyWithinTheScan) {
   const std::string c1 = "/subscriptions/S1/providers/Microsoft.Security/securityContacts/default";
   const std::string orphan =

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `aksClusters`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "aks_cluster" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -17,7 +17,7 @@ AND (t0."enableRBAC" IS NULL
 -- :p1 = false
 
 -- root `aksClusters`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "aks_cluster" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

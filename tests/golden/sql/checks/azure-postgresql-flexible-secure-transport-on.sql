@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `postgreSqlFlexibleServers`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "postgresql_flexible_server" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -27,7 +27,7 @@ AND NOT (t0."_rid" IN (SELECT t1."_pg_flex_configuration_rid"
 -- :p2 = "(?i)on"
 
 -- root `postgreSqlFlexibleServers`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "postgresql_flexible_server" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

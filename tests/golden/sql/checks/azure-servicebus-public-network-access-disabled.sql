@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `serviceBusNamespaces`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "servicebus_namespace" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -18,7 +18,7 @@ AND (t0."publicNetworkAccess" IS NULL
 -- :p1 = "Disabled"
 
 -- root `serviceBusNamespaces`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "servicebus_namespace" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `storageAccounts`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -20,7 +20,7 @@ AND (t0."keyExpirationPeriodInDays" IS NULL
 -- :p2 = 90
 
 -- root `storageAccounts`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `vms`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -31,7 +31,7 @@ AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
 -- :p4 = "Succeeded"
 
 -- root `vms`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `vms`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -27,7 +27,7 @@ AND (t0."securityType" IS NULL
 -- :p4 = false
 
 -- root `vms`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -3,7 +3,7 @@
 -- Line breaks and indentation are added; :scan is the scan.
 
 -- root `securityContacts`: compile_root
-SELECT t0."id", t0."_key"
+SELECT t0."id", t0."id"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -29,7 +29,7 @@ AND ((t0."emails" IS NOT NULL
 -- :p4 = "[]"
 
 -- root `securityContacts`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -21,7 +21,7 @@ AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
     WHERE "_scan" = :scan))
 
 -- root `n`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -48,7 +48,7 @@ SELECT t0."id", 'Connector', (SELECT json_group_array(json(j))
     ORDER BY t1."_key"
     LIMIT :p3)), json_object('count', (SELECT count(*)
     FROM "security_contact" AS t2
-    WHERE t2."_has_security_contact_rid" = t0."_rid")), t0."_key"
+    WHERE t2."_has_security_contact_rid" = t0."_rid")), t0."id"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -65,7 +65,7 @@ OFFSET :p2
 -- :p3 = 1
 
 -- root `first`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -77,7 +77,7 @@ AND NOT (t0."name" IS NULL)
 ORDER BY t0."_rid"
 
 -- root `connectors`: compile_root
-SELECT t0."id", t0."name", t0."provider", t0."_key"
+SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -90,7 +90,7 @@ LIMIT :p1
 -- :p1 = 5
 
 -- root `connectors`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -101,7 +101,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
 ORDER BY t0."_rid"
 
 -- root `page`: compile_root
-SELECT t0."id", t0."_key"
+SELECT t0."id", t0."id"
 FROM "connector" AS t0
 WHERE t0."_scan" = :scan
 ORDER BY t0."_key"
@@ -111,7 +111,7 @@ OFFSET :p2
 -- :p2 = 4
 
 -- root `page`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -127,7 +127,7 @@ FROM "connector" AS t0
 WHERE t0."_scan" = :scan
 
 -- root `all`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")

@@ -8,7 +8,7 @@ SELECT t0."name", COALESCE((SELECT t0_blobServiceDeletePolicyDays."deleteRetenti
     WHERE t0_blobServiceDeletePolicyDays."_has_blob_service_rid" = t0."_rid"
     AND t0_blobServiceDeletePolicyDays."deleteRetentionPolicyDays" IS NOT NULL
     ORDER BY t0_blobServiceDeletePolicyDays."_rid"
-    LIMIT :p9), :p10), t0."_key"
+    LIMIT :p9), :p10), t0."id"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -54,7 +54,7 @@ ORDER BY COALESCE((SELECT t0_blobServiceDeletePolicyDays."deleteRetentionPolicyD
 -- :p10 = 0
 
 -- root `storageAccounts`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "storage_account" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -96,7 +96,7 @@ SELECT t0."name", json(CASE COALESCE((SELECT t0_mfaActive."isMfaCapable"
       WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
       AND t0_mfaActive."isMfaCapable" IS NOT NULL
       ORDER BY t0_mfaActive."_rid"
-      LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END), t0."_key"
+      LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END), t0."id"
 FROM "entra_user" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
@@ -137,7 +137,7 @@ AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
 -- :p7 = false
 
 -- root `users`: compile_matches
-SELECT t0."id", t0."name", t0."_key"
+SELECT t0."id", t0."name"
 FROM "entra_user" AS t0
 WHERE +t0."_scan" = :scan
 AND t0."_rid" BETWEEN (SELECT min("_rid")
