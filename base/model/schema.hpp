@@ -73,6 +73,7 @@ struct ArmSource {
   // holds for; "" when none is documented (the field then stays null).
   std::string documented_default;
   std::string default_api_versions;
+  bool operator==(const ArmSource&) const = default;
 };
 
 // A field the store does not hold (@through): its value is read when a query
@@ -92,6 +93,7 @@ struct Through {
   std::string link_column;  // the relationship's fk_column
   bool in_owner = false;    // the link is in the owner's row (Relationship::in_owner)
   ScalarType scalar = ScalarType::String;  // the related field's type
+  bool operator==(const Through&) const = default;
 };
 
 struct Field {
@@ -104,6 +106,7 @@ struct Field {
   ArmSource arm;       // only for fields of types with an ARM resource type
   Through through;     // only for fields read through a relationship (@through)
   bool derived() const { return !through.relationship.empty(); }
+  bool operator==(const Field&) const = default;
 };
 
 // A one-to-many link from `owner` to `target`: every target row stores the
@@ -147,6 +150,7 @@ struct Relationship {
   // is `in_owner`, its fk_column the forward relationship's, already in the
   // child's rows.
   bool inverse = false;
+  bool operator==(const Relationship&) const = default;
 };
 
 struct ObjectType {
@@ -205,11 +209,13 @@ struct ObjectType {
   const Field* field(std::string_view name) const;
   const Relationship* relationship(std::string_view name) const;
   std::vector<std::string> member_names() const;  // fields then relationships, for hints
+  bool operator==(const ObjectType&) const = default;
 };
 
 struct Interface {
   std::string name;
   std::vector<Field> fields;
+  bool operator==(const Interface&) const = default;
 };
 
 class Schema {
@@ -223,6 +229,7 @@ class Schema {
   const ObjectType* type(std::string_view name) const;
   const ObjectType* type_by_plural(std::string_view plural) const;
   const Interface* interface(std::string_view name) const;
+  const std::vector<Interface>& interfaces() const { return interfaces_; }
   // Relationships whose target is `type` and whose link the target's rows
   // hold (to find a row's parent columns): all but @ref(shared: true) ones.
   std::vector<const Relationship*> relationships_into(std::string_view type) const;

@@ -457,17 +457,4 @@ Result<Schema> parse(std::string_view sdl, std::string_view source_name) {
   return Schema(std::string(sdl), std::move(types), std::move(interfaces));
 }
 
-const Schema& builtin() {
-  static const Schema schema = [] {
-    auto loaded = parse(builtin_sdl(), "engine/schema/assets.graphql");
-    if (!loaded) {
-      // The embedded SDL is part of the program: a broken one is a build defect.
-      std::fputs(format(loaded.errors()).c_str(), stderr);
-      std::abort();
-    }
-    return std::move(loaded).value();
-  }();
-  return schema;
-}
-
 }  // namespace posture::schema
