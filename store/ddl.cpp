@@ -7,6 +7,8 @@
 // does not model, kept raw).
 // ensure_tables creates what is missing, adds columns for fields a newer
 // schema introduced, and refuses stores of another format or shape.
+#include <cstdint>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -216,10 +218,43 @@ Status check_format(sqlite3* db, const std::string& path, const std::set<std::st
   return ok_status();
 }
 
-Status apply(sqlite3* db, const std::string& path, const std::vector<std::string>& todo,
-             bool fresh) {
+// A digest (64-bit FNV-1a, hex) of every statement `specs` would run on an
+// empty store. _meta keeps it as 'schema' once the store has all of them, so
+// an open that finds the same digest skips the check of each table's columns
+// and indexes (a PRAGMA per table: most of opening a store for one query).
+std::string fingerprint(const std::vector<TableSpec>& specs) {
+  uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xffU) *
+        1099511628211ULL;  // a separator: no two lists of statements collide by joining
+  };
+  for (const auto& spec : specs) {
+    mix(spec.create_sql());
+    for (const auto& index : spec.indexes) mix(index.second);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+// _meta's 'schema' digest, or "" when it has none.
+Result<std::string> stored_fingerprint(sqlite3* db, const std::string& path) {
+  auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = 'schema'");
+  if (!stmt) return stmt.take_errors();
+  int rc = step(*stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
+  return rc == SQLITE_ROW ? std::string(stmt->text(0)) : std::string();
+}
+
+// Runs `todo` and records `digest` as the store's schema, in one transaction.
+Status apply(sqlite3* db, const std::string& path, const std::vector<std::string>& todo, bool fresh,
+             const std::string& digest) {
   if (auto s = exec(db, path, "BEGIN IMMEDIATE"); !s) return s;
-  for (const auto& sql : todo) {
+  std::vector<std::string> all = todo;
+  // The digest is text made of hex digits only: nothing to escape.
+  all.push_back("INSERT OR REPLACE INTO _meta(key, value) VALUES ('schema', '" + digest + "')");
+  for (const auto& sql : all) {
     if (auto s = exec(db, path, sql); !s) {
       (void)exec(db, path, "ROLLBACK");
       return s;
@@ -310,15 +345,22 @@ Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema&
   if (!objects) return objects.take_errors();
   bool fresh = false;
   if (auto s = check_format(db, path, *objects, fresh); !s) return s;
+  const std::string digest = fingerprint(*specs);
+  if (!fresh) {
+    auto stored = stored_fingerprint(db, path);
+    if (!stored) return stored.take_errors();
+    if (*stored == digest) return ok_status();
+  }
   std::vector<std::string> todo;
   for (const auto& spec : *specs)
     if (auto s = plan_table(db, path, spec, *objects, todo); !s) return s;
-  if (todo.empty()) return ok_status();
-  if (read_only)
+  if (read_only) {
+    if (todo.empty()) return ok_status();
     return store_error(path, fresh ? "is empty: not a Posture store (import into it first)"
                                    : "was made by an older schema; open it read-write once "
                                      "(e.g. `posture import`) to add the new columns");
-  return apply(db, path, todo, fresh);
+  }
+  return apply(db, path, todo, fresh, digest);
 }
 
 }  // namespace posture::store::internal

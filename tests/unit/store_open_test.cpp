@@ -46,6 +46,22 @@ class StoreOpenTest : public ::testing::Test {
     return std::move(store).value();
   }
 
+  // Runs `sql` on the store's file itself, as another program would change it.
+  void change_file(const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+
+  // A read-only open of the store is refused: it must be opened read-write first.
+  void expect_read_only_refused(
+      const posture::schema::Schema& schema = posture::schema::builtin()) {
+    auto read_only = Store::open(path_, schema, OpenMode::ReadOnly);
+    ASSERT_FALSE(read_only.ok());
+    EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  }
+
   std::string dir_, path_;
 };
 
@@ -285,16 +301,39 @@ TEST_F(StoreOpenTest, RefusesAFileThatIsNotAPostureStore) {
   EXPECT_NE(store.errors()[0].message.find("not a Posture store"), std::string::npos);
 }
 
-TEST_F(StoreOpenTest, RefusesAnotherStoreFormat) {
+// _meta keeps a digest of the statements the schema needs ('schema'): an
+// open that finds the same digest skips the check of every table (a PRAGMA
+// each); without it (a store from before the digest, or of another schema)
+// the tables are checked, and a read-write open completes them and writes it.
+TEST_F(StoreOpenTest, TheSchemaDigestIsKeptAndAStoreWithoutItIsCheckedAndCompleted) {
+  std::string digest;
   {
-    { Store store = open(); }
-    sqlite3* db = nullptr;  // the file itself, as another program would change it
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE _meta SET value = '99' WHERE key = 'format'", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
+    Store store = open();
+    digest = scalar(store, "SELECT value FROM _meta WHERE key = 'schema'");
   }
+  EXPECT_EQ(digest.size(), 16u) << digest;
+  EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << digest;
+  ASSERT_TRUE(Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly).ok());
+  change_file("ALTER TABLE connector DROP COLUMN tenantId; DELETE FROM _meta WHERE key = 'schema'");
+  expect_read_only_refused();
+  Store store = open();
+  EXPECT_EQ(columns(store, "connector")["tenantId"], "TEXT");
+  EXPECT_EQ(scalar(store, "SELECT value FROM _meta WHERE key = 'schema'"), digest);
+  // Another schema has another digest.
+  std::string sdl(posture::schema::builtin_sdl());
+  size_t at = sdl.find("tenantId: String");
+  ASSERT_NE(at, std::string::npos);
+  sdl.insert(at, "offerType: String\n  ");
+  auto grown = posture::schema::parse(sdl, "grown.graphql");
+  ASSERT_TRUE(grown.ok());
+  auto reopened = Store::open(path_, *grown, OpenMode::ReadWrite);
+  ASSERT_TRUE(reopened.ok()) << posture::format(reopened.errors());
+  EXPECT_NE(scalar(*reopened, "SELECT value FROM _meta WHERE key = 'schema'"), digest);
+}
+
+TEST_F(StoreOpenTest, RefusesAnotherStoreFormat) {
+  { Store store = open(); }
+  change_file("UPDATE _meta SET value = '99' WHERE key = 'format'");
   auto store = Store::open(path_, posture::schema::builtin());
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.errors()[0].message.find("format `99`"), std::string::npos)
@@ -324,9 +363,7 @@ TEST_F(StoreOpenTest, AddsTheColumnsOfANewFieldWhenOpenedReadWrite) {
   sdl.insert(at, "offerType: String\n  ");
   auto schema = posture::schema::parse(sdl, "grown.graphql");
   ASSERT_TRUE(schema.ok()) << posture::format(schema.errors());
-  auto read_only = Store::open(path_, *schema, OpenMode::ReadOnly);
-  ASSERT_FALSE(read_only.ok());
-  EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  expect_read_only_refused(*schema);
   auto store = Store::open(path_, *schema, OpenMode::ReadWrite);
   ASSERT_TRUE(store.ok()) << posture::format(store.errors());
   EXPECT_EQ(columns(*store, "connector")["offerType"], "TEXT");
@@ -345,21 +382,11 @@ TEST_F(StoreOpenTest, AStoreFromBeforeCollectedTypesGainsThemWhenOpenedReadWrite
     ASSERT_TRUE(w->commit("partial").ok());
     scan = w->scan_id();
   }
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE _scan_types; DROP TABLE _unmodelled; ALTER TABLE "
-                           "_collection_errors DROP COLUMN child_type; ALTER TABLE _scans DROP "
-                           "COLUMN _tenant",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
-  auto read_only = Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly);
-  ASSERT_FALSE(read_only.ok());
-  EXPECT_NE(read_only.errors()[0].message.find("read-write"), std::string::npos);
+  // A store from then has no schema digest either.
+  change_file(
+      "DROP TABLE _scan_types; DROP TABLE _unmodelled; ALTER TABLE _collection_errors DROP COLUMN "
+      "child_type; ALTER TABLE _scans DROP COLUMN _tenant; DELETE FROM _meta WHERE key = 'schema'");
+  expect_read_only_refused();
   Store store = open();
   EXPECT_EQ(columns(store, "_collection_errors")["child_type"], "TEXT");
   auto types = store.collected_types(scan);
