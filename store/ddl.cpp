@@ -196,6 +196,16 @@ Status plan_table(sqlite3* db, const std::string& path, const TableSpec& spec,
   return ok_status();
 }
 
+// _meta's value for `key`, or "" when it has none.
+Result<std::string> meta_value(sqlite3* db, const std::string& path, const char* key) {
+  auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = ?1");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, std::string_view(key));
+  int rc = step(*stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
+  return rc == SQLITE_ROW ? std::string(stmt->text(0)) : std::string();
+}
+
 // Checks _meta's format when the store has one; `fresh` is set for a store with
 // no tables at all.
 Status check_format(sqlite3* db, const std::string& path, const std::set<std::string>& objects,
@@ -204,13 +214,10 @@ Status check_format(sqlite3* db, const std::string& path, const std::set<std::st
   if (fresh) return ok_status();
   if (!objects.count(kMetaTable))
     return store_error(path, "not a Posture store (a SQLite database without Posture's tables)");
-  auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = 'format'");
-  if (!stmt) return stmt.take_errors();
-  int rc = step(*stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
-  std::string format = rc == SQLITE_ROW ? std::string(stmt->text(0)) : "";
-  if (format != std::to_string(kStoreFormat))
-    return store_error(path, "store format `" + format +
+  auto format = meta_value(db, path, "format");
+  if (!format) return format.take_errors();
+  if (*format != std::to_string(kStoreFormat))
+    return store_error(path, "store format `" + *format +
                                  "` is not the one this build of "
                                  "Posture reads (" +
                                  std::to_string(kStoreFormat) +
@@ -226,8 +233,8 @@ std::string fingerprint(const std::vector<TableSpec>& specs) {
   uint64_t h = 14695981039346656037ULL;
   auto mix = [&h](std::string_view s) {
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-    h = (h ^ 0xffU) *
-        1099511628211ULL;  // a separator: no two lists of statements collide by joining
+    // A separator: no two lists of statements collide by joining.
+    h = (h ^ 0xffU) * 1099511628211ULL;
   };
   for (const auto& spec : specs) {
     mix(spec.create_sql());
@@ -238,33 +245,19 @@ std::string fingerprint(const std::vector<TableSpec>& specs) {
   return hex;
 }
 
-// _meta's 'schema' digest, or "" when it has none.
-Result<std::string> stored_fingerprint(sqlite3* db, const std::string& path) {
-  auto stmt = prepare(db, path, "SELECT value FROM _meta WHERE key = 'schema'");
-  if (!stmt) return stmt.take_errors();
-  int rc = step(*stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(path, db, "reading _meta");
-  return rc == SQLITE_ROW ? std::string(stmt->text(0)) : std::string();
-}
-
-// Runs `todo` and records `digest` as the store's schema, in one transaction.
-Status apply(sqlite3* db, const std::string& path, const std::vector<std::string>& todo, bool fresh,
+// Runs `todo`, then records `digest` as the store's schema (and, for a fresh
+// store, its format and creation time), in one transaction. The values are
+// digits, hex digits and an ISO time: nothing to escape.
+Status apply(sqlite3* db, const std::string& path, std::vector<std::string> todo, bool fresh,
              const std::string& digest) {
+  std::string meta = "INSERT OR REPLACE INTO _meta(key, value) VALUES ('schema', '" + digest + "')";
+  if (fresh)
+    meta += ", ('format', '" + std::to_string(kStoreFormat) + "'), ('created_at', '" +
+            text::utc_now() + "')";
+  todo.push_back(std::move(meta));
   if (auto s = exec(db, path, "BEGIN IMMEDIATE"); !s) return s;
-  std::vector<std::string> all = todo;
-  // The digest is text made of hex digits only: nothing to escape.
-  all.push_back("INSERT OR REPLACE INTO _meta(key, value) VALUES ('schema', '" + digest + "')");
-  for (const auto& sql : all) {
+  for (const auto& sql : todo) {
     if (auto s = exec(db, path, sql); !s) {
-      (void)exec(db, path, "ROLLBACK");
-      return s;
-    }
-  }
-  if (fresh) {
-    std::string meta = "INSERT OR REPLACE INTO _meta(key, value) VALUES ('format', '" +
-                       std::to_string(kStoreFormat) + "'), ('created_at', '" + text::utc_now() +
-                       "')";
-    if (auto s = exec(db, path, meta); !s) {
       (void)exec(db, path, "ROLLBACK");
       return s;
     }
@@ -299,9 +292,8 @@ std::string_view column_type(const schema::Field& field) {
 }
 
 std::string generated_key(const schema::ObjectType& type) {
-  const schema::Field* id = type.field("id");
-  if (!id || id->derived() || id->list) return "";
-  return "lower(" + quote_ident(id->column) + ")";
+  const schema::Field* id = key_field(type);
+  return id ? "lower(" + quote_ident(id->column) + ")" : "";
 }
 
 std::string TableSpec::create_sql() const {
@@ -347,7 +339,7 @@ Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema&
   if (auto s = check_format(db, path, *objects, fresh); !s) return s;
   const std::string digest = fingerprint(*specs);
   if (!fresh) {
-    auto stored = stored_fingerprint(db, path);
+    auto stored = meta_value(db, path, "schema");
     if (!stored) return stored.take_errors();
     if (*stored == digest) return ok_status();
   }
@@ -360,7 +352,7 @@ Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema&
                                    : "was made by an older schema; open it read-write once "
                                      "(e.g. `posture import`) to add the new columns");
   }
-  return apply(db, path, todo, fresh, digest);
+  return apply(db, path, std::move(todo), fresh, digest);
 }
 
 }  // namespace posture::store::internal

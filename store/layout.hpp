@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "base/model/schema.hpp"
+
 namespace posture::store {
 
 inline constexpr const char* kRowId = "_rid";  // INTEGER PRIMARY KEY
@@ -15,6 +17,14 @@ inline constexpr const char* kScan = "_scan";  // the scan's id
 // index; a statement that reads `id` anyway derives the key from it rather
 // than have SQLite compute lower() per row (docs/data-model.md).
 inline constexpr const char* kKey = "_key";
+
+// The field whose arm_key() is a row's key: the type's `id`, or null when the
+// type has none stored (its key is then a stored column the writer fills).
+inline const schema::Field* key_field(const schema::ObjectType& type) {
+  const schema::Field* id = type.field("id");
+  return id && !id->derived() && !id->list ? id : nullptr;
+}
+
 inline constexpr const char* kRaw = "_raw";  // the original JSON document (in the raw table)
 // The tenant a PostgreSQL row belongs to (docs/scaling.md): the distribution
 // column, first in every primary key. SQLite's asset tables have none.

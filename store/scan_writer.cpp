@@ -65,7 +65,7 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   plan->unlinked.assign(plan->parents.size(), false);
   // A generated key is not written: ?2 stays bound, unused, so the numbering
   // is the same either way.
-  const bool key_generated = !internal::generated_key(type).empty();
+  const bool key_generated = key_field(type) != nullptr;
   std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i == 1 && key_generated) continue;

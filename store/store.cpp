@@ -339,4 +339,8 @@ std::string arm_key(std::string_view id) {
   return text::ascii_lower(id);
 }
 
+void arm_key(std::string_view id, std::string& out) {
+  text::ascii_lower(id, out);
+}
+
 }  // namespace posture::store

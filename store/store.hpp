@@ -218,6 +218,9 @@ class ScanWriter {
 
 // Lower-cases an ARM id for keying (ARM ids are case-insensitive).
 std::string arm_key(std::string_view id);
+// The same into `out`, reusing its storage: for readers that derive the key
+// of many rows from their ids (store/layout.hpp, kKey).
+void arm_key(std::string_view id, std::string& out);
 
 // The version of SQLite (the default engine behind the store: "3.40.1").
 std::string engine_version();

@@ -85,10 +85,9 @@ struct ColumnSpec {
 };
 
 // The SQL expression of an asset row's key on SQLite when it is generated
-// from the row's id (the type has an `id` field, which the scan writer always
-// sets to the record's id): `lower("id")`, which is arm_key() (SQLite's
-// built-in lower() folds ASCII letters only, as arm_key does). "" when the
-// key is a stored column the writer fills.
+// from key_field(type): `lower("id")`, which is arm_key() (SQLite's built-in
+// lower() folds ASCII letters only, as arm_key does). "" when the key is a
+// stored column the writer fills.
 std::string generated_key(const schema::ObjectType& type);
 
 // One table with its indexes, as the schema (or the store itself) needs it.

@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/text.hpp"
 #include "engine/exec/key_order.hpp"
 #include "engine/optimizer/optimizer.hpp"
 #include "engine/syntax/parser.hpp"
@@ -87,8 +86,8 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
         write(object);
       } else {
         std::string_view k = cursor->text(static_cast<int>(columns->keys.size()));
-        if (columns->key_from_id) {
-          text::ascii_lower(k, key);  // store::arm_key, without an allocation per row
+        if (columns->key_from) {
+          store::arm_key(k, key);
           k = key;
         }
         if (auto st = order.add(k, object); !st) return st;

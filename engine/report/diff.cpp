@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "base/text.hpp"
 #include "engine/report/text.hpp"
 
 namespace posture::report {
@@ -173,7 +172,7 @@ struct Side {
     if (!done) {
       id.assign(cursor->text(0));
       name.assign(cursor->text(1));
-      posture::text::ascii_lower(id, key);  // store::arm_key
+      store::arm_key(id, key);
     }
     return ok_status();
   }

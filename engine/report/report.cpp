@@ -53,7 +53,7 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
       more_rows = true;
       break;
     }
-    posture::text::ascii_lower(cursor->text(0), key);  // store::arm_key
+    store::arm_key(cursor->text(0), key);
     Finding f{cursor->text(0), cursor->text(1), key, result.verdicts[i], nullptr, nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file.hpp"
 #include "base/model/schema_codec.hpp"
 #include "engine/schema/schema.hpp"
 
@@ -14,14 +15,12 @@ int main(int argc, char** argv) {
     std::fputs("usage: posture_pack_schema IN.graphql OUT.cpp\n", stderr);
     return 2;
   }
-  std::ifstream in(argv[1], std::ios::binary);
-  std::stringstream sdl;
-  sdl << in.rdbuf();
-  if (!in) {
-    std::fprintf(stderr, "posture_pack_schema: cannot read %s\n", argv[1]);
+  auto sdl = posture::file::read(argv[1]);
+  if (!sdl) {
+    std::fputs(posture::format(sdl.errors()).c_str(), stderr);
     return 1;
   }
-  auto parsed = posture::schema::parse(sdl.str(), argv[1]);
+  auto parsed = posture::schema::parse(*sdl, argv[1]);
   if (!parsed) {
     std::fputs(posture::format(parsed.errors()).c_str(), stderr);
     return 1;

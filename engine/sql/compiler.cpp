@@ -513,8 +513,7 @@ std::optional<RootColumns> root_columns(const ir::RootField& root, const Dialect
     out.json.push_back(json);
   }
   out.sorted_by_executor = root.sort.empty() && !root.limit && root.offset == 0;
-  const schema::Field* id = root.type->field("id");
-  out.key_from_id = id && !id->derived() && !id->list;
+  out.key_from = store::key_field(*root.type);
   return out;
 }
 
@@ -535,8 +534,7 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
         columns->sorted_by_executor ? "" : c.order_and_page(root.sort, root.limit, root.offset, t);
     sql = "SELECT ";
     for (const auto& s : root.selections) sql += c.selection_json(s, *root.type, t) + ", ";
-    sql += c.column(t, columns->key_from_id ? root.type->field("id")->column : store::kKey) + from +
-           page;
+    sql += c.column(t, columns->key_from ? columns->key_from->column : store::kKey) + from + page;
   } else {
     // Both bind literals: the page first, so that their numbering does not
     // depend on the compiler's order of evaluating the operands of `+`.

@@ -39,9 +39,10 @@ struct RootColumns {
   std::vector<std::string> keys;
   std::vector<bool> json;
   bool sorted_by_executor = false;
-  // The last column is the row's id, whose arm_key() is its key
-  // (store/layout.hpp), rather than `_key`, which SQLite would compute.
-  bool key_from_id = false;
+  // Set: the last column is this field (the id), whose arm_key() is the
+  // row's key (store::key_field), rather than `_key`, which SQLite would
+  // compute per row.
+  const schema::Field* key_from = nullptr;
 };
 std::optional<RootColumns> root_columns(const ir::RootField& root,
                                         const Dialect& dialect = sqlite_dialect());
