@@ -283,6 +283,14 @@ Status ScanWriter::Impl::link_parents() {
 // owner (lowest rowid) whose reference names its key; with @ref(shared:
 // true), each owner's row takes the target its reference names.
 Status ScanWriter::Impl::link_references() {
+  // Indexed once, by sorting, now that every reference is in: an index kept
+  // during the writes took a random B-tree insert per reference.
+  if (auto s = exec(db(), path(),
+                    "CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(rel, "
+                    "target_key, owner); CREATE INDEX IF NOT EXISTS temp.posture_refs_owner ON "
+                    "posture_refs(rel, owner)");
+      !s)
+    return s;
   for (const auto& owner : store->schema().types()) {
     for (const auto& rel : owner.relationships) {
       if (rel.ref_path.empty()) continue;
@@ -319,7 +327,9 @@ Status ScanWriter::Impl::link_references() {
       if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
     }
   }
-  return exec(db(), path(), "DELETE FROM temp.posture_refs");
+  return exec(db(), path(),
+              "DROP INDEX temp.posture_refs_key; DROP INDEX temp.posture_refs_owner; DELETE FROM "
+              "temp.posture_refs");
 }
 
 Result<int64_t> ScanWriter::Impl::count_objects() {
@@ -381,12 +391,13 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source, std::stri
               "INSERT INTO _unmodelled(scan, id, arm_type, raw) VALUES (?1, ?2, ?3, ?4)", true);
   if (!unmodelled) return abandon(unmodelled.take_errors());
   impl->unmodelled_stmt = std::move(*unmodelled);
-  // The references of this scan's owners (@ref), until commit links them.
+  // The references of this scan's owners (@ref), until commit links them:
+  // appended in rowid order, unindexed until then (link_references), in the
+  // connection's temporary database, which writers keep in a file
+  // (store.cpp, set_pragmas), so memory stays flat however many there are.
   if (auto s = exec(db, store.path(),
                     "CREATE TEMP TABLE IF NOT EXISTS posture_refs(scan INTEGER, rel TEXT, owner "
-                    "INTEGER, target_key TEXT); CREATE INDEX IF NOT EXISTS temp.posture_refs_key "
-                    "ON posture_refs(rel, target_key, owner); CREATE INDEX IF NOT EXISTS "
-                    "temp.posture_refs_owner ON posture_refs(rel, owner)");
+                    "INTEGER, target_key TEXT)");
       !s)
     return abandon(s.take_errors());
   auto refs = prepare(db, store.path(),

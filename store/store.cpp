@@ -67,16 +67,19 @@ Status create_private_file(const std::string& path) {
 
 Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
   sqlite3_busy_timeout(db, 10000);
-  std::string pragmas = "PRAGMA temp_store = MEMORY; ";
+  std::string pragmas;
   // Writers keep a 64 MiB page cache (an import updates its indexes all over
-  // them) and no map, so an import's resident memory stays bounded however
-  // large the store grows; readers read as kReadPragmas says.
+  // them), no map, and their temporary tables and sorts (the references a
+  // scan links at commit) in files, so an import's resident memory stays
+  // bounded however large the store or the scan grows; readers read as
+  // kReadPragmas says, their temporary B-trees in memory.
   if (mode == OpenMode::ReadWrite)
-    pragmas +=
-        "PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; PRAGMA journal_mode = WAL; PRAGMA "
-        "synchronous = NORMAL;";
+    pragmas =
+        "PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; PRAGMA "
+        "journal_mode = WAL; PRAGMA synchronous = NORMAL;";
   else
-    pragmas += std::string(internal::kReadPragmas) + " PRAGMA query_only = 1;";
+    pragmas = "PRAGMA temp_store = MEMORY; " + std::string(internal::kReadPragmas) +
+              " PRAGMA query_only = 1;";
   return exec(db, path, pragmas);
 }
 

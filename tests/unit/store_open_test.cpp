@@ -136,9 +136,15 @@ TEST_F(StoreOpenTest, SetsThePragmas) {
   Store store = open();
   EXPECT_EQ(scalar(store, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(scalar(store, "PRAGMA synchronous"), "1");  // NORMAL
-  EXPECT_EQ(scalar(store, "PRAGMA temp_store"), "2");   // MEMORY
+  // A writer's temporary tables (the references awaiting their links) in a
+  // file, so that they do not grow its memory.
+  EXPECT_EQ(scalar(store, "PRAGMA temp_store"), "1");  // FILE
   EXPECT_EQ(scalar(store, "PRAGMA cache_size"), "-65536");
   EXPECT_NE(scalar(store, "PRAGMA busy_timeout"), "0");
+  Store reader = open(OpenMode::ReadOnly);
+  EXPECT_EQ(scalar(reader, "PRAGMA temp_store"), "2");  // MEMORY
+  EXPECT_EQ(scalar(reader, "PRAGMA cache_size"), "-2048");
+  EXPECT_EQ(scalar(reader, "PRAGMA query_only"), "1");
 }
 
 TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
