@@ -125,9 +125,9 @@ Status attach_reasons(const store::Store& store, const Check& check, const schem
   if (indexes.empty()) return ok_status();
   const ir::Predicate& where = check.query.analysed.roots.front().where;
   const Explainer explainer(store, type, where);
-  std::unordered_map<std::string, uint32_t> known;  // a reason's text and evidence -> reasons[i]
-  std::string key;
-  // A few thousand at a time: only the distinct reasons are kept.
+  auto file = ReasonFile::create();
+  if (!file) return file.take_errors();
+  // A few thousand at a time, written out as they come.
   constexpr size_t kChunk = 4096;
   for (size_t begin = 0; begin < rids.size(); begin += kChunk) {
     size_t end = std::min(rids.size(), begin + kChunk);
@@ -135,17 +135,11 @@ Status attach_reasons(const store::Store& store, const Check& check, const schem
         explainer.explain(std::vector<int64_t>(rids.begin() + static_cast<std::ptrdiff_t>(begin),
                                                rids.begin() + static_cast<std::ptrdiff_t>(end)));
     if (!explained) return explained.take_errors();
-    for (size_t i = begin; i < end; ++i) {
-      Reason& reason = explained->reasons[i - begin];
-      key = reason.text;
-      for (const auto& e : reason.evidence)
-        key.append(1, '\n').append(e.op).append(1, e.holds ? '1' : '0').append(e.expected);
-      auto [it, added] = known.emplace(key, static_cast<uint32_t>(result.reasons.size()));
-      if (added) result.reasons.push_back(std::move(reason));
-      result.reason_of.emplace_back(indexes[i], it->second);
-    }
+    for (size_t i = begin; i < end; ++i)
+      if (auto st = (*file)->append(indexes[i], explained->reasons[i - begin]); !st) return st;
   }
-  std::sort(result.reason_of.begin(), result.reason_of.end());
+  if (auto st = (*file)->finish(); !st) return st;
+  result.reasons = std::move(*file);
   return ok_status();
 }
 
@@ -284,7 +278,7 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
     auto row = cursor->next();
     if (!row) return row.take_errors();
     if (!*row) break;
-    selected.emplace_back(cursor->integer(0), ids ? std::string(cursor->text(1)) : "");
+    selected.add(cursor->integer(0), *cursor, ids);
   }
   return judge(check, type, selected, result);
 }
@@ -325,7 +319,7 @@ std::vector<Result<CheckResult>> Evaluator::evaluate_together(
         if (!*row) break;
         for (size_t k = 0; k < together.size(); ++k) {
           if (cursor->integer(static_cast<int>(flags + k)) == 0) continue;
-          selected[k].emplace_back(cursor->integer(0), ids ? std::string(cursor->text(1)) : "");
+          selected[k].add(cursor->integer(0), *cursor, ids);
         }
       }
       return ok_status();
@@ -369,9 +363,12 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
   }
   result.verdicts.assign(all.rids.size(), Verdict::Pass);
   std::vector<std::pair<uint32_t, const std::string*>> failed;  // index, id
-  failed.reserve(selected.size());
+  failed.reserve(selected.rids.size());
+  static const std::string no_id;
   size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
-  for (const auto& [rid, id] : selected) {
+  for (size_t s = 0; s < selected.rids.size(); ++s) {
+    const int64_t rid = selected.rids[s];
+    const std::string& id = selected.ids.empty() ? no_id : selected.ids[s];
     uint32_t index;
     if (context_.order == Order::Store) {
       while (next < all.rids.size() && all.rids[next] < rid) ++next;
@@ -387,7 +384,7 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
     failed.emplace_back(index, &id);
   }
   // Both statements filter the same rows, so every selected row is a subject.
-  if (failed.size() != selected.size())
+  if (failed.size() != selected.rids.size())
     return Diagnostic::error(
         "internal", "check `" + check.id + "` selected rows that are not among its subjects");
   result.matched = failed.size();

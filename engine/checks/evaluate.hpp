@@ -140,11 +140,10 @@ struct CheckResult {
   // check-level ERROR finding whose note is notes[0]. (A type collected with
   // no object has no findings: verdicts is empty, the check passes.)
   bool no_subjects = false;
-  // Why each FAIL and MUTED finding failed: (verdict index, index into
-  // `reasons`), by verdict index, ascending; findings with the same reason
-  // share one entry of `reasons`.
-  std::vector<std::pair<uint32_t, uint32_t>> reason_of;
-  std::vector<Reason> reasons;
+  // Why the explained FAIL and MUTED findings failed, with their verdict
+  // indexes, ascending (EvaluationContext::explain says which); null when
+  // none was explained.
+  std::shared_ptr<const ReasonFile> reasons;
   uint64_t matched = 0;              // objects the query returned
   std::vector<Resource> returned;    // other checks: the query's objects (an
                                      // ERROR for an uncollected type: none, and notes[0])
@@ -187,8 +186,16 @@ class Evaluator {
   std::vector<Result<CheckResult>> evaluate_together(const std::vector<const Check*>& checks) const;
 
  private:
-  // The rowids (and, with waivers, ids) of the rows the check selects.
-  using Selected = std::vector<std::pair<int64_t, std::string>>;
+  // The rowids (and, with waivers, ids) of the rows the check selects: ids
+  // is empty without waivers (a string per row would be 32 bytes more).
+  struct Selected {
+    std::vector<int64_t> rids;
+    std::vector<std::string> ids;
+    void add(int64_t rid, const store::Cursor& row, bool with_id) {
+      rids.push_back(rid);
+      if (with_id) ids.emplace_back(row.text(1));
+    }
+  };
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
   // The findings of a check whose selected rows are known.

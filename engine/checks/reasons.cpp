@@ -10,7 +10,11 @@
 
 #include <re2/re2.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <memory>
 
@@ -547,6 +551,128 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
     }
   }
   return out;
+}
+
+// ReasonFile: records of (u32 size of the rest, u32 index, text, u32
+// evidence count, then per evidence path, op, expected, actual and a byte
+// for holds), each string a u32 size and its bytes, in host byte order (the
+// file lives as long as the process).
+
+namespace {
+
+constexpr size_t kReasonBuffer = size_t{64} << 10;
+
+Diagnostic reason_file_error(const char* what) {
+  return Diagnostic::error(
+      "io", std::string("cannot ") + what +
+                " the temporary file of failing findings' reasons: " + std::strerror(errno));
+}
+
+void put_u32(std::string& out, uint32_t n) {
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+void put_text(std::string& out, const std::string& s) {
+  put_u32(out, static_cast<uint32_t>(s.size()));
+  out += s;
+}
+
+// Reads from a record whose whole size was checked: get_u32 and get_text
+// stop at its end (a short record leaves the rest empty).
+struct RecordReader {
+  std::string_view rest;
+  uint32_t get_u32() {
+    uint32_t n = 0;
+    if (rest.size() < sizeof n) return 0;
+    std::memcpy(&n, rest.data(), sizeof n);
+    rest.remove_prefix(sizeof n);
+    return n;
+  }
+  void get_text(std::string& out) {
+    size_t n = std::min<size_t>(get_u32(), rest.size());
+    out.assign(rest.substr(0, n));
+    rest.remove_prefix(n);
+  }
+};
+
+}  // namespace
+
+Result<std::shared_ptr<ReasonFile>> ReasonFile::create() {
+  auto file = std::make_shared<ReasonFile>();
+  file->file_.reset(std::tmpfile());
+  if (!file->file_) return reason_file_error("create");
+  return file;
+}
+
+Status ReasonFile::append(uint32_t index, const Reason& reason) {
+  const size_t start = out_.size();
+  put_u32(out_, 0);  // the size, below
+  put_u32(out_, index);
+  put_text(out_, reason.text);
+  put_u32(out_, static_cast<uint32_t>(reason.evidence.size()));
+  for (const Evidence& e : reason.evidence) {
+    put_text(out_, e.path);
+    put_text(out_, e.op);
+    put_text(out_, e.expected);
+    put_text(out_, e.actual);
+    out_ += e.holds ? '\1' : '\0';
+  }
+  const auto size = static_cast<uint32_t>(out_.size() - start - sizeof(uint32_t));
+  std::memcpy(out_.data() + start, &size, sizeof size);
+  ++count_;
+  if (out_.size() < kReasonBuffer) return ok_status();
+  return finish();
+}
+
+Status ReasonFile::finish() {
+  if (!out_.empty() && std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size())
+    return reason_file_error("write");
+  out_.clear();
+  if (std::fflush(file_.get()) != 0) return reason_file_error("write");
+  return ok_status();
+}
+
+Result<bool> ReasonFile::Reader::fill(size_t need) {
+  if (buf_.size() - pos_ >= need) return true;
+  buf_.erase(0, pos_);
+  pos_ = 0;
+  const int fd = fileno(file_->file_.get());
+  while (buf_.size() < need) {
+    const size_t have = buf_.size();
+    buf_.resize(have + std::max(kReasonBuffer, need - have));
+    ssize_t n = ::pread(fd, buf_.data() + have, buf_.size() - have, static_cast<off_t>(offset_));
+    if (n < 0 && errno == EINTR) n = 0;
+    if (n < 0) return reason_file_error("read");
+    buf_.resize(have + static_cast<size_t>(n));
+    offset_ += static_cast<uint64_t>(n);
+    if (n == 0) return false;
+  }
+  return true;
+}
+
+Result<bool> ReasonFile::Reader::next(uint32_t& index, Reason& reason) {
+  auto head = fill(sizeof(uint32_t));
+  if (!head || !*head) return head;
+  uint32_t size = 0;
+  std::memcpy(&size, buf_.data() + pos_, sizeof size);
+  pos_ += sizeof size;
+  auto body = fill(size);
+  if (!body) return body;
+  if (!*body) return Diagnostic::error("io", "the temporary file of reasons ends inside a record");
+  RecordReader r{std::string_view(buf_).substr(pos_, size)};
+  pos_ += size;
+  index = r.get_u32();
+  r.get_text(reason.text);
+  reason.evidence.resize(std::min<size_t>(r.get_u32(), r.rest.size()));
+  for (Evidence& e : reason.evidence) {
+    r.get_text(e.path);
+    r.get_text(e.op);
+    r.get_text(e.expected);
+    r.get_text(e.actual);
+    e.holds = !r.rest.empty() && r.rest.front() != 0;
+    if (!r.rest.empty()) r.rest.remove_prefix(1);
+  }
+  return true;
 }
 
 }  // namespace posture::checks

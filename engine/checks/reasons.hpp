@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,43 @@ struct Reason {
 // (the evaluation in C++ does not agree with the SQL that selected the
 // subject, or the filter is true without comparing anything).
 inline constexpr const char* kNeutralReason = "matches the check's filter";
+
+// The reasons of a check's explained findings with their findings' indexes,
+// in ascending order, kept in a temporary file (tmpfile(): gone when the last
+// holder lets go) rather than in memory, so that what `posture check` holds
+// per failing finding stays flat however many fail (docs/performance.md,
+// "Scale"). Written once by the evaluation, then read by any number of
+// Readers, each from the start.
+class ReasonFile {
+ public:
+  // Errors: the temporary file cannot be created.
+  static Result<std::shared_ptr<ReasonFile>> create();
+  Status append(uint32_t index, const Reason& reason);
+  Status finish();  // after the last append, before the first Reader
+  uint64_t size() const { return count_; }
+
+  class Reader {
+   public:
+    explicit Reader(const ReasonFile& file) : file_(&file) {}
+    // The next reason and its finding's index; false after the last.
+    Result<bool> next(uint32_t& index, Reason& reason);
+
+   private:
+    Result<bool> fill(size_t need);  // at least `need` bytes from pos_; false at the end
+    const ReasonFile* file_;
+    uint64_t offset_ = 0;  // of the file, after buf_
+    std::string buf_;
+    size_t pos_ = 0;
+  };
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file_;
+  std::string out_;  // the records not yet written
+  uint64_t count_ = 0;
+};
 
 // Explains `where` (an analysed filter over `type`) for subjects of one scan.
 class Explainer {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 
 #include "base/text.hpp"
 #include "engine/report/text.hpp"
@@ -43,7 +44,22 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
   size_t i = 0;
   std::string key;  // the finding's, its id lower-cased
   auto note = result.notes.begin();
-  auto reason = result.reason_of.begin();
+  // The next explained finding's reason, read ahead (reason_index: its
+  // verdict index; past the last: none).
+  std::optional<checks::ReasonFile::Reader> reasons;
+  checks::Reason reason;
+  uint32_t reason_index = 0;
+  bool reason_ahead = false;
+  auto read_reason = [&]() -> Status {
+    auto more = reasons->next(reason_index, reason);
+    if (!more) return more.take_errors();
+    reason_ahead = *more;
+    return ok_status();
+  };
+  if (result.reasons) {
+    reasons.emplace(*result.reasons);
+    if (auto read = read_reason(); !read) return read;
+  }
   bool more_rows = false;
   while (true) {
     auto row = cursor->next();
@@ -57,10 +73,13 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
     Finding f{cursor->text(0), cursor->text(1), key, result.verdicts[i], nullptr, nullptr};
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
-    while (reason != result.reason_of.end() && reason->first < i) ++reason;
-    if (reason != result.reason_of.end() && reason->first == i)
-      f.reason = &result.reasons[reason->second];
+    while (reason_ahead && reason_index < i)
+      if (auto read = read_reason(); !read) return read;
+    const bool explained = reason_ahead && reason_index == i;
+    if (explained) f.reason = &reason;
     if (!visit(f)) return ok_status();
+    if (explained)
+      if (auto read = read_reason(); !read) return read;
     ++i;
   }
   if (more_rows || i != result.verdicts.size())

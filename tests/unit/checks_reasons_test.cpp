@@ -230,5 +230,54 @@ TEST(Reasons, FilterWithoutComparisonGetsTheNeutralReason) {
   EXPECT_TRUE(r["c1"].evidence.empty());
 }
 
+// The reasons a check's evaluation keeps for its report go to a temporary
+// file and come back, in order, the same: empty and binary texts, records
+// larger than the write and read buffers (64 KiB), and two readers that
+// read independently, each from the start.
+TEST(ReasonFileTest, ReasonsComeBackInOrderAsTheyWentIn) {
+  auto file = checks::ReasonFile::create();
+  ASSERT_TRUE(file.ok()) << format(file.errors());
+  std::vector<std::pair<uint32_t, Reason>> written;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    Reason r;
+    r.text = i % 7 == 0 ? "" : "securityContacts[c" + std::to_string(i) + "].email = \"\"";
+    for (uint32_t e = 0; e < i % 4; ++e)
+      r.evidence.push_back({"path" + std::to_string(e), "eq", std::string("\0\xff", 2),
+                            e % 2 ? "" : "\"x\"", e % 2 == 0});
+    if (i == 1000) r.text.assign(200000, 'a');  // beyond both buffers
+    written.emplace_back(i * 3 + 1, r);
+    ASSERT_TRUE((*file)->append(i * 3 + 1, r).ok());
+  }
+  ASSERT_TRUE((*file)->finish().ok());
+  EXPECT_EQ((*file)->size(), written.size());
+  checks::ReasonFile::Reader first(**file), second(**file);
+  uint32_t index = 0;
+  Reason got;
+  for (size_t k = 0; k < written.size(); ++k) {
+    SCOPED_TRACE(k);
+    auto more = first.next(index, got);
+    ASSERT_TRUE(more.ok() && *more);
+    EXPECT_EQ(index, written[k].first);
+    EXPECT_EQ(got.text, written[k].second.text);
+    ASSERT_EQ(got.evidence.size(), written[k].second.evidence.size());
+    for (size_t e = 0; e < got.evidence.size(); ++e) {
+      const auto& want = written[k].second.evidence[e];
+      EXPECT_EQ(got.evidence[e].path, want.path);
+      EXPECT_EQ(got.evidence[e].op, want.op);
+      EXPECT_EQ(got.evidence[e].expected, want.expected);
+      EXPECT_EQ(got.evidence[e].actual, want.actual);
+      EXPECT_EQ(got.evidence[e].holds, want.holds);
+    }
+    if (k < 10) {  // the second reader, interleaved, from the start
+      auto other = second.next(index, got);
+      ASSERT_TRUE(other.ok() && *other);
+      EXPECT_EQ(index, written[k].first);
+    }
+  }
+  auto end = first.next(index, got);
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
+}
+
 }  // namespace
 }  // namespace posture
