@@ -52,9 +52,11 @@ Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
   return std::optional<sql::Statement>{std::move(statement).value()};
 }
 
-bool compare_ids(std::vector<std::string> side, std::vector<std::string> reference, IdDiff& diff) {
+bool compare_ids(std::vector<std::string>& side, std::vector<std::string>& reference,
+                 IdDiff& diff) {
   std::sort(side.begin(), side.end());
-  std::sort(reference.begin(), reference.end());
+  if (!std::is_sorted(reference.begin(), reference.end()))
+    std::sort(reference.begin(), reference.end());
   std::vector<std::string> only_side, only_reference;
   // Multiset differences: a duplicated id on one side counts as a difference.
   std::set_difference(side.begin(), side.end(), reference.begin(), reference.end(),
@@ -127,15 +129,19 @@ Side evaluate_side(const store::Store& store, const checks::EvaluationContext& c
   return side;
 }
 
-Result<std::vector<std::vector<std::string>>> time_sides(const std::vector<Side>& sides,
-                                                         const std::vector<SideBench*>& out,
-                                                         int repetitions) {
-  std::vector<std::vector<std::string>> ids;
-  for (size_t i = 0; i < sides.size(); ++i) {
-    auto got = sides[i].ids();
-    if (!got) return got.take_errors();
-    out[i]->rows = got->size();
-    ids.push_back(std::move(got).value());
+Status time_sides(const std::vector<Side>& sides, const std::vector<SideBench*>& out,
+                  int repetitions) {
+  {
+    std::vector<std::vector<std::string>> ids;
+    for (size_t i = 0; i < sides.size(); ++i) {
+      auto got = sides[i].ids();
+      if (!got) return got.take_errors();
+      out[i]->rows = got->size();
+      ids.push_back(std::move(got).value());
+    }
+    // Compared, then let go before the timed runs, which build their own.
+    for (size_t i = 0; i + 1 < ids.size(); ++i)
+      out[i]->same_ids = compare_ids(ids[i], ids.back(), out[i]->diff);
   }
   const size_t n = sides.size();
   std::vector<std::vector<double>> wall(n), cpu(n);
@@ -154,7 +160,7 @@ Result<std::vector<std::vector<std::string>>> time_sides(const std::vector<Side>
     out[i]->wall = summarize(std::move(wall[i]));
     out[i]->cpu = summarize(std::move(cpu[i]));
   }
-  return ids;
+  return ok_status();
 }
 
 namespace {

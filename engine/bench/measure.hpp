@@ -48,14 +48,16 @@ Side evaluate_side(const store::Store& store, const checks::EvaluationContext& c
 
 // Gets every side's ids once (which also warms up), then times `repetitions`
 // rounds of one run per side, rotating which side goes first so none always
-// inherits another's cache state. Fills each SideBench's timings and rows and
-// returns the ids, side by side.
-Result<std::vector<std::vector<std::string>>> time_sides(const std::vector<Side>& sides,
-                                                         const std::vector<SideBench*>& out,
-                                                         int repetitions);
+// inherits another's cache state. Fills each SideBench's timings and rows,
+// and for every side but the last (the reference) whether it returned the
+// same ids as the last (same_ids, diff); the ids are let go before the timed
+// rounds.
+Status time_sides(const std::vector<Side>& sides, const std::vector<SideBench*>& out,
+                  int repetitions);
 
-// Compares `side` with `reference` as multisets; fills `diff`, returns equality.
-bool compare_ids(std::vector<std::string> side, std::vector<std::string> reference, IdDiff& diff);
+// Compares `side` with `reference` as multisets, sorting both in place; fills
+// `diff`, returns equality.
+bool compare_ids(std::vector<std::string>& side, std::vector<std::string>& reference, IdDiff& diff);
 
 // Times the compile of the check in `text` (file name `file`), `iterations` times.
 Result<CompileTiming> time_compile(const std::string& text, const std::string& file,
