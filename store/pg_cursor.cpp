@@ -48,13 +48,13 @@ Result<Cursor> PgRows::open(const PgStore& store, const Statement& statement, in
 PgRows::~PgRows() {
   if (!store_) return;
   // After an error the transaction is aborted and the cursor gone with it.
-  if (PQtransactionStatus(store_->conn()) == PQTRANS_INTRANS)
+  if (pq().PQtransactionStatus(store_->conn()) == PQTRANS_INTRANS)
     (void)store_->exec("CLOSE " + name_, "closing a cursor");
   store_->cursor_closed();
 }
 
 Result<bool> PgRows::next() {
-  if (result_ && ++row_ < PQntuples(result_.get())) {
+  if (result_ && ++row_ < pq().PQntuples(result_.get())) {
     ++rows_;
     return true;
   }
@@ -64,7 +64,7 @@ Result<bool> PgRows::next() {
   if (!batch) return batch.take_errors();
   result_ = std::move(*batch);
   row_ = 0;
-  int n = PQntuples(result_.get());
+  int n = pq().PQntuples(result_.get());
   last_batch_ = n < kPgBatch;
   if (n == 0) return false;
   ++rows_;
@@ -73,19 +73,19 @@ Result<bool> PgRows::next() {
 
 std::string_view PgRows::text(int column) const {
   const PGresult* r = result_.get();
-  return {PQgetvalue(r, row_, column), static_cast<size_t>(PQgetlength(r, row_, column))};
+  return {pq().PQgetvalue(r, row_, column), static_cast<size_t>(pq().PQgetlength(r, row_, column))};
 }
 
 // Integers as text; a boolean expression reads as 1 or 0.
 int64_t PgRows::integer(int column) const {
-  const char* v = PQgetvalue(result_.get(), row_, column);
+  const char* v = pq().PQgetvalue(result_.get(), row_, column);
   if (v[0] == 't' && v[1] == '\0') return 1;
   if (v[0] == 'f' && v[1] == '\0') return 0;
   return std::strtoll(v, nullptr, 10);
 }
 
 double PgRows::real(int column) const {
-  return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
+  return std::strtod(pq().PQgetvalue(result_.get(), row_, column), nullptr);
 }
 
 }  // namespace posture::store::internal

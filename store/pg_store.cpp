@@ -116,14 +116,14 @@ std::vector<std::string> asset_ddl(const TableSpec& spec, const schema::Schema& 
 
 ScanInfo scan_from(const PGresult* r, int row) {
   ScanInfo info;
-  info.id = std::strtoll(PQgetvalue(r, row, 0), nullptr, 10);
-  info.source = PQgetvalue(r, row, 1);
-  info.started_at = PQgetvalue(r, row, 2);
-  info.ended_at = PQgetvalue(r, row, 3);
-  info.status = PQgetvalue(r, row, 4);
-  info.objects = std::strtoll(PQgetvalue(r, row, 5), nullptr, 10);
-  info.message = PQgetvalue(r, row, 6);
-  info.tenant = PQgetvalue(r, row, 7);
+  info.id = std::strtoll(pq().PQgetvalue(r, row, 0), nullptr, 10);
+  info.source = pq().PQgetvalue(r, row, 1);
+  info.started_at = pq().PQgetvalue(r, row, 2);
+  info.ended_at = pq().PQgetvalue(r, row, 3);
+  info.status = pq().PQgetvalue(r, row, 4);
+  info.objects = std::strtoll(pq().PQgetvalue(r, row, 5), nullptr, 10);
+  info.message = pq().PQgetvalue(r, row, 6);
+  info.tenant = pq().PQgetvalue(r, row, 7);
   return info;
 }
 
@@ -131,14 +131,15 @@ ScanInfo scan_from(const PGresult* r, int row) {
 
 Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& uri, const std::string& shown,
                                                   const schema::Schema& schema, OpenMode mode) {
+  if (auto api = load_pq(); !api) return api.take_errors();
   auto store = std::make_unique<PgStore>();
   store->name_ = shown;
   store->schema_ = &schema;
-  store->conn_ = PQconnectdb(uri.c_str());
-  if (!store->conn_ || PQstatus(store->conn_) != CONNECTION_OK)
+  store->conn_ = pq().PQconnectdb(uri.c_str());
+  if (!store->conn_ || pq().PQstatus(store->conn_) != CONNECTION_OK)
     return store->error("cannot connect");
-  PQsetNoticeProcessor(store->conn_, ignore_notice, nullptr);
-  if (PQsetClientEncoding(store->conn_, "UTF8") != 0)
+  pq().PQsetNoticeProcessor(store->conn_, ignore_notice, nullptr);
+  if (pq().PQsetClientEncoding(store->conn_, "UTF8") != 0)
     return store->error("cannot use UTF-8 on the connection");
   if (auto s = store->ensure_tables(mode == OpenMode::ReadOnly); !s) return s.take_errors();
   // Queries run through cursors (PgRows), which PostgreSQL plans for the
@@ -155,7 +156,7 @@ Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& uri, const 
 }
 
 Status PgStore::cursor_opening() const {
-  if (cursors_open_ == 0 && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+  if (cursors_open_ == 0 && pq().PQtransactionStatus(conn_) == PQTRANS_IDLE) {
     if (auto st = exec("BEGIN", "opening a cursor"); !st) return st;
     cursors_transaction_ = true;
   }
@@ -166,22 +167,22 @@ Status PgStore::cursor_opening() const {
 void PgStore::cursor_closed() const {
   if (--cursors_open_ > 0 || !cursors_transaction_) return;
   cursors_transaction_ = false;
-  bool failed = PQtransactionStatus(conn_) != PQTRANS_INTRANS;
+  bool failed = pq().PQtransactionStatus(conn_) != PQTRANS_INTRANS;
   (void)exec(failed ? "ROLLBACK" : "COMMIT", "closing a cursor");
 }
 
 PgStore::~PgStore() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) pq().PQfinish(conn_);
 }
 
 Diagnostic PgStore::error(std::string_view what) const {
-  std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
+  std::string message = conn_ ? pq().PQerrorMessage(conn_) : "out of memory";
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return store_error(name_, std::string(what) + ": " + message);
 }
 
 Diagnostic PgStore::error(std::string_view what, const PGresult* result) const {
-  std::string message = result ? PQresultErrorMessage(result) : "";
+  std::string message = result ? pq().PQresultErrorMessage(result) : "";
   if (message.empty()) return error(what);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return store_error(name_, std::string(what) + ": " + message);
@@ -196,17 +197,17 @@ Result<PgResult> PgStore::run(std::string_view sql, const std::vector<PgParam>& 
     types.push_back(p.oid);
   }
   std::string text(sql);
-  PgResult r(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
-                          values.data(), nullptr, nullptr, 0));
-  ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  PgResult r(pq().PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
+                               values.data(), nullptr, nullptr, 0));
+  ExecStatusType status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error(what, r.get());
   return r;
 }
 
 // One or more statements without parameters (the simple query protocol).
 Status PgStore::exec(std::string_view sql, std::string_view what) const {
-  PgResult r(PQexec(conn_, std::string(sql).c_str()));
-  ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  PgResult r(pq().PQexec(conn_, std::string(sql).c_str()));
+  ExecStatusType status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error(what, r.get());
   return ok_status();
 }
@@ -232,15 +233,15 @@ Status PgStore::ensure_tables(bool read_only) {
   if (!have) return fail(have.take_errors());
   std::set<std::pair<std::string, std::string>> columns;
   std::set<std::string> tables;
-  for (int i = 0; i < PQntuples(have->get()); ++i) {
-    tables.insert(PQgetvalue(have->get(), i, 0));
-    columns.insert({PQgetvalue(have->get(), i, 0), PQgetvalue(have->get(), i, 1)});
+  for (int i = 0; i < pq().PQntuples(have->get()); ++i) {
+    tables.insert(pq().PQgetvalue(have->get(), i, 0));
+    columns.insert({pq().PQgetvalue(have->get(), i, 0), pq().PQgetvalue(have->get(), i, 1)});
   }
   bool fresh = !tables.count("_meta");
   if (!fresh) {
     auto format = run("SELECT value FROM _meta WHERE key = 'format'", {}, "reading _meta");
     if (!format) return fail(format.take_errors());
-    std::string f = PQntuples(format->get()) ? PQgetvalue(format->get(), 0, 0) : "";
+    std::string f = pq().PQntuples(format->get()) ? pq().PQgetvalue(format->get(), 0, 0) : "";
     if (f != std::to_string(kStoreFormat))
       return fail(store_error(name_, "store format `" + f +
                                          "` is not the one this build of Posture reads (" +
@@ -287,7 +288,7 @@ Result<std::vector<ScanInfo>> PgStore::scans(std::string_view tail, int64_t id,
           params, "reading _scans");
   if (!r) return r.take_errors();
   std::vector<ScanInfo> out;
-  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(scan_from(r->get(), i));
+  for (int i = 0; i < pq().PQntuples(r->get()); ++i) out.push_back(scan_from(r->get(), i));
   return out;
 }
 
@@ -309,9 +310,9 @@ Result<std::vector<CollectionError>> PgStore::collection_errors(int64_t scan_id)
   if (!r) return r.take_errors();
   std::vector<CollectionError> out;
   const PGresult* g = r->get();
-  for (int i = 0; i < PQntuples(g); ++i)
-    out.push_back({PQgetvalue(g, i, 0), PQgetvalue(g, i, 1), PQgetvalue(g, i, 2),
-                   std::atoi(PQgetvalue(g, i, 3)), PQgetvalue(g, i, 4)});
+  for (int i = 0; i < pq().PQntuples(g); ++i)
+    out.push_back({pq().PQgetvalue(g, i, 0), pq().PQgetvalue(g, i, 1), pq().PQgetvalue(g, i, 2),
+                   std::atoi(pq().PQgetvalue(g, i, 3)), pq().PQgetvalue(g, i, 4)});
   return out;
 }
 
@@ -320,7 +321,8 @@ Result<std::optional<std::vector<std::string>>> PgStore::collected_types(int64_t
                "reading _scan_types");
   if (!r) return r.take_errors();
   std::vector<std::string> out;
-  for (int i = 0; i < PQntuples(r->get()); ++i) out.emplace_back(PQgetvalue(r->get(), i, 0));
+  for (int i = 0; i < pq().PQntuples(r->get()); ++i)
+    out.emplace_back(pq().PQgetvalue(r->get(), i, 0));
   if (out.empty()) return std::optional<std::vector<std::string>>{};
   return std::optional<std::vector<std::string>>{std::move(out)};
 }
@@ -334,10 +336,10 @@ PgStore::unmodelled_counts(int64_t scan_id) const {
   if (!r) return r.take_errors();
   std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> out;
   const PGresult* g = r->get();
-  for (int i = 0; i < PQntuples(g); ++i)
-    out.push_back({PQgetvalue(g, i, 0),
-                   {std::strtoull(PQgetvalue(g, i, 1), nullptr, 10),
-                    std::strtoull(PQgetvalue(g, i, 2), nullptr, 10)}});
+  for (int i = 0; i < pq().PQntuples(g); ++i)
+    out.push_back({pq().PQgetvalue(g, i, 0),
+                   {std::strtoull(pq().PQgetvalue(g, i, 1), nullptr, 10),
+                    std::strtoull(pq().PQgetvalue(g, i, 2), nullptr, 10)}});
   return out;
 }
 
@@ -345,14 +347,14 @@ Result<uint64_t> PgStore::count_rows(const schema::ObjectType& type, int64_t sca
   auto r = run("SELECT count(*) FROM " + quote_ident(type.table) + " WHERE _scan = $1",
                {pg_int(scan_id)}, "reading the rows of " + type.name);
   if (!r) return r.take_errors();
-  return std::strtoull(PQgetvalue(r->get(), 0, 0), nullptr, 10);
+  return std::strtoull(pq().PQgetvalue(r->get(), 0, 0), nullptr, 10);
 }
 
 Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) const {
   auto r = run("SELECT 1 FROM " + quote_ident(type.table) + " WHERE _scan = $1 LIMIT 1",
                {pg_int(scan_id)}, "reading the rows of " + type.name);
   if (!r) return r.take_errors();
-  return PQntuples(r->get()) > 0;
+  return pq().PQntuples(r->get()) > 0;
 }
 
 // EXPLAIN of `sql` prepared with parameters of `types`, run with NULLs
@@ -364,9 +366,9 @@ Result<bool> PgStore::has_rows(const schema::ObjectType& type, int64_t scan_id) 
 Result<std::vector<std::string>> PgStore::explain_prepared(
     const std::string& sql, const std::vector<unsigned>& types, std::string_view options,
     const std::function<Status(const PGresult*)>& check) const {
-  PgResult prepared(
-      PQprepare(conn_, "posture_plan", sql.c_str(), static_cast<int>(types.size()), types.data()));
-  if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
+  PgResult prepared(pq().PQprepare(conn_, "posture_plan", sql.c_str(),
+                                   static_cast<int>(types.size()), types.data()));
+  if (!prepared || pq().PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
     return error("cannot plan a query", prepared.get());
   struct Deallocate {
     const PgStore* store;
@@ -374,11 +376,11 @@ Result<std::vector<std::string>> PgStore::explain_prepared(
   } deallocate{this};
   int params = static_cast<int>(types.size());
   if (check) {
-    PgResult described(PQdescribePrepared(conn_, "posture_plan"));
-    if (!described || PQresultStatus(described.get()) != PGRES_COMMAND_OK)
+    PgResult described(pq().PQdescribePrepared(conn_, "posture_plan"));
+    if (!described || pq().PQresultStatus(described.get()) != PGRES_COMMAND_OK)
       return error("cannot describe a query", described.get());
     if (auto st = check(described.get()); !st) return st.take_errors();
-    params = PQnparams(described.get());
+    params = pq().PQnparams(described.get());
   }
   std::string nulls;
   for (int i = 0; i < params; ++i) nulls += (i ? ", " : "") + std::string("NULL");
@@ -391,7 +393,8 @@ Result<std::vector<std::string>> PgStore::explain_prepared(
   (void)exec("RESET plan_cache_mode", "planning a query");
   if (!r) return r.take_errors();
   std::vector<std::string> lines;
-  for (int i = 0; i < PQntuples(r->get()); ++i) lines.emplace_back(PQgetvalue(r->get(), i, 0));
+  for (int i = 0; i < pq().PQntuples(r->get()); ++i)
+    lines.emplace_back(pq().PQgetvalue(r->get(), i, 0));
   return lines;
 }
 
@@ -415,9 +418,9 @@ Result<std::vector<std::string>> PgStore::query_plan(const Statement& statement)
 Result<Statement> PgStore::read_only_statement(std::string sql, const std::string& file) const {
   auto refuse = [&](const std::string& why) { return store_error(name_, file + " " + why); };
   auto check = [&](const PGresult* described) -> Status {
-    if (PQnparams(described) != 1 || PQparamtype(described, 0) != kInt8Oid)
+    if (pq().PQnparams(described) != 1 || pq().PQparamtype(described, 0) != kInt8Oid)
       return refuse("must use exactly one parameter, $1 (the scan id, a bigint)");
-    if (PQnfields(described) < 1) return refuse("returns no rows: not a query");
+    if (pq().PQnfields(described) < 1) return refuse("returns no rows: not a query");
     return ok_status();
   };
   // The parameters' types left to PostgreSQL, so that one not used is not counted.

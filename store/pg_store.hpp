@@ -23,6 +23,7 @@
 #include "base/model/schema.hpp"
 #include "base/result.hpp"
 #include "store/cursor.hpp"
+#include "store/pg_api.hpp"
 #include "store/store.hpp"
 
 namespace posture::store::internal {
@@ -33,7 +34,7 @@ inline constexpr unsigned kTextOid = 25;
 inline constexpr unsigned kFloat8Oid = 701;
 
 struct PgResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 
@@ -129,8 +130,8 @@ class PgRows {
   std::string_view text(int column) const;
   int64_t integer(int column) const;
   double real(int column) const;
-  bool is_null(int column) const { return PQgetisnull(result_.get(), row_, column) != 0; }
-  int columns() const { return PQnfields(result_.get()); }
+  bool is_null(int column) const { return pq().PQgetisnull(result_.get(), row_, column) != 0; }
+  int columns() const { return pq().PQnfields(result_.get()); }
   int64_t rows() const { return rows_; }  // rows read so far
 
  private:

@@ -128,7 +128,7 @@ Result<std::unique_ptr<PgWriter>> PgWriter::begin(const PgStore& store, std::str
     return s.take_errors();
   auto id = store.run("SELECT coalesce(max(id), 0) + 1 FROM _scans", {}, "starting a scan");
   if (!id) return id.take_errors();
-  w->scan_id_ = std::strtoll(PQgetvalue(id->get(), 0, 0), nullptr, 10);
+  w->scan_id_ = std::strtoll(pq().PQgetvalue(id->get(), 0, 0), nullptr, 10);
   if (auto s = w->insert_scan_row("running", ""); !s) return s.take_errors();
   if (auto s = store.exec(
           "CREATE TEMP TABLE posture_refs (scan bigint, rel text COLLATE \"C\", owner bigint, "
@@ -174,8 +174,8 @@ Result<int64_t> PgWriter::next_rid() {
     auto r = store_->run("SELECT nextval('posture_rid') FROM generate_series(1, 4096)", {},
                          "numbering rows");
     if (!r) return r.take_errors();
-    for (int i = PQntuples(r->get()) - 1; i >= 0; --i)
-      rids_.push_back(std::strtoll(PQgetvalue(r->get(), i, 0), nullptr, 10));
+    for (int i = pq().PQntuples(r->get()) - 1; i >= 0; --i)
+      rids_.push_back(std::strtoll(pq().PQgetvalue(r->get(), i, 0), nullptr, 10));
     std::sort(rids_.rbegin(), rids_.rend());
   }
   int64_t rid = rids_.back();
@@ -209,15 +209,16 @@ Result<PgWriter::Staged*> PgWriter::staged(const schema::ObjectType* type) {
 Status PgWriter::flush(std::string& buffer, const std::string& target) {
   if (buffer.empty()) return ok_status();
   PGconn* c = store_->conn();
-  PgResult start(PQexec(c, ("COPY " + target + " FROM STDIN").c_str()));
-  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN)
+  PgResult start(pq().PQexec(c, ("COPY " + target + " FROM STDIN").c_str()));
+  if (!start || pq().PQresultStatus(start.get()) != PGRES_COPY_IN)
     return store_->error("loading rows", start.get());
-  bool sent = PQputCopyData(c, buffer.data(), static_cast<int>(buffer.size())) == 1;
-  bool ended = PQputCopyEnd(c, sent ? nullptr : "not sent") == 1;
+  bool sent = pq().PQputCopyData(c, buffer.data(), static_cast<int>(buffer.size())) == 1;
+  bool ended = pq().PQputCopyEnd(c, sent ? nullptr : "not sent") == 1;
   Status status = ok_status();
-  while (PGresult* r = PQgetResult(c)) {
+  while (PGresult* r = pq().PQgetResult(c)) {
     PgResult result(r);
-    if (status && PQresultStatus(r) != PGRES_COMMAND_OK) status = store_->error("loading rows", r);
+    if (status && pq().PQresultStatus(r) != PGRES_COMMAND_OK)
+      status = store_->error("loading rows", r);
   }
   if (status && (!sent || !ended)) status = store_->error("loading rows");
   buffer.clear();
@@ -353,7 +354,7 @@ Status PgWriter::move_staged() {
                                 ") SELECT DISTINCT ON (_key) $1, " + values + last,
                             tenant, what);
     if (!rows) return rows.take_errors();
-    s->rows = std::strtoll(PQcmdTuples(rows->get()), nullptr, 10);
+    s->rows = std::strtoll(pq().PQcmdTuples(rows->get()), nullptr, 10);
     if (keep_raw_) {
       auto raw = store_->run("INSERT INTO " + quote_ident(raw_table(s->type->table)) +
                                  " (_tenant, _rid, _raw) SELECT DISTINCT ON (_key) $1, " +

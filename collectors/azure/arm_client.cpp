@@ -2,6 +2,8 @@
 // handle, with retries, throttling pauses and token renewal. See arm_client.hpp.
 #include "collectors/azure/arm_client.hpp"
 
+#include "collectors/azure/curl_api.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -71,12 +73,12 @@ struct ArmClient::Impl {
   ~Impl() {
     drop_all();
     idle.clear();
-    if (multi) curl_multi_cleanup(multi);
+    if (multi) curl().multi_cleanup(multi);
   }
 
   void drop_all() {
     for (auto& [easy, entry] : active) {
-      curl_multi_remove_handle(multi, easy);
+      curl().multi_remove_handle(multi, easy);
       idle.push_back(std::move(entry.transfer));
     }
     active.clear();
@@ -126,7 +128,7 @@ struct ArmClient::Impl {
     ++stats.requests;
     if (job->post_body && quota_left) --*quota_left;
     CURL* easy = transfer->handle();
-    curl_multi_add_handle(multi, easy);
+    curl().multi_add_handle(multi, easy);
     active.emplace(easy, Active{std::move(job), std::move(transfer)});
     return ok_status();
   }
@@ -231,7 +233,7 @@ struct ArmClient::Impl {
   int drain_finished() {
     int finished = 0;
     int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+    while (CURLMsg* message = curl().multi_info_read(multi, &left)) {
       if (message->msg != CURLMSG_DONE) continue;
       CURL* easy = message->easy_handle;
       CURLcode code = message->data.result;
@@ -239,7 +241,7 @@ struct ArmClient::Impl {
       if (it == active.end()) continue;
       Active entry = std::move(it->second);
       active.erase(it);
-      curl_multi_remove_handle(multi, easy);
+      curl().multi_remove_handle(multi, easy);
       HttpResponse response = entry.transfer->finish(code);
       idle.push_back(std::move(entry.transfer));
       settle(std::move(entry.job), std::move(response));
@@ -279,13 +281,13 @@ Result<std::unique_ptr<ArmClient>> ArmClient::create(ArmClientOptions options,
   impl->options = std::move(options);
   impl->credential = std::move(credential);
   impl->rng.seed(impl->options.jitter_seed ? impl->options.jitter_seed : std::random_device{}());
-  HttpTransfer warm_up;  // initialises curl globally before the multi handle exists
-  impl->multi = curl_multi_init();
+  if (auto api = load_curl(); !api) return api.take_errors();
+  impl->multi = curl().multi_init();
   if (!impl->multi) return Diagnostic::error("curl", "cannot initialise libcurl");
-  curl_multi_setopt(impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                    static_cast<long>(impl->options.concurrency));
-  curl_multi_setopt(impl->multi, CURLMOPT_MAXCONNECTS,
-                    static_cast<long>(impl->options.concurrency));
+  curl().multi_setopt(impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(impl->options.concurrency));
+  curl().multi_setopt(impl->multi, CURLMOPT_MAXCONNECTS,
+                      static_cast<long>(impl->options.concurrency));
   return std::unique_ptr<ArmClient>(new ArmClient(std::move(impl)));
 }
 
@@ -357,14 +359,14 @@ Status ArmClient::run() {
     if (s.stop_reason) continue;
     if (s.active.empty() && s.ready.empty() && s.waiting.empty()) return ok_status();
     int running = 0;
-    curl_multi_perform(s.multi, &running);
+    curl().multi_perform(s.multi, &running);
     if (s.drain_finished() > 0) continue;  // start what they queued, or finish
     auto wait = s.idle_wait(Steady::now());
     if (!s.ready.empty() && static_cast<int>(s.active.size()) < s.options.concurrency &&
         wait.count() == 0) {
       continue;
     }
-    curl_multi_poll(s.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
+    curl().multi_poll(s.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
   }
 }
 

@@ -7,19 +7,14 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "base/text.hpp"
+#include "collectors/azure/curl_api.hpp"
 
 namespace posture::azure {
 namespace {
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string one_line(std::string text, size_t limit) {
   for (char& c : text) {
@@ -44,7 +39,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
     return std::chrono::seconds(std::max(0LL, seconds));
   }
   std::string date(value);
-  time_t when = curl_getdate(date.c_str(), nullptr);
+  time_t when = curl().getdate(date.c_str(), nullptr);
   if (when < 0) return std::nullopt;
   return std::chrono::seconds(std::max<long long>(0, when - std::time(nullptr)));
 }
@@ -163,18 +158,23 @@ bool HttpResponse::transient() const {
 }
 
 HttpTransfer::HttpTransfer() {
-  init_curl_once();
-  easy_ = curl_easy_init();
+  auto api = load_curl();
+  if (!api) {
+    load_error_ = api.errors().front().message;
+    return;
+  }
+  easy_ = curl().easy_init();
 }
 
 HttpTransfer::~HttpTransfer() {
-  if (easy_) curl_easy_cleanup(easy_);
-  if (headers_) curl_slist_free_all(headers_);
+  if (easy_) curl().easy_cleanup(easy_);
+  if (headers_) curl().slist_free_all(headers_);
 }
 
 void HttpTransfer::reset(const std::string& url, std::chrono::milliseconds timeout) {
-  curl_easy_reset(easy_);
-  if (headers_) curl_slist_free_all(headers_);
+  if (!easy_) return;  // perform() reports why
+  curl().easy_reset(easy_);
+  if (headers_) curl().slist_free_all(headers_);
   headers_ = nullptr;
   form_.clear();
   body_.clear();
@@ -183,56 +183,59 @@ void HttpTransfer::reset(const std::string& url, std::chrono::milliseconds timeo
   quota_resets_after_.reset();
   too_large_ = false;
   error_[0] = '\0';
-  curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect must not carry the token
-  curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(easy_, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
-  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<int64_t>(timeout.count(), 10000)));
-  curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(easy_, CURLOPT_USERAGENT, "posture-azure-collector");
-  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
-  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpTransfer::on_body);
-  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &HttpTransfer::on_header);
-  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  curl().easy_setopt(easy_, CURLOPT_URL, url.c_str());
+  curl().easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl().easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect must not carry the token
+  curl().easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl().easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl().easy_setopt(easy_, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
+  curl().easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+  curl().easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl().easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<int64_t>(timeout.count(), 10000)));
+  curl().easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");
+  curl().easy_setopt(easy_, CURLOPT_USERAGENT, "posture-azure-collector");
+  curl().easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
+  curl().easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpTransfer::on_body);
+  curl().easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  curl().easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &HttpTransfer::on_header);
+  curl().easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  curl().easy_setopt(easy_, CURLOPT_PRIVATE, this);
 }
 
 void HttpTransfer::prepare_get(const std::string& url, const std::string& bearer,
                                std::chrono::milliseconds timeout) {
   reset(url, timeout);
-  headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + bearer).c_str());
-  headers_ = curl_slist_append(headers_, "Accept: application/json");
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
-  curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+  if (!easy_) return;
+  headers_ = curl().slist_append(headers_, ("Authorization: Bearer " + bearer).c_str());
+  headers_ = curl().slist_append(headers_, "Accept: application/json");
+  curl().easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
+  curl().easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
 }
 
 void HttpTransfer::prepare_post_json(const std::string& url, const std::string& bearer,
                                      std::string body, std::chrono::milliseconds timeout) {
   reset(url, timeout);
-  headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + bearer).c_str());
+  if (!easy_) return;
+  headers_ = curl().slist_append(headers_, ("Authorization: Bearer " + bearer).c_str());
   post("application/json", std::move(body));
 }
 
 void HttpTransfer::prepare_post_form(const std::string& url, std::string form,
                                      std::chrono::milliseconds timeout) {
   reset(url, timeout);
+  if (!easy_) return;
   post("application/x-www-form-urlencoded", std::move(form));
 }
 
 void HttpTransfer::post(const char* content_type, std::string body) {
   form_ = std::move(body);
-  headers_ = curl_slist_append(headers_, "Accept: application/json");
-  headers_ = curl_slist_append(headers_, (std::string("Content-Type: ") + content_type).c_str());
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
-  curl_easy_setopt(easy_, CURLOPT_POST, 1L);
-  curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, form_.c_str());
-  curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE, static_cast<long>(form_.size()));
+  headers_ = curl().slist_append(headers_, "Accept: application/json");
+  headers_ = curl().slist_append(headers_, (std::string("Content-Type: ") + content_type).c_str());
+  curl().easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
+  curl().easy_setopt(easy_, CURLOPT_POST, 1L);
+  curl().easy_setopt(easy_, CURLOPT_POSTFIELDS, form_.c_str());
+  curl().easy_setopt(easy_, CURLOPT_POSTFIELDSIZE, static_cast<long>(form_.size()));
 }
 
 size_t HttpTransfer::on_body(char* data, size_t size, size_t count, void* self) {
@@ -269,7 +272,7 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t count, void* self
 HttpResponse HttpTransfer::finish(CURLcode code) {
   HttpResponse response;
   long status = 0;
-  curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+  curl().easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   response.curl_code = code;
   response.retry_after = retry_after_;
@@ -278,7 +281,7 @@ HttpResponse HttpTransfer::finish(CURLcode code) {
   if (code != CURLE_OK) {
     response.transport_error =
         too_large_ ? "response larger than " + std::to_string(kMaxBodyBytes >> 20) + " MiB"
-                   : (error_[0] ? std::string(error_) : std::string(curl_easy_strerror(code)));
+                   : (error_[0] ? std::string(error_) : std::string(curl().easy_strerror(code)));
     if (code == CURLE_OPERATION_TIMEDOUT) response.status = 0;
   }
   response.body = std::move(body_);
@@ -288,7 +291,13 @@ HttpResponse HttpTransfer::finish(CURLcode code) {
 }
 
 HttpResponse HttpTransfer::perform() {
-  return finish(curl_easy_perform(easy_));
+  if (!easy_) {
+    HttpResponse response;
+    response.curl_code = CURLE_FAILED_INIT;
+    response.transport_error = load_error_.empty() ? "cannot initialise libcurl" : load_error_;
+    return response;
+  }
+  return finish(curl().easy_perform(easy_));
 }
 
 std::string error_body_summary(std::string_view body) {

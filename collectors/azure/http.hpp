@@ -104,6 +104,7 @@ class HttpTransfer {
   std::optional<std::chrono::milliseconds> quota_resets_after_;
   bool too_large_ = false;
   char error_[CURL_ERROR_SIZE] = {};
+  std::string load_error_;  // why libcurl could not be loaded (easy_ is then null)
 };
 
 // The message of an ARM or Entra ID error body ({"error": {"code", "message"}}
