@@ -45,9 +45,9 @@ class Engine {
   const schema::Schema* schema_;
 };
 
-// Runs `query` on scan `scan_id` and writes `{"data": {...}}` to `out`, one
-// object at a time. On a failure mid-way nothing more is written and the error
-// is returned (the caller reports it as a GraphQL error).
+// Runs `query` on scan `scan_id` and writes `{"data": {...}}` to `out` as it
+// goes, in blocks of 64 KiB. On a failure mid-way nothing more is written and
+// the error is returned (the caller reports it as a GraphQL error).
 Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
                std::ostream& out);
 
