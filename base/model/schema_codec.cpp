@@ -5,14 +5,15 @@
 // compares every member (operator==) of the decoded model with the parsed one.
 #include "base/model/schema_codec.hpp"
 
-#include <cstdint>
 #include <type_traits>
 #include <vector>
 
+#include "base/codec.hpp"
+
 namespace posture::schema {
 
-namespace {
-
+// Found by the codec (base/codec.hpp) through argument-dependent lookup, so
+// in this namespace rather than an unnamed one.
 template <class A, class S>
 requires std::is_same_v<std::remove_const_t<S>, ArmSource>
 void members(A& a, S& s) {
@@ -58,103 +59,15 @@ void members(A& a, S& s) {
   a(s.name), a(s.fields);
 }
 
-struct Writer {
-  std::string out;
-  void number(uint64_t n) {
-    do {
-      auto byte = static_cast<unsigned char>(n & 0x7f);
-      n >>= 7;
-      out += static_cast<char>(byte | (n ? 0x80 : 0));
-    } while (n);
-  }
-  Writer& operator()(const std::string& s) {
-    number(s.size());
-    out += s;
-    return *this;
-  }
-  Writer& operator()(bool b) {
-    number(b ? 1 : 0);
-    return *this;
-  }
-  template <class E>
-  requires std::is_enum_v<E> Writer& operator()(E e) {
-    number(static_cast<uint64_t>(e));
-    return *this;
-  }
-  template <class T>
-  Writer& operator()(const std::vector<T>& v) {
-    number(v.size());
-    for (const auto& x : v) (*this)(x);
-    return *this;
-  }
-  template <class T>
-  requires std::is_class_v<T> Writer& operator()(const T& s) {
-    members(*this, s);
-    return *this;
-  }
-};
-
-struct Reader {
-  std::string_view in;
-  bool ok = true;
-  uint64_t number() {
-    uint64_t n = 0;
-    for (int shift = 0; ok; shift += 7) {
-      if (in.empty() || shift > 63) {
-        ok = false;
-        break;
-      }
-      auto byte = static_cast<unsigned char>(in.front());
-      in.remove_prefix(1);
-      n |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-    }
-    return n;
-  }
-  Reader& operator()(std::string& s) {
-    uint64_t n = number();
-    if (n > in.size()) ok = false;
-    if (!ok) return *this;
-    s.assign(in.substr(0, n));
-    in.remove_prefix(n);
-    return *this;
-  }
-  Reader& operator()(bool& b) {
-    b = number() != 0;
-    return *this;
-  }
-  template <class E>
-  requires std::is_enum_v<E> Reader& operator()(E& e) {
-    e = static_cast<E>(number());
-    return *this;
-  }
-  template <class T>
-  Reader& operator()(std::vector<T>& v) {
-    uint64_t n = number();
-    if (n > in.size()) ok = false;  // every element takes a byte at least
-    if (!ok) return *this;
-    v.resize(n);
-    for (auto& x : v) (*this)(x);
-    return *this;
-  }
-  template <class T>
-  requires std::is_class_v<T> Reader& operator()(T& s) {
-    members(*this, s);
-    return *this;
-  }
-};
-
-}  // namespace
-
 std::string encode(const Schema& schema) {
-  Writer w;
+  codec::Writer w;
   w(schema.types());
   w(schema.interfaces());
   return std::move(w.out);
 }
 
 std::optional<Schema> decode(std::string_view bytes, std::string sdl) {
-  Reader r{bytes};
+  codec::Reader r{bytes};
   std::vector<ObjectType> types;
   std::vector<Interface> interfaces;
   r(types);

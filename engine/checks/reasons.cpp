@@ -17,9 +17,11 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
+#include "base/codec.hpp"
 #include "engine/sql/statements.hpp"
 
 namespace posture::checks {
@@ -553,10 +555,21 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
   return out;
 }
 
-// ReasonFile: records of (u32 size of the rest, u32 index, text, u32
-// evidence count, then per evidence path, op, expected, actual and a byte
-// for holds), each string a u32 size and its bytes, in host byte order (the
-// file lives as long as the process).
+// ReasonFile: records of a u32 size (host byte order: the file lives as
+// long as the process), then the finding's index and the reason in the
+// codec's encoding (base/codec.hpp).
+
+template <class A, class S>
+requires std::is_same_v<std::remove_const_t<S>, Evidence>
+void members(A& a, S& s) {
+  a(s.path), a(s.op), a(s.expected), a(s.actual), a(s.holds);
+}
+
+template <class A, class S>
+requires std::is_same_v<std::remove_const_t<S>, Reason>
+void members(A& a, S& s) {
+  a(s.text), a(s.evidence);
+}
 
 namespace {
 
@@ -568,33 +581,6 @@ Diagnostic reason_file_error(const char* what) {
                 " the temporary file of failing findings' reasons: " + std::strerror(errno));
 }
 
-void put_u32(std::string& out, uint32_t n) {
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-}
-
-void put_text(std::string& out, const std::string& s) {
-  put_u32(out, static_cast<uint32_t>(s.size()));
-  out += s;
-}
-
-// Reads from a record whose whole size was checked: get_u32 and get_text
-// stop at its end (a short record leaves the rest empty).
-struct RecordReader {
-  std::string_view rest;
-  uint32_t get_u32() {
-    uint32_t n = 0;
-    if (rest.size() < sizeof n) return 0;
-    std::memcpy(&n, rest.data(), sizeof n);
-    rest.remove_prefix(sizeof n);
-    return n;
-  }
-  void get_text(std::string& out) {
-    size_t n = std::min<size_t>(get_u32(), rest.size());
-    out.assign(rest.substr(0, n));
-    rest.remove_prefix(n);
-  }
-};
-
 }  // namespace
 
 Result<std::shared_ptr<ReasonFile>> ReasonFile::create() {
@@ -605,20 +591,11 @@ Result<std::shared_ptr<ReasonFile>> ReasonFile::create() {
 }
 
 Status ReasonFile::append(uint32_t index, const Reason& reason) {
-  const size_t start = out_.size();
-  put_u32(out_, 0);  // the size, below
-  put_u32(out_, index);
-  put_text(out_, reason.text);
-  put_u32(out_, static_cast<uint32_t>(reason.evidence.size()));
-  for (const Evidence& e : reason.evidence) {
-    put_text(out_, e.path);
-    put_text(out_, e.op);
-    put_text(out_, e.expected);
-    put_text(out_, e.actual);
-    out_ += e.holds ? '\1' : '\0';
-  }
-  const auto size = static_cast<uint32_t>(out_.size() - start - sizeof(uint32_t));
-  std::memcpy(out_.data() + start, &size, sizeof size);
+  codec::Writer record;
+  record(index)(reason);
+  const auto size = static_cast<uint32_t>(record.out.size());
+  out_.append(reinterpret_cast<const char*>(&size), sizeof size);
+  out_ += record.out;
   ++count_;
   if (out_.size() < kReasonBuffer) return ok_status();
   return finish();
@@ -659,19 +636,11 @@ Result<bool> ReasonFile::Reader::next(uint32_t& index, Reason& reason) {
   auto body = fill(size);
   if (!body) return body;
   if (!*body) return Diagnostic::error("io", "the temporary file of reasons ends inside a record");
-  RecordReader r{std::string_view(buf_).substr(pos_, size)};
+  codec::Reader record{std::string_view(buf_).substr(pos_, size)};
   pos_ += size;
-  index = r.get_u32();
-  r.get_text(reason.text);
-  reason.evidence.resize(std::min<size_t>(r.get_u32(), r.rest.size()));
-  for (Evidence& e : reason.evidence) {
-    r.get_text(e.path);
-    r.get_text(e.op);
-    r.get_text(e.expected);
-    r.get_text(e.actual);
-    e.holds = !r.rest.empty() && r.rest.front() != 0;
-    if (!r.rest.empty()) r.rest.remove_prefix(1);
-  }
+  record(index)(reason);
+  if (!record.ok || !record.in.empty())
+    return Diagnostic::error("io", "a record of the temporary file of reasons is damaged");
   return true;
 }
 
