@@ -630,6 +630,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
   m.unmodelled_stmt = Cursor{};
   if (auto s = exec(m.db(), m.path(), "COMMIT"); !s) return fail_with(s.take_errors());
   m.open = false;
+  internal::after_commit(*m.store);
   return info;
 }
 
@@ -659,7 +660,10 @@ Status ScanWriter::fail(std::string message) {
     return exec(m.db(), m.path(), "COMMIT");
   };
   Status s = record();
-  if (!s) (void)exec(m.db(), m.path(), "ROLLBACK");
+  if (!s)
+    (void)exec(m.db(), m.path(), "ROLLBACK");
+  else
+    internal::after_commit(*m.store);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 
 #include "store/pg_store.hpp"
 #include "store/store_internal.hpp"
@@ -40,6 +41,14 @@ Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
   return sqlite_error(path, db, "cannot use the store");
 }
 
+void after_commit(Store& store) {
+  if (!store.wal_after_commit_) return;
+  // Best effort: should another connection hold the file now, the next
+  // writer's open turns it to WAL (set_pragmas).
+  if (exec(connection(store), store.path(), "PRAGMA journal_mode = WAL"))
+    store.wal_after_commit_ = false;
+}
+
 }  // namespace internal
 
 using internal::exec;
@@ -51,36 +60,49 @@ using internal::store_error;
 namespace {
 
 // Creates `path` with mode 0600 unless it exists, so SQLite (and its -wal and
-// -shm files, which copy the database's mode) never make it world-readable.
-Status create_private_file(const std::string& path) {
+// -shm or -journal files, which copy the database's mode) never make it
+// world-readable.
+// True when this call created it.
+Result<bool> create_private_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return ok_status();
+  if (::stat(path.c_str(), &st) == 0) return false;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return ok_status();
+    if (errno == EEXIST) return false;
     return store_error(path, std::string("cannot create the file: ") + std::strerror(errno));
   }
   ::fchmod(fd, 0600);  // exactly 0600 whatever the umask
   ::close(fd);
-  return ok_status();
+  return true;
 }
 
-Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode) {
+// `created`: the file was created by this open. Its first writes go through
+// a rollback journal (which writes nothing for pages the file did not have),
+// not the WAL (which writes each page twice: to the WAL, then at the
+// checkpoint); the store turns to WAL when its first scan commits
+// (internal::after_commit). docs/robustness.md, "Crash consistency".
+Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode, bool created) {
   sqlite3_busy_timeout(db, 10000);
-  std::string pragmas;
   // Writers keep a 64 MiB page cache (an import updates its indexes all over
   // them), no map, and their temporary tables and sorts (the references a
   // scan links at commit) in files, so an import's resident memory stays
   // bounded however large the store or the scan grows; readers read as
   // kReadPragmas says, their temporary B-trees in memory.
-  if (mode == OpenMode::ReadWrite)
-    pragmas =
-        "PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; PRAGMA "
-        "journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-  else
-    pragmas = "PRAGMA temp_store = MEMORY; " + std::string(internal::kReadPragmas) +
-              " PRAGMA query_only = 1;";
-  return exec(db, path, pragmas);
+  if (mode == OpenMode::ReadOnly)
+    return exec(db, path,
+                "PRAGMA temp_store = MEMORY; " + std::string(internal::kReadPragmas) +
+                    " PRAGMA query_only = 1;");
+  Status set = exec(db, path,
+                    "PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; "
+                    "PRAGMA synchronous = NORMAL;");
+  if (!set || created) return set;
+  // A store whose first scan another process is writing cannot turn to WAL
+  // now; that process turns it when its scan commits, and this connection
+  // follows (SQLite reads the mode from the file).
+  if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr) == SQLITE_OK ||
+      (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
+    return ok_status();
+  return internal::sqlite_error(path, db, "cannot use the store");
 }
 
 ScanInfo read_scan(const Cursor& s) {
@@ -138,7 +160,7 @@ std::string file_uri(const std::string& path, const std::string& query) {
 // readies it: pragmas, functions, tables. `rc` is SQLite's extended code of
 // the first failure.
 Status connect(Store& store, sqlite3*& db, const std::string& name, int flags, OpenMode mode,
-               int& rc) {
+               int& rc, bool created = false) {
   const std::string& path = store.path();
   rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   Status status = ok_status();
@@ -146,7 +168,7 @@ Status connect(Store& store, sqlite3*& db, const std::string& name, int flags, O
     status = sqlite_error(path, db, "cannot open");
   } else {
     sqlite3_extended_result_codes(db, 1);
-    status = set_pragmas(db, path, mode);
+    status = set_pragmas(db, path, mode, created);
     if (status) status = internal::register_functions(db, path);
     if (status)
       status = internal::ensure_tables(db, path, store.schema(), mode == OpenMode::ReadOnly);
@@ -155,10 +177,28 @@ Status connect(Store& store, sqlite3*& db, const std::string& name, int flags, O
   return status;
 }
 
-// Whether `path`-wal holds changes not yet in the database file.
-bool wal_has_changes(const std::string& path) {
+// Plays back the journal a killed write left in `path` (SQLite does it when a
+// connection that may write first reads the file).
+Status undo_interrupted_write(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> close(db, sqlite3_close_v2);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return ok_status();
+  return store_error(path,
+                     "holds a write that was interrupted (" + path +
+                         "-journal), which only a process that may write the file can undo: " +
+                         (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// Whether `path`-wal holds changes not yet in the database file, or
+// `path`-journal those a killed write made to it.
+bool changes_outside(const std::string& path) {
   struct stat st {};
-  return ::stat((path + "-wal").c_str(), &st) == 0 && st.st_size > 0;
+  for (const char* suffix : {"-wal", "-journal"})
+    if (::stat((path + suffix).c_str(), &st) == 0 && st.st_size > 0) return true;
+  return false;
 }
 
 }  // namespace
@@ -166,8 +206,10 @@ bool wal_has_changes(const std::string& path) {
 // A reader opens the file read-only (mode=ro). SQLite's WAL mode wants a
 // shared-memory file (-shm) beside the store even for reading; where it can be
 // neither created nor opened (a read-only directory or file system) and no
-// -wal file holds changes, the store is read as immutable: nothing is created
-// or locked, and the evaluation writes nothing anywhere.
+// -wal or -journal file holds changes, the store is read as immutable: nothing
+// is created or locked, and the evaluation writes nothing anywhere. The
+// journal a killed write left (a new store's first scan) is played back
+// first, which needs the file writable (undo_interrupted_write).
 Result<Store> Store::open(const std::string& path, const schema::Schema& schema, OpenMode mode) {
   if (is_postgres_uri(path)) {
     Store store;
@@ -179,8 +221,11 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
     return store;
   }
   bool memory = path == ":memory:" || path.empty();
+  bool created = false;
   if (!memory && mode == OpenMode::ReadWrite) {
-    if (auto s = create_private_file(path); !s) return s.take_errors();
+    auto made = create_private_file(path);
+    if (!made) return made.take_errors();
+    created = *made;
   }
   if (!memory && mode == OpenMode::ReadOnly && ::access(path.c_str(), F_OK) != 0)
     return store_error(path,
@@ -194,8 +239,9 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* db = nullptr;
     int rc = SQLITE_OK;
-    Status s = connect(store, db, path, flags, mode, rc);
+    Status s = connect(store, db, path, flags, mode, rc, created);
     store.db_ = db;  // closed by ~Store, whatever happened
+    store.wal_after_commit_ = created;
     if (!s) return s.take_errors();
     return store;
   }
@@ -203,8 +249,16 @@ Result<Store> Store::open(const std::string& path, const schema::Schema& schema,
   sqlite3* db = nullptr;
   int rc = SQLITE_OK;
   Status s = connect(store, db, file_uri(path, "mode=ro"), flags, mode, rc);
+  if (!s && rc == SQLITE_READONLY_ROLLBACK) {
+    // A first import or collection that was killed left its journal, which a
+    // read-only connection may not play back: a writing one does, once.
+    sqlite3_close_v2(db);
+    db = nullptr;
+    if (auto undone = undo_interrupted_write(path); !undone) return undone.take_errors();
+    s = connect(store, db, file_uri(path, "mode=ro"), flags, mode, rc);
+  }
   int primary = rc & 0xff;
-  if (!s && (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) && !wal_has_changes(path)) {
+  if (!s && (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) && !changes_outside(path)) {
     sqlite3_close_v2(db);
     db = nullptr;
     s = connect(store, db, file_uri(path, "mode=ro&immutable=1"), flags, mode, rc);
@@ -218,7 +272,8 @@ Store::Store(Store&& other) noexcept
     : db_(other.db_),
       schema_(other.schema_),
       path_(std::move(other.path_)),
-      pg_(std::move(other.pg_)) {
+      pg_(std::move(other.pg_)),
+      wal_after_commit_(other.wal_after_commit_) {
   other.db_ = nullptr;
 }
 
@@ -229,6 +284,7 @@ Store& Store::operator=(Store&& other) noexcept {
     schema_ = other.schema_;
     path_ = std::move(other.path_);
     pg_ = std::move(other.pg_);
+    wal_after_commit_ = other.wal_after_commit_;
     other.db_ = nullptr;
   }
   return *this;

@@ -53,6 +53,9 @@ enum class OpenMode { ReadWrite, ReadOnly };
 
 namespace internal {
 struct StoreAccess;
+// After a scan's transaction committed: a store this process created turns
+// from its rollback journal to WAL (store.cpp, set_pragmas).
+void after_commit(Store& store);
 class PgStore;
 class PgWriter;
 }  // namespace internal
@@ -132,6 +135,10 @@ class Store {
   const schema::Schema* schema_ = nullptr;
   std::string path_;
   std::unique_ptr<internal::PgStore> pg_;  // set: a PostgreSQL store (db_ unused)
+  // Created by this open: written through a rollback journal until its first
+  // scan commits, then WAL (internal::after_commit).
+  bool wal_after_commit_ = false;
+  friend void internal::after_commit(Store&);
 };
 
 // One asset to store. `fields` maps schema field names to JSON values: string,

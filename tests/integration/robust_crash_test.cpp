@@ -298,6 +298,53 @@ TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
   fs::remove(small), fs::remove(large), fs::remove(base);
 }
 
+// A store's first import writes through a rollback journal, not the WAL
+// (store.cpp, set_pragmas): killed, it leaves that journal, which the next
+// connection plays back, a read-only one (as `posture check` opens) too.
+TEST_F(RobustCrashTest, KilledFirstImportsLeaveAStoreWithoutTheScanOrWithIt) {
+  const std::string large = db_ + ".large.jsonl";
+  std::ofstream(large) << inventory(2000, "large-");
+  std::vector<std::string> args{"-q", "import", "--db", db_, large};
+  remove_store();
+  double seconds = time_one_run(args, {});
+  int n = std::clamp(static_cast<int>(2000 * 0.5 / std::max(seconds, 1e-3)), 1000, 12000);
+  std::ofstream(large) << inventory(n, "large-");
+  remove_store();
+  seconds = time_one_run(args, {});
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> close_db(db, sqlite3_close);
+    ASSERT_EQ(one(db, "PRAGMA journal_mode"), "wal") << "a committed first import turns to WAL";
+  }
+  std::map<std::string, Expected> expected{{"import:" + large, {n, n}}};
+  constexpr int kFirstKills = 20;
+  int journals = 0, with_scan = 0;
+  for (int kill = 0; kill < kFirstKills; ++kill) {
+    remove_store();
+    // Uniform over the run, past the making of the tables (a kill before it
+    // leaves a store without them, which the next import completes).
+    std::uniform_real_distribution<double> when(0.2, 1.05);
+    auto delay = std::chrono::microseconds(static_cast<int64_t>(when(rng_) * seconds * 1e6));
+    if (!run_and_kill(args, {}, delay)) {
+      ++with_scan;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(db_)) << "kill " << kill;
+    journals += fs::exists(db_ + "-journal") && fs::file_size(db_ + "-journal") > 0;
+    int64_t complete = check_store(expected, std::nullopt, "after kill " + std::to_string(kill));
+    EXPECT_TRUE(complete == 0 || complete == 1) << complete;
+    with_scan += complete == 1;
+    EXPECT_FALSE(fs::exists(db_ + "-journal") && fs::file_size(db_ + "-journal") > 0)
+        << "the journal was not played back";
+    if (HasFailure()) break;
+  }
+  std::cout << kFirstKills << " first imports: " << journals << " killed with their journal, "
+            << with_scan << " with their scan" << std::endl;
+  EXPECT_GE(journals, kFirstKills / 4);
+  fs::remove(large);
+}
+
 TEST_F(RobustCrashTest, KilledCollectionsLeaveThePreviousScanOrTheNewOne) {
   // 20 subscriptions: each one's contacts, Defender plans and settings, its
   // vulnerability assessment setting and diagnostic settings (six GETs), and

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 
@@ -123,9 +124,14 @@ TEST_F(StoreOpenTest, CreatesTheFileReadableOnlyByItsOwner) {
     Store store = open();
     ::umask(old);
     EXPECT_EQ(file_mode(path_), 0600);
-    auto writer = posture::store::ScanWriter::begin(store, "test");
-    ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE(writer->commit().ok());
+    // The first scan of a new store goes through a rollback journal, the
+    // next ones through the WAL.
+    for (const char* journal : {"-journal", "-wal"}) {
+      auto writer = posture::store::ScanWriter::begin(store, "test");
+      ASSERT_TRUE(writer.ok());
+      EXPECT_EQ(file_mode(path_ + journal), 0600) << journal;
+      ASSERT_TRUE(writer->commit().ok());
+    }
     EXPECT_EQ(file_mode(path_ + "-wal"), 0600);
     EXPECT_EQ(file_mode(path_ + "-shm"), 0600);
   }
@@ -134,7 +140,16 @@ TEST_F(StoreOpenTest, CreatesTheFileReadableOnlyByItsOwner) {
 
 TEST_F(StoreOpenTest, SetsThePragmas) {
   Store store = open();
+  // A new store's first scan writes each page once, through a rollback
+  // journal (which holds only the pages the file had before); then WAL.
+  EXPECT_EQ(scalar(store, "PRAGMA journal_mode"), "delete");
+  {
+    auto writer = posture::store::ScanWriter::begin(store, "test");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->commit().ok());
+  }
   EXPECT_EQ(scalar(store, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(scalar(open(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(scalar(store, "PRAGMA synchronous"), "1");  // NORMAL
   // A writer's temporary tables (the references awaiting their links) in a
   // file, so that they do not grow its memory.
@@ -424,6 +439,37 @@ TEST_F(StoreOpenTest, ReadOnlyOpensAnExistingStoreAndCannotWrite) {
   EXPECT_EQ(writer.errors()[0].code, "store");
   EXPECT_NE(writer.errors()[0].message.find(path_), std::string::npos);
   EXPECT_EQ(scalar(reader, "SELECT posture_regexp('a+', 'aaa')"), "1");
+}
+
+// A new store's first scan writes through a rollback journal: a process
+// killed in it leaves pages of the scan in the file and their undo in the
+// journal. A reader must see the store as it was before, not those pages.
+TEST_F(StoreOpenTest, AReaderPlaysBackTheJournalAKilledFirstScanLeft) {
+  open();  // a new store: its tables, no scan, journal mode DELETE
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // A small cache, so that the scan's pages go to the file before it ends.
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path_.c_str(), &db) != SQLITE_OK) ::_exit(3);
+    std::string sql = "PRAGMA cache_size = 10; BEGIN IMMEDIATE;";
+    for (int i = 0; i < 2000; ++i)
+      sql += "INSERT INTO _scans(source, started_at, status, objects) VALUES ('killed " +
+             std::to_string(i) + std::string(200, 'x') + "', '2026-01-01', 'running', 0);";
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) ::_exit(4);
+    ::_exit(0);  // no COMMIT, no close: as a killed process leaves it
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_TRUE(fs::exists(path_ + "-journal"));
+  ASSERT_GT(fs::file_size(path_ + "-journal"), 0u);
+  auto reader = Store::open(path_, posture::schema::builtin(), OpenMode::ReadOnly);
+  ASSERT_TRUE(reader.ok()) << posture::format(reader.errors());
+  auto scans = reader->scans();
+  ASSERT_TRUE(scans.ok());
+  EXPECT_TRUE(scans->empty()) << scans->size() << " scans, the first " << scans->front().source;
+  EXPECT_FALSE(fs::exists(path_ + "-journal") && fs::file_size(path_ + "-journal") > 0);
 }
 
 TEST_F(StoreOpenTest, ErrorsNameTheStoreAndSQLitesMessage) {

@@ -311,7 +311,7 @@ TEST_F(StoreScanTest, RefusesValuesOfTheWrongType) {
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
   ScanWriter w = begin();
   auto other = Store::open(db_, posture::schema::builtin());
-  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other.ok()) << posture::format(other.errors());
   auto wait = posture::store::Cursor::open(*other, {"PRAGMA busy_timeout = 50", {}, ""}, 0);
   ASSERT_TRUE(wait.ok() && wait->next().ok());
   auto second = ScanWriter::begin(*other, "second");

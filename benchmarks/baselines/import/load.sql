@@ -7,12 +7,10 @@
 -- Layout: subscriptions keyed by an integer, their security contacts stored
 -- clustered by that key (WITHOUT ROWID, primary key (subscription, name)),
 -- the three contact API versions (2017, 2020, 2023) normalised at load to
--- one set of columns, booleans as 0/1. Durability as Posture's store: WAL,
--- synchronous NORMAL, one transaction for the data.
+-- one set of columns, booleans as 0/1. Durability as Posture's store: the
+-- new file loaded in one transaction through a rollback journal, synchronous
+-- NORMAL, then WAL (as a new Posture store's first scan, docs/robustness.md).
 .bail on
-.output /dev/null
-PRAGMA journal_mode = WAL;
-.output
 PRAGMA synchronous = NORMAL;
 PRAGMA cache_size = -65536;
 PRAGMA temp_store = FILE;
@@ -100,5 +98,8 @@ JOIN subscription AS s
   ON s.arm_key = lower(substr(c.id, 1, 15 + instr(substr(c.id, 16), '/') - 1));
 COMMIT;
 DROP TABLE line;
+.output /dev/null
+PRAGMA journal_mode = WAL;
+.output
 SELECT 'peer: ' || (SELECT count(*) FROM subscription) || ' subscriptions, ' ||
        (SELECT count(*) FROM contact) || ' security contacts';
