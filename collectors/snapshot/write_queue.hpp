@@ -61,6 +61,8 @@ class WriteQueue {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::vector<Write>> batches_;  // guarded by mutex_
+  // Batches written, which flush() frees on the reading thread.
+  std::deque<std::vector<Write>> written_;  // guarded by mutex_
   bool closed_ = false;                     // guarded by mutex_
   bool failed_ = false;                     // guarded by mutex_
   std::optional<Diagnostic> error_;         // guarded by mutex_
