@@ -6,6 +6,8 @@
 // are written, and one UPDATE per such relationship links the targets at
 // commit, so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
+#include <array>
+#include <map>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -32,10 +34,43 @@ namespace {
 // returns the row's _rid, under which `raw` stores the original JSON.
 // `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
 // added after its parent is linked at once (commit links the others).
+// The keys and rowids of the last rows a scan wrote of one type. A child
+// usually comes right after its parent (a subscription's line, then its
+// contacts'), so its parent's rowid is found here without an index seek.
+class RecentRows {
+ public:
+  void add(std::string_view key, int64_t rid) {
+    Entry& e = entries_[next_++ % entries_.size()];
+    e.hash = std::hash<std::string_view>{}(key);
+    e.key.assign(key);
+    e.rid = rid;
+  }
+  // The rowid of the row `key` names, if it is among the last ones; 0 if not.
+  int64_t find(std::string_view key) const {
+    size_t hash = std::hash<std::string_view>{}(key);
+    for (const Entry& e : entries_)
+      if (e.rid && e.hash == hash && e.key == key) return e.rid;
+    return 0;
+  }
+
+ private:
+  struct Entry {
+    size_t hash = 0;
+    std::string key;
+    int64_t rid = 0;
+  };
+  std::array<Entry, 16> entries_{};
+  size_t next_ = 0;
+};
+
 struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
   std::vector<Cursor> lookups;
+  // The recent rows of each parent's type, and of this type (set by
+  // ScanWriter::Impl::plan_for).
+  std::vector<const RecentRows*> parent_rows;
+  RecentRows* rows = nullptr;
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
   std::vector<bool> unlinked;
@@ -164,6 +199,14 @@ struct ScanWriter::Impl {
   // Keyed by the record's type pointer (which may belong to another Schema
   // object than the store's; plans always use the store's own types).
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
+  // By table: the last rows written of each type (RecentRows).
+  std::map<std::string, std::unique_ptr<RecentRows>> recent;
+  RecentRows& recent_rows(const std::string& table) {
+    auto& rows = recent[table];
+    if (!rows) rows = std::make_unique<RecentRows>();
+    return *rows;
+  }
+  std::string row_key;  // the key of the row being written, a reused buffer
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
   Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
@@ -236,6 +279,9 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
   auto plan = make_plan(*store, *own);
   if (!plan) return plan.take_errors();
+  (*plan)->rows = &recent_rows(own->table);
+  for (const auto* rel : (*plan)->parents)
+    (*plan)->parent_rows.push_back(&recent_rows(store->schema().type(rel->owner)->table));
   return (plans[type] = std::move(*plan)).get();
 }
 
@@ -428,10 +474,11 @@ namespace {
 
 // Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
 // looking up the rowids of parents this scan already holds.
-Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record) {
+Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record, std::string& key) {
   s.reset();
   s.bind(1, scan_id);
-  s.bind(2, std::string_view(arm_key(record.id)));
+  arm_key(record.id, key);
+  s.bind(2, std::string_view(key));
   int index = 3;
   for (const auto& field : p.type->fields)
     if (auto st = bind_field(s, index++, record, field); !st) return st;
@@ -443,12 +490,16 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record)
                                record.relationship->owner == rel->owner));
     if (!mine) continue;
     std::string parent_key = arm_key(record.parent_id);
+    // A linked row keeps the parent's rowid only; the key stays for commit
+    // to link a row whose parent comes later (docs/data-model.md).
+    if (int64_t rid = p.parent_rows[i]->find(parent_key)) {
+      s.bind(index + 1, rid);
+      continue;
+    }
     Cursor& lookup = p.lookups[i];
     lookup.reset();
     lookup.bind(1, scan_id);
     lookup.bind(2, std::string_view(parent_key));
-    // A linked row keeps the parent's rowid only; the key stays for commit
-    // to link a row whose parent comes later (docs/data-model.md).
     if (step(lookup) == SQLITE_ROW) {
       s.bind(index + 1, lookup.integer(0));
     } else {
@@ -472,7 +523,7 @@ Status ScanWriter::add(const Record& record) {
   InsertPlan& p = **plan;
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
   // with RETURNING; a key seen before fails its unique index and is upserted.
-  if (auto st = bind_row(p.insert, p, scan_id_, record); !st) return st;
+  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->row_key); !st) return st;
   int rc = step(p.insert);
   int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
   bool duplicate =
@@ -480,7 +531,7 @@ Status ScanWriter::add(const Record& record) {
   p.insert.reset();
   if (duplicate) {
     Cursor& s = p.stmt;
-    if (auto st = bind_row(s, p, scan_id_, record); !st) return st;
+    if (auto st = bind_row(s, p, scan_id_, record, impl_->row_key); !st) return st;
     rc = step(s);
     rid = rc == SQLITE_ROW ? s.integer(0) : 0;
     if (rc == SQLITE_ROW) rc = step(s);
@@ -489,6 +540,7 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
+  p.rows->add(impl_->row_key, rid);
   if (impl_->keep_raw) {
     Cursor& raw = p.raw;
     raw.reset();

@@ -271,6 +271,35 @@ TEST_F(StoreScanTest, ALinkedRowKeepsNoParentKeyAndAdoptionLeavesItAlone) {
                 posture::text::ascii_lower(orphan) + "|/subscriptions/s2|none");
 }
 
+// A child written soon after its parent takes the parent's rowid from the
+// writer's last rows, others by an index seek; a parent written again (an
+// upsert) keeps its rowid. Every child must end under its own parent.
+TEST_F(StoreScanTest, ChildrenAreLinkedToTheirParentsWrittenRecentlyOrLongBefore) {
+  ScanWriter w = begin();
+  auto sub = [](int i) { return "/subscriptions/S" + std::to_string(i); };
+  auto child = [&](int i) {
+    return contact(sub(i) + "/providers/Microsoft.Security/securityContacts/default",
+                   "/SUBSCRIPTIONS/s" + std::to_string(i));
+  };
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(w.add(connector(sub(i), "n" + std::to_string(i))).ok());
+    if (i % 2 == 0) {
+      ASSERT_TRUE(w.add(child(i)).ok());  // right after its parent
+    }
+  }
+  ASSERT_TRUE(w.add(connector(sub(3), "again")).ok());  // the same row, its rowid kept
+  for (int i = 1; i < 100; i += 2) ASSERT_TRUE(w.add(child(i)).ok());  // long after
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(query("SELECT count(*), sum(c._key = p._key || "
+                  "'/providers/microsoft.security/securitycontacts/default') FROM "
+                  "security_contact c JOIN connector p ON p._rid = c._has_security_contact_rid"),
+            "100|100");
+  EXPECT_EQ(query("SELECT count(*) FROM connector"), "100");
+  EXPECT_EQ(query("SELECT p.name FROM security_contact c JOIN connector p ON p._rid = "
+                  "c._has_security_contact_rid WHERE c._key LIKE '/subscriptions/s3/%'"),
+            "again");
+}
+
 TEST_F(StoreScanTest, ConvertsFieldValuesToColumns) {
   ScanWriter w = begin();
   Record r = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/default",
