@@ -252,6 +252,10 @@ void Cursor::bind(int index, std::string_view value) {
                     SQLITE_TRANSIENT);
 }
 
+void Cursor::bind_static(int index, std::string_view value) {
+  sqlite3_bind_text(raw(stmt_), index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+}
+
 void Cursor::bind_null(int index) {
   sqlite3_bind_null(raw(stmt_), index);
 }

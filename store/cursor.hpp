@@ -62,6 +62,9 @@ class Cursor {
   void bind(int index, int64_t value);
   void bind(int index, double value);
   void bind(int index, std::string_view value);
+  // As bind(), without a copy: `value` must stay as it is until the
+  // statement is stepped and reset (a writer's record, bound for one row).
+  void bind_static(int index, std::string_view value);
   void bind_null(int index);
 
  private:

@@ -6,6 +6,7 @@
 // are written, and one UPDATE per such relationship links the targets at
 // commit, so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -34,6 +35,23 @@ namespace {
 // returns the row's _rid, under which `raw` stores the original JSON.
 // `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
 // added after its parent is linked at once (commit links the others).
+// A list field's JSON text, written into one reused buffer by one
+// serializer (a json::dump per value made both, and looked up the locale).
+// Strings from other collectors may hold invalid UTF-8: replaced, never thrown.
+class ListWriter {
+ public:
+  std::string_view dump(const nlohmann::json& value) {
+    text_.clear();
+    serializer_.dump(value, false, false, 0);
+    return text_;
+  }
+
+ private:
+  std::string text_;
+  nlohmann::detail::serializer<nlohmann::json> serializer_{
+      nlohmann::detail::output_adapter<char>(text_), ' ', nlohmann::json::error_handler_t::replace};
+};
+
 // The keys and rowids of the last rows a scan wrote of one type. A child
 // usually comes right after its parent (a subscription's line, then its
 // contacts'), so its parent's rowid is found here without an index seek.
@@ -71,6 +89,9 @@ struct InsertPlan {
   // ScanWriter::Impl::plan_for).
   std::vector<const RecentRows*> parent_rows;
   RecentRows* rows = nullptr;
+  // The type's fields in the order of their names (a record's fields object
+  // keeps its members in that order), each with its parameter's number.
+  std::vector<std::pair<const schema::Field*, int>> by_name;
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
   std::vector<bool> unlinked;
@@ -98,6 +119,10 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     plan->lookups.push_back(std::move(*lookup));
   }
   plan->unlinked.assign(plan->parents.size(), false);
+  for (size_t i = 0; i < type.fields.size(); ++i)
+    plan->by_name.emplace_back(&type.fields[i], static_cast<int>(i) + 3);
+  std::sort(plan->by_name.begin(), plan->by_name.end(),
+            [](const auto& a, const auto& b) { return a.first->name < b.first->name; });
   // A generated key is not written: ?2 stays bound, unused, so the numbering
   // is the same either way.
   const bool key_generated = key_field(type) != nullptr;
@@ -137,46 +162,34 @@ Diagnostic bad_value(const Record& record, const schema::Field& field, const nlo
                                                  v.type_name());
 }
 
-// Binds one field's value (missing or null -> NULL). `id` is always the
-// record's id: the key is generated from it (ddl.cpp, generated_key).
-Status bind_field(Cursor& stmt, int index, const Record& record, const schema::Field& field) {
-  if (field.name == "id") {
-    stmt.bind(index, std::string_view(record.id));
-    return ok_status();
-  }
-  const nlohmann::json* v = nullptr;
-  if (record.fields.is_object()) {
-    auto it = record.fields.find(field.name);
-    if (it != record.fields.end()) v = &*it;
-  }
-  if (!v || v->is_null()) {
-    stmt.bind_null(index);
-    return ok_status();
-  }
+// Binds one field's value `v` (null -> NULL; a missing one stays NULL, as
+// reset() leaves every parameter). Strings are bound without a copy: the
+// record outlives the step. A list is bound as its JSON text, made in `list`.
+Status bind_field(Cursor& stmt, int index, const Record& record, const schema::Field& field,
+                  const nlohmann::json& v, ListWriter& list) {
+  if (v.is_null()) return ok_status();
   if (field.list) {
-    if (!v->is_array()) return bad_value(record, field, *v);
-    // Strings from other collectors may hold invalid UTF-8: replace, never throw.
-    stmt.bind(index,
-              std::string_view(v->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    if (!v.is_array()) return bad_value(record, field, v);
+    stmt.bind(index, list.dump(v));
     return ok_status();
   }
   switch (field.scalar) {
     case schema::ScalarType::ID:
     case schema::ScalarType::String:
-      if (!v->is_string()) return bad_value(record, field, *v);
-      stmt.bind(index, std::string_view(v->get_ref<const std::string&>()));
+      if (!v.is_string()) return bad_value(record, field, v);
+      stmt.bind_static(index, std::string_view(v.get_ref<const std::string&>()));
       break;
     case schema::ScalarType::Int:
-      if (!v->is_number_integer()) return bad_value(record, field, *v);
-      stmt.bind(index, v->get<int64_t>());
+      if (!v.is_number_integer()) return bad_value(record, field, v);
+      stmt.bind(index, v.get<int64_t>());
       break;
     case schema::ScalarType::Float:
-      if (!v->is_number()) return bad_value(record, field, *v);
-      stmt.bind(index, v->get<double>());
+      if (!v.is_number()) return bad_value(record, field, v);
+      stmt.bind(index, v.get<double>());
       break;
     case schema::ScalarType::Boolean:
-      if (!v->is_boolean()) return bad_value(record, field, *v);
-      stmt.bind(index, static_cast<int64_t>(v->get<bool>() ? 1 : 0));
+      if (!v.is_boolean()) return bad_value(record, field, v);
+      stmt.bind(index, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
       break;
   }
   return ok_status();
@@ -207,6 +220,7 @@ struct ScanWriter::Impl {
     return *rows;
   }
   std::string row_key;  // the key of the row being written, a reused buffer
+  ListWriter list;
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
   Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
@@ -474,14 +488,28 @@ namespace {
 
 // Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
 // looking up the rowids of parents this scan already holds.
-Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record, std::string& key) {
+Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record, std::string& key,
+                ListWriter& list) {
   s.reset();
   s.bind(1, scan_id);
   arm_key(record.id, key);
-  s.bind(2, std::string_view(key));
-  int index = 3;
-  for (const auto& field : p.type->fields)
-    if (auto st = bind_field(s, index++, record, field); !st) return st;
+  s.bind_static(2, std::string_view(key));
+  // The record's fields and the type's, both in name order, walked together.
+  auto field = p.by_name.begin();
+  if (record.fields.is_object()) {
+    for (const auto& [name, value] : record.fields.items()) {
+      while (field != p.by_name.end() && field->first->name < name) ++field;
+      if (field == p.by_name.end()) break;
+      if (field->first->name != name || name == "id") continue;
+      if (auto st = bind_field(s, field->second, record, *field->first, value, list); !st)
+        return st;
+    }
+  }
+  // `id` is always the record's id: the key is generated from it
+  // (ddl.cpp, generated_key).
+  for (const auto& [f, param] : p.by_name)
+    if (f->name == "id") s.bind_static(param, std::string_view(record.id));
+  int index = 3 + static_cast<int>(p.type->fields.size());
   for (size_t i = 0; i < p.parents.size(); ++i, index += 2) {
     const schema::Relationship* rel = p.parents[i];
     bool mine =
@@ -523,7 +551,8 @@ Status ScanWriter::add(const Record& record) {
   InsertPlan& p = **plan;
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
   // with RETURNING; a key seen before fails its unique index and is upserted.
-  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->row_key); !st) return st;
+  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->row_key, impl_->list); !st)
+    return st;
   int rc = step(p.insert);
   int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
   bool duplicate =
@@ -531,7 +560,7 @@ Status ScanWriter::add(const Record& record) {
   p.insert.reset();
   if (duplicate) {
     Cursor& s = p.stmt;
-    if (auto st = bind_row(s, p, scan_id_, record, impl_->row_key); !st) return st;
+    if (auto st = bind_row(s, p, scan_id_, record, impl_->row_key, impl_->list); !st) return st;
     rc = step(s);
     rid = rc == SQLITE_ROW ? s.integer(0) : 0;
     if (rc == SQLITE_ROW) rc = step(s);
