@@ -41,8 +41,11 @@ void run_generate(const GenerateArgs& args, Context& ctx) {
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  // The summary goes to stderr when the inventory itself goes to stdout.
-  std::FILE* where = args.out == "-" ? stderr : stdout;
+  // The summary, as import's, on stderr and not with --quiet: stdout is for
+  // the inventory when --out is "-".
+  ctx.exit_code = kExitOk;
+  if (ctx.quiet) return;
+  std::FILE* where = stderr;
   if (args.resources > 0)
     std::fprintf(where,
                  "wrote %llu resources of every type (%llu subscriptions, %llu contacts), %llu "
@@ -54,7 +57,6 @@ void run_generate(const GenerateArgs& args, Context& ctx) {
     std::fprintf(where, "wrote %llu connectors, %llu contacts, %llu bytes to %s in %.2f s\n",
                  (unsigned long long)summary->connectors, (unsigned long long)summary->contacts,
                  (unsigned long long)summary->bytes, args.out.c_str(), seconds);
-  ctx.exit_code = kExitOk;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // the total, objects, rate), collect (subscriptions, requests, retries, and
 // each throttling wait as it happens), check (checks done of the total).
 // Nothing of it when stderr is not a terminal, or with -q.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,25 @@ TEST_F(CliProgressTest, ImportShowsBytesObjectsOnATerminalOnly) {
   auto quiet = on_terminal({"import", "-q", "--db", path("c.db"), sample()});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
   EXPECT_EQ(quiet.out.find("import: "), std::string::npos) << quiet.out;
+}
+
+// generate's summary is for a person: on stderr, and not with --quiet, so
+// that stdout holds nothing but the inventory (with --out -) or nothing.
+TEST_F(CliProgressTest, GenerateSaysWhatItWroteOnStderrUnlessQuiet) {
+  auto said = posture({"generate", "--connectors", "3", "--out", path("g.jsonl")});
+  EXPECT_EQ(said.exit_code, 0) << said.err;
+  EXPECT_EQ(said.out, "");
+  EXPECT_NE(said.err.find("wrote 3 connectors"), std::string::npos) << said.err;
+
+  auto quiet = posture({"-q", "generate", "--connectors", "3", "--out", path("q.jsonl")});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out, "");
+  EXPECT_EQ(quiet.err, "");
+
+  auto piped = posture({"-q", "generate", "--connectors", "3", "--out", "-"});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(std::count(piped.out.begin(), piped.out.end(), '\n'), 6) << piped.out;
+  EXPECT_EQ(piped.err, "");
 }
 
 TEST_F(CliProgressTest, CheckShowsChecksDoneOnATerminalOnly) {
