@@ -19,19 +19,33 @@ namespace posture::bench {
 
 using Clock = std::chrono::steady_clock;
 
-Result<std::vector<std::string>> run_ids(const store::Store& store, const sql::Statement& statement,
-                                         int64_t scan_id) {
+namespace {
+
+// Steps `statement` to its end, visiting column 0's text of each row.
+Status each_row_id(const store::Store& store, const sql::Statement& statement, int64_t scan_id,
+                   const IdVisitor& visit) {
   auto cursor = store::Cursor::open(store, statement, scan_id);
   if (!cursor) return cursor.take_errors();
-  std::vector<std::string> ids;
   while (true) {
     auto row = cursor->next();
     if (!row) return row.take_errors();
-    if (!*row) break;
-    ids.emplace_back(cursor->text(0));
+    if (!*row) return ok_status();
+    visit(cursor->text(0));
   }
+}
+
+// The ids `statement` selects, each kept as check evaluation materialises
+// them: what a timed run of a SQL side does.
+Result<std::vector<std::string>> run_ids(const store::Store& store, const sql::Statement& statement,
+                                         int64_t scan_id) {
+  std::vector<std::string> ids;
+  Status read =
+      each_row_id(store, statement, scan_id, [&](std::string_view id) { ids.emplace_back(id); });
+  if (!read) return read.take_errors();
   return ids;
 }
+
+}  // namespace
 
 Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
                                                     const std::string& path) {
@@ -52,32 +66,71 @@ Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
   return std::optional<sql::Statement>{std::move(statement).value()};
 }
 
-bool compare_ids(std::vector<std::string>& side, std::vector<std::string>& reference,
-                 IdDiff& diff) {
-  std::sort(side.begin(), side.end());
-  if (!std::is_sorted(reference.begin(), reference.end()))
-    std::sort(reference.begin(), reference.end());
-  std::vector<std::string> only_side, only_reference;
+IdDigest id_digest(std::string_view id) {
+  uint64_t fnv = 0xcbf29ce484222325ull;  // FNV-1a
+  for (unsigned char c : id) fnv = (fnv ^ c) * 0x100000001b3ull;
+  return {std::hash<std::string_view>{}(id), fnv};
+}
+
+namespace {
+
+// The first ten in byte order of the ids of `side` whose digests are in
+// `wanted` (sorted; each taken as often as it occurs there). Only those ten
+// are kept, however many differ (every id, when a side found nothing).
+Result<std::vector<std::string>> examples_of(const Side& side,
+                                             const std::vector<IdDigest>& wanted) {
+  constexpr size_t kExamples = 10;
+  std::vector<bool> taken(wanted.size(), false);
+  std::vector<std::string> found;  // sorted, at most kExamples
+  Status visited = side.each_id([&](std::string_view id) {
+    auto [lo, hi] = std::equal_range(wanted.begin(), wanted.end(), id_digest(id));
+    auto at = static_cast<size_t>(lo - wanted.begin());
+    while (at < static_cast<size_t>(hi - wanted.begin()) && taken[at]) ++at;
+    if (at == static_cast<size_t>(hi - wanted.begin())) return;
+    taken[at] = true;
+    if (found.size() == kExamples && id >= found.back()) return;
+    found.insert(std::upper_bound(found.begin(), found.end(), id), std::string(id));
+    if (found.size() > kExamples) found.pop_back();
+  });
+  if (!visited) return visited.take_errors();
+  return found;
+}
+
+}  // namespace
+
+Result<bool> compare_ids(const Side& side, const std::vector<IdDigest>& side_digests,
+                         const Side& reference, const std::vector<IdDigest>& reference_digests,
+                         IdDiff& diff) {
   // Multiset differences: a duplicated id on one side counts as a difference.
-  std::set_difference(side.begin(), side.end(), reference.begin(), reference.end(),
-                      std::back_inserter(only_side));
-  std::set_difference(reference.begin(), reference.end(), side.begin(), side.end(),
-                      std::back_inserter(only_reference));
+  std::vector<IdDigest> only_side, only_reference;
+  std::set_difference(side_digests.begin(), side_digests.end(), reference_digests.begin(),
+                      reference_digests.end(), std::back_inserter(only_side));
+  std::set_difference(reference_digests.begin(), reference_digests.end(), side_digests.begin(),
+                      side_digests.end(), std::back_inserter(only_reference));
   diff.only_side = only_side.size();
   diff.only_reference = only_reference.size();
-  constexpr size_t kExamples = 10;
-  only_side.resize(std::min(only_side.size(), kExamples));
-  only_reference.resize(std::min(only_reference.size(), kExamples));
-  diff.side_examples = std::move(only_side);
-  diff.reference_examples = std::move(only_reference);
-  return diff.only_side == 0 && diff.only_reference == 0;
+  diff.side_examples.clear();
+  diff.reference_examples.clear();
+  if (!only_side.empty()) {
+    auto examples = examples_of(side, only_side);
+    if (!examples) return examples.take_errors();
+    diff.side_examples = std::move(examples).value();
+  }
+  if (!only_reference.empty()) {
+    auto examples = examples_of(reference, only_reference);
+    if (!examples) return examples.take_errors();
+    diff.reference_examples = std::move(examples).value();
+  }
+  return only_side.empty() && only_reference.empty();
 }
 
 Side sql_side(const store::Store& store, sql::Statement statement, int64_t scan_id) {
   auto shared = std::make_shared<const sql::Statement>(std::move(statement));
   const store::Store* db = &store;
   Side side;
-  side.ids = [db, shared, scan_id] { return run_ids(*db, *shared, scan_id); };
+  side.each_id = [db, shared, scan_id](const IdVisitor& visit) {
+    return each_row_id(*db, *shared, scan_id, visit);
+  };
   side.run = [db, shared, scan_id]() -> Result<uint64_t> {
     auto ids = run_ids(*db, *shared, scan_id);
     if (!ids) return ids.take_errors();
@@ -88,27 +141,34 @@ Side sql_side(const store::Store& store, sql::Statement statement, int64_t scan_
 
 namespace {
 
-// The ids of a result's FAIL findings, or of the objects it returned.
-Result<std::vector<std::string>> failing_ids(const store::Store& store, int64_t scan_id,
-                                             const checks::CheckResult& result) {
-  std::vector<std::string> out;
-  if (result.no_subjects) return out;  // one check-level finding (e.g. a type not collected)
+// Visits the ids of a result's FAIL findings, or of the objects it returned.
+Status each_failing_id(const store::Store& store, int64_t scan_id,
+                       const checks::CheckResult& result, const IdVisitor& visit) {
+  if (result.no_subjects)
+    return ok_status();  // one check-level finding (e.g. a type not collected)
   if (!result.per_resource()) {
-    for (const auto& r : result.returned) out.push_back(r.id);
-    return out;
+    for (const auto& r : result.returned) visit(r.id);
+    return ok_status();
   }
   // The findings are in the order of subjects_statement's rows.
-  auto subjects = run_ids(store,
-                          checks::subjects_statement(*result.check, *result.subject_type,
-                                                     result.order, sql::dialect(store.backend())),
-                          scan_id);
-  if (!subjects) return subjects.take_errors();
-  if (subjects->size() != result.verdicts.size())
+  size_t i = 0;
+  bool lined_up = true;
+  Status read = each_row_id(store,
+                            checks::subjects_statement(*result.check, *result.subject_type,
+                                                       result.order, sql::dialect(store.backend())),
+                            scan_id, [&](std::string_view id) {
+                              if (i >= result.verdicts.size()) {
+                                lined_up = false;
+                              } else if (result.verdicts[i] == checks::Verdict::Fail) {
+                                visit(id);
+                              }
+                              ++i;
+                            });
+  if (!read) return read;
+  if (!lined_up || i != result.verdicts.size())
     return Diagnostic::error(
         "bench", "the findings of " + result.check->id + " do not line up with their subjects");
-  for (size_t i = 0; i < subjects->size(); ++i)
-    if (result.verdicts[i] == checks::Verdict::Fail) out.push_back(std::move((*subjects)[i]));
-  return out;
+  return ok_status();
 }
 
 }  // namespace
@@ -121,10 +181,10 @@ Side evaluate_side(const store::Store& store, const checks::EvaluationContext& c
     if (!result) return result.take_errors();
     return result->matched;
   };
-  side.ids = [&store, &context, &check]() -> Result<std::vector<std::string>> {
+  side.each_id = [&store, &context, &check](const IdVisitor& visit) -> Status {
     auto result = checks::Evaluator(store, context).evaluate(check);
     if (!result) return result.take_errors();
-    return failing_ids(store, context.scan_id, *result);
+    return each_failing_id(store, context.scan_id, *result, visit);
   };
   return side;
 }
@@ -132,16 +192,21 @@ Side evaluate_side(const store::Store& store, const checks::EvaluationContext& c
 Status time_sides(const std::vector<Side>& sides, const std::vector<SideBench*>& out,
                   int repetitions) {
   {
-    std::vector<std::vector<std::string>> ids;
+    // 16 bytes an id, where the ids themselves took about a hundred; let go
+    // before the timed runs.
+    std::vector<std::vector<IdDigest>> digests(sides.size());
     for (size_t i = 0; i < sides.size(); ++i) {
-      auto got = sides[i].ids();
-      if (!got) return got.take_errors();
-      out[i]->rows = got->size();
-      ids.push_back(std::move(got).value());
+      Status visited =
+          sides[i].each_id([&](std::string_view id) { digests[i].push_back(id_digest(id)); });
+      if (!visited) return visited;
+      out[i]->rows = digests[i].size();
+      std::sort(digests[i].begin(), digests[i].end());
     }
-    // Compared, then let go before the timed runs, which build their own.
-    for (size_t i = 0; i + 1 < ids.size(); ++i)
-      out[i]->same_ids = compare_ids(ids[i], ids.back(), out[i]->diff);
+    for (size_t i = 0; i + 1 < sides.size(); ++i) {
+      auto same = compare_ids(sides[i], digests[i], sides.back(), digests.back(), out[i]->diff);
+      if (!same) return same.take_errors();
+      out[i]->same_ids = *same;
+    }
   }
   const size_t n = sides.size();
   std::vector<std::vector<double>> wall(n), cpu(n);

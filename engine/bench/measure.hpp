@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/bench/bench.hpp"
@@ -18,46 +19,56 @@
 
 namespace posture::bench {
 
-// Opens a store::Cursor on `statement` (the scan parameter bound to `scan_id`),
-// steps through every row and keeps column 0's text, as check evaluation
-// materialises ids.
-Result<std::vector<std::string>> run_ids(const store::Store& store, const sql::Statement& statement,
-                                         int64_t scan_id);
-
 // Reads `path` and has the store check that it is one read-only statement
 // whose only parameter is the scan (`:scan` or `?1`, bound by that name).
 // Nothing when the file does not exist.
 Result<std::optional<sql::Statement>> load_baseline(const store::Store& store,
                                                     const std::string& path);
 
+// Calls its argument with each id a side selects, in the side's order.
+using IdVisitor = std::function<void(std::string_view id)>;
+
 // One way of answering a check. `run` does the work once, as timed, and returns
-// how many ids it selected; `ids` does it untimed and returns the ids.
+// how many ids it selected; `each_id` does it untimed and visits the ids.
 struct Side {
   std::function<Result<uint64_t>()> run;
-  std::function<Result<std::vector<std::string>>()> ids;
+  std::function<Status(const IdVisitor&)> each_id;
 };
 
 // `statement` on `store`, its scan parameter bound to `scan_id`; `run`
 // materialises the ids too. `store` must outlive the side.
 Side sql_side(const store::Store& store, sql::Statement statement, int64_t scan_id);
 
-// checks::Evaluator::evaluate(check) on `store`; `ids` are its FAIL findings
+// checks::Evaluator::evaluate(check) on `store`; its ids are its FAIL findings
 // (per-resource checks) or the objects it returned (other checks).
 Side evaluate_side(const store::Store& store, const checks::EvaluationContext& context,
                    const checks::Check& check);
 
-// Gets every side's ids once (which also warms up), then times `repetitions`
-// rounds of one run per side, rotating which side goes first so none always
-// inherits another's cache state. Fills each SideBench's timings and rows,
-// and for every side but the last (the reference) whether it returned the
-// same ids as the last (same_ids, diff); the ids are let go before the timed
-// rounds.
+// Visits every side's ids once (which also warms up), then times
+// `repetitions` rounds of one run per side, rotating which side goes first so
+// none always inherits another's cache state. Fills each SideBench's timings
+// and rows, and for every side but the last (the reference) whether it
+// returned the same ids as the last (same_ids, diff). Sides are compared by
+// the 128-bit digests of their ids (id_digest), not the ids' texts, which are
+// read again only for a side that differs, to name examples.
 Status time_sides(const std::vector<Side>& sides, const std::vector<SideBench*>& out,
                   int repetitions);
 
-// Compares `side` with `reference` as multisets, sorting both in place; fills
-// `diff`, returns equality.
-bool compare_ids(std::vector<std::string>& side, std::vector<std::string>& reference, IdDiff& diff);
+// Two independent 64-bit hashes of an id: ids that are equal have equal
+// digests, and two different ids of a million share one with a probability
+// of about 2^-88.
+struct IdDigest {
+  uint64_t first = 0, second = 0;
+  auto operator<=>(const IdDigest&) const = default;
+};
+IdDigest id_digest(std::string_view id);
+
+// Compares `side`'s ids with `reference`'s as multisets, given the sorted
+// digests of each; fills `diff` (counts, and up to ten examples each way, in
+// byte order, read again from the sides) and returns equality.
+Result<bool> compare_ids(const Side& side, const std::vector<IdDigest>& side_digests,
+                         const Side& reference, const std::vector<IdDigest>& reference_digests,
+                         IdDiff& diff);
 
 // Times the compile of the check in `text` (file name `file`), `iterations` times.
 Result<CompileTiming> time_compile(const std::string& text, const std::string& file,
