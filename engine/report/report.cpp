@@ -118,21 +118,30 @@ std::string note_detail(const Report& report, const checks::Note& note) {
   return "muted until " + e->expires.str() + who + "): " + e->reason;
 }
 
-void write_reason_members(std::ostream& out, const checks::Reason& reason) {
-  out << ",\"reason\":";
+void write_reason_members(std::string& out, const checks::Reason& reason) {
+  out += ",\"reason\":";
   text::json_string(out, reason.text);
-  out << ",\"evidence\":[";
+  out += ",\"evidence\":[";
   for (size_t i = 0; i < reason.evidence.size(); ++i) {
     const checks::Evidence& e = reason.evidence[i];
-    out << (i ? ",{\"path\":" : "{\"path\":");
+    out += i ? ",{\"path\":" : "{\"path\":";
     text::json_string(out, e.path);
-    out << ",\"operator\":";
+    out += ",\"operator\":";
     text::json_string(out, e.op);
     // JSON texts already (checks::Evidence).
-    out << ",\"expected\":" << e.expected << ",\"actual\":" << e.actual;
-    out << ",\"holds\":" << (e.holds ? "true" : "false") << "}";
+    out += ",\"expected\":";
+    out += e.expected;
+    out += ",\"actual\":";
+    out += e.actual;
+    out += e.holds ? ",\"holds\":true}" : ",\"holds\":false}";
   }
-  out << "]";
+  out += ']';
+}
+
+void write_reason_members(std::ostream& out, const checks::Reason& reason) {
+  std::string members;
+  write_reason_members(members, reason);
+  out << members;
 }
 
 std::vector<WaiverSummary> waiver_summaries(const Report& report) {

@@ -59,6 +59,7 @@ std::string note_detail(const Report& report, const checks::Note& note);
 // sentence) and "evidence", an array of {"path", "operator", "expected",
 // "actual", "holds"} (docs/output-formats.md, "Reasons").
 void write_reason_members(std::ostream& out, const checks::Reason& reason);
+void write_reason_members(std::string& out, const checks::Reason& reason);
 
 // A waiver that concerns the selected checks, with how many findings it
 // covered; `state` is "active", "expiring" (within kExpiringWithinDays) or "expired".

@@ -2,6 +2,8 @@
 // Its shape is documented in docs/output-formats.md; tests parse it back.
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "engine/report/report.hpp"
 #include "engine/report/text.hpp"
 
@@ -36,24 +38,31 @@ void open_exception_object(std::ostream& out, const checks::Waiver& e) {
   json_string(out, e.where.source + ":" + std::to_string(e.where.line));
 }
 
-void write_finding(std::ostream& out, const Report& report, const Finding& f, bool first) {
-  out << (first ? "\n      {\"resource\":" : ",\n      {\"resource\":");
+// One finding's object, appended to `out` (the report writes a string per
+// finding: an ostream call per member and string was a tenth of `posture
+// check`'s time with 400,000 findings).
+void write_finding(std::string& out, const Report& report, const Finding& f, bool first) {
+  out += first ? "\n      {\"resource\":" : ",\n      {\"resource\":";
   json_string(out, f.resource);
-  out << ",\"name\":";
+  out += ",\"name\":";
   json_string(out, f.name);
-  out << ",\"status\":\"" << checks::verdict_name(f.status) << "\"";
+  out += ",\"status\":\"";
+  out += checks::verdict_name(f.status);
+  out += '"';
   if (f.reason) write_reason_members(out, *f.reason);
   if (f.note) {
-    out << ",\"detail\":";
+    out += ",\"detail\":";
     json_string(out, note_detail(report, *f.note));
     if (const checks::Waiver* e = note_exception(report, *f.note)) {
-      out << ",\"exception\":";
-      open_exception_object(out, *e);
-      out << ",\"expired\":"
-          << (f.note->kind == checks::Note::Kind::ExpiredWaiver ? "true" : "false") << "}";
+      std::ostringstream exception;
+      open_exception_object(exception, *e);
+      out += ",\"exception\":";
+      out += exception.str();
+      out += f.note->kind == checks::Note::Kind::ExpiredWaiver ? ",\"expired\":true}"
+                                                               : ",\"expired\":false}";
     }
   }
-  out << "}";
+  out += '}';
 }
 
 Status write_check(std::ostream& out, const Report& report, const checks::CheckResult& r) {
@@ -71,8 +80,11 @@ Status write_check(std::ostream& out, const Report& report, const checks::CheckR
   counts_object(out, r.counts);
   out << ",\"findings\":[";
   bool first = true;
+  std::string finding;
   auto st = for_each_finding(report, r, [&](const Finding& f) {
-    write_finding(out, report, f, first);
+    finding.clear();
+    write_finding(finding, report, f, first);
+    out.write(finding.data(), static_cast<std::streamsize>(finding.size()));
     first = false;
   });
   if (!st) return st;

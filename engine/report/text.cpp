@@ -36,34 +36,47 @@ void scan(std::string_view s, NeedsEscape needs, Plain plain, Special special) {
 
 }  // namespace
 
-void json_string(std::ostream& out, std::string_view s) {
-  out.put('"');
+namespace {
+
+// `s` quoted and escaped for JSON, given to `append` in pieces.
+template <class Append>
+void json_pieces(std::string_view s, Append append) {
+  append("\"");
   scan(
-      s, [](uint32_t cp) { return cp < 0x20 || cp == '"' || cp == '\\'; },
-      [&](std::string_view run) {
-        out.write(run.data(), static_cast<std::streamsize>(run.size()));
-      },
+      s, [](uint32_t cp) { return cp < 0x20 || cp == '"' || cp == '\\'; }, append,
       [&](size_t, size_t n, uint32_t cp) {
-        if (n == 0) return void(out << kReplacement);
+        if (n == 0) return append(kReplacement);
         switch (cp) {
           case '"':
-            return void(out << "\\\"");
+            return append("\\\"");
           case '\\':
-            return void(out << "\\\\");
+            return append("\\\\");
           case '\n':
-            return void(out << "\\n");
+            return append("\\n");
           case '\r':
-            return void(out << "\\r");
+            return append("\\r");
           case '\t':
-            return void(out << "\\t");
+            return append("\\t");
           default: {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
-            out << buf;
+            append(std::string_view(buf));
           }
         }
       });
-  out.put('"');
+  append("\"");
+}
+
+}  // namespace
+
+void json_string(std::ostream& out, std::string_view s) {
+  json_pieces(s, [&](std::string_view piece) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  });
+}
+
+void json_string(std::string& out, std::string_view s) {
+  json_pieces(s, [&](std::string_view piece) { out.append(piece); });
 }
 
 std::string json_quoted(std::string_view s) {

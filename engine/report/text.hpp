@@ -12,6 +12,8 @@ namespace posture::report::text {
 
 // Writes `s` as a quoted JSON string.
 void json_string(std::ostream& out, std::string_view s);
+// Appends it to `out`.
+void json_string(std::string& out, std::string_view s);
 std::string json_quoted(std::string_view s);
 
 // Writes `s` escaped for XML 1.0 (attribute-safe: quotes escaped too);
