@@ -29,12 +29,6 @@ using internal::store_error;
 
 namespace {
 
-// The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
-// the table generates it), then one per
-// field in schema order, then the key and fk columns of each parent; it
-// returns the row's _rid, under which `raw` stores the original JSON.
-// `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
-// added after its parent is linked at once (commit links the others).
 // A list field's JSON text, written into one reused buffer by one
 // serializer (a json::dump per value made both, and looked up the locale).
 // Strings from other collectors may hold invalid UTF-8: replaced, never thrown.
@@ -81,6 +75,19 @@ class RecentRows {
   size_t next_ = 0;
 };
 
+// What binding a row writes into, reused from row to row: its key, its
+// parent's key, its lists' JSON.
+struct RowBuffers {
+  std::string key, parent_key;
+  ListWriter list;
+};
+
+// The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
+// the table generates it), then one per
+// field in schema order, then the key and fk columns of each parent; it
+// returns the row's _rid, under which `raw` stores the original JSON.
+// `lookups[i]` finds the rowid of parents[i]'s row in this scan, so a child
+// added after its parent is linked at once (commit links the others).
 struct InsertPlan {
   const schema::ObjectType* type = nullptr;
   std::vector<const schema::Relationship*> parents;
@@ -90,8 +97,10 @@ struct InsertPlan {
   std::vector<const RecentRows*> parent_rows;
   RecentRows* rows = nullptr;
   // The type's fields in the order of their names (a record's fields object
-  // keeps its members in that order), each with its parameter's number.
+  // keeps its members in that order), each with its parameter's number, and
+  // the parameter of its `id` field (0: none), always the record's id.
   std::vector<std::pair<const schema::Field*, int>> by_name;
+  int id_param = 0;
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
   std::vector<bool> unlinked;
@@ -119,8 +128,10 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     plan->lookups.push_back(std::move(*lookup));
   }
   plan->unlinked.assign(plan->parents.size(), false);
-  for (size_t i = 0; i < type.fields.size(); ++i)
+  for (size_t i = 0; i < type.fields.size(); ++i) {
     plan->by_name.emplace_back(&type.fields[i], static_cast<int>(i) + 3);
+    if (type.fields[i].name == "id") plan->id_param = static_cast<int>(i) + 3;
+  }
   std::sort(plan->by_name.begin(), plan->by_name.end(),
             [](const auto& a, const auto& b) { return a.first->name < b.first->name; });
   // A generated key is not written: ?2 stays bound, unused, so the numbering
@@ -212,15 +223,10 @@ struct ScanWriter::Impl {
   // Keyed by the record's type pointer (which may belong to another Schema
   // object than the store's; plans always use the store's own types).
   std::unordered_map<const schema::ObjectType*, std::unique_ptr<InsertPlan>> plans;
-  // By table: the last rows written of each type (RecentRows).
-  std::map<std::string, std::unique_ptr<RecentRows>> recent;
-  RecentRows& recent_rows(const std::string& table) {
-    auto& rows = recent[table];
-    if (!rows) rows = std::make_unique<RecentRows>();
-    return *rows;
-  }
-  std::string row_key;  // the key of the row being written, a reused buffer
-  ListWriter list;
+  // By table: the last rows written of each type (a map's values stay
+  // where they are, so plans keep pointers to them).
+  std::map<std::string, RecentRows> recent;
+  RowBuffers buffers;
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
   Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
@@ -293,9 +299,9 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
   auto plan = make_plan(*store, *own);
   if (!plan) return plan.take_errors();
-  (*plan)->rows = &recent_rows(own->table);
+  (*plan)->rows = &recent[own->table];
   for (const auto* rel : (*plan)->parents)
-    (*plan)->parent_rows.push_back(&recent_rows(store->schema().type(rel->owner)->table));
+    (*plan)->parent_rows.push_back(&recent[store->schema().type(rel->owner)->table]);
   return (plans[type] = std::move(*plan)).get();
 }
 
@@ -488,27 +494,26 @@ namespace {
 
 // Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
 // looking up the rowids of parents this scan already holds.
-Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record, std::string& key,
-                ListWriter& list) {
+Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
+                RowBuffers& buffers) {
   s.reset();
   s.bind(1, scan_id);
-  arm_key(record.id, key);
-  s.bind_static(2, std::string_view(key));
+  arm_key(record.id, buffers.key);
+  s.bind_static(2, std::string_view(buffers.key));
   // The record's fields and the type's, both in name order, walked together.
   auto field = p.by_name.begin();
   if (record.fields.is_object()) {
     for (const auto& [name, value] : record.fields.items()) {
       while (field != p.by_name.end() && field->first->name < name) ++field;
       if (field == p.by_name.end()) break;
-      if (field->first->name != name || name == "id") continue;
-      if (auto st = bind_field(s, field->second, record, *field->first, value, list); !st)
+      if (field->first->name != name || field->second == p.id_param) continue;
+      if (auto st = bind_field(s, field->second, record, *field->first, value, buffers.list); !st)
         return st;
     }
   }
   // `id` is always the record's id: the key is generated from it
   // (ddl.cpp, generated_key).
-  for (const auto& [f, param] : p.by_name)
-    if (f->name == "id") s.bind_static(param, std::string_view(record.id));
+  if (p.id_param) s.bind_static(p.id_param, std::string_view(record.id));
   int index = 3 + static_cast<int>(p.type->fields.size());
   for (size_t i = 0; i < p.parents.size(); ++i, index += 2) {
     const schema::Relationship* rel = p.parents[i];
@@ -517,7 +522,8 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
         (record.any_parent || (record.relationship && record.relationship->name == rel->name &&
                                record.relationship->owner == rel->owner));
     if (!mine) continue;
-    std::string parent_key = arm_key(record.parent_id);
+    const std::string& parent_key = buffers.parent_key;
+    arm_key(record.parent_id, buffers.parent_key);
     // A linked row keeps the parent's rowid only; the key stays for commit
     // to link a row whose parent comes later (docs/data-model.md).
     if (int64_t rid = p.parent_rows[i]->find(parent_key)) {
@@ -551,8 +557,7 @@ Status ScanWriter::add(const Record& record) {
   InsertPlan& p = **plan;
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
   // with RETURNING; a key seen before fails its unique index and is upserted.
-  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->row_key, impl_->list); !st)
-    return st;
+  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->buffers); !st) return st;
   int rc = step(p.insert);
   int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
   bool duplicate =
@@ -560,7 +565,7 @@ Status ScanWriter::add(const Record& record) {
   p.insert.reset();
   if (duplicate) {
     Cursor& s = p.stmt;
-    if (auto st = bind_row(s, p, scan_id_, record, impl_->row_key, impl_->list); !st) return st;
+    if (auto st = bind_row(s, p, scan_id_, record, impl_->buffers); !st) return st;
     rc = step(s);
     rid = rc == SQLITE_ROW ? s.integer(0) : 0;
     if (rc == SQLITE_ROW) rc = step(s);
@@ -569,7 +574,7 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
-  p.rows->add(impl_->row_key, rid);
+  p.rows->add(impl_->buffers.key, rid);
   if (impl_->keep_raw) {
     Cursor& raw = p.raw;
     raw.reset();

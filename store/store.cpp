@@ -41,11 +41,18 @@ Status exec(sqlite3* db, const std::string& path, std::string_view sql) {
   return sqlite_error(path, db, "cannot use the store");
 }
 
+// Turns the store `db` writes to WAL; SQLite's result code (SQLITE_BUSY
+// while another connection is in a transaction on a file in rollback mode).
+int turn_to_wal(sqlite3* db) {
+  if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr) == SQLITE_OK)
+    return SQLITE_OK;
+  return sqlite3_errcode(db);
+}
+
 void after_commit(Store& store) {
-  if (!store.wal_after_commit_) return;
   // Best effort: should another connection hold the file now, the next
   // writer's open turns it to WAL (set_pragmas).
-  if (exec(connection(store), store.path(), "PRAGMA journal_mode = WAL"))
+  if (store.wal_after_commit_ && turn_to_wal(connection(store)) == SQLITE_OK)
     store.wal_after_commit_ = false;
 }
 
@@ -99,9 +106,8 @@ Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode, bool cre
   // A store whose first scan another process is writing cannot turn to WAL
   // now; that process turns it when its scan commits, and this connection
   // follows (SQLite reads the mode from the file).
-  if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr) == SQLITE_OK ||
-      (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
-    return ok_status();
+  int rc = internal::turn_to_wal(db);
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return ok_status();
   return internal::sqlite_error(path, db, "cannot use the store");
 }
 

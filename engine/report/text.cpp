@@ -34,10 +34,6 @@ void scan(std::string_view s, NeedsEscape needs, Plain plain, Special special) {
   if (run < s.size()) plain(s.substr(run));
 }
 
-}  // namespace
-
-namespace {
-
 // `s` quoted and escaped for JSON, given to `append` in pieces.
 template <class Append>
 void json_pieces(std::string_view s, Append append) {
