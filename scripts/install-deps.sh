@@ -14,6 +14,7 @@ PACKAGES=(
   libbenchmark-dev
   libre2-dev
   libcli11-dev
+  libjemalloc-dev
   clang libclang-rt-14-dev
   python3
   jq time
