@@ -49,14 +49,6 @@ bool copy_text(std::string& out, std::string_view v) {
   return true;
 }
 
-Diagnostic bad_value(const Record& record, const schema::Field& field, const nlohmann::json& v) {
-  std::string want = std::string(schema::scalar_name(field.scalar));
-  if (field.list) want = "[" + want + "]";
-  return Diagnostic::error("invalid-record", record.type->name + " " + record.id + ": field `" +
-                                                 field.name + "` must be " + want + ", got " +
-                                                 v.type_name());
-}
-
 Diagnostic nul_in_text(const Record& record) {
   return Diagnostic::error("invalid-record", record.type->name + " " + record.id +
                                                  ": a text holds a NUL character, which "

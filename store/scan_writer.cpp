@@ -29,23 +29,6 @@ using internal::store_error;
 
 namespace {
 
-// A list field's JSON text, written into one reused buffer by one
-// serializer (a json::dump per value made both, and looked up the locale).
-// Strings from other collectors may hold invalid UTF-8: replaced, never thrown.
-class ListWriter {
- public:
-  std::string_view dump(const nlohmann::json& value) {
-    text_.clear();
-    serializer_.dump(value, false, false, 0);
-    return text_;
-  }
-
- private:
-  std::string text_;
-  nlohmann::detail::serializer<nlohmann::json> serializer_{
-      nlohmann::detail::output_adapter<char>(text_), ' ', nlohmann::json::error_handler_t::replace};
-};
-
 // The keys and rowids of the last rows a scan wrote of one type. A child
 // usually comes right after its parent (a subscription's line, then its
 // contacts'), so its parent's rowid is found here without an index seek.
@@ -75,13 +58,6 @@ class RecentRows {
   size_t next_ = 0;
 };
 
-// What binding a row writes into, reused from row to row: its key, its
-// parent's key, its lists' JSON.
-struct RowBuffers {
-  std::string key, parent_key;
-  ListWriter list;
-};
-
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
 // the table generates it), then one per
 // field in schema order, then the key and fk columns of each parent; it
@@ -96,10 +72,8 @@ struct InsertPlan {
   // ScanWriter::Impl::plan_for).
   std::vector<const RecentRows*> parent_rows;
   RecentRows* rows = nullptr;
-  // The type's fields in the order of their names (a record's fields object
-  // keeps its members in that order), each with its parameter's number, and
-  // the parameter of its `id` field (0: none), always the record's id.
-  std::vector<std::pair<const schema::Field*, int>> by_name;
+  // The parameter of the type's `id` field (0: none), always the record's
+  // id; the other fields' come from the record's EncodedRow.
   int id_param = 0;
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
@@ -128,12 +102,8 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     plan->lookups.push_back(std::move(*lookup));
   }
   plan->unlinked.assign(plan->parents.size(), false);
-  for (size_t i = 0; i < type.fields.size(); ++i) {
-    plan->by_name.emplace_back(&type.fields[i], static_cast<int>(i) + 3);
+  for (size_t i = 0; i < type.fields.size(); ++i)
     if (type.fields[i].name == "id") plan->id_param = static_cast<int>(i) + 3;
-  }
-  std::sort(plan->by_name.begin(), plan->by_name.end(),
-            [](const auto& a, const auto& b) { return a.first->name < b.first->name; });
   // A generated key is not written: ?2 stays bound, unused, so the numbering
   // is the same either way.
   const bool key_generated = key_field(type) != nullptr;
@@ -165,47 +135,6 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   return plan;
 }
 
-Diagnostic bad_value(const Record& record, const schema::Field& field, const nlohmann::json& v) {
-  std::string want = std::string(schema::scalar_name(field.scalar));
-  if (field.list) want = "[" + want + "]";
-  return Diagnostic::error("invalid-record", record.type->name + " " + record.id + ": field `" +
-                                                 field.name + "` must be " + want + ", got " +
-                                                 v.type_name());
-}
-
-// Binds one field's value `v` (null -> NULL; a missing one stays NULL, as
-// reset() leaves every parameter). Strings are bound without a copy: the
-// record outlives the step. A list is bound as its JSON text, made in `list`.
-Status bind_field(Cursor& stmt, int index, const Record& record, const schema::Field& field,
-                  const nlohmann::json& v, ListWriter& list) {
-  if (v.is_null()) return ok_status();
-  if (field.list) {
-    if (!v.is_array()) return bad_value(record, field, v);
-    stmt.bind(index, list.dump(v));
-    return ok_status();
-  }
-  switch (field.scalar) {
-    case schema::ScalarType::ID:
-    case schema::ScalarType::String:
-      if (!v.is_string()) return bad_value(record, field, v);
-      stmt.bind_static(index, std::string_view(v.get_ref<const std::string&>()));
-      break;
-    case schema::ScalarType::Int:
-      if (!v.is_number_integer()) return bad_value(record, field, v);
-      stmt.bind(index, v.get<int64_t>());
-      break;
-    case schema::ScalarType::Float:
-      if (!v.is_number()) return bad_value(record, field, v);
-      stmt.bind(index, v.get<double>());
-      break;
-    case schema::ScalarType::Boolean:
-      if (!v.is_boolean()) return bad_value(record, field, v);
-      stmt.bind(index, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
-      break;
-  }
-  return ok_status();
-}
-
 }  // namespace
 
 constexpr const char* kInsertError =
@@ -226,7 +155,8 @@ struct ScanWriter::Impl {
   // By table: the last rows written of each type (a map's values stay
   // where they are, so plans keep pointers to them).
   std::map<std::string, RecentRows> recent;
-  RowBuffers buffers;
+  RowEncoder encoder;  // for add() without an EncodedRow
+  EncodedRow row;
   Cursor error_stmt;
   Cursor ref_stmt;                      // INSERT INTO temp.posture_refs
   Cursor unmodelled_stmt;               // INSERT INTO _unmodelled
@@ -492,23 +422,28 @@ ScanWriter::~ScanWriter() {
 
 namespace {
 
-// Binds `record`'s row to `s` (`p.insert` or `p.stmt`: the same parameters),
-// looking up the rowids of parents this scan already holds.
-Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
-                RowBuffers& buffers) {
+// Binds `record`'s row, encoded as `row`, to `s` (`p.insert` or `p.stmt`:
+// the same parameters), looking up the rowids of parents this scan already
+// holds.
+void bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
+              const EncodedRow& row) {
   s.reset();
   s.bind(1, scan_id);
-  arm_key(record.id, buffers.key);
-  s.bind_static(2, std::string_view(buffers.key));
-  // The record's fields and the type's, both in name order, walked together.
-  auto field = p.by_name.begin();
-  if (record.fields.is_object()) {
-    for (const auto& [name, value] : record.fields.items()) {
-      while (field != p.by_name.end() && field->first->name < name) ++field;
-      if (field == p.by_name.end()) break;
-      if (field->first->name != name || field->second == p.id_param) continue;
-      if (auto st = bind_field(s, field->second, record, *field->first, value, buffers.list); !st)
-        return st;
+  s.bind_static(2, std::string_view(row.key));
+  for (const EncodedRow::Param& param : row.params) {
+    switch (param.kind) {
+      case EncodedRow::Kind::Integer:
+        s.bind(param.index, param.integer);
+        break;
+      case EncodedRow::Kind::Real:
+        s.bind(param.index, param.real);
+        break;
+      case EncodedRow::Kind::Text:
+        s.bind_static(param.index, param.text);
+        break;
+      case EncodedRow::Kind::List:
+        s.bind_static(param.index, std::string_view(row.lists).substr(param.offset, param.length));
+        break;
     }
   }
   // `id` is always the record's id: the key is generated from it
@@ -522,8 +457,7 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
         (record.any_parent || (record.relationship && record.relationship->name == rel->name &&
                                record.relationship->owner == rel->owner));
     if (!mine) continue;
-    const std::string& parent_key = buffers.parent_key;
-    arm_key(record.parent_id, buffers.parent_key);
+    const std::string& parent_key = row.parent_key;
     // A linked row keeps the parent's rowid only; the key stays for commit
     // to link a row whose parent comes later (docs/data-model.md).
     if (int64_t rid = p.parent_rows[i]->find(parent_key)) {
@@ -537,12 +471,11 @@ Status bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
     if (step(lookup) == SQLITE_ROW) {
       s.bind(index + 1, lookup.integer(0));
     } else {
-      s.bind(index, std::string_view(parent_key));
+      s.bind_static(index, std::string_view(parent_key));
       p.unlinked[i] = true;
     }
     lookup.reset();
   }
-  return ok_status();
 }
 
 }  // namespace
@@ -552,12 +485,28 @@ Status ScanWriter::add(const Record& record) {
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
   auto plan = impl_->plan_for(record.type);
   if (!plan) return plan.take_errors();
+  impl_->encoder.encode(record, impl_->row, (*plan)->type);
+  return add(record, impl_->row);
+}
+
+Status ScanWriter::add(const Record& record, const EncodedRow& row) {
+  if (pg_) return pg_->add(record);
+  if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
+  auto plan = impl_->plan_for(record.type);
+  if (!plan) return plan.take_errors();
+  InsertPlan& p = **plan;
+  // Encoded for another object of the type (another Schema's): the
+  // parameters may differ.
+  if (row.type != p.type) {
+    impl_->encoder.encode(record, impl_->row, p.type);
+    if (&row != &impl_->row) return add(record, impl_->row);
+  }
   if (record.id.empty())
     return Diagnostic::error("invalid-record", record.type->name + " record without an id");
-  InsertPlan& p = **plan;
+  if (row.error) return *row.error;
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
   // with RETURNING; a key seen before fails its unique index and is upserted.
-  if (auto st = bind_row(p.insert, p, scan_id_, record, impl_->buffers); !st) return st;
+  bind_row(p.insert, p, scan_id_, record, row);
   int rc = step(p.insert);
   int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
   bool duplicate =
@@ -565,7 +514,7 @@ Status ScanWriter::add(const Record& record) {
   p.insert.reset();
   if (duplicate) {
     Cursor& s = p.stmt;
-    if (auto st = bind_row(s, p, scan_id_, record, impl_->buffers); !st) return st;
+    bind_row(s, p, scan_id_, record, row);
     rc = step(s);
     rid = rc == SQLITE_ROW ? s.integer(0) : 0;
     if (rc == SQLITE_ROW) rc = step(s);
@@ -574,7 +523,7 @@ Status ScanWriter::add(const Record& record) {
   if (rc != SQLITE_DONE)
     return sqlite_error(impl_->path(), impl_->db(),
                         "storing " + record.type->name + " " + record.id);
-  p.rows->add(impl_->buffers.key, rid);
+  p.rows->add(row.key, rid);
   if (impl_->keep_raw) {
     Cursor& raw = p.raw;
     raw.reset();

@@ -162,6 +162,48 @@ struct Record {
   std::vector<std::pair<const schema::Relationship*, std::string>> references;
 };
 
+// A record's row as its type's INSERT binds it: the key, the parent's key
+// and each field's value as a parameter, the lists' JSON written out.
+// RowEncoder makes it on any thread, so that a writer on another thread only
+// binds and steps (the importer encodes on its reading thread while its
+// writing thread writes; docs/performance.md, "Import against SQLite's own
+// load"). Its texts point into its record, which must outlive it.
+struct EncodedRow {
+  enum class Kind : uint8_t { Integer, Real, Text, List };
+  struct Param {
+    int index = 0;  // the INSERT's parameter
+    Kind kind = Kind::Integer;
+    int64_t integer = 0;
+    double real = 0;
+    std::string_view text;          // Text: in the record
+    size_t offset = 0, length = 0;  // List: in `lists`
+  };
+  const schema::ObjectType* type = nullptr;  // the record's type it was encoded for
+  std::vector<Param> params;                 // non-null fields, but `id` (always the record's)
+  std::string key;                           // arm_key(record.id)
+  std::string parent_key;                    // arm_key(record.parent_id)
+  std::string lists;                         // the JSON texts of the list fields
+  std::optional<Diagnostic> error;           // a field of the wrong type, which add() returns
+};
+
+// Encodes records into EncodedRows; one per thread (it keeps each type's
+// fields in name order, and the serializer the lists are written with).
+class RowEncoder {
+ public:
+  RowEncoder();
+  ~RowEncoder();
+  RowEncoder(const RowEncoder&) = delete;
+  RowEncoder& operator=(const RowEncoder&) = delete;
+  // `record` into `out`, reusing its storage, with the parameters of `as`
+  // (a type of the same name: its fields are matched by name), by default
+  // the record's own type.
+  void encode(const Record& record, EncodedRow& out, const schema::ObjectType* as = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Writes one scan in one transaction. Destroying an uncommitted writer rolls
 // everything back; the store is then as it was before begin(). The Store must
 // outlive the writer and stay where it is (not be moved) meanwhile.
@@ -176,6 +218,11 @@ class ScanWriter {
   int64_t scan_id() const { return scan_id_; }
   // Adds or replaces (same type and ARM id, case-insensitively) one asset.
   Status add(const Record& record);
+  // The same, with `row` the record's encoding (RowEncoder::encode), made on
+  // another thread. A PostgreSQL writer does not use it.
+  Status add(const Record& record, const EncodedRow& row);
+  // Whether add() takes an EncodedRow's work off its caller (SQLite) or not.
+  bool uses_encoded_rows() const { return pg_ == nullptr; }
   Status add_error(const CollectionError& error);
   // Records that this scan collected `type` completely: a type declared here
   // with no rows has none (its checks find nothing to fail), where a type not

@@ -34,6 +34,9 @@ inline constexpr const char* kReadPragmas = "PRAGMA mmap_size = 0; PRAGMA cache_
 Diagnostic sqlite_error(const std::string& path, sqlite3* db, std::string_view what);
 // A "store" diagnostic without a SQLite message.
 Diagnostic store_error(const std::string& path, std::string_view what);
+// A record's field holding a value of the wrong type (`v`), as every writer
+// refuses it (row_encoder.cpp).
+Diagnostic bad_value(const Record& record, const schema::Field& field, const nlohmann::json& v);
 
 // What store/*.cpp does with a Cursor beyond the public API: prepare raw SQL
 // (kept across uses when `persistent`; errors name the store), step it with

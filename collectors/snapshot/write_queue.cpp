@@ -32,24 +32,30 @@ WriteQueue::~WriteQueue() {
 }
 
 Status WriteQueue::add(store::Record&& record, const SourceLocation& where) {
-  return push({std::move(record), where});
+  return push({std::move(record), where, {}});
 }
 
 Status WriteQueue::add_error(store::CollectionError&& error, const SourceLocation& where) {
-  return push({std::move(error), where});
+  return push({std::move(error), where, {}});
 }
 
 Status WriteQueue::add_unmodelled(std::string id, std::string arm_type, std::string raw,
                                   const SourceLocation& where) {
-  return push({Unmodelled{std::move(id), std::move(arm_type), std::move(raw)}, where});
+  return push({Unmodelled{std::move(id), std::move(arm_type), std::move(raw)}, where, {}});
 }
 
 Status WriteQueue::mark_collected(const schema::ObjectType& type, const SourceLocation& where) {
-  return push({&type, where});
+  return push({&type, where, {}});
 }
 
 Status WriteQueue::push(Write&& write) {
   pending_.push_back(std::move(write));
+  // The row's parameters are worked out here, on the reading thread, so
+  // the writer thread (the slower of the two) only binds and steps.
+  Write& queued = pending_.back();
+  if (auto* record = std::get_if<store::Record>(&queued.what);
+      record && writer_.uses_encoded_rows())
+    encoder_.encode(*record, queued.row);
   if (pending_.size() < kBatch) return ok_status();
   flush();
   std::lock_guard<std::mutex> lock(mutex_);
@@ -125,7 +131,7 @@ Status WriteQueue::apply(Write& write) {
   try {
     Status s = ok_status();
     if (auto* record = std::get_if<store::Record>(&write.what))
-      s = writer_.add(*record);
+      s = write.row.type ? writer_.add(*record, write.row) : writer_.add(*record);
     else if (auto* error = std::get_if<store::CollectionError>(&write.what))
       s = writer_.add_error(*error);
     else if (auto* raw = std::get_if<Unmodelled>(&write.what))

@@ -50,6 +50,7 @@ class WriteQueue {
   struct Write {
     std::variant<store::Record, store::CollectionError, Unmodelled, const schema::ObjectType*> what;
     SourceLocation where;
+    store::EncodedRow row;  // a record's, encoded on the reading thread
   };
   Status push(Write&& write);
   void flush();  // hands the pending batch to the writer thread
@@ -57,6 +58,7 @@ class WriteQueue {
   Status apply(Write& write);
 
   store::ScanWriter& writer_;
+  store::RowEncoder encoder_;   // the reading thread's
   std::vector<Write> pending_;  // the caller's batch being filled
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "base/text.hpp"
 #include "engine/schema/schema.hpp"
@@ -335,6 +337,61 @@ TEST_F(StoreScanTest, RefusesValuesOfTheWrongType) {
   Record no_id = connector("", "None");
   ASSERT_FALSE(w.add(no_id).ok());
   EXPECT_TRUE(w.add(connector("/subscriptions/s2", "Two")).ok());  // the writer is still usable
+}
+
+TEST_F(StoreScanTest, RowsEncodedOnAnotherThreadAreStoredAsTheRecordsThemselves) {
+  // The importer encodes its rows on its reading thread (RowEncoder) and its
+  // writer thread adds them: the rows must be those add(record) writes.
+  Record parent = connector("/subscriptions/s1", "One");
+  parent.fields["state"] = "Enabled";
+  Record child = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/default",
+                         "/SUBSCRIPTIONS/S1");
+  child.fields = {{"email", "a@x.com;b@x.com"},         {"emails", {"a@x.com", "b@x.com"}},
+                  {"alertNotifications", true},         {"isEnabled", false},
+                  {"notificationRoles", json::array()}, {"phone", nullptr},
+                  {"notInTheSchema", "ignored"},        {"id", "not the record's id"}};
+  // Encoded for a type of the same name whose fields are in another order
+  // (another Schema's): the writer encodes it again for its own.
+  posture::schema::ObjectType reordered = *type("SecurityContact");
+  std::reverse(reordered.fields.begin(), reordered.fields.end());
+  Record other = contact("/subscriptions/s1/providers/Microsoft.Security/securityContacts/second",
+                         "/subscriptions/s1");
+  other.fields = child.fields;
+  Record wrong = connector("/subscriptions/s2", "Two");
+  wrong.fields["state"] = 3;
+  posture::store::EncodedRow rows[4];
+  std::thread reader([&] {
+    posture::store::RowEncoder encoder;
+    encoder.encode(parent, rows[0]);
+    encoder.encode(child, rows[1]);
+    encoder.encode(other, rows[2], &reordered);
+    encoder.encode(wrong, rows[3]);
+  });
+  reader.join();
+  EXPECT_EQ(rows[1].key, "/subscriptions/s1/providers/microsoft.security/securitycontacts/default");
+  EXPECT_EQ(rows[1].parent_key, "/subscriptions/s1");
+  ASSERT_TRUE(rows[3].error.has_value());
+  ScanWriter w = begin();
+  ASSERT_TRUE(w.uses_encoded_rows());
+  ASSERT_TRUE(w.add(parent, rows[0]).ok());
+  ASSERT_TRUE(w.add(child, rows[1]).ok());
+  ASSERT_TRUE(w.add(other, rows[2]).ok());
+  auto refused = w.add(wrong, rows[3]);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.errors()[0].message.find("field `state` must be String, got number"),
+            std::string::npos)
+      << refused.errors()[0].message;
+  ASSERT_TRUE(w.commit().ok());
+  const std::string fk = store_->schema().relationships_into("SecurityContact").at(0)->fk_column;
+  EXPECT_EQ(query("SELECT c.id, c.email, c.emails, c.alertNotifications, c.isEnabled, "
+                  "c.notificationRoles, c.phone, c.\"" +
+                  fk +
+                  "\" = p._rid, p.state "
+                  "FROM security_contact AS c, connector AS p ORDER BY c._rid"),
+            "/subscriptions/s1/providers/Microsoft.Security/securityContacts/default|"
+            "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|1|Enabled\n"
+            "/subscriptions/s1/providers/Microsoft.Security/securityContacts/second|"
+            "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|1|Enabled");
 }
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
