@@ -58,6 +58,72 @@ class RecentRows {
   size_t next_ = 0;
 };
 
+// The keys of the rows a scan wrote into a table whose (_scan, _key) index
+// it builds at commit (DeferredIndex), for the two questions the index would
+// answer meanwhile: is this key new to the scan, and which row holds a
+// parent's key. Open addressing over 8-byte slots: the upper 32 bits of the
+// key's hash (which also place it) and the row's rowid. A slot whose hash
+// matches is confirmed by reading that row's key, so answers are exact.
+class KeyIndex {
+ public:
+  // The rowid of `key`'s row, 0 if none; `is_key(rid)` says whether row
+  // `rid` holds `key`.
+  template <class IsKey>
+  int64_t find(std::string_view key, IsKey&& is_key) const {
+    if (slots_.empty()) return 0;
+    uint32_t tag = tag_of(key);
+    for (size_t i = tag & mask(); slots_[i]; i = (i + 1) & mask())
+      if ((slots_[i] >> 32) == tag && is_key(static_cast<int64_t>(slots_[i] & 0xffffffffu)))
+        return static_cast<int64_t>(slots_[i] & 0xffffffffu);
+    return 0;
+  }
+  // Whether `rid` fits a slot (a table's rowids start at 1 when it was empty).
+  static bool holds(int64_t rid) { return rid > 0 && rid <= 0xffffffffLL; }
+  // The bytes the slots take once `add` has grown them for one more key.
+  size_t bytes_after_add() const {
+    return (size_ + 1) * 4 > slots_.size() * 3 ? std::max<size_t>(1024, slots_.size() * 2) * 8
+                                               : slots_.size() * 8;
+  }
+  size_t bytes() const { return slots_.size() * 8; }
+  void add(std::string_view key, int64_t rid) {
+    if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+    put((static_cast<uint64_t>(tag_of(key)) << 32) | static_cast<uint64_t>(rid));
+    ++size_;
+  }
+
+ private:
+  static uint32_t tag_of(std::string_view key) {
+    return static_cast<uint32_t>(static_cast<uint64_t>(std::hash<std::string_view>{}(key)) >> 32);
+  }
+  size_t mask() const { return slots_.size() - 1; }
+  void put(uint64_t slot) {
+    size_t i = (slot >> 32) & mask();
+    while (slots_[i]) i = (i + 1) & mask();
+    slots_[i] = slot;
+  }
+  void grow() {
+    std::vector<uint64_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
+    old.swap(slots_);
+    for (uint64_t slot : old)
+      if (slot) put(slot);
+  }
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+};
+
+// A table that was empty when the scan began: its (_scan, _key) index is
+// dropped in the scan's transaction and built again, by one sort, before
+// commit links anything (or sooner, when the keys outgrow the writer's
+// limit). A random B-tree insert per row into an index larger than the page
+// cache was most of a large import (docs/performance.md, "Import against
+// SQLite's own load"). A rollback puts the index back with the rest.
+struct DeferredIndex {
+  KeyIndex keys;
+  mutable Cursor key_of;   // SELECT _key FROM <table> WHERE _rid = ?1
+  std::string create_sql;  // the index's statement, as ddl.cpp makes it
+  std::string table;
+};
+
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
 // the table generates it), then one per
 // field in schema order, then the key and fk columns of each parent; it
@@ -78,8 +144,19 @@ struct InsertPlan {
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
   std::vector<bool> unlinked;
+  // The table of each parent's type, whose keys may be in a DeferredIndex.
+  std::vector<std::string> parent_tables;
   Cursor insert;  // plain INSERT: a new key, the rowid from sqlite3_last_insert_rowid
-  Cursor stmt;    // the upsert, for a key this scan already holds
+  // The upsert, for a key this scan already holds, prepared when first
+  // needed (it names the (_scan, _key) index, which a deferred one lacks).
+  Cursor stmt;
+  bool stmt_prepared = false;
+  std::string upsert_sql;
+  // With `deferred` set: the update of the row a key already holds (?1 the
+  // scan, the fields and parents as the INSERT's, the rowid last).
+  Cursor update;
+  int update_rid_param = 0;
+  DeferredIndex* deferred = nullptr;
   Cursor raw;
 };
 
@@ -95,6 +172,7 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
     const schema::ObjectType* owner = store.schema().type(rel->owner);
     if (!owner)
       return store_error(store.path(), "relationship " + rel->name + ": no type " + rel->owner);
+    plan->parent_tables.push_back(owner->table);
     auto lookup = prepare(
         internal::connection(store), store.path(),
         "SELECT _rid FROM " + quote_ident(owner->table) + " WHERE _scan = ?1 AND _key = ?2", true);
@@ -107,24 +185,30 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   // A generated key is not written: ?2 stays bound, unused, so the numbering
   // is the same either way.
   const bool key_generated = key_field(type) != nullptr;
-  std::string names, params, updates;
+  std::string names, params, updates, sets;
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i == 1 && key_generated) continue;
     std::string q = quote_ident(columns[i]);
     names += (i ? ", " : "") + q;
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
     if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
+    if (i >= 2) sets += (i > 2 ? ", " : "") + q + " = ?" + std::to_string(i + 1);
   }
   std::string insert =
       "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" + params + ")";
   auto plain = prepare(internal::connection(store), store.path(), insert, /*persistent=*/true);
   if (!plain) return plain.take_errors();
   plan->insert = std::move(*plain);
-  std::string sql = insert + " ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
-                    " RETURNING " + kRowId;
-  auto stmt = prepare(internal::connection(store), store.path(), sql, /*persistent=*/true);
-  if (!stmt) return stmt.take_errors();
-  plan->stmt = std::move(*stmt);
+  plan->upsert_sql = insert + " ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
+                     " RETURNING " + kRowId;
+  plan->update_rid_param = static_cast<int>(columns.size()) + 1;
+  auto update =
+      prepare(internal::connection(store), store.path(),
+              "UPDATE " + quote_ident(type.table) + " SET " + sets + " WHERE " + kRowId + " = ?" +
+                  std::to_string(plan->update_rid_param) + " AND " + kScan + " = ?1",
+              /*persistent=*/true);
+  if (!update) return update.take_errors();
+  plan->update = std::move(*update);
   auto raw = prepare(internal::connection(store), store.path(),
                      "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" + kRowId + ", " +
                          kRaw + ") VALUES (?1, ?2) ON CONFLICT(" + kRowId + ") DO UPDATE SET " +
@@ -165,10 +249,21 @@ struct ScanWriter::Impl {
   std::set<std::string> collected;
   // Relationships (owner, name) adopt_orphans gave parent keys to.
   std::set<std::pair<std::string, std::string>> adopted;
+  // Tables whose (_scan, _key) index is built at commit, by name; the
+  // tables plan_for has considered; the most bytes their keys may take
+  // (set_key_memory_limit).
+  std::map<std::string, DeferredIndex> deferred;
+  std::set<std::string> considered;
+  size_t key_memory_limit = size_t{32} << 20;
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
+  Status defer_index(const schema::ObjectType& type);
+  Status build_index(const std::string& table);
+  Status build_indexes();
+  size_t key_bytes() const;
+  Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
   bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
   Status link_references();
@@ -227,12 +322,76 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (it != plans.end()) return it->second.get();
   const schema::ObjectType* own = store->schema().type(type->name);
   if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
+  if (considered.insert(own->table).second)
+    if (auto s = defer_index(*own); !s) return s.take_errors();
   auto plan = make_plan(*store, *own);
   if (!plan) return plan.take_errors();
+  if (auto d = deferred.find(own->table); d != deferred.end()) (*plan)->deferred = &d->second;
   (*plan)->rows = &recent[own->table];
   for (const auto* rel : (*plan)->parents)
     (*plan)->parent_rows.push_back(&recent[store->schema().type(rel->owner)->table]);
   return (plans[type] = std::move(*plan)).get();
+}
+
+// The first time the scan writes into `type`'s table: an empty table's
+// (_scan, _key) index is dropped until build_index (DeferredIndex).
+Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
+  auto any = prepare(db(), path(), "SELECT 1 FROM " + quote_ident(type.table) + " LIMIT 1");
+  if (!any) return any.take_errors();
+  int rc = step(*any);
+  if (rc == SQLITE_ROW) return ok_status();
+  if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "reading " + type.table);
+  auto specs = internal::table_specs(store->schema());
+  if (!specs) return specs.take_errors();
+  const std::string name = type.table + "_scan_key";
+  for (const auto& spec : *specs) {
+    if (spec.name != type.table) continue;
+    for (const auto& [index, sql] : spec.indexes) {
+      if (index != name) continue;
+      auto key_of = prepare(db(), path(),
+                            "SELECT " + std::string(kKey) + " FROM " + quote_ident(type.table) +
+                                " WHERE " + kRowId + " = ?1",
+                            /*persistent=*/true);
+      if (!key_of) return key_of.take_errors();
+      if (auto s = exec(db(), path(), "DROP INDEX " + quote_ident(index)); !s) return s;
+      DeferredIndex& d = deferred[type.table];
+      d.key_of = std::move(*key_of);
+      d.create_sql = sql;
+      d.table = type.table;
+      return ok_status();
+    }
+  }
+  return ok_status();
+}
+
+// Builds `table`'s (_scan, _key) index (one sort of its rows) and forgets
+// its keys first (the sort needs memory of its own): from here its rows are
+// found and upserted through the index.
+Status ScanWriter::Impl::build_index(const std::string& table) {
+  auto d = deferred.find(table);
+  if (d == deferred.end()) return ok_status();
+  std::string sql = std::move(d->second.create_sql);
+  for (auto& [type, plan] : plans)
+    if (plan->deferred == &d->second) plan->deferred = nullptr;
+  deferred.erase(d);
+  return exec(db(), path(), sql);
+}
+
+// At commit: every deferred index, once no key is needed any more.
+Status ScanWriter::Impl::build_indexes() {
+  std::vector<std::string> sqls;
+  for (auto& [table, d] : deferred) sqls.push_back(std::move(d.create_sql));
+  for (auto& [type, plan] : plans) plan->deferred = nullptr;
+  deferred.clear();
+  for (const auto& sql : sqls)
+    if (auto s = exec(db(), path(), sql); !s) return s;
+  return ok_status();
+}
+
+size_t ScanWriter::Impl::key_bytes() const {
+  size_t bytes = 0;
+  for (const auto& [table, d] : deferred) bytes += d.keys.bytes();
+  return bytes;
 }
 
 // Whether a row of this scan may name its parent through `rel` without being
@@ -422,11 +581,23 @@ ScanWriter::~ScanWriter() {
 
 namespace {
 
+// The rowid of the row of `d`'s table that holds `key` in this scan, 0 if none.
+int64_t find_key(const DeferredIndex& d, std::string_view key) {
+  return d.keys.find(key, [&](int64_t rid) {
+    Cursor& s = d.key_of;
+    s.reset();
+    s.bind(1, rid);
+    bool same = step(s) == SQLITE_ROW && s.text(0) == key;
+    s.reset();
+    return same;
+  });
+}
+
 // Binds `record`'s row, encoded as `row`, to `s` (`p.insert` or `p.stmt`:
 // the same parameters), looking up the rowids of parents this scan already
 // holds.
 void bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
-              const EncodedRow& row) {
+              const EncodedRow& row, const std::map<std::string, DeferredIndex>& deferred) {
   s.reset();
   s.bind(1, scan_id);
   s.bind_static(2, std::string_view(row.key));
@@ -464,21 +635,83 @@ void bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
       s.bind(index + 1, rid);
       continue;
     }
-    Cursor& lookup = p.lookups[i];
-    lookup.reset();
-    lookup.bind(1, scan_id);
-    lookup.bind(2, std::string_view(parent_key));
-    if (step(lookup) == SQLITE_ROW) {
-      s.bind(index + 1, lookup.integer(0));
+    int64_t rid = 0;
+    if (auto d = deferred.find(p.parent_tables[i]); d != deferred.end()) {
+      rid = find_key(d->second, parent_key);
+    } else {
+      Cursor& lookup = p.lookups[i];
+      lookup.reset();
+      lookup.bind(1, scan_id);
+      lookup.bind(2, std::string_view(parent_key));
+      if (step(lookup) == SQLITE_ROW) rid = lookup.integer(0);
+      lookup.reset();
+    }
+    if (rid) {
+      s.bind(index + 1, rid);
     } else {
       s.bind_static(index, std::string_view(parent_key));
       p.unlinked[i] = true;
     }
-    lookup.reset();
   }
 }
 
 }  // namespace
+
+// Writes `record`'s row, new to the scan or replacing the one its key
+// holds; `rid` is the row's rowid.
+Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded,
+                                   int64_t& rid) {
+  auto failed = [&] {
+    return sqlite_error(path(), db(), "storing " + record.type->name + " " + record.id);
+  };
+  if (DeferredIndex* d = p.deferred) {
+    // No index to say whether the key is new: the keys written so far do.
+    if (int64_t held = find_key(*d, encoded.key)) {
+      bind_row(p.update, p, scan_id, record, encoded, deferred);
+      p.update.bind(p.update_rid_param, held);
+      int rc = step(p.update);
+      p.update.reset();
+      if (rc != SQLITE_DONE) return failed();
+      rid = held;
+      return ok_status();
+    }
+    bind_row(p.insert, p, scan_id, record, encoded, deferred);
+    int rc = step(p.insert);
+    p.insert.reset();
+    if (rc != SQLITE_DONE) return failed();
+    rid = sqlite3_last_insert_rowid(db());
+    // Past the memory the keys may take (or a rowid a slot cannot hold),
+    // the index is built now and takes over.
+    if (!KeyIndex::holds(rid) ||
+        key_bytes() - d->keys.bytes() + d->keys.bytes_after_add() > key_memory_limit)
+      return build_index(d->table);
+    d->keys.add(encoded.key, rid);
+    return ok_status();
+  }
+  // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
+  // with RETURNING; a key seen before fails its unique index and is upserted.
+  bind_row(p.insert, p, scan_id, record, encoded, deferred);
+  int rc = step(p.insert);
+  rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db()) : 0;
+  bool duplicate = rc != SQLITE_DONE && sqlite3_extended_errcode(db()) == SQLITE_CONSTRAINT_UNIQUE;
+  p.insert.reset();
+  if (duplicate) {
+    if (!p.stmt_prepared) {
+      auto stmt = prepare(db(), path(), p.upsert_sql, /*persistent=*/true);
+      if (!stmt) return stmt.take_errors();
+      p.stmt = std::move(*stmt);
+      p.stmt_prepared = true;
+    }
+    Cursor& s = p.stmt;
+    bind_row(s, p, scan_id, record, encoded, deferred);
+    rc = step(s);
+    rid = rc == SQLITE_ROW ? s.integer(0) : 0;
+    if (rc == SQLITE_ROW) rc = step(s);
+    s.reset();
+  }
+  if (rc != SQLITE_DONE) return failed();
+  return ok_status();
+}
 
 Status ScanWriter::add(const Record& record) {
   if (pg_) return pg_->add(record);
@@ -504,25 +737,9 @@ Status ScanWriter::add(const Record& record, const EncodedRow& row) {
   if (record.id.empty())
     return Diagnostic::error("invalid-record", record.type->name + " record without an id");
   if (row.error) return *row.error;
-  // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
-  // with RETURNING; a key seen before fails its unique index and is upserted.
-  bind_row(p.insert, p, scan_id_, record, row);
-  int rc = step(p.insert);
-  int64_t rid = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(impl_->db()) : 0;
-  bool duplicate =
-      rc != SQLITE_DONE && sqlite3_extended_errcode(impl_->db()) == SQLITE_CONSTRAINT_UNIQUE;
-  p.insert.reset();
-  if (duplicate) {
-    Cursor& s = p.stmt;
-    bind_row(s, p, scan_id_, record, row);
-    rc = step(s);
-    rid = rc == SQLITE_ROW ? s.integer(0) : 0;
-    if (rc == SQLITE_ROW) rc = step(s);
-    s.reset();
-  }
-  if (rc != SQLITE_DONE)
-    return sqlite_error(impl_->path(), impl_->db(),
-                        "storing " + record.type->name + " " + record.id);
+  int64_t rid = 0;
+  if (auto st = impl_->store_row(p, record, row, rid); !st) return st;
+  int rc = SQLITE_DONE;
   p.rows->add(row.key, rid);
   if (impl_->keep_raw) {
     Cursor& raw = p.raw;
@@ -568,6 +785,10 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
     return store_error(impl_->path(), "type " + type.name + " is not in the store's schema");
   impl_->collected.insert(type.name);
   return ok_status();
+}
+
+void ScanWriter::set_key_memory_limit(size_t bytes) {
+  if (impl_) impl_->key_memory_limit = bytes;
 }
 
 void ScanWriter::keep_original_json(bool keep) {
@@ -639,6 +860,7 @@ Result<ScanInfo> ScanWriter::commit(std::string status, std::string message) {
     rollback();
     return errors;
   };
+  if (auto s = m.build_indexes(); !s) return fail_with(s.take_errors());
   if (auto s = m.link_parents(); !s) return fail_with(s.take_errors());
   if (auto s = m.link_references(); !s) return fail_with(s.take_errors());
   if (auto s = m.record_collected(); !s) return fail_with(s.take_errors());
@@ -673,6 +895,7 @@ void ScanWriter::rollback() {
   if (pg_) return pg_->rollback();
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
+  impl_->deferred.clear();  // the rollback puts their indexes back
   impl_->error_stmt = Cursor{};
   impl_->ref_stmt = Cursor{};
   impl_->unmodelled_stmt = Cursor{};

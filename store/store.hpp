@@ -240,6 +240,13 @@ class ScanWriter {
   // the asset tables), in a store about half the size (docs/data-model.md,
   // "The original JSON"). Set it before the first add().
   void keep_original_json(bool keep);
+  // A table empty when the scan writes its first row gets its (_scan, _key)
+  // index at commit, built by one sort, instead of an insert per row; until
+  // then the writer keeps the keys' hashes and rowids (8 bytes each, in
+  // tables at most three quarters full), at most `bytes` of them in all
+  // (default 32 MiB). A table whose keys would pass it is indexed at once.
+  // SQLite only.
+  void set_key_memory_limit(size_t bytes);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

@@ -53,6 +53,17 @@ class StoreScanTest : public posture::testing::TempStoreTest {
     return r;
   }
 
+  // The rows of scan `scan` in one text, in rowid order, with their parents'
+  // ids (not rowids): what two scans of the same records must both hold.
+  std::string scan_rows(const std::string& fk, int64_t scan) {
+    std::string id = std::to_string(scan);
+    return query("SELECT id, name FROM connector WHERE _scan = " + id + " ORDER BY _rid") + "\n" +
+           query(
+               "SELECT c.id, c.email, p.id, c._has_security_contact_key FROM security_contact "
+               "AS c LEFT JOIN connector AS p ON p._rid = c.\"" +
+               fk + "\" WHERE c._scan = " + id + " ORDER BY c._rid");
+  }
+
   ScanWriter begin() {
     auto w = ScanWriter::begin(*store_, "test");
     EXPECT_TRUE(w.ok()) << (w.ok() ? "" : posture::format(w.errors()));
@@ -392,6 +403,89 @@ TEST_F(StoreScanTest, RowsEncodedOnAnotherThreadAreStoredAsTheRecordsThemselves)
             "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|1|Enabled\n"
             "/subscriptions/s1/providers/Microsoft.Security/securityContacts/second|"
             "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|1|Enabled");
+}
+
+TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
+  // The first scan of a table builds its (_scan, _key) index at commit; until
+  // then the writer finds duplicates and parents by the keys it holds. Any
+  // later scan writes through the index. Both must store the same rows, for
+  // a limit on the keys' memory that is never reached and one reached at once.
+  const std::string fk = store_->schema().relationships_into("SecurityContact").at(0)->fk_column;
+  auto write = [&](ScanWriter& w) {
+    ASSERT_TRUE(w.add(connector("/subscriptions/a", "A")).ok());
+    Record early = contact("/subscriptions/b/providers/Microsoft.Security/securityContacts/x",
+                           "/subscriptions/b");  // before its parent
+    ASSERT_TRUE(w.add(early).ok());
+    for (int i = 0; i < 40; ++i)  // enough for A to leave the writer's recent rows
+      ASSERT_TRUE(w.add(connector("/subscriptions/n" + std::to_string(i), "N")).ok());
+    ASSERT_TRUE(w.add(connector("/subscriptions/b", "B")).ok());
+    ASSERT_TRUE(w.add(contact("/subscriptions/a/providers/Microsoft.Security/securityContacts/d",
+                              "/subscriptions/a"))
+                    .ok());
+    ASSERT_TRUE(w.add(connector("/SUBSCRIPTIONS/A", "A again")).ok());  // the same key
+    for (int i = 0; i < 40; ++i)
+      ASSERT_TRUE(w.add(connector("/subscriptions/m" + std::to_string(i), "M")).ok());
+    Record again = contact("/subscriptions/A/providers/Microsoft.Security/securityContacts/D",
+                           "/subscriptions/a");
+    again.fields["email"] = "again@example.com";
+    ASSERT_TRUE(w.add(again).ok());
+    ASSERT_TRUE(w.add(contact("/subscriptions/gone/providers/Microsoft.Security/securityContacts/g",
+                              "/subscriptions/gone"))
+                    .ok());  // a parent never written
+  };
+  std::vector<int64_t> scans;
+  // Whether the scan writes without the connectors' index: only the first,
+  // whose table was empty, with room for its keys.
+  const char* without_index[] = {"0", "1", "1"};
+  for (size_t limit : {size_t{64} << 20, size_t{1}, size_t{64} << 20}) {
+    ScanWriter w = begin();
+    w.set_key_memory_limit(limit);
+    write(w);
+    if (HasFatalFailure()) return;
+    EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'connector_scan_key'"),
+              without_index[scans.size()])
+        << "scan " << scans.size() + 1;
+    // Without the index the scan still refuses nothing and reads its rows.
+    auto info = w.commit();
+    ASSERT_TRUE(info.ok()) << posture::format(info.errors());
+    scans.push_back(info->id);
+    EXPECT_EQ(info->objects, 85);
+    EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name IN ('connector_scan_key', "
+                    "'security_contact_scan_key')"),
+              "2");
+  }
+  std::string first = scan_rows(fk, scans[0]);
+  EXPECT_EQ(query("SELECT name FROM connector WHERE _scan = " + std::to_string(scans[0]) +
+                  " AND _key = '/subscriptions/a'"),
+            "A again");
+  // The second contact replaced the first (its id too, as an upsert does),
+  // under a parent written 40 rows before it.
+  EXPECT_NE(first.find("/subscriptions/A/providers/Microsoft.Security/securityContacts/D|"
+                       "again@example.com|/SUBSCRIPTIONS/A|NULL"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("securityContacts/x|a@example.com|/subscriptions/b|NULL"), std::string::npos)
+      << first;
+  EXPECT_NE(first.find("securityContacts/g|a@example.com|NULL|/subscriptions/gone"),
+            std::string::npos)
+      << first;
+  EXPECT_EQ(scan_rows(fk, scans[1]), first);
+  EXPECT_EQ(scan_rows(fk, scans[2]), first);
+  EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(StoreScanTest, ARolledBackFirstScanLeavesItsKeyIndexAsItWas) {
+  std::string before = file_bytes();
+  std::string schema = query("SELECT name, sql FROM sqlite_master ORDER BY name");
+  {
+    ScanWriter w = begin();
+    for (int i = 0; i < 100; ++i)
+      ASSERT_TRUE(w.add(connector("/subscriptions/x" + std::to_string(i), "X")).ok());
+    w.rollback();
+  }
+  EXPECT_EQ(file_bytes(), before);
+  EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
+  EXPECT_NE(schema.find("connector_scan_key"), std::string::npos);
 }
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
