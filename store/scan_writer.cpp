@@ -255,6 +255,7 @@ struct ScanWriter::Impl {
   std::map<std::string, DeferredIndex> deferred;
   std::set<std::string> considered;
   size_t key_memory_limit = size_t{32} << 20;
+  size_t key_bytes = 0;  // what the deferred tables' keys take
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
@@ -262,7 +263,6 @@ struct ScanWriter::Impl {
   Status defer_index(const schema::ObjectType& type);
   Status build_index(const std::string& table);
   Status build_indexes();
-  size_t key_bytes() const;
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
   bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
@@ -371,6 +371,7 @@ Status ScanWriter::Impl::build_index(const std::string& table) {
   auto d = deferred.find(table);
   if (d == deferred.end()) return ok_status();
   std::string sql = std::move(d->second.create_sql);
+  key_bytes -= d->second.keys.bytes();
   for (auto& [type, plan] : plans)
     if (plan->deferred == &d->second) plan->deferred = nullptr;
   deferred.erase(d);
@@ -383,15 +384,10 @@ Status ScanWriter::Impl::build_indexes() {
   for (auto& [table, d] : deferred) sqls.push_back(std::move(d.create_sql));
   for (auto& [type, plan] : plans) plan->deferred = nullptr;
   deferred.clear();
+  key_bytes = 0;
   for (const auto& sql : sqls)
     if (auto s = exec(db(), path(), sql); !s) return s;
   return ok_status();
-}
-
-size_t ScanWriter::Impl::key_bytes() const {
-  size_t bytes = 0;
-  for (const auto& [table, d] : deferred) bytes += d.keys.bytes();
-  return bytes;
 }
 
 // Whether a row of this scan may name its parent through `rel` without being
@@ -682,10 +678,10 @@ Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const En
     rid = sqlite3_last_insert_rowid(db());
     // Past the memory the keys may take (or a rowid a slot cannot hold),
     // the index is built now and takes over.
-    if (!KeyIndex::holds(rid) ||
-        key_bytes() - d->keys.bytes() + d->keys.bytes_after_add() > key_memory_limit)
-      return build_index(d->table);
+    size_t grown = d->keys.bytes_after_add() - d->keys.bytes();
+    if (!KeyIndex::holds(rid) || key_bytes + grown > key_memory_limit) return build_index(d->table);
     d->keys.add(encoded.key, rid);
+    key_bytes += grown;
     return ok_status();
   }
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
@@ -896,6 +892,7 @@ void ScanWriter::rollback() {
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
   impl_->deferred.clear();  // the rollback puts their indexes back
+  impl_->key_bytes = 0;
   impl_->error_stmt = Cursor{};
   impl_->ref_stmt = Cursor{};
   impl_->unmodelled_stmt = Cursor{};
