@@ -157,6 +157,7 @@ struct InsertPlan {
   Cursor update;
   int update_rid_param = 0;
   DeferredIndex* deferred = nullptr;
+  int64_t* new_rows = nullptr;  // the table's count in ScanWriter::Impl::new_rows
   Cursor raw;
 };
 
@@ -249,11 +250,14 @@ struct ScanWriter::Impl {
   std::set<std::string> collected;
   // Relationships (owner, name) adopt_orphans gave parent keys to.
   std::set<std::pair<std::string, std::string>> adopted;
-  // Tables whose (_scan, _key) index is built at commit, by name; the
-  // tables plan_for has considered; the most bytes their keys may take
-  // (set_key_memory_limit).
+  // Tables whose (_scan, _key) index is built at commit, by name, and the
+  // most bytes their keys may take (defer_key_index).
   std::map<std::string, DeferredIndex> deferred;
-  std::set<std::string> considered;
+  // Rows written so far into each table that was empty when the scan first
+  // wrote into it (and so may have its index built at commit); -1: a table
+  // that held rows, or whose index was built again.
+  std::map<std::string, int64_t> new_rows;
+  int64_t defer_after_rows = 200000;
   size_t key_memory_limit = size_t{32} << 20;
   size_t key_bytes = 0;  // what the deferred tables' keys take
 
@@ -261,6 +265,7 @@ struct ScanWriter::Impl {
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
   Status defer_index(const schema::ObjectType& type);
+  Status count_new_row(InsertPlan& p);
   Status build_index(const std::string& table);
   Status build_indexes();
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
@@ -322,45 +327,73 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (it != plans.end()) return it->second.get();
   const schema::ObjectType* own = store->schema().type(type->name);
   if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
-  if (considered.insert(own->table).second)
-    if (auto s = defer_index(*own); !s) return s.take_errors();
+  if (!new_rows.count(own->table)) {
+    auto any = prepare(db(), path(), "SELECT 1 FROM " + quote_ident(own->table) + " LIMIT 1");
+    if (!any) return any.take_errors();
+    int rc = step(*any);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return sqlite_error(path(), db(), "reading " + own->table);
+    new_rows[own->table] = rc == SQLITE_DONE ? 0 : -1;
+  }
   auto plan = make_plan(*store, *own);
   if (!plan) return plan.take_errors();
   if (auto d = deferred.find(own->table); d != deferred.end()) (*plan)->deferred = &d->second;
+  (*plan)->new_rows = &new_rows[own->table];
   (*plan)->rows = &recent[own->table];
   for (const auto* rel : (*plan)->parents)
     (*plan)->parent_rows.push_back(&recent[store->schema().type(rel->owner)->table]);
   return (plans[type] = std::move(*plan)).get();
 }
 
-// The first time the scan writes into `type`'s table: an empty table's
-// (_scan, _key) index is dropped until build_index (DeferredIndex).
+// A new row in a table that was empty when the scan began: past
+// defer_after_rows of them, its index is dropped until build_index.
+Status ScanWriter::Impl::count_new_row(InsertPlan& p) {
+  if (*p.new_rows < 0 || ++*p.new_rows < defer_after_rows) return ok_status();
+  *p.new_rows = -1;  // considered once
+  return defer_index(*p.type);
+}
+
+// Drops `type`'s (_scan, _key) index (DeferredIndex), holding the keys the
+// scan wrote so far, read from the index itself, unless they would take more
+// than key_memory_limit.
 Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
-  auto any = prepare(db(), path(), "SELECT 1 FROM " + quote_ident(type.table) + " LIMIT 1");
-  if (!any) return any.take_errors();
-  int rc = step(*any);
-  if (rc == SQLITE_ROW) return ok_status();
-  if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "reading " + type.table);
   auto specs = internal::table_specs(store->schema());
   if (!specs) return specs.take_errors();
   const std::string name = type.table + "_scan_key";
-  for (const auto& spec : *specs) {
-    if (spec.name != type.table) continue;
-    for (const auto& [index, sql] : spec.indexes) {
-      if (index != name) continue;
-      auto key_of = prepare(db(), path(),
-                            "SELECT " + std::string(kKey) + " FROM " + quote_ident(type.table) +
-                                " WHERE " + kRowId + " = ?1",
-                            /*persistent=*/true);
-      if (!key_of) return key_of.take_errors();
-      if (auto s = exec(db(), path(), "DROP INDEX " + quote_ident(index)); !s) return s;
-      DeferredIndex& d = deferred[type.table];
-      d.key_of = std::move(*key_of);
-      d.create_sql = sql;
-      d.table = type.table;
-      return ok_status();
-    }
+  std::string create_sql;
+  for (const auto& spec : *specs)
+    for (const auto& [index, sql] : spec.indexes)
+      if (spec.name == type.table && index == name) create_sql = sql;
+  if (create_sql.empty()) return ok_status();
+  DeferredIndex d;
+  auto keys =
+      prepare(db(), path(),
+              "SELECT " + std::string(kKey) + ", " + kRowId + " FROM " + quote_ident(type.table) +
+                  " INDEXED BY " + quote_ident(name) + " WHERE " + kScan + " = ?1");
+  if (!keys) return keys.take_errors();
+  keys->bind(1, scan_id);
+  int rc;
+  while ((rc = step(*keys)) == SQLITE_ROW) {
+    int64_t rid = keys->integer(1);
+    if (!KeyIndex::holds(rid) || key_bytes + d.keys.bytes_after_add() > key_memory_limit)
+      return ok_status();  // the index stays
+    d.keys.add(keys->text(0), rid);
   }
+  if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "reading the keys of " + type.table);
+  *keys = Cursor{};
+  auto key_of = prepare(db(), path(),
+                        "SELECT " + std::string(kKey) + " FROM " + quote_ident(type.table) +
+                            " WHERE " + kRowId + " = ?1",
+                        /*persistent=*/true);
+  if (!key_of) return key_of.take_errors();
+  if (auto s = exec(db(), path(), "DROP INDEX " + quote_ident(name)); !s) return s;
+  d.key_of = std::move(*key_of);
+  d.create_sql = std::move(create_sql);
+  d.table = type.table;
+  key_bytes += d.keys.bytes();
+  DeferredIndex& held = deferred[type.table] = std::move(d);
+  for (auto& [t, plan] : plans)
+    if (plan->type->table == type.table) plan->deferred = &held;
   return ok_status();
 }
 
@@ -706,7 +739,7 @@ Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const En
     s.reset();
   }
   if (rc != SQLITE_DONE) return failed();
-  return ok_status();
+  return duplicate ? ok_status() : count_new_row(p);
 }
 
 Status ScanWriter::add(const Record& record) {
@@ -783,8 +816,10 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
   return ok_status();
 }
 
-void ScanWriter::set_key_memory_limit(size_t bytes) {
-  if (impl_) impl_->key_memory_limit = bytes;
+void ScanWriter::defer_key_index(int64_t after_rows, size_t memory_limit) {
+  if (!impl_) return;
+  impl_->defer_after_rows = after_rows;
+  impl_->key_memory_limit = memory_limit;
 }
 
 void ScanWriter::keep_original_json(bool keep) {

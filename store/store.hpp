@@ -240,13 +240,15 @@ class ScanWriter {
   // the asset tables), in a store about half the size (docs/data-model.md,
   // "The original JSON"). Set it before the first add().
   void keep_original_json(bool keep);
-  // A table empty when the scan writes its first row gets its (_scan, _key)
-  // index at commit, built by one sort, instead of an insert per row; until
-  // then the writer keeps the keys' hashes and rowids (8 bytes each, in
-  // tables at most three quarters full), at most `bytes` of them in all
-  // (default 32 MiB). A table whose keys would pass it is indexed at once.
-  // SQLite only.
-  void set_key_memory_limit(size_t bytes);
+  // A table that was empty when the scan first wrote into it, once the
+  // scan has written `after_rows` rows into it (default 200,000: below it
+  // the index fits the page cache and is cheaper kept up to date as rows
+  // come), has its (_scan, _key) index dropped and built again at commit by
+  // one sort. Meanwhile the writer holds the keys' hashes and rowids (8
+  // bytes each, in tables at most three quarters full), at most
+  // `memory_limit` bytes in all (default 32 MiB); a table whose keys would
+  // pass it is indexed again at once. SQLite only.
+  void defer_key_index(int64_t after_rows, size_t memory_limit);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

@@ -279,7 +279,14 @@ TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
   restore(base);
   std::map<std::string, Expected> expected{{"import:" + small, {5, 5}},
                                            {"import:" + large, {n, n}}};
-  seconds = time_one_run(args, {});
+  // The fastest of three runs: one slowed by other tests would put the kills
+  // after the end of the faster runs that follow.
+  seconds = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    restore(base);
+    seconds = std::min(seconds, time_one_run(args, {}));
+  }
+  restore(base);
   std::cout << "an uninterrupted import of " << n << " subscriptions and their contacts takes "
             << seconds << " s" << std::endl;
 

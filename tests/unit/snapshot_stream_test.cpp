@@ -101,7 +101,7 @@ void write_inventory(const std::string& path, int n, bool lines) {
 constexpr long kMinImportGrowthKib = 2048;
 
 // What the writer may hold for `keys` keys of tables it indexes at commit
-// (ScanWriter::set_key_memory_limit: 8 bytes a key, in tables at least a
+// (ScanWriter::defer_key_index: 8 bytes a key, in tables at least a
 // quarter empty, so at most 8 * 8/3 bytes a key, up to its 32 MiB limit):
 // memory that grows with the keys up to that bound, and no further.
 long key_index_kib(long keys) {
