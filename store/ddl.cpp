@@ -124,9 +124,7 @@ Result<TableSpec> asset_table(const schema::Schema& schema, const schema::Object
   std::string by_scan = type.table + "_scan";
   t.indexes.emplace_back(by_scan, "CREATE INDEX IF NOT EXISTS " + quote_ident(by_scan) + " ON " +
                                       quote_ident(type.table) + "(_scan)");
-  std::string unique = type.table + "_scan_key";
-  t.indexes.emplace_back(unique, "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_ident(unique) +
-                                     " ON " + quote_ident(type.table) + "(_scan, _key)");
+  t.indexes.push_back(key_index(type.table));
   std::set<std::string> seen;
   for (const auto& c : t.columns) {
     std::string lower = arm_key(c.name);
@@ -306,6 +304,12 @@ std::string TableSpec::create_sql() const {
     if (!columns[i].constraint.empty()) sql += " " + columns[i].constraint;
   }
   return sql + ") STRICT";
+}
+
+std::pair<std::string, std::string> key_index(const std::string& table) {
+  std::string name = table + "_scan_key";
+  return {name, "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_ident(name) + " ON " +
+                    quote_ident(table) + "(_scan, _key)"};
 }
 
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema) {

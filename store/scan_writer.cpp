@@ -80,13 +80,10 @@ class KeyIndex {
   // Whether `rid` fits a slot (a table's rowids start at 1 when it was empty).
   static bool holds(int64_t rid) { return rid > 0 && rid <= 0xffffffffLL; }
   // The bytes the slots take once `add` has grown them for one more key.
-  size_t bytes_after_add() const {
-    return (size_ + 1) * 4 > slots_.size() * 3 ? std::max<size_t>(1024, slots_.size() * 2) * 8
-                                               : slots_.size() * 8;
-  }
+  size_t bytes_after_add() const { return slots_after_add() * 8; }
   size_t bytes() const { return slots_.size() * 8; }
   void add(std::string_view key, int64_t rid) {
-    if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+    if (slots_after_add() != slots_.size()) grow();
     put((static_cast<uint64_t>(tag_of(key)) << 32) | static_cast<uint64_t>(rid));
     ++size_;
   }
@@ -101,8 +98,13 @@ class KeyIndex {
     while (slots_[i]) i = (i + 1) & mask();
     slots_[i] = slot;
   }
+  // At most three quarters full: twice the slots (at least 1024) past that.
+  size_t slots_after_add() const {
+    return (size_ + 1) * 4 > slots_.size() * 3 ? std::max<size_t>(1024, slots_.size() * 2)
+                                               : slots_.size();
+  }
   void grow() {
-    std::vector<uint64_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
+    std::vector<uint64_t> old(slots_after_add(), 0);
     old.swap(slots_);
     for (uint64_t slot : old)
       if (slot) put(slot);
@@ -120,8 +122,7 @@ class KeyIndex {
 struct DeferredIndex {
   KeyIndex keys;
   mutable Cursor key_of;   // SELECT _key FROM <table> WHERE _rid = ?1
-  std::string create_sql;  // the index's statement, as ddl.cpp makes it
-  std::string table;
+  std::string create_sql;  // the index's statement (internal::key_index)
 };
 
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
@@ -266,6 +267,7 @@ struct ScanWriter::Impl {
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
   Status defer_index(const schema::ObjectType& type);
   Status count_new_row(InsertPlan& p);
+  std::string forget_keys(const std::string& table);
   Status build_index(const std::string& table);
   Status build_indexes();
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
@@ -357,14 +359,7 @@ Status ScanWriter::Impl::count_new_row(InsertPlan& p) {
 // scan wrote so far, read from the index itself, unless they would take more
 // than key_memory_limit.
 Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
-  auto specs = internal::table_specs(store->schema());
-  if (!specs) return specs.take_errors();
-  const std::string name = type.table + "_scan_key";
-  std::string create_sql;
-  for (const auto& spec : *specs)
-    for (const auto& [index, sql] : spec.indexes)
-      if (spec.name == type.table && index == name) create_sql = sql;
-  if (create_sql.empty()) return ok_status();
+  auto [name, create_sql] = internal::key_index(type.table);
   DeferredIndex d;
   auto keys =
       prepare(db(), path(),
@@ -389,7 +384,6 @@ Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
   if (auto s = exec(db(), path(), "DROP INDEX " + quote_ident(name)); !s) return s;
   d.key_of = std::move(*key_of);
   d.create_sql = std::move(create_sql);
-  d.table = type.table;
   key_bytes += d.keys.bytes();
   DeferredIndex& held = deferred[type.table] = std::move(d);
   for (auto& [t, plan] : plans)
@@ -397,27 +391,31 @@ Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
   return ok_status();
 }
 
-// Builds `table`'s (_scan, _key) index (one sort of its rows) and forgets
-// its keys first (the sort needs memory of its own): from here its rows are
-// found and upserted through the index.
-Status ScanWriter::Impl::build_index(const std::string& table) {
+// Forgets `table`'s deferred keys (no plan looks them up any more) and
+// returns the statement that builds its index; "" when it has none.
+std::string ScanWriter::Impl::forget_keys(const std::string& table) {
   auto d = deferred.find(table);
-  if (d == deferred.end()) return ok_status();
+  if (d == deferred.end()) return "";
   std::string sql = std::move(d->second.create_sql);
   key_bytes -= d->second.keys.bytes();
   for (auto& [type, plan] : plans)
     if (plan->deferred == &d->second) plan->deferred = nullptr;
   deferred.erase(d);
-  return exec(db(), path(), sql);
+  return sql;
+}
+
+// Builds `table`'s (_scan, _key) index (one sort of its rows) and forgets
+// its keys first (the sort needs memory of its own): from here its rows are
+// found and upserted through the index.
+Status ScanWriter::Impl::build_index(const std::string& table) {
+  std::string sql = forget_keys(table);
+  return sql.empty() ? ok_status() : exec(db(), path(), sql);
 }
 
 // At commit: every deferred index, once no key is needed any more.
 Status ScanWriter::Impl::build_indexes() {
   std::vector<std::string> sqls;
-  for (auto& [table, d] : deferred) sqls.push_back(std::move(d.create_sql));
-  for (auto& [type, plan] : plans) plan->deferred = nullptr;
-  deferred.clear();
-  key_bytes = 0;
+  while (!deferred.empty()) sqls.push_back(forget_keys(deferred.begin()->first));
   for (const auto& sql : sqls)
     if (auto s = exec(db(), path(), sql); !s) return s;
   return ok_status();
@@ -712,7 +710,8 @@ Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const En
     // Past the memory the keys may take (or a rowid a slot cannot hold),
     // the index is built now and takes over.
     size_t grown = d->keys.bytes_after_add() - d->keys.bytes();
-    if (!KeyIndex::holds(rid) || key_bytes + grown > key_memory_limit) return build_index(d->table);
+    if (!KeyIndex::holds(rid) || key_bytes + grown > key_memory_limit)
+      return build_index(p.type->table);
     d->keys.add(encoded.key, rid);
     key_bytes += grown;
     return ok_status();
@@ -745,9 +744,7 @@ Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const En
 Status ScanWriter::add(const Record& record) {
   if (pg_) return pg_->add(record);
   if (!impl_ || !impl_->open) return Diagnostic::error("store", "the scan is no longer open");
-  auto plan = impl_->plan_for(record.type);
-  if (!plan) return plan.take_errors();
-  impl_->encoder.encode(record, impl_->row, (*plan)->type);
+  impl_->row.type = nullptr;  // encoded by add(record, row) for its plan
   return add(record, impl_->row);
 }
 
@@ -757,19 +754,20 @@ Status ScanWriter::add(const Record& record, const EncodedRow& row) {
   auto plan = impl_->plan_for(record.type);
   if (!plan) return plan.take_errors();
   InsertPlan& p = **plan;
-  // Encoded for another object of the type (another Schema's): the
-  // parameters may differ.
+  // Not encoded yet, or for another object of the type (another Schema's,
+  // whose parameters may differ): encoded here for the plan's.
+  const EncodedRow* encoded = &row;
   if (row.type != p.type) {
     impl_->encoder.encode(record, impl_->row, p.type);
-    if (&row != &impl_->row) return add(record, impl_->row);
+    encoded = &impl_->row;
   }
   if (record.id.empty())
     return Diagnostic::error("invalid-record", record.type->name + " record without an id");
-  if (row.error) return *row.error;
+  if (encoded->error) return *encoded->error;
   int64_t rid = 0;
-  if (auto st = impl_->store_row(p, record, row, rid); !st) return st;
+  if (auto st = impl_->store_row(p, record, *encoded, rid); !st) return st;
   int rc = SQLITE_DONE;
-  p.rows->add(row.key, rid);
+  p.rows->add(encoded->key, rid);
   if (impl_->keep_raw) {
     Cursor& raw = p.raw;
     raw.reset();

@@ -106,6 +106,10 @@ struct TableSpec {
 // _collection_errors, _scan_types, _unmodelled) and one per object type. Errors when the schema
 // would produce clashing columns or tables.
 Result<std::vector<TableSpec>> table_specs(const schema::Schema& schema);
+// The unique (_scan, _key) index of asset table `table`: its name and its
+// CREATE statement, as table_specs() makes it (ScanWriter drops and builds it
+// again in a large first scan).
+std::pair<std::string, std::string> key_index(const std::string& table);
 
 // Creates what is missing (read-write) or checks that nothing is (read-only),
 // and checks that the store's format is the one this build reads.

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -134,6 +135,19 @@ class RobustCrashTest : public AzureCollectTest {
     ProcessResult r = run_process(POSTURE_BINARY, args, env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return std::chrono::duration<double>(Clock::now() - started).count();
+  }
+
+  // Seconds the fastest of three uninterrupted runs takes, each after
+  // `before`: one slowed by other tests would put the kills after the end
+  // of the faster runs that follow.
+  double fastest_of_three(const std::vector<std::string>& args,
+                          const std::function<void()>& before) {
+    double seconds = 1e9;
+    for (int i = 0; i < 3; ++i) {
+      before();
+      seconds = std::min(seconds, time_one_run(args, {}));
+    }
+    return seconds;
   }
 
   // A random moment to kill a run that takes `seconds`: uniform over the run
@@ -279,13 +293,7 @@ TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
   restore(base);
   std::map<std::string, Expected> expected{{"import:" + small, {5, 5}},
                                            {"import:" + large, {n, n}}};
-  // The fastest of three runs: one slowed by other tests would put the kills
-  // after the end of the faster runs that follow.
-  seconds = 1e9;
-  for (int i = 0; i < 3; ++i) {
-    restore(base);
-    seconds = std::min(seconds, time_one_run(args, {}));
-  }
+  seconds = fastest_of_three(args, [&] { restore(base); });
   restore(base);
   std::cout << "an uninterrupted import of " << n << " subscriptions and their contacts takes "
             << seconds << " s" << std::endl;
@@ -322,13 +330,7 @@ TEST_F(RobustCrashTest, KilledFirstImportsLeaveAStoreWithoutTheScanOrWithIt) {
   double seconds = time_one_run(args, {});
   int n = std::clamp(static_cast<int>(2000 * 0.5 / std::max(seconds, 1e-3)), 1000, 12000);
   std::ofstream(large) << inventory(n, "large-");
-  // The fastest of three runs: one slowed by other tests would put the kills
-  // after the end of the faster runs that follow.
-  seconds = 1e9;
-  for (int i = 0; i < 3; ++i) {
-    remove_store();
-    seconds = std::min(seconds, time_one_run(args, {}));
-  }
+  seconds = fastest_of_three(args, [&] { remove_store(); });
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
