@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "store/pg_store.hpp"
+#include "store/row_set.hpp"
 #include "store/store_internal.hpp"
 
 namespace posture::store {
@@ -64,8 +65,53 @@ Result<Cursor> CursorAccess::prepare(sqlite3* db, const std::string& path, std::
 
 }  // namespace internal
 
+namespace {
+
+// The row set a parameter names: `:set3` -> 3; 0 when it names none.
+size_t set_number(std::string_view name) {
+  constexpr std::string_view kSet = ":set";
+  return name.substr(0, kSet.size()) == kSet ? literal_number(name) : 0;
+}
+
+// Prepares `sql` on `db` into `stmt` and binds the literals and scan of
+// `statement` and the first sets.size() row sets; each row set parameter
+// bound is added to `set_params` when it is not null.
+Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
+                     const Statement& statement, int64_t scan_id,
+                     const std::vector<std::unique_ptr<internal::RowSet>>& sets,
+                     sqlite3_stmt*& stmt, std::vector<std::pair<int, size_t>>* set_params) {
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot prepare a query");
+  if (!stmt) return store_error(path, "a query holds no statement");
+  int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt, i);
+    std::string_view n = name ? name : "?";
+    if (!statement.scan.empty() && n == statement.scan) {
+      rc = sqlite3_bind_int64(stmt, i, scan_id);
+    } else if (size_t set = set_number(n)) {
+      if (set > sets.size())
+        return store_error(path,
+                           "query parameter " + std::string(n) + " names no row set before it");
+      rc = sqlite3_bind_pointer(stmt, i, sets[set - 1].get(), internal::kRowSetPointer, nullptr);
+      if (set_params) set_params->emplace_back(i, set - 1);
+    } else {
+      size_t k = literal_number(n);
+      if (k == 0 || k > statement.params.size())
+        return store_error(path, "query parameter " + std::string(n) + " has no value");
+      rc = bind_value(stmt, i, statement.params[k - 1]);
+    }
+    if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot bind a query parameter");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
   if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
+    if (!statement.sets.empty())
+      return store_error(store.path(), "row sets are SQLite's (the statement is not PostgreSQL's)");
     // The PostgreSQL dialect's $2 is the scan's tenant (docs/scaling.md):
     // bound ahead of the literals, which follow as $3, $4, ...
     auto tenant = pg->tenant_of(scan_id);
@@ -78,31 +124,41 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
   Cursor c;
   c.db_ = db;
   c.path_ = store.path();
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, statement.sql.data(), static_cast<int>(statement.sql.size()),
-                              &stmt, nullptr);
-  c.stmt_ = stmt;
-  if (rc != SQLITE_OK) return sqlite_error(c.path_, db, "cannot prepare a query");
-  if (!stmt) return store_error(c.path_, "a query holds no statement");
-  int count = sqlite3_bind_parameter_count(stmt);
-  for (int i = 1; i <= count; ++i) {
-    const char* name = sqlite3_bind_parameter_name(stmt, i);
-    std::string_view n = name ? name : "?";
-    if (!statement.scan.empty() && n == statement.scan) {
-      rc = sqlite3_bind_int64(stmt, i, scan_id);
-    } else {
-      size_t k = literal_number(n);
-      if (k == 0 || k > statement.params.size())
-        return store_error(c.path_, "query parameter " + std::string(n) + " has no value");
-      rc = bind_value(stmt, i, statement.params[k - 1]);
-    }
-    if (rc != SQLITE_OK) return sqlite_error(c.path_, db, "cannot bind a query parameter");
+  // Each row set from its own statement, in order: a set may read those before it.
+  for (const std::string& sql : statement.sets) {
+    sqlite3_stmt* raw_set = nullptr;
+    Status prepared =
+        prepare_bound(db, c.path_, sql, statement, scan_id, c.sets_, raw_set, nullptr);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> set_stmt(raw_set, sqlite3_finalize);
+    if (!prepared) return prepared.take_errors();
+    auto set = std::make_unique<internal::RowSet>();
+    int rc;
+    while ((rc = sqlite3_step(raw_set)) == SQLITE_ROW)
+      if (sqlite3_column_type(raw_set, 0) == SQLITE_INTEGER)
+        set->add(sqlite3_column_int64(raw_set, 0));
+    if (rc != SQLITE_DONE) return sqlite_error(c.path_, db, "a query failed");
+    set->finish();
+    c.set_steps_ += sqlite3_stmt_status(raw_set, SQLITE_STMTSTATUS_VM_STEP, 0);
+    c.sets_.push_back(std::move(set));
   }
+  sqlite3_stmt* stmt = nullptr;
+  Status prepared =
+      prepare_bound(db, c.path_, statement.sql, statement, scan_id, c.sets_, stmt, &c.set_params_);
+  c.stmt_ = stmt;
+  if (!prepared) return prepared.take_errors();
   return c;
 }
 
+Cursor::Cursor() = default;
+
 Cursor::Cursor(Cursor&& other) noexcept
-    : stmt_(other.stmt_), db_(other.db_), path_(std::move(other.path_)), pg_(std::move(other.pg_)) {
+    : stmt_(other.stmt_),
+      db_(other.db_),
+      path_(std::move(other.path_)),
+      pg_(std::move(other.pg_)),
+      sets_(std::move(other.sets_)),
+      set_params_(std::move(other.set_params_)),
+      set_steps_(other.set_steps_) {
   other.stmt_ = nullptr;
 }
 
@@ -113,6 +169,9 @@ Cursor& Cursor::operator=(Cursor&& other) noexcept {
     db_ = other.db_;
     path_ = std::move(other.path_);
     pg_ = std::move(other.pg_);
+    sets_ = std::move(other.sets_);
+    set_params_ = std::move(other.set_params_);
+    set_steps_ = other.set_steps_;
     other.stmt_ = nullptr;
   }
   return *this;
@@ -231,12 +290,14 @@ int Cursor::columns() const {
 // PostgreSQL: the rows the query returned.
 int64_t Cursor::steps() const {
   if (pg_) return pg_->rows();
-  return sqlite3_stmt_status(raw(stmt_), SQLITE_STMTSTATUS_VM_STEP, 0);
+  return set_steps_ + sqlite3_stmt_status(raw(stmt_), SQLITE_STMTSTATUS_VM_STEP, 0);
 }
 
 void Cursor::reset() {
   sqlite3_reset(raw(stmt_));
   sqlite3_clear_bindings(raw(stmt_));
+  for (const auto& [param, set] : set_params_)
+    sqlite3_bind_pointer(raw(stmt_), param, sets_[set].get(), internal::kRowSetPointer, nullptr);
 }
 
 void Cursor::bind(int index, int64_t value) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -18,17 +19,19 @@ class Store;
 namespace internal {
 struct CursorAccess;
 class PgRows;
+class RowSet;
 }  // namespace internal
 
 // A prepared statement, finalized on destruction. Text columns are views into
 // SQLite's row buffer: valid until the next step. No allocation per row.
 class Cursor {
  public:
-  // Prepares `statement` on `store` and binds its literals and, by name, `scan_id`.
+  // Prepares `statement` on `store` and binds its literals and, by name, `scan_id`;
+  // first runs its row sets, if any (they are the cursor's until it is destroyed).
   // Errors (code "store") name the store's path, never the SQL text.
   static Result<Cursor> open(const Store& store, const Statement& statement, int64_t scan_id);
 
-  Cursor() = default;
+  Cursor();
   Cursor(Cursor&& other) noexcept;
   Cursor& operator=(Cursor&& other) noexcept;
   Cursor(const Cursor&) = delete;
@@ -51,8 +54,9 @@ class Cursor {
   void append_json(int column, std::string& out) const;
   // How many columns a row has.
   int columns() const;
-  // The work the statement has done so far (SQLite: virtual machine steps):
-  // what tests of how a statement scales with the store count.
+  // The work the statement has done so far (SQLite: virtual machine steps,
+  // its row sets' included): what tests of how a statement scales with the
+  // store count.
   int64_t steps() const;
 
   // For the store's own statements (store/*.cpp), bound by position and run
@@ -74,6 +78,9 @@ class Cursor {
   void* db_ = nullptr;                    // sqlite3, for error messages
   std::string path_;                      // the store's, for error messages
   std::unique_ptr<internal::PgRows> pg_;  // set: rows of a PostgreSQL query (stmt_ unused)
+  std::vector<std::unique_ptr<internal::RowSet>> sets_;  // the statement's row sets
+  std::vector<std::pair<int, size_t>> set_params_;       // (parameter, set): bound again by reset()
+  int64_t set_steps_ = 0;                                // the row sets' statements' steps
 };
 
 }  // namespace posture::store

@@ -74,23 +74,36 @@ Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) co
 Result<std::vector<std::string>> Store::query_plan(const Statement& statement) const {
   if (pg_) return pg_->query_plan(statement);
   sqlite3* db = connection(*this);
-  std::string sql = "EXPLAIN QUERY PLAN " + statement.sql;
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-    return sqlite_error(path_, db, "cannot plan a query");
-  std::map<int, size_t> depth;  // plan node id -> level
+  // Each row set's plan under "ROW SET :set<i>", in the order they run, then
+  // the statement's. Planned unbound: the plan does not depend on values.
   std::vector<std::string> lines;
-  int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    int id = sqlite3_column_int(raw, 0), parent = sqlite3_column_int(raw, 1);
-    size_t level = depth.count(parent) ? depth[parent] + 1 : 0;
-    depth[id] = level;
-    const unsigned char* detail = sqlite3_column_text(raw, 3);
-    lines.push_back(std::string(level * 2, ' ') +
-                    (detail ? reinterpret_cast<const char*>(detail) : ""));
+  auto plan = [&](const std::string& of, size_t indent) -> Status {
+    std::string sql = "EXPLAIN QUERY PLAN " + of;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) !=
+        SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return sqlite_error(path_, db, "cannot plan a query");
+    }
+    std::map<int, size_t> depth;  // plan node id -> level
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      int id = sqlite3_column_int(raw, 0), parent = sqlite3_column_int(raw, 1);
+      size_t level = depth.count(parent) ? depth[parent] + 1 : indent;
+      depth[id] = level;
+      const unsigned char* detail = sqlite3_column_text(raw, 3);
+      lines.push_back(std::string(level * 2, ' ') +
+                      (detail ? reinterpret_cast<const char*>(detail) : ""));
+    }
+    sqlite3_finalize(raw);
+    if (rc != SQLITE_DONE) return sqlite_error(path_, db, "cannot plan a query");
+    return ok_status();
+  };
+  for (size_t i = 0; i < statement.sets.size(); ++i) {
+    lines.push_back("ROW SET :set" + std::to_string(i + 1));
+    if (auto s = plan(statement.sets[i], 1); !s) return s.take_errors();
   }
-  sqlite3_finalize(raw);
-  if (rc != SQLITE_DONE) return sqlite_error(path_, db, "cannot plan a query");
+  if (auto s = plan(statement.sql, 0); !s) return s.take_errors();
   return lines;
 }
 

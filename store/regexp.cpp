@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "store/row_set.hpp"
 #include "store/store_internal.hpp"
 
 namespace posture::store::internal {
@@ -68,7 +69,7 @@ Status register_functions(sqlite3* db, const std::string& path) {
   if (sqlite3_create_function_v2(db, "posture_regexp", 2, flags, nullptr, posture_regexp, nullptr,
                                  nullptr, nullptr) != SQLITE_OK)
     return sqlite_error(path, db, "registering posture_regexp");
-  return ok_status();
+  return register_row_sets(db, path);
 }
 
 }  // namespace posture::store::internal

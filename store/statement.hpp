@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -18,11 +19,25 @@ using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
 
 // What a Cursor runs. Literal i (1-based) is bound to the parameter whose name
 // ends in the number i (`:p3`, `?3`); the scan id to the parameter named
-// `scan` (`:scan`, or `?1` in a baseline file). Any other parameter is an error.
+// `scan` (`:scan`, or `?1` in a baseline file); row set i (0-based) to the
+// parameter named `:set<i+1>`. Any other parameter is an error.
 struct Statement {
+  Statement() = default;
+  Statement(std::string sql_, std::vector<Value> params_ = {}, std::string scan_ = "",
+            std::vector<std::string> sets_ = {})
+      : sql(std::move(sql_)),
+        params(std::move(params_)),
+        scan(std::move(scan_)),
+        sets(std::move(sets_)) {}
+
   std::string sql;
   std::vector<Value> params;  // the literals only
   std::string scan;           // the scan parameter's name; "" when the SQL has none
+  // Row sets (SQLite; docs/performance.md, "Row sets"): statements the store
+  // runs, in order, before `sql`, each selecting one integer column, the
+  // rowids of a set. `sql` and the sets after set i test membership with
+  // posture_in(:set<i+1>, rowid). Each is bound as `sql` is.
+  std::vector<std::string> sets;
 };
 
 }  // namespace posture::store

@@ -116,7 +116,8 @@ std::pair<std::string, std::string> key_index(const std::string& table);
 Status ensure_tables(sqlite3* db, const std::string& path, const schema::Schema& schema,
                      bool read_only);
 
-// Registers posture_regexp(pattern, value) on `db`.
+// Registers posture_regexp(pattern, value) and posture_in(set, rowid)
+// (row_set.hpp) on `db`.
 Status register_functions(sqlite3* db, const std::string& path);
 
 }  // namespace posture::store::internal

@@ -1,13 +1,21 @@
-// IR -> SQL. Predicates become two-valued boolean expressions:
+// IR -> SQL. Predicates become boolean expressions, NOT pushed down to the
+// comparisons (De Morgan); read as a value (PredicateUse::Exact) they are
+// two-valued, read as a filter (Filter: WHERE, CASE WHEN) NULL where false:
 //   missing field        t."f" IS NULL
 //   comparisons          (t."f" IS NOT NULL AND <comparison>)   -- false when missing
+//                        (<comparison>)   -- as a filter: NULL when missing
+//   in a filter's AND    NOT (<comparison>) where a leaf of the AND is false or
+//                        NULL whenever f is missing, and no t."f" IS NOT NULL
+//                        where a comparison of f is bare (junction below)
 //   rel some/none        t._rid [NOT] IN (SELECT c.fk FROM child c WHERE c.fk IS NOT NULL AND p)
 //   rel all              t._rid IN (children) AND t._rid NOT IN (children where NOT p)
 //   rel single           t._rid IN (SELECT fk ... WHERE p GROUP BY fk HAVING count(*) = 1)
 //   relAggregate count   (SELECT count(*) FROM child c WHERE c.fk = t._rid) <op> n
 // Quantifiers are uncorrelated: the database builds each related set once per
 // statement instead of probing the child table once per row (the sets never
-// hold NULL, so IN stays two-valued). A set reads only the scan's rows of the
+// hold NULL, so IN stays two-valued). On SQLite (Dialect::row_sets) each set
+// is a row set, `posture_in(:setN, t._rid)`: the store runs its SELECT first
+// and keeps the rowids in a bitmap (store/statement.hpp). A set reads only the scan's rows of the
 // child table (scan_rows below), so a store holding many scans costs no more
 // per check than one holding a single scan. Where the dialect asks for it
 // (Dialect::exists_quantifiers: PostgreSQL), some/none/all are written as
@@ -165,30 +173,34 @@ class Compiler {
 
   // " AND <where over t>"; "" when it selects everything.
   std::string and_where(const ir::Predicate& filter, const std::string& t) {
-    return filter.kind == ir::Predicate::Kind::True ? "" : " AND " + predicate(filter, t);
+    return filter.kind == ir::Predicate::Kind::True
+               ? ""
+               : " AND " + predicate(filter, t, PredicateUse::Filter);
   }
 
-  std::string predicate(const ir::Predicate& p, const std::string& t) {
+  // `p` (negated: NOT p) as SQL over rows of alias t, for `use`. NOT is
+  // pushed down to the leaves (De Morgan), where a comparison is negated.
+  std::string predicate(const ir::Predicate& p, const std::string& t, PredicateUse use,
+                        bool negated = false) {
     using K = ir::Predicate::Kind;
     switch (p.kind) {
       case K::True:
-        return d_.boolean(true);
+        return d_.boolean(!negated);
       case K::False:
-        return d_.boolean(false);
+        return d_.boolean(negated);
       case K::And:
-        return junction(p, t, " AND ", true);
       case K::Or:
-        return junction(p, t, " OR ", false);
+        return junction(p, t, use, negated);
       case K::Not:
-        return "NOT (" + predicate(p.children.front(), t) + ")";
+        return predicate(p.children.front(), t, use, !negated);
       case K::IsNull:
-        return value_of(t, *p.field) + " IS NULL";
+        return value_of(t, *p.field) + (negated ? " IS NOT NULL" : " IS NULL");
       case K::Compare:
-        return compare(p, t);
+        return compare(p, t, use, negated, false);
       case K::Related:
-        return related(p, t);
+        return negate(related(p, t), negated);
       case K::Count:
-        return count(p, t);
+        return negate(count(p, t), negated);
     }
     return d_.boolean(false);
   }
@@ -214,19 +226,102 @@ class Compiler {
 
   // The statement: `sql` with the literals bound so far and the scan parameter.
   // Continues numbering after literals bound elsewhere in the statement.
-  void continue_from(std::vector<ir::Literal> params) { params_ = std::move(params); }
-  std::vector<ir::Literal> take_params() { return std::move(params_); }
+  void continue_from(Statement& st) {
+    params_ = std::move(st.params);
+    sets_ = std::move(st.sets);
+  }
+  void give_back(Statement& st) {
+    st.params = std::move(params_);
+    st.sets = std::move(sets_);
+  }
 
   Statement finish(std::string sql) {
-    return {std::move(sql), std::move(params_), d_.scan_param()};
+    return {std::move(sql), std::move(params_), d_.scan_param(), std::move(sets_)};
   }
 
  private:
-  std::string junction(const ir::Predicate& p, const std::string& t, const char* op, bool empty) {
-    if (p.children.empty()) return d_.boolean(empty);
-    if (p.children.size() == 1) return predicate(p.children.front(), t);
+  // Whether the comparison's SQL is NULL whenever the field is, in every
+  // dialect (plain comparisons, lower() for case): only those go bare. The
+  // others may be true of NULL (starts_with's coalesce to X'').
+  static bool null_in_null_out(ir::CompareOp op) {
+    using Op = ir::CompareOp;
+    return op == Op::Eq || op == Op::Lt || op == Op::Lte || op == Op::Gt || op == Op::Gte ||
+           op == Op::In;
+  }
+
+  static std::string negate(const std::string& sql, bool negated) {
+    return negated ? "NOT (" + sql + ")" : sql;
+  }
+
+  // A leaf of a junction: `p` (not an And, Or or Not) and whether it is negated.
+  struct Leaf {
+    const ir::Predicate* p;
+    bool negated;
+  };
+
+  // The leaves of the junction `p` (negated: of NOT p, an And for an Or),
+  // with the NOTs above each and the nested junctions of the same kind taken
+  // apart: AND(a, NOT OR(b, c)) has the leaves a, NOT b, NOT c.
+  static void leaves(const ir::Predicate& p, bool negated, bool conjunction,
+                     std::vector<Leaf>& out) {
+    using K = ir::Predicate::Kind;
+    const ir::Predicate* q = &p;
+    while (q->kind == K::Not) {
+      q = &q->children.front();
+      negated = !negated;
+    }
+    const bool is_junction = q->kind == K::And || q->kind == K::Or;
+    if (is_junction && ((q->kind == K::And) != negated) == conjunction) {
+      for (const auto& child : q->children) leaves(child, negated, conjunction, out);
+      return;
+    }
+    out.push_back({q, negated});
+  }
+
+  // An And or Or (negated: its De Morgan dual) of its leaves. Used as a
+  // filter, a conjunction tests a column for NULL once: a comparison there
+  // is NULL when its column is, which a filter reads as false, so it needs
+  // no `IS NOT NULL` of its own; a negated comparison needs none either when
+  // another leaf is false or NULL whenever that column is NULL; and `f IS NOT
+  // NULL` goes when such a leaf tests f. email_NOT_IN: [null, ""] is then
+  // NOT (email IN ('')) (docs/query-language.md, "Explain").
+  std::string junction(const ir::Predicate& p, const std::string& t, PredicateUse use,
+                       bool negated) {
+    const bool conjunction = (p.kind == ir::Predicate::Kind::And) != negated;
+    const char* op = conjunction ? " AND " : " OR ";
+    std::vector<Leaf> parts;
+    for (const auto& child : p.children) leaves(child, negated, conjunction, parts);
+    if (parts.empty()) return d_.boolean(conjunction);
+    using K = ir::Predicate::Kind;
+    // Fields some leaf is false or NULL for whenever they are NULL.
+    std::vector<const schema::Field*> not_null;
+    const bool filter_and = conjunction && use == PredicateUse::Filter;
+    if (filter_and)
+      for (const Leaf& l : parts)
+        if ((l.p->kind == K::IsNull && l.negated) ||
+            (l.p->kind == K::Compare && !l.negated && null_in_null_out(l.p->op)))
+          not_null.push_back(l.p->field);
+    auto known = [&](const schema::Field* f) {
+      return std::find(not_null.begin(), not_null.end(), f) != not_null.end();
+    };
+    // Fields a comparison tests without an IS NOT NULL of its own.
+    std::vector<const schema::Field*> bare;
+    if (filter_and)
+      for (const Leaf& l : parts)
+        if (l.p->kind == K::Compare && null_in_null_out(l.p->op) &&
+            (!l.negated || known(l.p->field)))
+          bare.push_back(l.p->field);
     std::vector<std::string> terms;
-    for (const auto& child : p.children) terms.push_back(predicate(child, t));
+    for (const Leaf& l : parts) {
+      if (l.p->kind == K::IsNull && l.negated &&
+          std::find(bare.begin(), bare.end(), l.p->field) != bare.end())
+        continue;  // the comparison of that field says it
+      if (l.p->kind == K::Compare)
+        terms.push_back(compare(*l.p, t, use, l.negated, filter_and && known(l.p->field)));
+      else
+        terms.push_back(predicate(*l.p, t, use, l.negated));
+    }
+    if (terms.size() == 1) return terms.front();
     // SQLite's expression tree gains a level per term of an `a OR b OR ...`
     // chain and refuses more than 1000: a long chain is written as chains of
     // chains, at most kMaxChain terms each (unchanged up to kMaxChain terms).
@@ -249,8 +344,19 @@ class Compiler {
     return out + ")";
   }
 
-  std::string compare(const ir::Predicate& p, const std::string& t) {
+  // The comparison `p` (negated: NOT p). Exactly: false (negated: true) when
+  // the field is NULL. As a filter it may be NULL instead of false: then a
+  // comparison that is NULL of NULL (null_in_null_out) is bare, and a negated
+  // one too where `not_null` (its conjunction is false or NULL whenever the
+  // field is NULL).
+  std::string compare(const ir::Predicate& p, const std::string& t, PredicateUse use, bool negated,
+                      bool not_null) {
     std::string col = value_of(t, *p.field);
+    const bool bare = null_in_null_out(p.op) && (negated ? not_null : use == PredicateUse::Filter);
+    auto finish = [&](const std::string& test) {
+      std::string exact = bare ? "(" + test + ")" : "(" + col + " IS NOT NULL AND " + test + ")";
+      return negated ? "NOT " + exact : exact;
+    };
     bool ci = p.case_insensitive;
     auto value = [&](size_t i = 0) {
       std::string v = bind(p.values[i]);
@@ -260,10 +366,8 @@ class Compiler {
     std::string test;
     switch (p.op) {
       case ir::CompareOp::Includes:  // the dialect finds the element's JSON encoding
-        return "(" + col + " IS NOT NULL AND " +
-               d_.list_includes(
-                   col, bind(nlohmann::json(std::get<std::string>(p.values[0])).dump()), ci) +
-               ")";
+        return finish(d_.list_includes(
+            col, bind(nlohmann::json(std::get<std::string>(p.values[0])).dump()), ci));
       case ir::CompareOp::Eq:
         test = subject + " = " + value();
         break;
@@ -300,7 +404,7 @@ class Compiler {
         break;
       }
     }
-    return "(" + col + " IS NOT NULL AND " + test + ")";
+    return finish(test);
   }
 
   // FROM child AS c WHERE c.fk = t._rid (or c._rid = t.fk when the owner's
@@ -339,12 +443,12 @@ class Compiler {
       std::string c = alias(p.target->table);
       std::string rows = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
                          tenant_filter(d_, c) + in_scan(d_, p.target->table, c, scan_);
-      rows += failing ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+      rows += " AND " + predicate(*cond, c, PredicateUse::Filter, failing);
       if (d_.exists_quantifiers())
         return std::string(failing ? "NOT " : "") + "EXISTS (SELECT 1" + rows + " AND " +
                link(*p.relationship, t, c) + ")";
-      return keyed(t, fk) + (failing ? " NOT IN " : " IN ") + "(SELECT " +
-             keyed_select(c, column(c, store::kRowId)) + rows + ")";
+      return member_of(keyed(t, fk), "SELECT " + keyed_select(c, column(c, store::kRowId)) + rows,
+                       !failing);
     };
     std::string any = "(" + fk + " IS NOT NULL)";
     std::string some = cond ? "(" + fk + " IS NOT NULL AND " + target_is(false) + ")" : any;
@@ -379,18 +483,29 @@ class Compiler {
       out += " AND " + in_scan(d_, p.target->table, c, scan_);
     else if (auto parent = tables_.find(t); parent != tables_.end())
       out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
-    if (cond)
-      out += negate_cond ? " AND NOT (" + predicate(*cond, c) + ")" : " AND " + predicate(*cond, c);
+    if (cond) out += " AND " + predicate(*cond, c, PredicateUse::Filter, negate_cond);
     return out;
   }
 
-  // (SELECT c.fk FROM ... [tail]): the rowids of the parents having a related
+  // SELECT c.fk FROM ... [tail]: the rowids of the parents having a related
   // row that satisfies `cond`.
   std::string parents_with(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
                            bool negate_cond, const std::string& tail = "") {
     std::string c = alias(p.target->table);
-    return "(SELECT " + keyed_select(c, column(c, p.relationship->fk_column)) +
-           related_rows(p, t, c, cond, negate_cond) + tail + ")";
+    return "SELECT " + keyed_select(c, column(c, p.relationship->fk_column)) +
+           related_rows(p, t, c, cond, negate_cond) + tail;
+  }
+
+  // Whether `value` is (in = false: is not) one of the rows `select`
+  // selects: a row set where the dialect has them, else [NOT] IN (select).
+  // A set's own sets were added while its SELECT was written, so each set
+  // reads only sets before it.
+  std::string member_of(const std::string& value, std::string select, bool in) {
+    if (d_.row_sets() && !tenants()) {
+      sets_.push_back(std::move(select));
+      return std::string(in ? "" : "NOT ") + d_.in_row_set(sets_.size(), value);
+    }
+    return value + (in ? " IN (" : " NOT IN (") + select + ")";
   }
 
   // Whether the row of alias t has (has = false: has no) related row that
@@ -398,8 +513,8 @@ class Compiler {
   std::string has_related(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
                           bool negate_cond, bool has) {
     if (!d_.exists_quantifiers())
-      return keyed(t, column(t, store::kRowId)) + (has ? " IN " : " NOT IN ") +
-             parents_with(p, t, cond, negate_cond);
+      return member_of(keyed(t, column(t, store::kRowId)), parents_with(p, t, cond, negate_cond),
+                       has);
     std::string c = alias(p.target->table);
     return std::string(has ? "" : "NOT ") + "EXISTS (SELECT 1" +
            related_rows(p, t, c, cond, negate_cond) + " AND " + link(*p.relationship, t, c) + ")";
@@ -417,7 +532,8 @@ class Compiler {
       case ir::Quantifier::Single: {
         std::string group =
             tenants() ? " GROUP BY 1, 2 HAVING count(*) = 1" : " GROUP BY 1 HAVING count(*) = 1";
-        return keyed(t, column(t, store::kRowId)) + " IN " + parents_with(p, t, cond, false, group);
+        return member_of(keyed(t, column(t, store::kRowId)), parents_with(p, t, cond, false, group),
+                         true);
       }
       case ir::Quantifier::All: {
         std::string any = has_related(p, t, nullptr, false, true);
@@ -476,6 +592,7 @@ class Compiler {
  private:
   const Dialect& d_;
   std::vector<ir::Literal> params_;
+  std::vector<std::string> sets_;              // the row sets' SELECTs (member_of)
   std::string scan_;                           // the scan id's parameter
   std::map<std::string, std::string> tables_;  // alias -> table
   int next_alias_ = 1;
@@ -556,23 +673,23 @@ Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& w
 }
 
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
-                            const std::string& alias, const Dialect& dialect) {
+                            const std::string& alias, const Dialect& dialect, PredicateUse use) {
   Compiler c(dialect, alias, type.table);
-  std::string sql = c.predicate(where, alias);
+  std::string sql = c.predicate(where, alias, use);
   return c.finish(std::move(sql));
 }
 
 std::vector<std::string> compile_predicates(const schema::ObjectType& type,
                                             const std::vector<const ir::Predicate*>& wheres,
-                                            const std::string& alias,
-                                            std::vector<ir::Literal>& params,
+                                            const std::string& alias, Statement& st,
                                             const Dialect& dialect) {
   Compiler c(dialect, alias, type.table);
-  c.continue_from(std::move(params));
+  c.continue_from(st);
   std::vector<std::string> out;
   out.reserve(wheres.size());
-  for (const ir::Predicate* where : wheres) out.push_back(c.predicate(*where, alias));
-  params = c.take_params();
+  for (const ir::Predicate* where : wheres)
+    out.push_back(c.predicate(*where, alias, PredicateUse::Filter));
+  c.give_back(st);
   return out;
 }
 

@@ -53,19 +53,26 @@ std::optional<RootColumns> root_columns(const ir::RootField& root,
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,
                           const Dialect& dialect = sqlite_dialect());
 
+// How a predicate's SQL is read. Exact: as a value, always 0 or 1 (what
+// NOT needs). Filter: as a WHERE condition or a CASE WHEN, where NULL counts
+// as false: true exactly where the Exact form is, and NULL or 0 elsewhere,
+// so a comparison need not test its column for NULL (compiler.cpp).
+enum class PredicateUse { Exact, Filter };
+
 // The predicate alone as a boolean SQL expression over rows of `type` with
 // the table alias `alias` (check evaluation puts it in its own statements).
 // Related sets use the scan parameter, as in the others.
 Statement compile_predicate(const schema::ObjectType& type, const ir::Predicate& where,
-                            const std::string& alias, const Dialect& dialect = sqlite_dialect());
+                            const std::string& alias, const Dialect& dialect = sqlite_dialect(),
+                            PredicateUse use = PredicateUse::Filter);
 
-// Several predicates, each a boolean SQL expression over rows of `type` with
-// the table alias `alias`, their literals appended to `params` (parameter i
-// is params[i-1]): one statement can then judge a row by all of them.
+// Several predicates, each a boolean SQL expression (PredicateUse::Filter) over rows of `type` with
+// the table alias `alias`, their literals appended to st.params (parameter i
+// is params[i-1]) and their row sets to st.sets: one statement (st.sql, the
+// caller's) can then judge a row by all of them.
 std::vector<std::string> compile_predicates(const schema::ObjectType& type,
                                             const std::vector<const ir::Predicate*>& wheres,
-                                            const std::string& alias,
-                                            std::vector<ir::Literal>& params,
+                                            const std::string& alias, Statement& st,
                                             const Dialect& dialect = sqlite_dialect());
 
 // The SQL value of field `f` of the row aliased `alias`: its column, or, for

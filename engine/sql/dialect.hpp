@@ -44,6 +44,18 @@ class Dialect {
   // once; its EXISTS is a probe per row). Both select the same rows
   // (compiler.cpp says why).
   virtual bool exists_quantifiers() const { return false; }
+  // Where quantifiers are written as IN a set: whether each set is a row
+  // set (true: SQLite), computed by the store before the statement runs and
+  // tested per row by in_row_set() (a bit in a bitmap), rather than an
+  // `IN (subquery)` (false), which SQLite answers by filling a temporary
+  // B-tree and seeking it per row (docs/performance.md, "Row sets").
+  virtual bool row_sets() const { return false; }
+  // Whether `value` (a rowid) is in the statement's row set `set` (1-based),
+  // as 1 or 0, never NULL (store/statement.hpp: the set's parameter).
+  virtual std::string in_row_set(size_t set, const std::string& value) const {
+    (void)set;
+    return value;
+  }
   // Whether a scan's rows are selected as their rowid range, between the
   // scan's first and last rowid (true: SQLite, whose rowid table then reads
   // them sequentially), or as `_scan = ` the scan (false: PostgreSQL, whose

@@ -1,7 +1,8 @@
 // The SQLite 3.40 dialect: named parameters (:p1, :p2, ... and :scan; named
 // so that numbering never collides), JSON1 functions, booleans stored as 0/1,
 // unary + against an index, LIMIT -1 for "no limit", instr(), and
-// posture_regexp() (RE2, registered by the store on every connection).
+// posture_regexp() (RE2) and posture_in() (row sets), registered by the
+// store on every connection.
 #include "engine/sql/dialect.hpp"
 
 #include <algorithm>
@@ -15,6 +16,10 @@ class SqliteDialect final : public Dialect {
   std::string scan_param() const override { return ":scan"; }
   std::string boolean(bool value) const override { return value ? "1" : "0"; }
   std::string unindexed(const std::string& expr) const override { return "+" + expr; }
+  bool row_sets() const override { return true; }
+  std::string in_row_set(size_t set, const std::string& value) const override {
+    return "posture_in(:set" + std::to_string(set) + ", " + value + ")";
+  }
 
   std::string page(const std::string& limit, const std::string& offset) const override {
     if (limit.empty() && offset.empty()) return "";

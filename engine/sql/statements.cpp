@@ -127,7 +127,7 @@ Statement subjects_judged(const schema::ObjectType& type, const std::vector<Colu
                           const std::vector<const ir::Predicate*>& wheres, const Dialect& d) {
   Statement st{"", {}, d.scan_param()};
   std::string sql = select_columns(d, type, columns);
-  for (const auto& predicate : compile_predicates(type, wheres, "s", st.params, d))
+  for (const auto& predicate : compile_predicates(type, wheres, "s", st, d))
     sql += ", CASE WHEN (" + predicate + ") THEN 1 ELSE 0 END";
   sql += " FROM " + d.quote(type.table) + " AS s WHERE " +
          scan_rows(d, type.table, "s", d.scan_param());

@@ -59,14 +59,41 @@ std::set<int> placeholders(const std::string& sql) {
   return found;
 }
 
+// The statement's SQL and its row sets' (run first), one per line.
+std::string all_sql(const posture::sql::Statement& s) {
+  std::string out = s.sql;
+  for (const auto& set : s.sets) out += "\n" + set;
+  return out;
+}
+
+// The numbers of the row sets `sql` reads (posture_in(:set3, ...) -> 3).
+std::set<int> sets_read(const std::string& sql) {
+  std::set<int> found;
+  static const std::regex re("posture_in\\(:set([0-9]+), ");
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), re); it != std::sregex_iterator();
+       ++it)
+    found.insert(std::stoi((*it)[1].str()));
+  return found;
+}
+
 // The scan is the named parameter :scan; the literals are :p1..:pn,
-// params[0..]; every parameter is used and none is missing.
+// params[0..]; every parameter is used and none is missing; each row set is
+// read, and only by the statement or the sets after it.
 void expect_parameters_complete(const posture::sql::Statement& s) {
   EXPECT_EQ(s.scan, ":scan");
   EXPECT_NE(s.sql.find(":scan"), std::string::npos) << s.sql;
   std::set<int> want;
   for (size_t i = 1; i <= s.params.size(); ++i) want.insert(static_cast<int>(i));
-  EXPECT_EQ(placeholders(s.sql), want) << s.sql;
+  EXPECT_EQ(placeholders(all_sql(s)), want) << all_sql(s);
+  std::set<int> read = sets_read(s.sql), sets;
+  for (size_t i = 0; i < s.sets.size(); ++i) {
+    sets.insert(static_cast<int>(i) + 1);
+    for (int earlier : sets_read(s.sets[i])) {
+      EXPECT_LE(earlier, static_cast<int>(i)) << "set " << i + 1 << " reads set " << earlier;
+      read.insert(earlier);
+    }
+  }
+  EXPECT_EQ(read, sets) << all_sql(s);
 }
 
 bool params_mention(const posture::sql::Statement& s, const std::string& text) {
@@ -146,10 +173,11 @@ TEST(SqlCompiler, HostileValuesAreBoundAsParametersNeverSpliced) {
       const auto& root = q.optimised.roots[0];
       for (const auto& s :
            {q.statements.at(0), posture::sql::compile_matches(*root.type, root.where)}) {
-        EXPECT_EQ(s.sql.find(h), std::string::npos) << s.sql;
-        EXPECT_EQ(s.sql.find("DROP"), std::string::npos) << s.sql;
-        EXPECT_EQ(s.sql.find("UNION"), std::string::npos) << s.sql;
-        EXPECT_EQ(s.sql.find("1=1"), std::string::npos) << s.sql;
+        const std::string sql = all_sql(s);
+        EXPECT_EQ(sql.find(h), std::string::npos) << sql;
+        EXPECT_EQ(sql.find("DROP"), std::string::npos) << sql;
+        EXPECT_EQ(sql.find("UNION"), std::string::npos) << sql;
+        EXPECT_EQ(sql.find("1=1"), std::string::npos) << sql;
         EXPECT_TRUE(params_mention(s, piece) || filter.find("MATCHES") != std::string::npos ||
                     filter.find("matches") != std::string::npos)
             << "the value is a parameter";
@@ -182,7 +210,7 @@ TEST(SqlCompiler, IdentifiersComeFromTheSchemaQuoted) {
   CompiledQuery q = compile(
       "{ connectors(where: { name: \"a\", securityContacts_ALL: { email_NOT: null } }) { id } }");
   ASSERT_FALSE(q.statements.empty());
-  const std::string& sql = q.statements[0].sql;
+  const std::string sql = all_sql(q.statements[0]);
   EXPECT_NE(sql.find("\"connector\""), std::string::npos) << sql;
   EXPECT_NE(sql.find("\"security_contact\""), std::string::npos) << sql;
   EXPECT_NE(sql.find("\"email\""), std::string::npos) << sql;
@@ -261,6 +289,8 @@ std::string layout_sql(const std::string& sql) {
 
 std::string render_statement(const std::string& title, const posture::sql::Statement& s) {
   std::string out = "-- " + title + "\n" + layout_sql(s.sql) + "\n";
+  for (size_t i = 0; i < s.sets.size(); ++i)
+    out += "-- row set :set" + std::to_string(i + 1) + "\n" + layout_sql(s.sets[i]) + "\n";
   for (size_t i = 0; i < s.params.size(); ++i)
     out += "-- :p" + std::to_string(i + 1) + " = " + posture::ir::to_string(s.params[i]) + "\n";
   return out;
@@ -415,42 +445,53 @@ TEST(SqlGolden, LayoutOnlyBreaksLines) {
 // Filters over every field kind whose compiled expression must never be NULL
 // on rows full of NULLs, missing lists, empty lists and absent children.
 const std::vector<std::string> kContactFilters{
-    "email: \"a\"",
-    "email_NOT: \"a\"",
-    "email_IN: [\"a\"]",
-    "email_NOT_IN: [\"a\", null]",
-    "email_CONTAINS: \"a\"",
-    "email_NOT_CONTAINS: \"a\"",
-    "email_STARTS_WITH: \"a\"",
-    "email_NOT_ENDS_WITH: \"a\"",
-    "email_MATCHES: \"a.*\"",
-    "email_LT: \"a\"",
-    "email_GTE: \"a\"",
-    "emails_INCLUDES: \"a\"",
-    "emails_NOT_INCLUDES: \"a\"",
-    "emails: []",
-    "emails_NOT: [\"a\"]",
-    "isEnabled: true",
-    "isEnabled_NOT: false",
-    "isEnabled_IN: [true, null]",
+    "email: \"a\"", "email_NOT: \"a\"", "email_IN: [\"a\"]", "email_NOT_IN: [\"a\", null]",
+    "email_CONTAINS: \"a\"", "email_NOT_CONTAINS: \"a\"", "email_STARTS_WITH: \"a\"",
+    "email_NOT_ENDS_WITH: \"a\"", "email_MATCHES: \"a.*\"", "email_LT: \"a\"", "email_GTE: \"a\"",
+    "emails_INCLUDES: \"a\"", "emails_NOT_INCLUDES: \"a\"", "emails: []", "emails_NOT: [\"a\"]",
+    "isEnabled: true", "isEnabled_NOT: false", "isEnabled_IN: [true, null]",
     "email: { caseInsensitive: { eq: \"A\", matches: \"A.*\", lt: \"b\" } }",
     "notificationRoles: { caseInsensitive: { includes: \"owner\" } }",
-    "NOT: { OR: [{ email: \"a\" }, { phone_CONTAINS: \"1\" }] }"};
+    "NOT: { OR: [{ email: \"a\" }, { phone_CONTAINS: \"1\" }] }",
+    // A field's NULL tested once in a conjunction (compiler.cpp, junction).
+    "email_NOT_IN: [null, \"\"], phone_NOT_IN: [null, \"\"], isEnabled: true",
+    "email_NOT: null, email_NOT_STARTS_WITH: \"a\", phone_NOT_CONTAINS: \"1\"",
+    "email_MATCHES: \".*\", email_NOT: \"a\", emails_NOT_INCLUDES: \"a\"",
+    "NOT: { OR: [{ email: null }, { email: \"\" }, { phone_NOT: null }] }",
+    "OR: [{ email_NOT_IN: [null, \"A\"] }, { AND: [{ phone_NOT: null }, { phone_NOT: \"1\" }] }]",
+    "NOT: { AND: [{ email_NOT: null }, { NOT: { email_IN: [\"a\", \"\"] } }] }"};
 
-TEST(SqlCompiler, EveryPredicateIsTwoValued) {
+// Exact: never NULL. Filter: true on exactly the rows where Exact is 1 (NULL
+// allowed only where Exact is 0). Both on rows with fields missing and set.
+TEST(SqlCompiler, EveryPredicateIsTwoValuedAndItsFilterFormTrueWhereItIs) {
   auto s =
       load({R"({"type":"Connector","id":"c1","securityContacts":[{},{"email":"a","emails":[]}]})",
-            R"({"type":"Connector","id":"c2"})"});
-  auto check = [&](const posture::ir::RootField& root, const std::string& table) {
-    posture::sql::Statement expr = posture::sql::compile_predicate(*root.type, root.where, "t0");
+            R"({"type":"Connector","id":"c2"})",
+            R"({"type":"Connector","id":"c3","securityContacts":[{"email":"","phone":"1"},)"
+            R"({"email":"A","phone":"","notificationRoles":["Owner"],"isEnabled":true}]})"});
+  auto count = [&](const std::string& table, const std::string& condition,
+                   const posture::sql::Statement& with) {
     posture::sql::Statement probe{"SELECT count(*) FROM \"" + table +
-                                      "\" AS t0 WHERE t0._scan = :scan AND (" + expr.sql +
-                                      ") IS NULL",
-                                  expr.params, ":scan"};
+                                      "\" AS t0 WHERE t0._scan = :scan AND (" + condition + ")",
+                                  with.params, ":scan", with.sets};
     auto cursor = posture::store::Cursor::open(*s.store, probe, s.scan);
-    ASSERT_TRUE(cursor.ok()) << posture::format(cursor.errors()) << "\n" << probe.sql;
-    ASSERT_TRUE(cursor->next().value());
-    EXPECT_EQ(cursor->text(0), "0") << "NULL for some row: " << expr.sql;
+    EXPECT_TRUE(cursor.ok()) << posture::format(cursor.errors()) << "\n" << probe.sql;
+    if (!cursor.ok()) return std::string("error");
+    EXPECT_TRUE(cursor->next().value());
+    return std::string(cursor->text(0));
+  };
+  auto check = [&](const posture::ir::RootField& root, const std::string& table) {
+    using posture::sql::PredicateUse;
+    posture::sql::Statement exact = posture::sql::compile_predicate(
+        *root.type, root.where, "t0", posture::sql::sqlite_dialect(), PredicateUse::Exact);
+    EXPECT_EQ(count(table, "(" + exact.sql + ") IS NULL", exact), "0")
+        << "NULL for some row: " << exact.sql;
+    // The filter's literals and sets follow the exact form's in one statement.
+    posture::sql::Statement both = exact;
+    std::vector<const posture::ir::Predicate*> wheres{&root.where};
+    std::string filter = posture::sql::compile_predicates(*root.type, wheres, "t0", both).front();
+    EXPECT_EQ(count(table, "((" + filter + ") IS TRUE) <> ((" + exact.sql + ") = 1)", both), "0")
+        << "the filter " << filter << " differs from " << exact.sql;
   };
   for (const auto& f : kContactFilters) {
     SCOPED_TRACE(f);
@@ -719,9 +760,10 @@ TEST(SqlCompiler, PostgresqlQuantifiersAreExists) {
     EXPECT_NE(sql.find("EXISTS (SELECT 1 FROM \"security_contact\" AS "), std::string::npos) << sql;
     EXPECT_NE(sql.find(link), std::string::npos) << sql;
     EXPECT_EQ(sql.find(" IN (SELECT "), std::string::npos) << sql;
+    // SQLite: a row set, computed once (store/statement.hpp).
     std::string lite = root_sql(text, false);
     EXPECT_EQ(lite.find("EXISTS"), std::string::npos) << lite;
-    EXPECT_NE(lite.find(" IN (SELECT "), std::string::npos) << lite;
+    EXPECT_NE(lite.find("posture_in(:set1, t0.\"_rid\")"), std::string::npos) << lite;
   }
   std::string single =
       root_sql("{ connectors(where: { securityContacts_SINGLE: { email: \"a\" } }) { id } }", true);

@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "container_registry"
   WHERE "_scan" = :scan)
 AND (t0."adminUserEnabled" IS NULL
-  OR (t0."adminUserEnabled" IS NOT NULL
-    AND t0."adminUserEnabled" IN (:p1)))
+  OR (t0."adminUserEnabled" IN (:p1)))
 -- :p1 = true
 
 -- root `containerRegistries`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "container_registry"
   WHERE "_scan" = :scan)
 AND (t0."adminUserEnabled" IS NULL
-  OR (t0."adminUserEnabled" IS NOT NULL
-    AND t0."adminUserEnabled" IN (:p1)))
+  OR (t0."adminUserEnabled" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = true

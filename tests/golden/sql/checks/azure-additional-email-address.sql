@@ -11,25 +11,28 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND (NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-      FROM "security_contact" AS t1
-      WHERE t1."_has_security_contact_rid" IS NOT NULL
-      AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan)))
-  OR t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-    FROM "security_contact" AS t2
-    WHERE t2."_has_security_contact_rid" IS NOT NULL
-    AND t2."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t2."email" IS NULL
-      OR (t2."email" IS NOT NULL
-        AND t2."email" = :p1))))
+AND (NOT (posture_in(:set1, t0."_rid"))
+  OR posture_in(:set2, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t2."email" IS NULL
+  OR (t2."email" = :p1))
 -- :p1 = ""
 
 -- root `connectors`: compile_matches
@@ -41,24 +44,27 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND (NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-      FROM "security_contact" AS t1
-      WHERE t1."_has_security_contact_rid" IS NOT NULL
-      AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan)))
-  OR t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-    FROM "security_contact" AS t2
-    WHERE t2."_has_security_contact_rid" IS NOT NULL
-    AND t2."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t2."email" IS NULL
-      OR (t2."email" IS NOT NULL
-        AND t2."email" = :p1))))
+AND (NOT (posture_in(:set1, t0."_rid"))
+  OR posture_in(:set2, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t2."email" IS NULL
+  OR (t2."email" = :p1))
 -- :p1 = ""

@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "aks_cluster"
   WHERE "_scan" = :scan)
 AND (t0."enableRBAC" IS NULL
-  OR (t0."enableRBAC" IS NOT NULL
-    AND t0."enableRBAC" IN (:p1)))
+  OR (t0."enableRBAC" IN (:p1)))
 -- :p1 = false
 
 -- root `aksClusters`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "aks_cluster"
   WHERE "_scan" = :scan)
 AND (t0."enableRBAC" IS NULL
-  OR (t0."enableRBAC" IS NOT NULL
-    AND t0."enableRBAC" IN (:p1)))
+  OR (t0."enableRBAC" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = false

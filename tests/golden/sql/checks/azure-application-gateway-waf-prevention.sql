@@ -12,12 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "application_gateway"
   WHERE "_scan" = :scan)
 AND (t0."webApplicationFirewallEnabled" IS NULL
-  OR (t0."webApplicationFirewallEnabled" IS NOT NULL
-    AND t0."webApplicationFirewallEnabled" IN (:p1))
+  OR (t0."webApplicationFirewallEnabled" IN (:p1))
   OR t0."webApplicationFirewallMode" IS NULL
-  OR NOT ((t0."webApplicationFirewallMode" IS NULL
-      OR (t0."webApplicationFirewallMode" IS NOT NULL
-        AND t0."webApplicationFirewallMode" IN (:p2)))))
+  OR NOT (t0."webApplicationFirewallMode" IN (:p2)))
 -- :p1 = false
 -- :p2 = "Prevention"
 
@@ -31,12 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "application_gateway"
   WHERE "_scan" = :scan)
 AND (t0."webApplicationFirewallEnabled" IS NULL
-  OR (t0."webApplicationFirewallEnabled" IS NOT NULL
-    AND t0."webApplicationFirewallEnabled" IN (:p1))
+  OR (t0."webApplicationFirewallEnabled" IN (:p1))
   OR t0."webApplicationFirewallMode" IS NULL
-  OR NOT ((t0."webApplicationFirewallMode" IS NULL
-      OR (t0."webApplicationFirewallMode" IS NOT NULL
-        AND t0."webApplicationFirewallMode" IN (:p2)))))
+  OR NOT (t0."webApplicationFirewallMode" IN (:p2)))
 ORDER BY t0."_rid"
 -- :p1 = false
 -- :p2 = "Prevention"

@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "cosmosdb_account"
   WHERE "_scan" = :scan)
 AND (t0."disableLocalAuth" IS NULL
-  OR (t0."disableLocalAuth" IS NOT NULL
-    AND t0."disableLocalAuth" IN (:p1)))
+  OR (t0."disableLocalAuth" IN (:p1)))
 -- :p1 = false
 
 -- root `cosmosDbAccounts`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "cosmosdb_account"
   WHERE "_scan" = :scan)
 AND (t0."disableLocalAuth" IS NULL
-  OR (t0."disableLocalAuth" IS NOT NULL
-    AND t0."disableLocalAuth" IN (:p1)))
+  OR (t0."disableLocalAuth" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = false

@@ -12,12 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "cosmosdb_account"
   WHERE "_scan" = :scan)
 AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
-    OR (t0."isVirtualNetworkFilterEnabled" IS NOT NULL
-      AND t0."isVirtualNetworkFilterEnabled" IN (:p1)))
+    OR (t0."isVirtualNetworkFilterEnabled" IN (:p1)))
   AND (t0."publicNetworkAccess" IS NULL
-    OR NOT ((t0."publicNetworkAccess" IS NULL
-        OR (t0."publicNetworkAccess" IS NOT NULL
-          AND t0."publicNetworkAccess" IN (:p2))))))
+    OR NOT (t0."publicNetworkAccess" IN (:p2))))
 -- :p1 = false
 -- :p2 = "Disabled"
 
@@ -31,12 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "cosmosdb_account"
   WHERE "_scan" = :scan)
 AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
-    OR (t0."isVirtualNetworkFilterEnabled" IS NOT NULL
-      AND t0."isVirtualNetworkFilterEnabled" IN (:p1)))
+    OR (t0."isVirtualNetworkFilterEnabled" IN (:p1)))
   AND (t0."publicNetworkAccess" IS NULL
-    OR NOT ((t0."publicNetworkAccess" IS NULL
-        OR (t0."publicNetworkAccess" IS NOT NULL
-          AND t0."publicNetworkAccess" IN (:p2))))))
+    OR NOT (t0."publicNetworkAccess" IN (:p2))))
 ORDER BY t0."_rid"
 -- :p1 = false
 -- :p2 = "Disabled"

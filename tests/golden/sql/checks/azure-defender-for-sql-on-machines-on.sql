@@ -11,18 +11,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_pricing_rid"
-    FROM "pricing" AS t1
-    WHERE t1."_has_pricing_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "pricing"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "pricing"
-      WHERE "_scan" = :scan)
-    AND ((t1."name" IS NOT NULL
-        AND t1."name" = :p1)
-      AND (t1."pricingTier" IS NOT NULL
-        AND t1."pricingTier" = :p2))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_pricing_rid"
+FROM "pricing" AS t1
+WHERE t1."_has_pricing_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "pricing"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "pricing"
+  WHERE "_scan" = :scan)
+AND ((t1."name" = :p1)
+  AND (t1."pricingTier" = :p2))
 -- :p1 = "SqlServerVirtualMachines"
 -- :p2 = "Standard"
 
@@ -35,18 +35,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_pricing_rid"
-    FROM "pricing" AS t1
-    WHERE t1."_has_pricing_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "pricing"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "pricing"
-      WHERE "_scan" = :scan)
-    AND ((t1."name" IS NOT NULL
-        AND t1."name" = :p1)
-      AND (t1."pricingTier" IS NOT NULL
-        AND t1."pricingTier" = :p2))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_pricing_rid"
+FROM "pricing" AS t1
+WHERE t1."_has_pricing_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "pricing"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "pricing"
+  WHERE "_scan" = :scan)
+AND ((t1."name" = :p1)
+  AND (t1."pricingTier" = :p2))
 -- :p1 = "SqlServerVirtualMachines"
 -- :p2 = "Standard"

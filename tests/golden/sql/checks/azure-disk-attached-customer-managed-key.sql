@@ -11,8 +11,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
-AND ((t0."diskState" IS NOT NULL
-    AND t0."diskState" IN (:p1, :p2))
+AND ((t0."diskState" IN (:p1, :p2))
   AND t0."encryptionKey" IS NULL)
 -- :p1 = "Attached"
 -- :p2 = "Reserved"
@@ -26,8 +25,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
-AND ((t0."diskState" IS NOT NULL
-    AND t0."diskState" IN (:p1, :p2))
+AND ((t0."diskState" IN (:p1, :p2))
   AND t0."encryptionKey" IS NULL)
 ORDER BY t0."_rid"
 -- :p1 = "Attached"

@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND (t0."dataAccessAuthMode" IS NULL
-  OR NOT ((t0."dataAccessAuthMode" IS NULL
-      OR (t0."dataAccessAuthMode" IS NOT NULL
-        AND t0."dataAccessAuthMode" IN (:p1)))))
+  OR NOT (t0."dataAccessAuthMode" IN (:p1)))
 -- :p1 = "AzureActiveDirectory"
 
 -- root `disks`: compile_matches
@@ -27,8 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND (t0."dataAccessAuthMode" IS NULL
-  OR NOT ((t0."dataAccessAuthMode" IS NULL
-      OR (t0."dataAccessAuthMode" IS NOT NULL
-        AND t0."dataAccessAuthMode" IN (:p1)))))
+  OR NOT (t0."dataAccessAuthMode" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = "AzureActiveDirectory"

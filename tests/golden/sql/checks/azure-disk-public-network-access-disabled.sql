@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND (t0."networkAccessPolicy" IS NULL
-  OR NOT ((t0."networkAccessPolicy" IS NULL
-      OR (t0."networkAccessPolicy" IS NOT NULL
-        AND t0."networkAccessPolicy" IN (:p1, :p2)))))
+  OR NOT (t0."networkAccessPolicy" IN (:p1, :p2)))
 -- :p1 = "AllowPrivate"
 -- :p2 = "DenyAll"
 
@@ -28,9 +26,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND (t0."networkAccessPolicy" IS NULL
-  OR NOT ((t0."networkAccessPolicy" IS NULL
-      OR (t0."networkAccessPolicy" IS NOT NULL
-        AND t0."networkAccessPolicy" IN (:p1, :p2)))))
+  OR NOT (t0."networkAccessPolicy" IN (:p1, :p2)))
 ORDER BY t0."_rid"
 -- :p1 = "AllowPrivate"
 -- :p2 = "DenyAll"

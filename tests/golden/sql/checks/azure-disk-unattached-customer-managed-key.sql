@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND ((t0."diskState" IS NULL
-    OR NOT ((t0."diskState" IS NULL
-        OR (t0."diskState" IS NOT NULL
-          AND t0."diskState" IN (:p1, :p2)))))
+    OR NOT (t0."diskState" IN (:p1, :p2)))
   AND t0."encryptionKey" IS NULL)
 -- :p1 = "Attached"
 -- :p2 = "Reserved"
@@ -29,9 +27,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "disk"
   WHERE "_scan" = :scan)
 AND ((t0."diskState" IS NULL
-    OR NOT ((t0."diskState" IS NULL
-        OR (t0."diskState" IS NOT NULL
-          AND t0."diskState" IN (:p1, :p2)))))
+    OR NOT (t0."diskState" IN (:p1, :p2)))
   AND t0."encryptionKey" IS NULL)
 ORDER BY t0."_rid"
 -- :p1 = "Attached"

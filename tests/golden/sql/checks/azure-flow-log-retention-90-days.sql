@@ -12,10 +12,8 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "flow_log"
   WHERE "_scan" = :scan)
 AND (t0."retentionPolicyDays" IS NULL
-  OR ((t0."retentionPolicyDays" IS NOT NULL
-      AND t0."retentionPolicyDays" > :p1)
-    AND (t0."retentionPolicyDays" IS NOT NULL
-      AND t0."retentionPolicyDays" < :p2)))
+  OR ((t0."retentionPolicyDays" > :p1)
+    AND (t0."retentionPolicyDays" < :p2)))
 -- :p1 = 0
 -- :p2 = 90
 
@@ -29,10 +27,8 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "flow_log"
   WHERE "_scan" = :scan)
 AND (t0."retentionPolicyDays" IS NULL
-  OR ((t0."retentionPolicyDays" IS NOT NULL
-      AND t0."retentionPolicyDays" > :p1)
-    AND (t0."retentionPolicyDays" IS NOT NULL
-      AND t0."retentionPolicyDays" < :p2)))
+  OR ((t0."retentionPolicyDays" > :p1)
+    AND (t0."retentionPolicyDays" < :p2)))
 ORDER BY t0."_rid"
 -- :p1 = 0
 -- :p2 = 90

@@ -12,11 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "flow_log"
   WHERE "_scan" = :scan)
 AND (t0."enabled" IS NULL
-  OR (t0."enabled" IS NOT NULL
-    AND t0."enabled" IN (:p1))
+  OR (t0."enabled" IN (:p1))
   OR t0."trafficAnalyticsEnabled" IS NULL
-  OR (t0."trafficAnalyticsEnabled" IS NOT NULL
-    AND t0."trafficAnalyticsEnabled" IN (:p2)))
+  OR (t0."trafficAnalyticsEnabled" IN (:p2)))
 -- :p1 = false
 -- :p2 = false
 
@@ -30,11 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "flow_log"
   WHERE "_scan" = :scan)
 AND (t0."enabled" IS NULL
-  OR (t0."enabled" IS NOT NULL
-    AND t0."enabled" IN (:p1))
+  OR (t0."enabled" IN (:p1))
   OR t0."trafficAnalyticsEnabled" IS NULL
-  OR (t0."trafficAnalyticsEnabled" IS NOT NULL
-    AND t0."trafficAnalyticsEnabled" IN (:p2)))
+  OR (t0."trafficAnalyticsEnabled" IN (:p2)))
 ORDER BY t0."_rid"
 -- :p1 = false
 -- :p2 = false

@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "key_vault"
   WHERE "_scan" = :scan)
 AND (t0."enableRbacAuthorization" IS NULL
-  OR (t0."enableRbacAuthorization" IS NOT NULL
-    AND t0."enableRbacAuthorization" IN (:p1)))
+  OR (t0."enableRbacAuthorization" IN (:p1)))
 -- :p1 = false
 
 -- root `kmsVaults`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "key_vault"
   WHERE "_scan" = :scan)
 AND (t0."enableRbacAuthorization" IS NULL
-  OR (t0."enableRbacAuthorization" IS NOT NULL
-    AND t0."enableRbacAuthorization" IN (:p1)))
+  OR (t0."enableRbacAuthorization" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = false

@@ -12,11 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "key_vault"
   WHERE "_scan" = :scan)
 AND (t0."enableSoftDelete" IS NULL
-  OR (t0."enableSoftDelete" IS NOT NULL
-    AND t0."enableSoftDelete" IN (:p1))
+  OR (t0."enableSoftDelete" IN (:p1))
   OR t0."enablePurgeProtection" IS NULL
-  OR (t0."enablePurgeProtection" IS NOT NULL
-    AND t0."enablePurgeProtection" IN (:p2)))
+  OR (t0."enablePurgeProtection" IN (:p2)))
 -- :p1 = false
 -- :p2 = false
 
@@ -30,11 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "key_vault"
   WHERE "_scan" = :scan)
 AND (t0."enableSoftDelete" IS NULL
-  OR (t0."enableSoftDelete" IS NOT NULL
-    AND t0."enableSoftDelete" IN (:p1))
+  OR (t0."enableSoftDelete" IN (:p1))
   OR t0."enablePurgeProtection" IS NULL
-  OR (t0."enablePurgeProtection" IS NOT NULL
-    AND t0."enablePurgeProtection" IN (:p2)))
+  OR (t0."enablePurgeProtection" IN (:p2)))
 ORDER BY t0."_rid"
 -- :p1 = false
 -- :p2 = false

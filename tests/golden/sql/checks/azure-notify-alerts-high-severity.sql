@@ -11,19 +11,19 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND ((t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = :p1)
-      AND (t1."alertMinimalSeverity" IS NULL
-        OR (t1."alertMinimalSeverity" IS NOT NULL
-          AND t1."alertMinimalSeverity" IN (:p2, :p3, :p4))))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND ((t1."alertNotifications" = :p1)
+  AND (t1."alertMinimalSeverity" IS NULL
+    OR (t1."alertMinimalSeverity" IN (:p2, :p3, :p4))))
 -- :p1 = true
 -- :p2 = "High"
 -- :p3 = "Medium"
@@ -38,20 +38,20 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND ((t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = :p1)
-      AND (t1."alertMinimalSeverity" IS NULL
-        OR (t1."alertMinimalSeverity" IS NOT NULL
-          AND t1."alertMinimalSeverity" IN (:p2, :p3, :p4))))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND ((t1."alertNotifications" = :p1)
+  AND (t1."alertMinimalSeverity" IS NULL
+    OR (t1."alertMinimalSeverity" IN (:p2, :p3, :p4))))
 -- :p1 = true
 -- :p2 = "High"
 -- :p3 = "Medium"

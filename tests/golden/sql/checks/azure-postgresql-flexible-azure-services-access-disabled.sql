@@ -11,18 +11,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "postgresql_flexible_server"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_pg_flex_firewall_rule_rid"
-  FROM "server_firewall_rule" AS t1
-  WHERE t1."_pg_flex_firewall_rule_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "server_firewall_rule"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "server_firewall_rule"
-    WHERE "_scan" = :scan)
-  AND ((t1."startIPAddress" IS NOT NULL
-      AND t1."startIPAddress" = :p1)
-    AND (t1."endIPAddress" IS NOT NULL
-      AND t1."endIPAddress" = :p2)))
+AND posture_in(:set1, t0."_rid")
+-- row set :set1
+SELECT t1."_pg_flex_firewall_rule_rid"
+FROM "server_firewall_rule" AS t1
+WHERE t1."_pg_flex_firewall_rule_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "server_firewall_rule"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "server_firewall_rule"
+  WHERE "_scan" = :scan)
+AND ((t1."startIPAddress" = :p1)
+  AND (t1."endIPAddress" = :p2))
 -- :p1 = "0.0.0.0"
 -- :p2 = "0.0.0.0"
 
@@ -35,18 +35,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "postgresql_flexible_server"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_pg_flex_firewall_rule_rid"
-  FROM "server_firewall_rule" AS t1
-  WHERE t1."_pg_flex_firewall_rule_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "server_firewall_rule"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "server_firewall_rule"
-    WHERE "_scan" = :scan)
-  AND ((t1."startIPAddress" IS NOT NULL
-      AND t1."startIPAddress" = :p1)
-    AND (t1."endIPAddress" IS NOT NULL
-      AND t1."endIPAddress" = :p2)))
+AND posture_in(:set1, t0."_rid")
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_pg_flex_firewall_rule_rid"
+FROM "server_firewall_rule" AS t1
+WHERE t1."_pg_flex_firewall_rule_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "server_firewall_rule"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "server_firewall_rule"
+  WHERE "_scan" = :scan)
+AND ((t1."startIPAddress" = :p1)
+  AND (t1."endIPAddress" = :p2))
 -- :p1 = "0.0.0.0"
 -- :p2 = "0.0.0.0"

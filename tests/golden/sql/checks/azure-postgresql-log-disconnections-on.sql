@@ -11,18 +11,19 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "postgresql_server"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_pg_server_configuration_rid"
-    FROM "server_configuration" AS t1
-    WHERE t1."_pg_server_configuration_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "server_configuration"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "server_configuration"
-      WHERE "_scan" = :scan)
-    AND ((t1."name" IS NOT NULL
-        AND t1."name" = :p1)
-      AND (t1."value" IS NOT NULL
-        AND posture_regexp(:p2, t1."value")))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_pg_server_configuration_rid"
+FROM "server_configuration" AS t1
+WHERE t1."_pg_server_configuration_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "server_configuration"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "server_configuration"
+  WHERE "_scan" = :scan)
+AND ((t1."name" = :p1)
+  AND (t1."value" IS NOT NULL
+    AND posture_regexp(:p2, t1."value")))
 -- :p1 = "log_disconnections"
 -- :p2 = "(?i)on"
 
@@ -35,18 +36,19 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "postgresql_server"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_pg_server_configuration_rid"
-    FROM "server_configuration" AS t1
-    WHERE t1."_pg_server_configuration_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "server_configuration"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "server_configuration"
-      WHERE "_scan" = :scan)
-    AND ((t1."name" IS NOT NULL
-        AND t1."name" = :p1)
-      AND (t1."value" IS NOT NULL
-        AND posture_regexp(:p2, t1."value")))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_pg_server_configuration_rid"
+FROM "server_configuration" AS t1
+WHERE t1."_pg_server_configuration_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "server_configuration"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "server_configuration"
+  WHERE "_scan" = :scan)
+AND ((t1."name" = :p1)
+  AND (t1."value" IS NOT NULL
+    AND posture_regexp(:p2, t1."value")))
 -- :p1 = "log_disconnections"
 -- :p2 = "(?i)on"

@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "postgresql_server"
   WHERE "_scan" = :scan)
 AND (t0."sslEnforcement" IS NULL
-  OR NOT ((t0."sslEnforcement" IS NULL
-      OR (t0."sslEnforcement" IS NOT NULL
-        AND t0."sslEnforcement" IN (:p1)))))
+  OR NOT (t0."sslEnforcement" IN (:p1)))
 -- :p1 = "Enabled"
 
 -- root `postgreSqlServers`: compile_matches
@@ -27,8 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "postgresql_server"
   WHERE "_scan" = :scan)
 AND (t0."sslEnforcement" IS NULL
-  OR NOT ((t0."sslEnforcement" IS NULL
-      OR (t0."sslEnforcement" IS NOT NULL
-        AND t0."sslEnforcement" IN (:p1)))))
+  OR NOT (t0."sslEnforcement" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = "Enabled"

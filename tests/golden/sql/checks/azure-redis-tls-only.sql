@@ -12,12 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "redis_instance"
   WHERE "_scan" = :scan)
 AND (t0."enableNonSslPort" IS NULL
-  OR (t0."enableNonSslPort" IS NOT NULL
-    AND t0."enableNonSslPort" IN (:p1))
+  OR (t0."enableNonSslPort" IN (:p1))
   OR t0."minimumTlsVersion" IS NULL
-  OR NOT ((t0."minimumTlsVersion" IS NULL
-      OR (t0."minimumTlsVersion" IS NOT NULL
-        AND t0."minimumTlsVersion" IN (:p2)))))
+  OR NOT (t0."minimumTlsVersion" IN (:p2)))
 -- :p1 = true
 -- :p2 = "1.2"
 
@@ -31,12 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "redis_instance"
   WHERE "_scan" = :scan)
 AND (t0."enableNonSslPort" IS NULL
-  OR (t0."enableNonSslPort" IS NOT NULL
-    AND t0."enableNonSslPort" IN (:p1))
+  OR (t0."enableNonSslPort" IN (:p1))
   OR t0."minimumTlsVersion" IS NULL
-  OR NOT ((t0."minimumTlsVersion" IS NULL
-      OR (t0."minimumTlsVersion" IS NOT NULL
-        AND t0."minimumTlsVersion" IN (:p2)))))
+  OR NOT (t0."minimumTlsVersion" IN (:p2)))
 ORDER BY t0."_rid"
 -- :p1 = true
 -- :p2 = "1.2"

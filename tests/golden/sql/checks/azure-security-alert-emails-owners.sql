@@ -11,20 +11,21 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND ((t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = :p1)
-      AND (t1."notificationRoles" IS NOT NULL
-        AND (instr(t1."notificationRoles", :p2) > 0
-          AND (instr(t1."notificationRoles", '\' || :p2) = 0
-            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND ((t1."notificationByRoleState" = :p1)
+  AND (t1."notificationRoles" IS NOT NULL
+    AND (instr(t1."notificationRoles", :p2) > 0
+      AND (instr(t1."notificationRoles", '\' || :p2) = 0
+        OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))
 -- :p1 = "On"
 -- :p2 = "\"Owner\""
 
@@ -37,20 +38,21 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND ((t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = :p1)
-      AND (t1."notificationRoles" IS NOT NULL
-        AND (instr(t1."notificationRoles", :p2) > 0
-          AND (instr(t1."notificationRoles", '\' || :p2) = 0
-            OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND ((t1."notificationByRoleState" = :p1)
+  AND (t1."notificationRoles" IS NOT NULL
+    AND (instr(t1."notificationRoles", :p2) > 0
+      AND (instr(t1."notificationRoles", '\' || :p2) = 0
+        OR instr(',' || substr(t1."notificationRoles", 2, length(t1."notificationRoles") - 2) || ',', ',' || :p2 || ',') > 0))))
 -- :p1 = "On"
 -- :p2 = "\"Owner\""

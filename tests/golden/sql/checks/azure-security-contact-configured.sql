@@ -11,24 +11,20 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (NOT ((t1."email" IS NULL
-          OR (t1."email" IS NOT NULL
-            AND t1."email" IN (:p1))))
-      AND NOT ((t1."phone" IS NULL
-          OR (t1."phone" IS NOT NULL
-            AND t1."phone" IN (:p2))))
-      AND (t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = :p3)
-      AND (t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = :p4))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (NOT (t1."email" IN (:p1))
+  AND NOT (t1."phone" IN (:p2))
+  AND (t1."alertNotifications" = :p3)
+  AND (t1."notificationByRoleState" = :p4))
 -- :p1 = ""
 -- :p2 = ""
 -- :p3 = true
@@ -43,25 +39,21 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (NOT ((t1."email" IS NULL
-          OR (t1."email" IS NOT NULL
-            AND t1."email" IN (:p1))))
-      AND NOT ((t1."phone" IS NULL
-          OR (t1."phone" IS NOT NULL
-            AND t1."phone" IN (:p2))))
-      AND (t1."alertNotifications" IS NOT NULL
-        AND t1."alertNotifications" = :p3)
-      AND (t1."notificationByRoleState" IS NOT NULL
-        AND t1."notificationByRoleState" = :p4))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (NOT (t1."email" IN (:p1))
+  AND NOT (t1."phone" IN (:p2))
+  AND (t1."alertNotifications" = :p3)
+  AND (t1."notificationByRoleState" = :p4))
 -- :p1 = ""
 -- :p2 = ""
 -- :p3 = true

@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "sql_server"
   WHERE "_scan" = :scan)
 AND (t0."minimalTlsVersion" IS NULL
-  OR NOT ((t0."minimalTlsVersion" IS NULL
-      OR (t0."minimalTlsVersion" IS NOT NULL
-        AND t0."minimalTlsVersion" IN (:p1, :p2)))))
+  OR NOT (t0."minimalTlsVersion" IN (:p1, :p2)))
 -- :p1 = "1.2"
 -- :p2 = "1.3"
 
@@ -28,9 +26,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "sql_server"
   WHERE "_scan" = :scan)
 AND (t0."minimalTlsVersion" IS NULL
-  OR NOT ((t0."minimalTlsVersion" IS NULL
-      OR (t0."minimalTlsVersion" IS NOT NULL
-        AND t0."minimalTlsVersion" IN (:p1, :p2)))))
+  OR NOT (t0."minimalTlsVersion" IN (:p1, :p2)))
 ORDER BY t0."_rid"
 -- :p1 = "1.2"
 -- :p2 = "1.3"

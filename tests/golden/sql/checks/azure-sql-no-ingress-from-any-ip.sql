@@ -11,18 +11,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "sql_server"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_has_sql_firewall_rule_rid"
-  FROM "sql_firewall_rule" AS t1
-  WHERE t1."_has_sql_firewall_rule_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "sql_firewall_rule"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "sql_firewall_rule"
-    WHERE "_scan" = :scan)
-  AND ((t1."startIpAddress" IS NOT NULL
-      AND t1."startIpAddress" = :p1)
-    OR (t1."endIpAddress" IS NOT NULL
-      AND t1."endIpAddress" = :p2)))
+AND posture_in(:set1, t0."_rid")
+-- row set :set1
+SELECT t1."_has_sql_firewall_rule_rid"
+FROM "sql_firewall_rule" AS t1
+WHERE t1."_has_sql_firewall_rule_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "sql_firewall_rule"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "sql_firewall_rule"
+  WHERE "_scan" = :scan)
+AND ((t1."startIpAddress" = :p1)
+  OR (t1."endIpAddress" = :p2))
 -- :p1 = "0.0.0.0"
 -- :p2 = "255.255.255.255"
 
@@ -35,18 +35,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "sql_server"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_has_sql_firewall_rule_rid"
-  FROM "sql_firewall_rule" AS t1
-  WHERE t1."_has_sql_firewall_rule_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "sql_firewall_rule"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "sql_firewall_rule"
-    WHERE "_scan" = :scan)
-  AND ((t1."startIpAddress" IS NOT NULL
-      AND t1."startIpAddress" = :p1)
-    OR (t1."endIpAddress" IS NOT NULL
-      AND t1."endIpAddress" = :p2)))
+AND posture_in(:set1, t0."_rid")
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_sql_firewall_rule_rid"
+FROM "sql_firewall_rule" AS t1
+WHERE t1."_has_sql_firewall_rule_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "sql_firewall_rule"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "sql_firewall_rule"
+  WHERE "_scan" = :scan)
+AND ((t1."startIpAddress" = :p1)
+  OR (t1."endIpAddress" = :p2))
 -- :p1 = "0.0.0.0"
 -- :p2 = "255.255.255.255"

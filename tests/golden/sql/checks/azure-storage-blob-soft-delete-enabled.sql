@@ -11,18 +11,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_blob_service_rid"
-    FROM "blob_service" AS t1
-    WHERE t1."_has_blob_service_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "blob_service"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "blob_service"
-      WHERE "_scan" = :scan)
-    AND ((t1."deleteRetentionPolicyEnabled" IS NOT NULL
-        AND t1."deleteRetentionPolicyEnabled" = :p1)
-      AND (t1."containerDeleteRetentionPolicyEnabled" IS NOT NULL
-        AND t1."containerDeleteRetentionPolicyEnabled" = :p2))))
+AND NOT (posture_in(:set1, t0."_rid"))
+-- row set :set1
+SELECT t1."_has_blob_service_rid"
+FROM "blob_service" AS t1
+WHERE t1."_has_blob_service_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "blob_service"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "blob_service"
+  WHERE "_scan" = :scan)
+AND ((t1."deleteRetentionPolicyEnabled" = :p1)
+  AND (t1."containerDeleteRetentionPolicyEnabled" = :p2))
 -- :p1 = true
 -- :p2 = true
 
@@ -35,18 +35,18 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
-AND NOT (t0."_rid" IN (SELECT t1."_has_blob_service_rid"
-    FROM "blob_service" AS t1
-    WHERE t1."_has_blob_service_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "blob_service"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "blob_service"
-      WHERE "_scan" = :scan)
-    AND ((t1."deleteRetentionPolicyEnabled" IS NOT NULL
-        AND t1."deleteRetentionPolicyEnabled" = :p1)
-      AND (t1."containerDeleteRetentionPolicyEnabled" IS NOT NULL
-        AND t1."containerDeleteRetentionPolicyEnabled" = :p2))))
+AND NOT (posture_in(:set1, t0."_rid"))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_blob_service_rid"
+FROM "blob_service" AS t1
+WHERE t1."_has_blob_service_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "blob_service"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "blob_service"
+  WHERE "_scan" = :scan)
+AND ((t1."deleteRetentionPolicyEnabled" = :p1)
+  AND (t1."containerDeleteRetentionPolicyEnabled" = :p2))
 -- :p1 = true
 -- :p2 = true

@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."networkRuleSetDefaultAction" IS NULL
-  OR NOT ((t0."networkRuleSetDefaultAction" IS NULL
-      OR (t0."networkRuleSetDefaultAction" IS NOT NULL
-        AND t0."networkRuleSetDefaultAction" IN (:p1)))))
+  OR NOT (t0."networkRuleSetDefaultAction" IN (:p1)))
 -- :p1 = "Deny"
 
 -- root `storageAccounts`: compile_matches
@@ -27,8 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."networkRuleSetDefaultAction" IS NULL
-  OR NOT ((t0."networkRuleSetDefaultAction" IS NULL
-      OR (t0."networkRuleSetDefaultAction" IS NOT NULL
-        AND t0."networkRuleSetDefaultAction" IN (:p1)))))
+  OR NOT (t0."networkRuleSetDefaultAction" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = "Deny"

@@ -12,10 +12,8 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."keyExpirationPeriodInDays" IS NULL
-  OR (t0."keyExpirationPeriodInDays" IS NOT NULL
-    AND t0."keyExpirationPeriodInDays" <= :p1)
-  OR (t0."keyExpirationPeriodInDays" IS NOT NULL
-    AND t0."keyExpirationPeriodInDays" > :p2))
+  OR (t0."keyExpirationPeriodInDays" <= :p1)
+  OR (t0."keyExpirationPeriodInDays" > :p2))
 -- :p1 = 0
 -- :p2 = 90
 
@@ -29,10 +27,8 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."keyExpirationPeriodInDays" IS NULL
-  OR (t0."keyExpirationPeriodInDays" IS NOT NULL
-    AND t0."keyExpirationPeriodInDays" <= :p1)
-  OR (t0."keyExpirationPeriodInDays" IS NOT NULL
-    AND t0."keyExpirationPeriodInDays" > :p2))
+  OR (t0."keyExpirationPeriodInDays" <= :p1)
+  OR (t0."keyExpirationPeriodInDays" > :p2))
 ORDER BY t0."_rid"
 -- :p1 = 0
 -- :p2 = 90

@@ -12,9 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."minimumTlsVersion" IS NULL
-  OR NOT ((t0."minimumTlsVersion" IS NULL
-      OR (t0."minimumTlsVersion" IS NOT NULL
-        AND t0."minimumTlsVersion" IN (:p1, :p2)))))
+  OR NOT (t0."minimumTlsVersion" IN (:p1, :p2)))
 -- :p1 = "TLS1_2"
 -- :p2 = "TLS1_3"
 
@@ -28,9 +26,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."minimumTlsVersion" IS NULL
-  OR NOT ((t0."minimumTlsVersion" IS NULL
-      OR (t0."minimumTlsVersion" IS NOT NULL
-        AND t0."minimumTlsVersion" IN (:p1, :p2)))))
+  OR NOT (t0."minimumTlsVersion" IN (:p1, :p2)))
 ORDER BY t0."_rid"
 -- :p1 = "TLS1_2"
 -- :p2 = "TLS1_3"

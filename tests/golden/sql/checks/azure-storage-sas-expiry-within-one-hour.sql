@@ -12,10 +12,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."sasPolicyExpirationAction" IS NULL
-  OR (t0."sasPolicyExpirationAction" IS NOT NULL
-    AND t0."sasPolicyExpirationAction" IN (:p1))
-  OR NOT ((t0."sasPolicySasExpirationPeriod" IS NOT NULL
-      AND posture_regexp(:p2, t0."sasPolicySasExpirationPeriod"))))
+  OR (t0."sasPolicyExpirationAction" IN (:p1))
+  OR NOT (t0."sasPolicySasExpirationPeriod" IS NOT NULL
+    AND posture_regexp(:p2, t0."sasPolicySasExpirationPeriod")))
 -- :p1 = ""
 -- :p2 = "(0\\.)?(00:[0-5][0-9]:[0-5][0-9]|01:00:00)"
 
@@ -29,10 +28,9 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."sasPolicyExpirationAction" IS NULL
-  OR (t0."sasPolicyExpirationAction" IS NOT NULL
-    AND t0."sasPolicyExpirationAction" IN (:p1))
-  OR NOT ((t0."sasPolicySasExpirationPeriod" IS NOT NULL
-      AND posture_regexp(:p2, t0."sasPolicySasExpirationPeriod"))))
+  OR (t0."sasPolicyExpirationAction" IN (:p1))
+  OR NOT (t0."sasPolicySasExpirationPeriod" IS NOT NULL
+    AND posture_regexp(:p2, t0."sasPolicySasExpirationPeriod")))
 ORDER BY t0."_rid"
 -- :p1 = ""
 -- :p2 = "(0\\.)?(00:[0-5][0-9]:[0-5][0-9]|01:00:00)"

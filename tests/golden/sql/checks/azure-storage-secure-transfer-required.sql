@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."supportsHttpsTrafficOnly" IS NULL
-  OR (t0."supportsHttpsTrafficOnly" IS NOT NULL
-    AND t0."supportsHttpsTrafficOnly" IN (:p1)))
+  OR (t0."supportsHttpsTrafficOnly" IN (:p1)))
 -- :p1 = false
 
 -- root `storageAccounts`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."supportsHttpsTrafficOnly" IS NULL
-  OR (t0."supportsHttpsTrafficOnly" IS NOT NULL
-    AND t0."supportsHttpsTrafficOnly" IN (:p1)))
+  OR (t0."supportsHttpsTrafficOnly" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = false

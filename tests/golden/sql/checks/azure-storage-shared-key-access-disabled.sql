@@ -12,8 +12,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."allowSharedKeyAccess" IS NULL
-  OR (t0."allowSharedKeyAccess" IS NOT NULL
-    AND t0."allowSharedKeyAccess" IN (:p1)))
+  OR (t0."allowSharedKeyAccess" IN (:p1)))
 -- :p1 = true
 
 -- root `storageAccounts`: compile_matches
@@ -26,7 +25,6 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
 AND (t0."allowSharedKeyAccess" IS NULL
-  OR (t0."allowSharedKeyAccess" IS NOT NULL
-    AND t0."allowSharedKeyAccess" IN (:p1)))
+  OR (t0."allowSharedKeyAccess" IN (:p1)))
 ORDER BY t0."_rid"
 -- :p1 = true

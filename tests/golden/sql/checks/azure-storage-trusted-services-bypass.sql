@@ -11,8 +11,8 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
-AND NOT ((t0."networkRuleSetBypass" IS NOT NULL
-    AND posture_regexp(:p1, t0."networkRuleSetBypass")))
+AND NOT (t0."networkRuleSetBypass" IS NOT NULL
+  AND posture_regexp(:p1, t0."networkRuleSetBypass"))
 -- :p1 = "(?i).*AzureServices.*"
 
 -- root `storageAccounts`: compile_matches
@@ -24,7 +24,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "storage_account"
   WHERE "_scan" = :scan)
-AND NOT ((t0."networkRuleSetBypass" IS NOT NULL
-    AND posture_regexp(:p1, t0."networkRuleSetBypass")))
+AND NOT (t0."networkRuleSetBypass" IS NOT NULL
+  AND posture_regexp(:p1, t0."networkRuleSetBypass"))
 ORDER BY t0."_rid"
 -- :p1 = "(?i).*AzureServices.*"

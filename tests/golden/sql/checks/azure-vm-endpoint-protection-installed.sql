@@ -11,20 +11,19 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "virtual_machine"
   WHERE "_scan" = :scan)
-AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
-  FROM "vm_extension" AS t1
-  WHERE t1."_has_vm_extension_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "vm_extension"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "vm_extension"
-    WHERE "_scan" = :scan)
-  AND ((t1."publisher" IS NOT NULL
-      AND t1."publisher" = :p1)
-    AND (t1."extensionType" IS NOT NULL
-      AND t1."extensionType" IN (:p2, :p3))
-    AND (t1."provisioningState" IS NOT NULL
-      AND t1."provisioningState" = :p4)))
+AND NOT posture_in(:set1, t0."_rid")
+-- row set :set1
+SELECT t1."_has_vm_extension_rid"
+FROM "vm_extension" AS t1
+WHERE t1."_has_vm_extension_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "vm_extension"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "vm_extension"
+  WHERE "_scan" = :scan)
+AND ((t1."publisher" = :p1)
+  AND (t1."extensionType" IN (:p2, :p3))
+  AND (t1."provisioningState" = :p4))
 -- :p1 = "Microsoft.Azure.AzureDefenderForServers"
 -- :p2 = "MDE.Windows"
 -- :p3 = "MDE.Linux"
@@ -39,21 +38,20 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "virtual_machine"
   WHERE "_scan" = :scan)
-AND t0."_rid" NOT IN (SELECT t1."_has_vm_extension_rid"
-  FROM "vm_extension" AS t1
-  WHERE t1."_has_vm_extension_rid" IS NOT NULL
-  AND t1."_rid" BETWEEN (SELECT min("_rid")
-    FROM "vm_extension"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "vm_extension"
-    WHERE "_scan" = :scan)
-  AND ((t1."publisher" IS NOT NULL
-      AND t1."publisher" = :p1)
-    AND (t1."extensionType" IS NOT NULL
-      AND t1."extensionType" IN (:p2, :p3))
-    AND (t1."provisioningState" IS NOT NULL
-      AND t1."provisioningState" = :p4)))
+AND NOT posture_in(:set1, t0."_rid")
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_vm_extension_rid"
+FROM "vm_extension" AS t1
+WHERE t1."_has_vm_extension_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "vm_extension"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "vm_extension"
+  WHERE "_scan" = :scan)
+AND ((t1."publisher" = :p1)
+  AND (t1."extensionType" IN (:p2, :p3))
+  AND (t1."provisioningState" = :p4))
 -- :p1 = "Microsoft.Azure.AzureDefenderForServers"
 -- :p2 = "MDE.Windows"
 -- :p3 = "MDE.Linux"

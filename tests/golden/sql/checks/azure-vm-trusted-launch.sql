@@ -12,15 +12,11 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "virtual_machine"
   WHERE "_scan" = :scan)
 AND (t0."securityType" IS NULL
-  OR NOT ((t0."securityType" IS NULL
-      OR (t0."securityType" IS NOT NULL
-        AND t0."securityType" IN (:p1, :p2))))
+  OR NOT (t0."securityType" IN (:p1, :p2))
   OR t0."securityProfileUefiSettingsSecureBootEnabled" IS NULL
-  OR (t0."securityProfileUefiSettingsSecureBootEnabled" IS NOT NULL
-    AND t0."securityProfileUefiSettingsSecureBootEnabled" IN (:p3))
+  OR (t0."securityProfileUefiSettingsSecureBootEnabled" IN (:p3))
   OR t0."securityProfileUefiSettingsVTpmEnabled" IS NULL
-  OR (t0."securityProfileUefiSettingsVTpmEnabled" IS NOT NULL
-    AND t0."securityProfileUefiSettingsVTpmEnabled" IN (:p4)))
+  OR (t0."securityProfileUefiSettingsVTpmEnabled" IN (:p4)))
 -- :p1 = "TrustedLaunch"
 -- :p2 = "ConfidentialVM"
 -- :p3 = false
@@ -36,15 +32,11 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "virtual_machine"
   WHERE "_scan" = :scan)
 AND (t0."securityType" IS NULL
-  OR NOT ((t0."securityType" IS NULL
-      OR (t0."securityType" IS NOT NULL
-        AND t0."securityType" IN (:p1, :p2))))
+  OR NOT (t0."securityType" IN (:p1, :p2))
   OR t0."securityProfileUefiSettingsSecureBootEnabled" IS NULL
-  OR (t0."securityProfileUefiSettingsSecureBootEnabled" IS NOT NULL
-    AND t0."securityProfileUefiSettingsSecureBootEnabled" IN (:p3))
+  OR (t0."securityProfileUefiSettingsSecureBootEnabled" IN (:p3))
   OR t0."securityProfileUefiSettingsVTpmEnabled" IS NULL
-  OR (t0."securityProfileUefiSettingsVTpmEnabled" IS NOT NULL
-    AND t0."securityProfileUefiSettingsVTpmEnabled" IN (:p4)))
+  OR (t0."securityProfileUefiSettingsVTpmEnabled" IN (:p4)))
 ORDER BY t0."_rid"
 -- :p1 = "TrustedLaunch"
 -- :p2 = "ConfidentialVM"

@@ -11,18 +11,15 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
-AND ((t0."email" IS NOT NULL
-    AND lower(t0."email") = lower(:p1))
+AND ((lower(t0."email") = lower(:p1))
   AND (t0."email" IS NOT NULL
     AND instr(lower(t0."email"), lower(:p2)) > 0)
   AND (t0."email" IS NOT NULL
     AND coalesce(substr(CAST(lower(t0."email") AS BLOB), 1, length(CAST(lower(:p3) AS BLOB))), X'') = CAST(lower(:p3) AS BLOB))
-  AND (t0."email" IS NOT NULL
-    AND lower(t0."email") IN (lower(:p4)))
+  AND (lower(t0."email") IN (lower(:p4)))
   AND (t0."email" IS NOT NULL
     AND posture_regexp(:p5, t0."email"))
-  AND (t0."email" IS NOT NULL
-    AND lower(t0."email") < lower(:p6))
+  AND (lower(t0."email") < lower(:p6))
   AND (t0."notificationRoles" IS NOT NULL
     AND (instr(lower(t0."notificationRoles"), lower(:p7)) > 0
       AND (instr(lower(t0."notificationRoles"), '\' || lower(:p7)) = 0
@@ -44,18 +41,15 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
-AND ((t0."email" IS NOT NULL
-    AND lower(t0."email") = lower(:p1))
+AND ((lower(t0."email") = lower(:p1))
   AND (t0."email" IS NOT NULL
     AND instr(lower(t0."email"), lower(:p2)) > 0)
   AND (t0."email" IS NOT NULL
     AND coalesce(substr(CAST(lower(t0."email") AS BLOB), 1, length(CAST(lower(:p3) AS BLOB))), X'') = CAST(lower(:p3) AS BLOB))
-  AND (t0."email" IS NOT NULL
-    AND lower(t0."email") IN (lower(:p4)))
+  AND (lower(t0."email") IN (lower(:p4)))
   AND (t0."email" IS NOT NULL
     AND posture_regexp(:p5, t0."email"))
-  AND (t0."email" IS NOT NULL
-    AND lower(t0."email") < lower(:p6))
+  AND (lower(t0."email") < lower(:p6))
   AND (t0."notificationRoles" IS NOT NULL
     AND (instr(lower(t0."notificationRoles"), lower(:p7)) > 0
       AND (instr(lower(t0."notificationRoles"), '\' || lower(:p7)) = 0

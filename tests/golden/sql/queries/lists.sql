@@ -15,14 +15,12 @@ AND ((t0."emails" IS NOT NULL
     AND (instr(t0."emails", :p1) > 0
       AND (instr(t0."emails", '\' || :p1) = 0
         OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p1 || ',') > 0)))
-  AND NOT ((t0."emails" IS NOT NULL
-      AND (instr(t0."emails", :p2) > 0
-        AND (instr(t0."emails", '\' || :p2) = 0
-          OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p2 || ',') > 0))))
-  AND (t0."emails" IS NOT NULL
-    AND t0."emails" = :p3)
-  AND NOT ((t0."emails" IS NOT NULL
-      AND t0."emails" = :p4)))
+  AND NOT (t0."emails" IS NOT NULL
+    AND (instr(t0."emails", :p2) > 0
+      AND (instr(t0."emails", '\' || :p2) = 0
+        OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p2 || ',') > 0)))
+  AND (t0."emails" = :p3)
+  AND NOT (t0."emails" = :p4))
 -- :p1 = "\"a@x\""
 -- :p2 = "\"b@x\""
 -- :p3 = "[\"a@x\"]"
@@ -41,14 +39,12 @@ AND ((t0."emails" IS NOT NULL
     AND (instr(t0."emails", :p1) > 0
       AND (instr(t0."emails", '\' || :p1) = 0
         OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p1 || ',') > 0)))
-  AND NOT ((t0."emails" IS NOT NULL
-      AND (instr(t0."emails", :p2) > 0
-        AND (instr(t0."emails", '\' || :p2) = 0
-          OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p2 || ',') > 0))))
-  AND (t0."emails" IS NOT NULL
-    AND t0."emails" = :p3)
-  AND NOT ((t0."emails" IS NOT NULL
-      AND t0."emails" = :p4)))
+  AND NOT (t0."emails" IS NOT NULL
+    AND (instr(t0."emails", :p2) > 0
+      AND (instr(t0."emails", '\' || :p2) = 0
+        OR instr(',' || substr(t0."emails", 2, length(t0."emails") - 2) || ',', ',' || :p2 || ',') > 0)))
+  AND (t0."emails" = :p3)
+  AND NOT (t0."emails" = :p4))
 ORDER BY t0."_rid"
 -- :p1 = "\"a@x\""
 -- :p2 = "\"b@x\""

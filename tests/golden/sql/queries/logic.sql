@@ -12,27 +12,29 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
 AND (t0."name" IS NULL
-  OR (t0."name" IS NOT NULL
-    AND t0."name" IN (:p1, :p2))
-  OR ((t0."state" IS NOT NULL
-      AND t0."state" = :p3)
-    AND NOT (t0."tenantId" IS NULL))
-  OR NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-      FROM "security_contact" AS t1
-      WHERE t1."_has_security_contact_rid" IS NOT NULL
-      AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan)))
-  OR NOT (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-      FROM "security_contact" AS t2
-      WHERE t2."_has_security_contact_rid" IS NOT NULL
-      AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan))))
+  OR (t0."name" IN (:p1, :p2))
+  OR ((t0."state" = :p3)
+    AND t0."tenantId" IS NOT NULL)
+  OR NOT (posture_in(:set1, t0."_rid"))
+  OR NOT (posture_in(:set2, t0."_rid")))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 -- :p1 = "a"
 -- :p2 = "b"
 -- :p3 = "Enabled"
@@ -47,28 +49,30 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
 AND (t0."name" IS NULL
-  OR (t0."name" IS NOT NULL
-    AND t0."name" IN (:p1, :p2))
-  OR ((t0."state" IS NOT NULL
-      AND t0."state" = :p3)
-    AND NOT (t0."tenantId" IS NULL))
-  OR NOT (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-      FROM "security_contact" AS t1
-      WHERE t1."_has_security_contact_rid" IS NOT NULL
-      AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan)))
-  OR NOT (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-      FROM "security_contact" AS t2
-      WHERE t2."_has_security_contact_rid" IS NOT NULL
-      AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan))))
+  OR (t0."name" IN (:p1, :p2))
+  OR ((t0."state" = :p3)
+    AND t0."tenantId" IS NOT NULL)
+  OR NOT (posture_in(:set1, t0."_rid"))
+  OR NOT (posture_in(:set2, t0."_rid")))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 -- :p1 = "a"
 -- :p2 = "b"
 -- :p3 = "Enabled"

@@ -12,14 +12,11 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
 AND (t0."email" IS NULL
-  AND NOT (t0."phone" IS NULL)
-  AND (t0."isEnabled" IS NOT NULL
-    AND t0."isEnabled" = :p1)
-  AND NOT ((t0."isEnabled" IS NOT NULL
-      AND t0."isEnabled" = :p2))
+  AND t0."phone" IS NOT NULL
+  AND (t0."isEnabled" = :p1)
+  AND NOT (t0."isEnabled" = :p2)
   AND (t0."alertNotifications" IS NULL
-    OR (t0."alertNotifications" IS NOT NULL
-      AND t0."alertNotifications" IN (:p3))))
+    OR (t0."alertNotifications" IN (:p3))))
 -- :p1 = true
 -- :p2 = false
 -- :p3 = true
@@ -34,14 +31,11 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
 AND (t0."email" IS NULL
-  AND NOT (t0."phone" IS NULL)
-  AND (t0."isEnabled" IS NOT NULL
-    AND t0."isEnabled" = :p1)
-  AND NOT ((t0."isEnabled" IS NOT NULL
-      AND t0."isEnabled" = :p2))
+  AND t0."phone" IS NOT NULL
+  AND (t0."isEnabled" = :p1)
+  AND NOT (t0."isEnabled" = :p2)
   AND (t0."alertNotifications" IS NULL
-    OR (t0."alertNotifications" IS NOT NULL
-      AND t0."alertNotifications" IN (:p3))))
+    OR (t0."alertNotifications" IN (:p3))))
 ORDER BY t0."_rid"
 -- :p1 = true
 -- :p2 = false

@@ -11,82 +11,92 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t1."email" IS NOT NULL
-      AND t1."email" = :p1))
-  AND (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-      FROM "security_contact" AS t2
-      WHERE t2."_has_security_contact_rid" IS NOT NULL
-      AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan))
-    AND t0."_rid" NOT IN (SELECT t3."_has_security_contact_rid"
-      FROM "security_contact" AS t3
-      WHERE t3."_has_security_contact_rid" IS NOT NULL
-      AND t3."_rid" BETWEEN (SELECT min("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan)
-      AND NOT (NOT ((t3."email" IS NOT NULL
-            AND t3."email" = :p2)))))
-  AND t0."_rid" IN (SELECT t4."_has_security_contact_rid"
-    FROM "security_contact" AS t4
-    WHERE t4."_has_security_contact_rid" IS NOT NULL
-    AND t4."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t4."isEnabled" IS NOT NULL
-      AND t4."isEnabled" = :p3)
-    GROUP BY 1 HAVING count(*) = 1)
-  AND t0."_rid" IN (SELECT t5."_has_security_contact_rid"
-    FROM "security_contact" AS t5
-    WHERE t5."_has_security_contact_rid" IS NOT NULL
-    AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-      FROM "connector"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "connector"
-      WHERE "_scan" = :scan))
-  AND t0."_rid" IN (SELECT t6."_has_security_contact_rid"
-    FROM "security_contact" AS t6
-    WHERE t6."_has_security_contact_rid" IS NOT NULL
-    AND t6."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t6."emails" IS NOT NULL
-      AND (instr(t6."emails", :p4) > 0
-        AND (instr(t6."emails", '\' || :p4) = 0
-          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
-    GROUP BY 1 HAVING count(*) = 1)
+AND (posture_in(:set1, t0."_rid")
+  AND (posture_in(:set2, t0."_rid")
+    AND NOT posture_in(:set3, t0."_rid"))
+  AND posture_in(:set4, t0."_rid")
+  AND posture_in(:set5, t0."_rid")
+  AND posture_in(:set6, t0."_rid")
   AND (SELECT count(*)
     FROM "security_contact" AS t7
     WHERE t7."_has_security_contact_rid" = t0."_rid") >= :p5
   AND (SELECT count(*)
     FROM "security_contact" AS t8
     WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
-  AND NOT (t0."_rid" IN (SELECT t9."_has_security_contact_rid"
-      FROM "security_contact" AS t9
-      WHERE t9."_has_security_contact_rid" IS NOT NULL
-      AND t9."_rid" BETWEEN (SELECT min("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan)
-      AND (t9."phone" IS NOT NULL
-        AND t9."phone" = :p7))))
+  AND NOT (posture_in(:set7, t0."_rid")))
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t1."email" = :p1)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set3
+SELECT t3."_has_security_contact_rid"
+FROM "security_contact" AS t3
+WHERE t3."_has_security_contact_rid" IS NOT NULL
+AND t3."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t3."email" = :p2)
+-- row set :set4
+SELECT t4."_has_security_contact_rid"
+FROM "security_contact" AS t4
+WHERE t4."_has_security_contact_rid" IS NOT NULL
+AND t4."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t4."isEnabled" = :p3)
+GROUP BY 1 HAVING count(*) = 1
+-- row set :set5
+SELECT t5."_has_security_contact_rid"
+FROM "security_contact" AS t5
+WHERE t5."_has_security_contact_rid" IS NOT NULL
+AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set6
+SELECT t6."_has_security_contact_rid"
+FROM "security_contact" AS t6
+WHERE t6."_has_security_contact_rid" IS NOT NULL
+AND t6."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t6."emails" IS NOT NULL
+  AND (instr(t6."emails", :p4) > 0
+    AND (instr(t6."emails", '\' || :p4) = 0
+      OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
+GROUP BY 1 HAVING count(*) = 1
+-- row set :set7
+SELECT t9."_has_security_contact_rid"
+FROM "security_contact" AS t9
+WHERE t9."_has_security_contact_rid" IS NOT NULL
+AND t9."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t9."phone" = :p7)
 -- :p1 = "a@x"
 -- :p2 = ""
 -- :p3 = true
@@ -104,83 +114,93 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND (t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-    FROM "security_contact" AS t1
-    WHERE t1."_has_security_contact_rid" IS NOT NULL
-    AND t1."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t1."email" IS NOT NULL
-      AND t1."email" = :p1))
-  AND (t0."_rid" IN (SELECT t2."_has_security_contact_rid"
-      FROM "security_contact" AS t2
-      WHERE t2."_has_security_contact_rid" IS NOT NULL
-      AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "connector"
-        WHERE "_scan" = :scan))
-    AND t0."_rid" NOT IN (SELECT t3."_has_security_contact_rid"
-      FROM "security_contact" AS t3
-      WHERE t3."_has_security_contact_rid" IS NOT NULL
-      AND t3."_rid" BETWEEN (SELECT min("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan)
-      AND NOT (NOT ((t3."email" IS NOT NULL
-            AND t3."email" = :p2)))))
-  AND t0."_rid" IN (SELECT t4."_has_security_contact_rid"
-    FROM "security_contact" AS t4
-    WHERE t4."_has_security_contact_rid" IS NOT NULL
-    AND t4."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t4."isEnabled" IS NOT NULL
-      AND t4."isEnabled" = :p3)
-    GROUP BY 1 HAVING count(*) = 1)
-  AND t0."_rid" IN (SELECT t5."_has_security_contact_rid"
-    FROM "security_contact" AS t5
-    WHERE t5."_has_security_contact_rid" IS NOT NULL
-    AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-      FROM "connector"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "connector"
-      WHERE "_scan" = :scan))
-  AND t0."_rid" IN (SELECT t6."_has_security_contact_rid"
-    FROM "security_contact" AS t6
-    WHERE t6."_has_security_contact_rid" IS NOT NULL
-    AND t6."_rid" BETWEEN (SELECT min("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan) AND (SELECT max("_rid")
-      FROM "security_contact"
-      WHERE "_scan" = :scan)
-    AND (t6."emails" IS NOT NULL
-      AND (instr(t6."emails", :p4) > 0
-        AND (instr(t6."emails", '\' || :p4) = 0
-          OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
-    GROUP BY 1 HAVING count(*) = 1)
+AND (posture_in(:set1, t0."_rid")
+  AND (posture_in(:set2, t0."_rid")
+    AND NOT posture_in(:set3, t0."_rid"))
+  AND posture_in(:set4, t0."_rid")
+  AND posture_in(:set5, t0."_rid")
+  AND posture_in(:set6, t0."_rid")
   AND (SELECT count(*)
     FROM "security_contact" AS t7
     WHERE t7."_has_security_contact_rid" = t0."_rid") >= :p5
   AND (SELECT count(*)
     FROM "security_contact" AS t8
     WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
-  AND NOT (t0."_rid" IN (SELECT t9."_has_security_contact_rid"
-      FROM "security_contact" AS t9
-      WHERE t9."_has_security_contact_rid" IS NOT NULL
-      AND t9."_rid" BETWEEN (SELECT min("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan) AND (SELECT max("_rid")
-        FROM "security_contact"
-        WHERE "_scan" = :scan)
-      AND (t9."phone" IS NOT NULL
-        AND t9."phone" = :p7))))
+  AND NOT (posture_in(:set7, t0."_rid")))
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t1."email" = :p1)
+-- row set :set2
+SELECT t2."_has_security_contact_rid"
+FROM "security_contact" AS t2
+WHERE t2."_has_security_contact_rid" IS NOT NULL
+AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set3
+SELECT t3."_has_security_contact_rid"
+FROM "security_contact" AS t3
+WHERE t3."_has_security_contact_rid" IS NOT NULL
+AND t3."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t3."email" = :p2)
+-- row set :set4
+SELECT t4."_has_security_contact_rid"
+FROM "security_contact" AS t4
+WHERE t4."_has_security_contact_rid" IS NOT NULL
+AND t4."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t4."isEnabled" = :p3)
+GROUP BY 1 HAVING count(*) = 1
+-- row set :set5
+SELECT t5."_has_security_contact_rid"
+FROM "security_contact" AS t5
+WHERE t5."_has_security_contact_rid" IS NOT NULL
+AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
+-- row set :set6
+SELECT t6."_has_security_contact_rid"
+FROM "security_contact" AS t6
+WHERE t6."_has_security_contact_rid" IS NOT NULL
+AND t6."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t6."emails" IS NOT NULL
+  AND (instr(t6."emails", :p4) > 0
+    AND (instr(t6."emails", '\' || :p4) = 0
+      OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
+GROUP BY 1 HAVING count(*) = 1
+-- row set :set7
+SELECT t9."_has_security_contact_rid"
+FROM "security_contact" AS t9
+WHERE t9."_has_security_contact_rid" IS NOT NULL
+AND t9."_rid" BETWEEN (SELECT min("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "security_contact"
+  WHERE "_scan" = :scan)
+AND (t9."phone" = :p7)
 -- :p1 = "a@x"
 -- :p2 = ""
 -- :p3 = true

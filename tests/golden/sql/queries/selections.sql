@@ -11,14 +11,16 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-  FROM "security_contact" AS t1
-  WHERE t1."_has_security_contact_rid" IS NOT NULL
-  AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-    FROM "connector"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "connector"
-    WHERE "_scan" = :scan))
+AND posture_in(:set1, t0."_rid")
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 
 -- root `n`: compile_matches
 SELECT t0."id", t0."name"
@@ -29,22 +31,24 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND t0."_rid" IN (SELECT t1."_has_security_contact_rid"
-  FROM "security_contact" AS t1
-  WHERE t1."_has_security_contact_rid" IS NOT NULL
-  AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
-    FROM "connector"
-    WHERE "_scan" = :scan) AND (SELECT max("_rid")
-    FROM "connector"
-    WHERE "_scan" = :scan))
+AND posture_in(:set1, t0."_rid")
 ORDER BY t0."_rid"
+-- row set :set1
+SELECT t1."_has_security_contact_rid"
+FROM "security_contact" AS t1
+WHERE t1."_has_security_contact_rid" IS NOT NULL
+AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan) AND (SELECT max("_rid")
+  FROM "connector"
+  WHERE "_scan" = :scan)
 
 -- root `first`: compile_root
 SELECT t0."id", 'Connector', (SELECT json_group_array(json(j))
   FROM (SELECT json_object('email', t1."email", 'emails', json(t1."emails")) AS j
     FROM "security_contact" AS t1
     WHERE t1."_has_security_contact_rid" = t0."_rid"
-    AND NOT (t1."email" IS NULL)
+    AND t1."email" IS NOT NULL
     ORDER BY t1."_key"
     LIMIT :p3)), json_object('count', (SELECT count(*)
     FROM "security_contact" AS t2
@@ -56,7 +60,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."name" IS NULL)
+AND t0."name" IS NOT NULL
 ORDER BY t0."name" DESC, t0."id" ASC, t0."_key"
 LIMIT :p1
 OFFSET :p2
@@ -73,7 +77,7 @@ AND t0."_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
-AND NOT (t0."name" IS NULL)
+AND t0."name" IS NOT NULL
 ORDER BY t0."_rid"
 
 -- root `connectors`: compile_root

@@ -21,18 +21,8 @@ AND ((COALESCE((SELECT t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyE
         WHERE t0_blobServiceDeletePolicyEnabled."_has_blob_service_rid" = t0."_rid"
         AND t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled" IS NOT NULL
         ORDER BY t0_blobServiceDeletePolicyEnabled."_rid"
-        LIMIT :p1), :p2) IS NOT NULL
-    AND COALESCE((SELECT t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled"
-        FROM "blob_service" AS t0_blobServiceDeletePolicyEnabled
-        WHERE t0_blobServiceDeletePolicyEnabled."_has_blob_service_rid" = t0."_rid"
-        AND t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled" IS NOT NULL
-        ORDER BY t0_blobServiceDeletePolicyEnabled."_rid"
         LIMIT :p1), :p2) = :p3)
   OR (COALESCE((SELECT max(CASE WHEN t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType" IS NOT NULL
-          AND lower(t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType") = lower(:p4) THEN 1 ELSE 0 END)
-        FROM "diagnostic_setting" AS t0_isBlobServicesDiagnosticsSettingsEnabled
-        WHERE t0_isBlobServicesDiagnosticsSettingsEnabled."_storage_diagnostic_setting_rid" = t0."_rid"), :p5) IS NOT NULL
-    AND COALESCE((SELECT max(CASE WHEN t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType" IS NOT NULL
           AND lower(t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType") = lower(:p4) THEN 1 ELSE 0 END)
         FROM "diagnostic_setting" AS t0_isBlobServicesDiagnosticsSettingsEnabled
         WHERE t0_isBlobServicesDiagnosticsSettingsEnabled."_storage_diagnostic_setting_rid" = t0."_rid"), :p5) = :p6))
@@ -67,18 +57,8 @@ AND ((COALESCE((SELECT t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyE
         WHERE t0_blobServiceDeletePolicyEnabled."_has_blob_service_rid" = t0."_rid"
         AND t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled" IS NOT NULL
         ORDER BY t0_blobServiceDeletePolicyEnabled."_rid"
-        LIMIT :p1), :p2) IS NOT NULL
-    AND COALESCE((SELECT t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled"
-        FROM "blob_service" AS t0_blobServiceDeletePolicyEnabled
-        WHERE t0_blobServiceDeletePolicyEnabled."_has_blob_service_rid" = t0."_rid"
-        AND t0_blobServiceDeletePolicyEnabled."deleteRetentionPolicyEnabled" IS NOT NULL
-        ORDER BY t0_blobServiceDeletePolicyEnabled."_rid"
         LIMIT :p1), :p2) = :p3)
   OR (COALESCE((SELECT max(CASE WHEN t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType" IS NOT NULL
-          AND lower(t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType") = lower(:p4) THEN 1 ELSE 0 END)
-        FROM "diagnostic_setting" AS t0_isBlobServicesDiagnosticsSettingsEnabled
-        WHERE t0_isBlobServicesDiagnosticsSettingsEnabled."_storage_diagnostic_setting_rid" = t0."_rid"), :p5) IS NOT NULL
-    AND COALESCE((SELECT max(CASE WHEN t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType" IS NOT NULL
           AND lower(t0_isBlobServicesDiagnosticsSettingsEnabled."resourceType") = lower(:p4) THEN 1 ELSE 0 END)
         FROM "diagnostic_setting" AS t0_isBlobServicesDiagnosticsSettingsEnabled
         WHERE t0_isBlobServicesDiagnosticsSettingsEnabled."_storage_diagnostic_setting_rid" = t0."_rid"), :p5) = :p6))
@@ -109,20 +89,8 @@ AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
         WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
         AND t0_mfaActive."isMfaCapable" IS NOT NULL
         ORDER BY t0_mfaActive."_rid"
-        LIMIT :p1), :p2) IS NOT NULL
-    AND COALESCE((SELECT t0_mfaActive."isMfaCapable"
-        FROM "user_registration_details" AS t0_mfaActive
-        WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
-        AND t0_mfaActive."isMfaCapable" IS NOT NULL
-        ORDER BY t0_mfaActive."_rid"
         LIMIT :p1), :p2) = :p3)
   AND ((SELECT t0_isAdmin."isAdmin"
-      FROM "user_registration_details" AS t0_isAdmin
-      WHERE t0_isAdmin."_rid" = t0."_user_registration_ref"
-      AND t0_isAdmin."isAdmin" IS NOT NULL
-      ORDER BY t0_isAdmin."_rid"
-      LIMIT :p4) IS NOT NULL
-    AND (SELECT t0_isAdmin."isAdmin"
       FROM "user_registration_details" AS t0_isAdmin
       WHERE t0_isAdmin."_rid" = t0."_user_registration_ref"
       AND t0_isAdmin."isAdmin" IS NOT NULL
@@ -150,20 +118,8 @@ AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
         WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
         AND t0_mfaActive."isMfaCapable" IS NOT NULL
         ORDER BY t0_mfaActive."_rid"
-        LIMIT :p1), :p2) IS NOT NULL
-    AND COALESCE((SELECT t0_mfaActive."isMfaCapable"
-        FROM "user_registration_details" AS t0_mfaActive
-        WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
-        AND t0_mfaActive."isMfaCapable" IS NOT NULL
-        ORDER BY t0_mfaActive."_rid"
         LIMIT :p1), :p2) = :p3)
   AND ((SELECT t0_isAdmin."isAdmin"
-      FROM "user_registration_details" AS t0_isAdmin
-      WHERE t0_isAdmin."_rid" = t0."_user_registration_ref"
-      AND t0_isAdmin."isAdmin" IS NOT NULL
-      ORDER BY t0_isAdmin."_rid"
-      LIMIT :p4) IS NOT NULL
-    AND (SELECT t0_isAdmin."isAdmin"
       FROM "user_registration_details" AS t0_isAdmin
       WHERE t0_isAdmin."_rid" = t0."_user_registration_ref"
       AND t0_isAdmin."isAdmin" IS NOT NULL
