@@ -213,6 +213,18 @@ TEST_F(StoreReadTest, AppendJsonWritesEachValueAsSqliteJsonQuoteDoes) {
       std::string("Contoso \"SOC\" \\ r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac /x\x7f"),
       std::string("tab\there\nline\r\f\b\x01\x1f end")};
   for (int b = 1; b < 256; ++b) values.push_back(std::string(1, static_cast<char>(b)));
+  // Each byte at each place of texts longer than the 8 bytes append_json
+  // tests at once, among plain bytes and among bytes beside the ones escaped
+  // (0x20, 0x21, 0x5b, 0x7f, 0x80, 0xff).
+  for (const std::string& filler :
+       {std::string(17, 'x'), std::string("\x20\x21\x5b\x7f\x80\xff\xc3\xa9"
+                                          "\x20\x21\x5b\x7f\x80\xff\xc3\xa9\x23")})
+    for (int b = 1; b < 256; ++b)
+      for (size_t at = 0; at < filler.size(); ++at) {
+        std::string text = filler;
+        text[at] = static_cast<char>(b);
+        values.push_back(text);
+      }
   for (const posture::store::Value& v : values) {
     auto cursor = Cursor::open(*store_, {"SELECT :p1, json_quote(:p1)", {v}, ""}, 0);
     ASSERT_TRUE(cursor.ok()) << posture::format(cursor.errors());
