@@ -1,6 +1,8 @@
 // See text.hpp.
 #include "base/text.hpp"
 
+#include <cstring>
+
 namespace posture::text {
 
 std::string ascii_lower(std::string_view s) {
@@ -11,8 +13,23 @@ std::string ascii_lower(std::string_view s) {
 
 void ascii_lower(std::string_view s, std::string& out) {
   out.assign(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  // Eight bytes at a time: 0x20 added to each byte in A-Z (a byte of 0x80
+  // and above is never one: its bit 7 keeps it out).
+  constexpr uint64_t kSevenBits = 0x7f7f7f7f7f7f7f7full, kHighs = 0x8080808080808080ull;
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  size_t i = 0;
+  for (; i + 8 <= out.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, out.data() + i, sizeof w);
+    const uint64_t low = w & kSevenBits;
+    const uint64_t above_z = low + kOnes * (0x7f - 'Z');      // bit 7 set: above 'Z'
+    const uint64_t from_a = low + kOnes * (0x80 - 'A');       // bit 7 set: 'A' or above
+    const uint64_t upper = (from_a ^ above_z) & ~w & kHighs;  // 'A'..'Z', and ASCII
+    w |= upper >> 2;
+    std::memcpy(out.data() + i, &w, sizeof w);
+  }
+  for (; i < out.size(); ++i)
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
 }
 
 std::string iso_utc(std::time_t t) {

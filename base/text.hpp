@@ -16,6 +16,19 @@ std::string ascii_lower(std::string_view s);
 // The same into `out`, reusing its storage (a loop over many values).
 void ascii_lower(std::string_view s, std::string& out);
 
+// Whether none of the 8 bytes in `w` (loaded from text with memcpy) needs
+// escaping in a JSON string: no '"', '\\' or control byte (below 0x20), and,
+// with `ascii`, none of 0x80 and above (a writer that checks UTF-8 decodes
+// those). The word tests "has a zero byte" and "has a byte less than n",
+// exact for whether any byte does: writers skip 8 plain bytes at a time.
+constexpr bool json_plain_word(uint64_t w, bool ascii) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const uint64_t special = has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
+                           ((w - kOnes * 0x20) & ~w & kHighs) | (ascii ? w & kHighs : 0);
+  return special == 0;
+}
+
 // "2026-11-23T16:37:00Z": `t` in UTC, to the second.
 std::string iso_utc(std::time_t t);
 inline std::string iso_utc(std::chrono::system_clock::time_point t) {

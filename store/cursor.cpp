@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "base/text.hpp"
 #include "store/pg_store.hpp"
 #include "store/row_set.hpp"
 #include "store/store_internal.hpp"
@@ -215,16 +216,6 @@ bool Cursor::is_null(int column) const {
 
 namespace {
 
-// Whether any of the 8 bytes in `w` is '"', '\\' or a control character
-// (below 0x20): the classic "has a zero byte" and "has a byte less than n"
-// word tests, exact for whether any byte does.
-bool needs_escape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-  return (has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
-          ((w - kOnes * 0x20) & ~w & kHighs)) != 0;
-}
-
 void append_json_string(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
@@ -235,7 +226,7 @@ void append_json_string(std::string_view text, std::string& out) {
     if (i + 8 <= text.size()) {
       uint64_t w;
       std::memcpy(&w, text.data() + i, sizeof w);
-      if (!needs_escape(w)) {
+      if (text::json_plain_word(w, false)) {
         i += 8;
         continue;
       }

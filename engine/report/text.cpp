@@ -3,9 +3,11 @@
 #include "engine/report/text.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <sstream>
 
+#include "base/text.hpp"
 #include "base/utf8.hpp"
 
 namespace posture::report::text {
@@ -15,11 +17,21 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Calls plain(begin, end) for runs that need no escaping and special(i, n, cp)
-// for every other sequence (n == 0: an invalid byte at i).
-template <class NeedsEscape, class Plain, class Special>
-void scan(std::string_view s, NeedsEscape needs, Plain plain, Special special) {
+// for every other sequence (n == 0: an invalid byte at i). plain_word(w):
+// whether the 8 bytes of w are ASCII that needs no escaping, skipped at once.
+template <class NeedsEscape, class PlainWord, class Plain, class Special>
+void scan(std::string_view s, NeedsEscape needs, PlainWord plain_word, Plain plain,
+          Special special) {
   size_t run = 0, i = 0;
   while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, sizeof w);
+      if (plain_word(w)) {
+        i += 8;
+        continue;
+      }
+    }
     uint32_t cp = 0;
     size_t n = utf8_sequence(s, i, cp);
     if (n != 0 && !needs(cp)) {
@@ -39,7 +51,8 @@ template <class Append>
 void json_pieces(std::string_view s, Append append) {
   append("\"");
   scan(
-      s, [](uint32_t cp) { return cp < 0x20 || cp == '"' || cp == '\\'; }, append,
+      s, [](uint32_t cp) { return cp < 0x20 || cp == '"' || cp == '\\'; },
+      [](uint64_t w) { return posture::text::json_plain_word(w, true); }, append,
       [&](size_t, size_t n, uint32_t cp) {
         if (n == 0) return append(kReplacement);
         switch (cp) {
@@ -88,6 +101,7 @@ void xml_text(std::ostream& out, std::string_view s) {
         return cp < 0x20 || cp == '&' || cp == '<' || cp == '>' || cp == '"' || cp == '\'' ||
                cp == 0xFFFE || cp == 0xFFFF;
       },
+      [](uint64_t) { return false; },
       [&](std::string_view run) {
         out.write(run.data(), static_cast<std::streamsize>(run.size()));
       },
@@ -121,7 +135,7 @@ void csv_field(std::ostream& out, std::string_view s) {
   quote = quote || s.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out.put('"');
   scan(
-      s, [&](uint32_t cp) { return cp == '"'; },
+      s, [&](uint32_t cp) { return cp == '"'; }, [](uint64_t) { return false; },
       [&](std::string_view run) {
         out.write(run.data(), static_cast<std::streamsize>(run.size()));
       },

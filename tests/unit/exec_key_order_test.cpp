@@ -72,6 +72,20 @@ TEST(KeyOrder, BeyondItsBudgetMergesSortedRunsToTheSameOrder) {
   EXPECT_EQ(through(order, again), sorted_texts(again));
 }
 
+// Heads that tie in long runs (a subscription's resources share the 8 bytes
+// after the prefix), decided by the rest of the key: 20 000 rows, one batch.
+TEST(KeyOrder, RowsWhoseHeadsTieAreOrderedByTheRestOfTheKey) {
+  std::mt19937 random(4);
+  std::vector<Row> rows;
+  for (size_t i = 0; i < 20000; ++i) {
+    std::string key = "/subscriptions/" + std::string(8, "abc"[random() % 3]) + "/r";
+    for (size_t j = random() % 6; j > 0; --j) key += "0\x80z"[random() % 3];
+    rows.emplace_back(key, std::to_string(i));
+  }
+  KeyOrder order;
+  EXPECT_EQ(through(order, rows), sorted_texts(rows));
+}
+
 TEST(KeyOrder, KeysWithNoCommonPrefixAndEmptyOnesSortToo) {
   std::vector<Row> rows{{"b", "1"}, {"", "2"}, {"a\xff", "3"}, {"a", "4"}, {"", "5"}, {"ab", "6"}};
   KeyOrder order;

@@ -45,5 +45,22 @@ TEST(ReportText, JsonStringsEscapeWhatJsonNeedsAndReplaceInvalidUtf8) {
   }
 }
 
+// Every byte at every place of texts longer than the 8 bytes the writer
+// skips at once: the text written is the plain bytes around that byte's own
+// escape (or its replacement when it is not UTF-8 by itself).
+TEST(ReportText, EachByteAnywhereInALongTextIsWrittenAsOnItsOwn) {
+  for (const std::string& filler : {std::string(17, 'x'), std::string("a ~!#[]{}\x7f/:-_.,09")})
+    for (int b = 0; b < 256; ++b)
+      for (size_t at = 0; at < filler.size(); ++at) {
+        std::string text = filler;
+        text[at] = static_cast<char>(b);
+        const std::string alone = json_quoted(std::string(1, static_cast<char>(b)));
+        const std::string want = "\"" + filler.substr(0, at) + alone.substr(1, alone.size() - 2) +
+                                 filler.substr(at + 1) + "\"";
+        ASSERT_EQ(to_string(text), want) << "byte " << b << " at " << at;
+        ASSERT_EQ(to_stream(text), want) << "byte " << b << " at " << at;
+      }
+}
+
 }  // namespace
 }  // namespace posture::report::text
