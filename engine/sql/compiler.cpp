@@ -465,7 +465,8 @@ class Compiler {
     return d_.boolean(false);
   }
 
-  // FROM child AS c WHERE c.fk IS NOT NULL [AND cond]: the related rows of
+  // FROM child AS c WHERE c.fk IS NOT NULL [AND cond] (for a row set no
+  // IS NOT NULL: the set skips NULL itself): the related rows of
   // the parents (rows of alias t) that satisfy `cond` (negate_cond: that do
   // not). They are only the scan's rows (c._scan = the scan where the
   // dialect does not read rowid ranges):
@@ -475,15 +476,21 @@ class Compiler {
   // points only at parents of its own scan; the bounds save reading the
   // other scans' rows.
   std::string related_rows(const ir::Predicate& p, const std::string& t, const std::string& c,
-                           const ir::Predicate* cond, bool negate_cond) {
+                           const ir::Predicate* cond, bool negate_cond, bool for_row_set = false) {
     std::string fk = column(c, p.relationship->fk_column);
-    std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c + " WHERE " +
-                      tenant_filter(d_, c) + fk + " IS NOT NULL";
+    // A row set skips NULL itself (store/row_set.hpp): no IS NOT NULL there.
+    std::vector<std::string> terms;
+    if (!for_row_set) terms.push_back(fk + " IS NOT NULL");
     if (cond || !d_.scan_by_rowid_range())
-      out += " AND " + in_scan(d_, p.target->table, c, scan_);
+      terms.push_back(in_scan(d_, p.target->table, c, scan_));
     else if (auto parent = tables_.find(t); parent != tables_.end())
-      out += " AND " + fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_);
-    if (cond) out += " AND " + predicate(*cond, c, PredicateUse::Filter, negate_cond);
+      terms.push_back(fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_));
+    if (cond) terms.push_back(predicate(*cond, c, PredicateUse::Filter, negate_cond));
+    std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c;
+    const std::string tenant = tenant_filter(d_, c);  // "<test> AND " or ""
+    if (terms.empty()) return tenant.empty() ? out : out + " WHERE " + tenant + d_.boolean(true);
+    out += " WHERE " + tenant;
+    for (size_t i = 0; i < terms.size(); ++i) out += (i ? " AND " : "") + terms[i];
     return out;
   }
 
@@ -493,15 +500,16 @@ class Compiler {
                            bool negate_cond, const std::string& tail = "") {
     std::string c = alias(p.target->table);
     return "SELECT " + keyed_select(c, column(c, p.relationship->fk_column)) +
-           related_rows(p, t, c, cond, negate_cond) + tail;
+           related_rows(p, t, c, cond, negate_cond, row_sets()) + tail;
   }
 
   // Whether `value` is (in = false: is not) one of the rows `select`
   // selects: a row set where the dialect has them, else [NOT] IN (select).
   // A set's own sets were added while its SELECT was written, so each set
   // reads only sets before it.
+  bool row_sets() const { return d_.row_sets() && !tenants(); }
   std::string member_of(const std::string& value, std::string select, bool in) {
-    if (d_.row_sets() && !tenants()) {
+    if (row_sets()) {
       sets_.push_back(std::move(select));
       return std::string(in ? "" : "NOT ") + d_.in_row_set(sets_.size(), value);
     }

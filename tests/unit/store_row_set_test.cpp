@@ -139,6 +139,13 @@ TEST_F(StoreRowSetTest, ACursorComputesEachSetBeforeTheStatementAndBindsItByName
   st.sets.push_back("SELECT _rid FROM connector WHERE NOT posture_in(:set1, _rid) AND name <> 'e'");
   st.sql = "SELECT name FROM connector WHERE posture_in(:set2, _rid) OR name = :p1 ORDER BY _rid";
   EXPECT_EQ(names(st), "a,b,c");
+  // A NULL the set's statement selects is in no set (the compiler leaves
+  // out `fk IS NOT NULL` for a row set).
+  Statement nulls{"SELECT name FROM connector WHERE NOT posture_in(:set1, _rid) ORDER BY _rid",
+                  {},
+                  "",
+                  {"SELECT CASE WHEN name = 'b' THEN NULL ELSE _rid END FROM connector"}};
+  EXPECT_EQ(names(nulls), "b");
 }
 
 TEST_F(StoreRowSetTest, StepsCountTheSetsAndResetBindsThemAgain) {

@@ -15,8 +15,7 @@ AND NOT (posture_in(:set1, t0."_rid"))
 -- row set :set1
 SELECT t1."_has_pricing_rid"
 FROM "pricing" AS t1
-WHERE t1."_has_pricing_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "pricing"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "pricing"
@@ -40,8 +39,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_has_pricing_rid"
 FROM "pricing" AS t1
-WHERE t1."_has_pricing_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "pricing"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "pricing"

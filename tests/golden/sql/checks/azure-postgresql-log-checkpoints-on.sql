@@ -15,8 +15,7 @@ AND NOT (posture_in(:set1, t0."_rid"))
 -- row set :set1
 SELECT t1."_pg_server_configuration_rid"
 FROM "server_configuration" AS t1
-WHERE t1."_pg_server_configuration_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "server_configuration"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "server_configuration"
@@ -41,8 +40,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_pg_server_configuration_rid"
 FROM "server_configuration" AS t1
-WHERE t1."_pg_server_configuration_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "server_configuration"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "server_configuration"

@@ -15,8 +15,7 @@ AND NOT posture_in(:set1, t0."_rid")
 -- row set :set1
 SELECT t1."_has_vm_extension_rid"
 FROM "vm_extension" AS t1
-WHERE t1."_has_vm_extension_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "vm_extension"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "vm_extension"
@@ -43,8 +42,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_has_vm_extension_rid"
 FROM "vm_extension" AS t1
-WHERE t1."_has_vm_extension_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "vm_extension"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "vm_extension"

@@ -20,8 +20,7 @@ AND (t0."name" IS NULL
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -29,8 +28,7 @@ AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
-WHERE t2."_has_security_contact_rid" IS NOT NULL
-AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -58,8 +56,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -67,8 +64,7 @@ AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
-WHERE t2."_has_security_contact_rid" IS NOT NULL
-AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"

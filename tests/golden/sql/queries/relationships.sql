@@ -27,8 +27,7 @@ AND (posture_in(:set1, t0."_rid")
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -37,8 +36,7 @@ AND (t1."email" = :p1)
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
-WHERE t2."_has_security_contact_rid" IS NOT NULL
-AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -46,8 +44,7 @@ AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set3
 SELECT t3."_has_security_contact_rid"
 FROM "security_contact" AS t3
-WHERE t3."_has_security_contact_rid" IS NOT NULL
-AND t3."_rid" BETWEEN (SELECT min("_rid")
+WHERE t3."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -56,8 +53,7 @@ AND (t3."email" = :p2)
 -- row set :set4
 SELECT t4."_has_security_contact_rid"
 FROM "security_contact" AS t4
-WHERE t4."_has_security_contact_rid" IS NOT NULL
-AND t4."_rid" BETWEEN (SELECT min("_rid")
+WHERE t4."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -67,8 +63,7 @@ GROUP BY 1 HAVING count(*) = 1
 -- row set :set5
 SELECT t5."_has_security_contact_rid"
 FROM "security_contact" AS t5
-WHERE t5."_has_security_contact_rid" IS NOT NULL
-AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -76,8 +71,7 @@ AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set6
 SELECT t6."_has_security_contact_rid"
 FROM "security_contact" AS t6
-WHERE t6."_has_security_contact_rid" IS NOT NULL
-AND t6."_rid" BETWEEN (SELECT min("_rid")
+WHERE t6."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -90,8 +84,7 @@ GROUP BY 1 HAVING count(*) = 1
 -- row set :set7
 SELECT t9."_has_security_contact_rid"
 FROM "security_contact" AS t9
-WHERE t9."_has_security_contact_rid" IS NOT NULL
-AND t9."_rid" BETWEEN (SELECT min("_rid")
+WHERE t9."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -131,8 +124,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -141,8 +133,7 @@ AND (t1."email" = :p1)
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
-WHERE t2."_has_security_contact_rid" IS NOT NULL
-AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -150,8 +141,7 @@ AND t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set3
 SELECT t3."_has_security_contact_rid"
 FROM "security_contact" AS t3
-WHERE t3."_has_security_contact_rid" IS NOT NULL
-AND t3."_rid" BETWEEN (SELECT min("_rid")
+WHERE t3."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -160,8 +150,7 @@ AND (t3."email" = :p2)
 -- row set :set4
 SELECT t4."_has_security_contact_rid"
 FROM "security_contact" AS t4
-WHERE t4."_has_security_contact_rid" IS NOT NULL
-AND t4."_rid" BETWEEN (SELECT min("_rid")
+WHERE t4."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -171,8 +160,7 @@ GROUP BY 1 HAVING count(*) = 1
 -- row set :set5
 SELECT t5."_has_security_contact_rid"
 FROM "security_contact" AS t5
-WHERE t5."_has_security_contact_rid" IS NOT NULL
-AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -180,8 +168,7 @@ AND t5."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
 -- row set :set6
 SELECT t6."_has_security_contact_rid"
 FROM "security_contact" AS t6
-WHERE t6."_has_security_contact_rid" IS NOT NULL
-AND t6."_rid" BETWEEN (SELECT min("_rid")
+WHERE t6."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
@@ -194,8 +181,7 @@ GROUP BY 1 HAVING count(*) = 1
 -- row set :set7
 SELECT t9."_has_security_contact_rid"
 FROM "security_contact" AS t9
-WHERE t9."_has_security_contact_rid" IS NOT NULL
-AND t9."_rid" BETWEEN (SELECT min("_rid")
+WHERE t9."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"

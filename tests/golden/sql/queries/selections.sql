@@ -15,8 +15,7 @@ AND posture_in(:set1, t0."_rid")
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
@@ -36,8 +35,7 @@ ORDER BY t0."_rid"
 -- row set :set1
 SELECT t1."_has_security_contact_rid"
 FROM "security_contact" AS t1
-WHERE t1."_has_security_contact_rid" IS NOT NULL
-AND t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
+WHERE t1."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   FROM "connector"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
