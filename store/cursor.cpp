@@ -272,12 +272,14 @@ void append_json_string(std::string_view text, std::string& out) {
 }  // namespace
 
 void Cursor::append_json(int column, std::string& out) const {
-  if (is_null(column)) {
-    out += "null";
-    return;
+  if (pg_) {
+    if (pg_->is_null(column)) return void(out += "null");
+    return append_json_string(pg_->text(column), out);
   }
-  if (pg_) return append_json_string(pg_->text(column), out);
-  switch (sqlite3_column_type(raw(stmt_), column)) {
+  switch (sqlite3_column_type(raw(stmt_), column)) {  // once: each call is an API call
+    case SQLITE_NULL:
+      out += "null";
+      return;
     case SQLITE_INTEGER: {
       char buf[24];
       auto end = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(raw(stmt_), column)).ptr;
