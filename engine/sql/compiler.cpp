@@ -196,7 +196,7 @@ class Compiler {
       case K::IsNull:
         return value_of(t, *p.field) + (negated ? " IS NOT NULL" : " IS NULL");
       case K::Compare:
-        return compare(p, t, use, negated, false);
+        return compare(p, t, negated, goes_bare(p.op, use, negated, false));
       case K::Related:
         return negate(related(p, t), negated);
       case K::Count:
@@ -304,20 +304,19 @@ class Compiler {
     auto known = [&](const schema::Field* f) {
       return std::find(not_null.begin(), not_null.end(), f) != not_null.end();
     };
-    // Fields a comparison tests without an IS NOT NULL of its own.
-    std::vector<const schema::Field*> bare;
-    if (filter_and)
-      for (const Leaf& l : parts)
-        if (l.p->kind == K::Compare && null_in_null_out(l.p->op) &&
-            (!l.negated || known(l.p->field)))
-          bare.push_back(l.p->field);
+    // Whether a comparison leaf is written without an IS NOT NULL of its own.
+    auto bare = [&](const Leaf& l) {
+      return l.p->kind == K::Compare &&
+             goes_bare(l.p->op, use, l.negated, filter_and && known(l.p->field));
+    };
     std::vector<std::string> terms;
     for (const Leaf& l : parts) {
-      if (l.p->kind == K::IsNull && l.negated &&
-          std::find(bare.begin(), bare.end(), l.p->field) != bare.end())
-        continue;  // the comparison of that field says it
+      if (filter_and && l.p->kind == K::IsNull && l.negated &&
+          std::any_of(parts.begin(), parts.end(),
+                      [&](const Leaf& o) { return o.p->field == l.p->field && bare(o); }))
+        continue;  // in an AND, a comparison of that field says it
       if (l.p->kind == K::Compare)
-        terms.push_back(compare(*l.p, t, use, l.negated, filter_and && known(l.p->field)));
+        terms.push_back(compare(*l.p, t, l.negated, bare(l)));
       else
         terms.push_back(predicate(*l.p, t, use, l.negated));
     }
@@ -344,15 +343,18 @@ class Compiler {
     return out + ")";
   }
 
-  // The comparison `p` (negated: NOT p). Exactly: false (negated: true) when
-  // the field is NULL. As a filter it may be NULL instead of false: then a
-  // comparison that is NULL of NULL (null_in_null_out) is bare, and a negated
-  // one too where `not_null` (its conjunction is false or NULL whenever the
-  // field is NULL).
-  std::string compare(const ir::Predicate& p, const std::string& t, PredicateUse use, bool negated,
-                      bool not_null) {
+  // Whether a comparison (negated: NOT it) may be written bare, NULL when its
+  // field is: as a filter, where it is NULL of NULL (null_in_null_out), and
+  // negated only where `not_null` (its conjunction is false or NULL whenever
+  // the field is NULL).
+  static bool goes_bare(ir::CompareOp op, PredicateUse use, bool negated, bool not_null) {
+    return use == PredicateUse::Filter && null_in_null_out(op) && (!negated || not_null);
+  }
+
+  // The comparison `p` (negated: NOT p): false (negated: true) when the
+  // field is NULL, or, `bare` (goes_bare), NULL then.
+  std::string compare(const ir::Predicate& p, const std::string& t, bool negated, bool bare) {
     std::string col = value_of(t, *p.field);
-    const bool bare = null_in_null_out(p.op) && (negated ? not_null : use == PredicateUse::Filter);
     auto finish = [&](const std::string& test) {
       std::string exact = bare ? "(" + test + ")" : "(" + col + " IS NOT NULL AND " + test + ")";
       return negated ? "NOT " + exact : exact;
