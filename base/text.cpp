@@ -5,6 +5,20 @@
 
 namespace posture::text {
 
+bool json_plain(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if (!json_plain_word(w, true)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out;
   ascii_lower(s, out);

@@ -29,6 +29,10 @@ constexpr bool json_plain_word(uint64_t w, bool ascii) {
   return special == 0;
 }
 
+// Whether `s` is ASCII with nothing to escape in a JSON string: then its
+// JSON text is `s` in quotes, whatever the writer.
+bool json_plain(std::string_view s);
+
 // "2026-11-23T16:37:00Z": `t` in UTC, to the second.
 std::string iso_utc(std::time_t t);
 inline std::string iso_utc(std::chrono::system_clock::time_point t) {

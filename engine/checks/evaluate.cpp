@@ -107,40 +107,119 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
   return out;
 }
 
-// Explains the first `limit` findings of `result` that failed (FAIL and
-// MUTED), `failed` holding their indexes in ascending order: only those
-// subjects are read again.
-Status attach_reasons(const store::Store& store, const Check& check, const schema::ObjectType& type,
-                      const Subjects& all, const std::vector<uint32_t>& failed, uint64_t limit,
-                      CheckResult& result) {
-  std::vector<uint32_t> indexes;
-  std::vector<int64_t> rids;
-  for (uint32_t index : failed) {
-    if (indexes.size() >= limit) break;
-    Verdict v = result.verdicts[index];
-    if (v != Verdict::Fail && v != Verdict::Muted) continue;
-    indexes.push_back(index);
-    rids.push_back(all.rids[index]);
+// The explanation of the failing findings of per-resource results that share
+// their subjects (one subject type and providers): every failing subject of
+// any of them, in finding order, cut into slices that are explained apart,
+// each into reason files of its own, joined at the end.
+struct ExplainGroup {
+  std::vector<CheckResult*> results;
+  std::shared_ptr<const Subjects> subjects;
+  std::vector<std::vector<uint32_t>> indexes;  // per result: its explained findings, ascending
+  std::vector<uint32_t> all;                   // the union of indexes, ascending
+  std::vector<size_t> bounds;                  // slice s: all[bounds[s], bounds[s + 1])
+  std::vector<std::vector<std::shared_ptr<ReasonFile>>> parts;  // [slice][result], may be null
+  Diagnostics errors;                                           // of the first slice that failed
+  std::mutex mutex;                                             // for errors
+  size_t slices() const { return bounds.size() - 1; }
+};
+
+// The groups in which `results` are explained: per-resource results with a
+// failing finding to explain, by subject type and providers (each alone when
+// context.together is 1), each cut into at most `slices` slices.
+Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
+    const store::Store& store, const EvaluationContext& context,
+    const std::vector<CheckResult*>& results, size_t slices) {
+  std::vector<std::unique_ptr<ExplainGroup>> groups;
+  if (context.explain == 0) return groups;
+  std::map<std::pair<const schema::ObjectType*, std::vector<std::string>>, ExplainGroup*> group_of;
+  for (CheckResult* r : results) {
+    if (!r->per_resource() || r->no_subjects) continue;
+    std::vector<uint32_t> indexes;
+    for (uint32_t i = 0; i < r->verdicts.size() && indexes.size() < context.explain; ++i)
+      if (r->verdicts[i] == Verdict::Fail || r->verdicts[i] == Verdict::Muted) indexes.push_back(i);
+    if (indexes.empty()) continue;
+    ExplainGroup*& group = group_of[{r->subject_type, r->check->providers}];
+    if (!group || context.together <= 1) {
+      groups.push_back(std::make_unique<ExplainGroup>());
+      group = groups.back().get();
+      auto subjects = context.subjects->get(store, context, *r->check, *r->subject_type);
+      if (!subjects) return subjects.take_errors();
+      group->subjects = std::move(subjects).value();
+    }
+    group->results.push_back(r);
+    group->indexes.push_back(std::move(indexes));
   }
-  if (indexes.empty()) return ok_status();
-  const ir::Predicate& where = check.query.analysed.roots.front().where;
-  const Explainer explainer(store, type, where);
-  auto file = ReasonFile::create();
-  if (!file) return file.take_errors();
-  // A few thousand at a time, written out as they come.
-  constexpr size_t kChunk = 4096;
-  for (size_t begin = 0; begin < rids.size(); begin += kChunk) {
-    size_t end = std::min(rids.size(), begin + kChunk);
-    auto explained =
-        explainer.explain(std::vector<int64_t>(rids.begin() + static_cast<std::ptrdiff_t>(begin),
-                                               rids.begin() + static_cast<std::ptrdiff_t>(end)));
+  for (auto& group : groups) {
+    for (const auto& indexes : group->indexes) {
+      std::vector<uint32_t> merged;
+      std::set_union(group->all.begin(), group->all.end(), indexes.begin(), indexes.end(),
+                     std::back_inserter(merged));
+      group->all = std::move(merged);
+    }
+    // Slices of at least a batch (a few thousand subjects: statements per batch).
+    const size_t batch = std::max<size_t>(1, context.explain_batch);
+    const size_t n = std::max<size_t>(1, std::min(slices, group->all.size() / batch));
+    for (size_t s = 0; s <= n; ++s) group->bounds.push_back(group->all.size() * s / n);
+    group->parts.resize(n);
+  }
+  return groups;
+}
+
+// Explains slice `slice` of `group`: a few thousand failing subjects at a
+// time, each read once (with its related rows) for every result it fails.
+Status explain_slice(const store::Store& store, const EvaluationContext& context,
+                     ExplainGroup& group, size_t slice) {
+  const schema::ObjectType& type = *group.results.front()->subject_type;
+  std::vector<const ir::Predicate*> wheres;
+  for (const CheckResult* r : group.results)
+    wheres.push_back(&r->check->query.analysed.roots.front().where);
+  const Explainer explainer(store, type, wheres);
+  auto& parts = group.parts[slice];
+  parts.assign(group.results.size(), nullptr);
+  const size_t batch = std::max<size_t>(1, context.explain_batch);
+  const size_t from = group.bounds[slice], to = group.bounds[slice + 1];
+  std::vector<size_t> next(group.results.size());  // per result: its first index in the slice
+  for (size_t k = 0; k < next.size(); ++k)
+    next[k] = static_cast<size_t>(
+        std::lower_bound(group.indexes[k].begin(), group.indexes[k].end(), group.all[from]) -
+        group.indexes[k].begin());
+  for (size_t begin = from; begin < to; begin += batch) {
+    const uint32_t last = group.all[std::min(to, begin + batch) - 1];
+    std::vector<std::vector<int64_t>> rids(group.results.size());
+    std::vector<size_t> first = next;
+    for (size_t k = 0; k < rids.size(); ++k)
+      for (; next[k] < group.indexes[k].size() && group.indexes[k][next[k]] <= last; ++next[k])
+        rids[k].push_back(group.subjects->rids[group.indexes[k][next[k]]]);
+    auto explained = explainer.explain(rids);
     if (!explained) return explained.take_errors();
-    for (size_t i = begin; i < end; ++i)
-      if (auto st = (*file)->append(indexes[i], explained->reasons[i - begin]); !st) return st;
+    for (size_t k = 0; k < rids.size(); ++k) {
+      if (rids[k].empty()) continue;
+      if (!parts[k]) {
+        auto file = ReasonFile::create();
+        if (!file) return file.take_errors();
+        parts[k] = std::move(file).value();
+      }
+      for (size_t i = 0; i < rids[k].size(); ++i)
+        if (auto st = parts[k]->append(group.indexes[k][first[k] + i], (*explained)[k].reasons[i]);
+            !st)
+          return st;
+    }
   }
-  if (auto st = (*file)->finish(); !st) return st;
-  result.reasons = std::move(*file);
+  for (const auto& part : parts)
+    if (part)
+      if (auto st = part->finish(); !st) return st;
   return ok_status();
+}
+
+// Gives each result of `group` its reasons, its slices' parts joined in order.
+void finish_explanation(ExplainGroup& group) {
+  for (size_t k = 0; k < group.results.size(); ++k) {
+    std::vector<std::shared_ptr<ReasonFile>> parts;
+    for (auto& slice : group.parts)
+      if (slice.size() > k && slice[k]) parts.push_back(std::move(slice[k]));
+    group.results[k]->reasons =
+        parts.size() == 1 ? std::move(parts.front()) : ReasonFile::join(std::move(parts));
+  }
 }
 
 }  // namespace
@@ -257,6 +336,18 @@ std::vector<std::string> query_types(const Check& check) {
   return out;
 }
 
+Status explain_findings(const store::Store& store, const EvaluationContext& context,
+                        const std::vector<CheckResult*>& results) {
+  auto groups = plan_explanations(store, context, results, 1);
+  if (!groups) return groups.take_errors();
+  for (auto& group : *groups) {
+    for (size_t s = 0; s < group->slices(); ++s)
+      if (auto st = explain_slice(store, context, *group, s); !st) return st;
+    finish_explanation(*group);
+  }
+  return ok_status();
+}
+
 posture::Status Evaluator::per_resource(const Check& check, const schema::ObjectType& type,
                                         CheckResult& result) const {
   // A type the check reads that the scan did not collect: unknown, not a pass.
@@ -285,6 +376,18 @@ posture::Status Evaluator::per_resource(const Check& check, const schema::Object
 
 std::vector<Result<CheckResult>> Evaluator::evaluate_together(
     const std::vector<const Check*>& checks) const {
+  std::vector<Result<CheckResult>> results = judge_together(checks);
+  std::vector<CheckResult*> judged;
+  for (auto& r : results)
+    if (r) judged.push_back(&*r);
+  if (auto st = explain_findings(store_, context_, judged); !st)
+    for (auto& r : results)
+      if (r && r->per_resource()) r = st.errors();
+  return results;
+}
+
+std::vector<Result<CheckResult>> Evaluator::judge_together(
+    const std::vector<const Check*>& checks) const {
   std::vector<std::optional<Result<CheckResult>>> out(checks.size());
   // Checks judged together: same subject type and providers, type collected.
   std::vector<size_t> together;
@@ -297,9 +400,9 @@ std::vector<Result<CheckResult>> Evaluator::evaluate_together(
     if (joins)
       together.push_back(i);
     else
-      out[i].emplace(evaluate(*checks[i]));
+      out[i].emplace(judge_one(*checks[i]));
   }
-  if (together.size() == 1) out[together.front()].emplace(evaluate(*checks[together.front()]));
+  if (together.size() == 1) out[together.front()].emplace(judge_one(*checks[together.front()]));
   if (together.size() > 1) {
     const Check& first = *checks[together.front()];
     const schema::ObjectType& type = *subject_type(first);
@@ -415,16 +518,6 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
     }
     result.waiver_uses.assign(uses.begin(), uses.end());
   }
-  if (context_.explain) {
-    std::vector<uint32_t> indexes;
-    indexes.reserve(failed.size());
-    for (const auto& f : failed) indexes.push_back(f.first);
-    std::sort(indexes.begin(), indexes.end());
-    if (auto explained =
-            attach_reasons(store_, check, type, all, indexes, context_.explain, result);
-        !explained)
-      return explained;
-  }
   // Notes by finding index (Order::Key visits the selected rows in rowid order).
   std::stable_sort(result.notes.begin(), result.notes.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -444,6 +537,13 @@ const schema::ObjectType* subject_type(const Check& check) {
 }
 
 Result<CheckResult> Evaluator::evaluate(const Check& check) const {
+  auto result = judge_one(check);
+  if (!result) return result;
+  if (auto st = explain_findings(store_, context_, {&*result}); !st) return st.take_errors();
+  return result;
+}
+
+Result<CheckResult> Evaluator::judge_one(const Check& check) const {
   CheckResult result;
   result.check = &check;
   const ir::RootField& root = check.query.optimised.roots.front();
@@ -582,41 +682,103 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
                                               const EvaluationProgress& progress) {
   std::vector<std::optional<Result<CheckResult>>> slots(checks.size());
   const std::vector<std::vector<size_t>> units = plan_units(checks, context.together, jobs);
-  std::atomic<size_t> next{0};
   std::mutex progress_mutex;
   size_t done = 0;
   auto advance = [&](size_t finished) {
-    if (!progress) return;
+    if (!progress || finished == 0) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
     done += finished;
     progress(done, checks.size());
   };
-  advance(0);
-  auto work = [&] {
-    auto store = store::Store::open(db_path, posture::schema::builtin(), store::OpenMode::ReadOnly);
-    if (store) {
-      if (auto st = store->use_bulk_read_mode(); !st) store = st.take_errors();
-    }
+  if (progress) progress(0, checks.size());
+  // Runs `work(store, worker)` on up to `jobs` workers, each with its own
+  // read-only connection, kept from one phase to the next.
+  std::vector<std::optional<Result<store::Store>>> stores(std::max(1u, jobs));
+  auto run = [&](size_t tasks, const std::function<void(const Result<store::Store>&)>& work) {
+    const size_t workers = std::max<size_t>(1, std::min<size_t>(stores.size(), tasks));
+    auto one = [&](size_t w) {
+      if (!stores[w]) {
+        auto store =
+            store::Store::open(db_path, posture::schema::builtin(), store::OpenMode::ReadOnly);
+        if (store)
+          if (auto st = store->use_bulk_read_mode(); !st) store = st.take_errors();
+        stores[w].emplace(std::move(store));
+      }
+      work(*stores[w]);
+    };
+    if (workers == 1) return one(0);
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) threads.emplace_back(one, w);
+    for (auto& t : threads) t.join();
+  };
+
+  // First every check is judged; a check whose failing findings are to be
+  // explained is done once they are.
+  auto to_explain = [&](const Result<CheckResult>& r) {
+    return r && r->per_resource() && !r->no_subjects && context.explain > 0 &&
+           r->count(Verdict::Fail) + r->count(Verdict::Muted) > 0;
+  };
+  std::atomic<size_t> next{0};
+  run(units.size(), [&](const Result<store::Store>& store) {
     for (size_t u; (u = next.fetch_add(1)) < units.size();) {
       const std::vector<size_t>& unit = units[u];
       if (!store) {
         for (size_t i : unit) slots[i].emplace(store.errors());
+        advance(unit.size());
         continue;
       }
       std::vector<const Check*> group;
       for (size_t i : unit) group.push_back(checks[i]);
-      auto results = Evaluator(*store, context).evaluate_together(group);
-      for (size_t k = 0; k < unit.size(); ++k) slots[unit[k]].emplace(std::move(results[k]));
-      advance(unit.size());
+      auto results = Evaluator(*store, context).judge_together(group);
+      size_t finished = 0;
+      for (size_t k = 0; k < unit.size(); ++k) {
+        finished += to_explain(results[k]) ? 0 : 1;
+        slots[unit[k]].emplace(std::move(results[k]));
+      }
+      advance(finished);
     }
-  };
-  size_t workers = std::max<size_t>(1, std::min<size_t>(jobs, units.size()));
-  if (workers == 1) {
-    work();
-  } else {
-    std::vector<std::thread> threads;
-    for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
-    for (auto& t : threads) t.join();
+  });
+
+  // Then the reasons: the failing subjects of each subject type in slices,
+  // one slice a task, each subject read once for every check it fails.
+  std::vector<CheckResult*> judged;
+  for (auto& slot : slots)
+    if (to_explain(*slot)) judged.push_back(&**slot);
+  if (!judged.empty()) {
+    if (!*stores[0]) return stores[0]->errors();
+    auto groups = plan_explanations(**stores[0], context, judged, stores.size());
+    if (!groups) return groups.take_errors();
+    std::vector<std::pair<ExplainGroup*, size_t>> tasks;
+    for (auto& group : *groups)
+      for (size_t s = 0; s < group->slices(); ++s) tasks.emplace_back(group.get(), s);
+    std::vector<std::atomic<size_t>> left(groups->size());
+    for (size_t g = 0; g < groups->size(); ++g) left[g] = (*groups)[g]->slices();
+    next = 0;
+    run(tasks.size(), [&](const Result<store::Store>& store) {
+      for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+        auto [group, slice] = tasks[t];
+        auto st = store ? explain_slice(*store, context, *group, slice) : Status(store.errors());
+        if (!st) {
+          std::lock_guard<std::mutex> lock(group->mutex);
+          if (group->errors.empty()) group->errors = st.errors();
+        }
+        const size_t g =
+            static_cast<size_t>(std::find_if(groups->begin(), groups->end(),
+                                             [&](const auto& p) { return p.get() == group; }) -
+                                groups->begin());
+        if (left[g].fetch_sub(1) == 1) {
+          if (group->errors.empty()) finish_explanation(*group);
+          advance(group->results.size());
+        }
+      }
+    });
+    for (auto& group : *groups) {
+      if (group->errors.empty()) continue;
+      for (auto& slot : slots)
+        if (*slot && std::find(group->results.begin(), group->results.end(), &**slot) !=
+                         group->results.end())
+          slot.emplace(group->errors);
+    }
   }
   std::vector<CheckResult> results;
   results.reserve(checks.size());

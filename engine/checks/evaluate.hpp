@@ -120,6 +120,9 @@ struct EvaluationContext {
   // finding order: kExplainAll, or as many as a table shows, or 0 where no
   // reason is written (diff, framework scores).
   uint64_t explain = kExplainAll;
+  // Failing subjects explained at a time (their rows read, then kept in
+  // memory); evaluate_all's workers each explain slices of at least this many.
+  size_t explain_batch = 4096;
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
@@ -184,6 +187,8 @@ class Evaluator {
   // related set is built once. Results in the order of `checks`, identical
   // to evaluate() of each.
   std::vector<Result<CheckResult>> evaluate_together(const std::vector<const Check*>& checks) const;
+  // evaluate_together without the reasons (explain_findings gives them).
+  std::vector<Result<CheckResult>> judge_together(const std::vector<const Check*>& checks) const;
 
  private:
   // The rowids (and, with waivers, ids) of the rows the check selects: ids
@@ -196,6 +201,7 @@ class Evaluator {
       if (with_id) ids.emplace_back(row.text(1));
     }
   };
+  Result<CheckResult> judge_one(const Check& check) const;  // evaluate() without the reasons
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
   // The findings of a check whose selected rows are known.
@@ -204,6 +210,14 @@ class Evaluator {
   const store::Store& store_;
   const EvaluationContext& context_;
 };
+
+// Explains the failing findings (FAIL and MUTED: the first context.explain of
+// each check, in finding order) of per-resource `results` judged on `store`'s
+// scan: sets their reasons. Results with one subject type and providers are
+// explained together unless context.together is 1: a subject that fails
+// several of them, and its related rows, are read once for all.
+Status explain_findings(const store::Store& store, const EvaluationContext& context,
+                        const std::vector<CheckResult*>& results);
 
 // What a bulk run reads besides the store: the stored checks, the framework
 // mappings in <queries>/frameworks/, and the waivers file if one is given.

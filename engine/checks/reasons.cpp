@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/codec.hpp"
+#include "base/text.hpp"
 #include "engine/sql/statements.hpp"
 
 namespace posture::checks {
@@ -155,10 +156,29 @@ Status attach_related(const store::Store& store, std::vector<Record*>& records,
   return ok_status();
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+std::string lower(std::string_view s) {
+  return text::ascii_lower(s);
+}
+
+// The items of a list stored as compact JSON whose every item is a string
+// with nothing to escape (text::json_plain), as most are: ["a","b"]. False
+// for any other text, which is then parsed.
+bool plain_list(std::string_view s, std::vector<std::string_view>& items) {
+  items.clear();
+  if (s.size() < 2 || s.front() != '[' || s.back() != ']') return false;
+  std::string_view rest = s.substr(1, s.size() - 2);
+  while (!rest.empty()) {
+    if (rest.front() != '"') return false;
+    const size_t close = rest.find('"', 1);  // no backslash in a plain item: this closes it
+    if (close == std::string_view::npos || !text::json_plain(rest.substr(1, close - 1)))
+      return false;
+    items.push_back(rest.substr(1, close - 1));
+    rest.remove_prefix(close + 1);
+    if (rest.empty()) break;
+    if (rest.front() != ',' || rest.size() == 1) return false;
+    rest.remove_prefix(1);
+  }
+  return true;
 }
 
 std::string json_text(const Value& v, bool list) {
@@ -166,7 +186,9 @@ std::string json_text(const Value& v, bool list) {
   if (const auto* s = std::get_if<std::string>(&v)) {
     // A list is stored as compact JSON; a damaged one is given as a string,
     // so `expected` and `actual` are always JSON texts.
-    if (list && nlohmann::json::accept(*s)) return *s;
+    std::vector<std::string_view> items;
+    if (list && (plain_list(*s, items) || nlohmann::json::accept(*s))) return *s;
+    if (text::json_plain(*s)) return '"' + *s + '"';
     return nlohmann::json(*s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
@@ -375,6 +397,13 @@ class Evaluation {
       }
       case Op::Includes: {
         if (!s || !l) return false;
+        std::vector<std::string_view> items;
+        if (plain_list(*s, items)) {
+          std::string want = fold ? lower(*l) : *l;
+          return std::any_of(items.begin(), items.end(), [&](std::string_view item) {
+            return fold ? lower(item) == want : item == want;
+          });
+        }
         auto list = nlohmann::json::parse(*s, nullptr, false);
         if (!list.is_array()) return false;
         std::string want = fold ? lower(*l) : *l;
@@ -519,18 +548,37 @@ class Evaluation {
 }  // namespace
 
 Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids) const {
-  Explained out;
-  out.reasons.resize(rids.size());
-  out.holds.assign(rids.size(), false);
-  std::vector<size_t> order(rids.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rids[a] < rids[b]; });
+  auto explained = explain(std::vector<std::vector<int64_t>>{rids});
+  if (!explained) return explained.take_errors();
+  return std::move(explained->front());
+}
+
+Result<std::vector<Explainer::Explained>> Explainer::explain(
+    const std::vector<std::vector<int64_t>>& rids) const {
+  const size_t filters = std::min(rids.size(), wheres_.size());
+  std::vector<Explained> out(filters);
+  // Each filter's subjects by rowid (positions in rids[k]), and all of them
+  // once: the subjects are read in rowid order, a batch at a time.
+  std::vector<std::vector<size_t>> order(filters);
+  std::vector<int64_t> all;
+  for (size_t k = 0; k < filters; ++k) {
+    out[k].reasons.resize(rids[k].size());
+    out[k].holds.assign(rids[k].size(), false);
+    order[k].resize(rids[k].size());
+    for (size_t i = 0; i < order[k].size(); ++i) order[k][i] = i;
+    std::sort(order[k].begin(), order[k].end(),
+              [&](size_t a, size_t b) { return rids[k][a] < rids[k][b]; });
+    all.insert(all.end(), rids[k].begin(), rids[k].end());
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
   Evaluation evaluation;
-  const std::vector<bool> fields = fields_read(type_, {&where_});
-  for (size_t begin = 0; begin < order.size(); begin += kBatch) {
-    size_t end = std::min(order.size(), begin + kBatch);
-    std::vector<int64_t> batch;
-    for (size_t i = begin; i < end; ++i) batch.push_back(rids[order[i]]);
+  const std::vector<bool> fields = fields_read(type_, wheres_);
+  std::vector<size_t> next(filters, 0);  // in order[k]: the first not yet explained
+  for (size_t begin = 0; begin < all.size(); begin += kBatch) {
+    size_t end = std::min(all.size(), begin + kBatch);
+    std::vector<int64_t> batch(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                               all.begin() + static_cast<std::ptrdiff_t>(end));
     std::vector<Record> records;
     auto read = read_records(
         store_, sql::rows_by_rid(type_, batch, sql::dialect(store_.backend()), &fields), type_, 0,
@@ -538,18 +586,21 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
     if (!read) return read.take_errors();
     std::vector<Record*> pointers;
     for (auto& r : records) pointers.push_back(&r);
-    if (auto st = attach_related(store_, pointers, {&where_}); !st) return st.take_errors();
+    if (auto st = attach_related(store_, pointers, wheres_); !st) return st.take_errors();
     // records ascend by rowid, as `batch` does (a rowid not found stays unexplained).
-    size_t next = 0;
-    for (size_t i = begin; i < end; ++i) {
-      Reason& reason = out.reasons[order[i]];
-      while (next < records.size() && records[next].rid < rids[order[i]]) ++next;
-      if (next < records.size() && records[next].rid == rids[order[i]] &&
-          evaluation.holds(where_, type_, records[next])) {
-        out.holds[order[i]] = true;
-        evaluation.explain(where_, type_, records[next], true, "", reason);
+    for (size_t k = 0; k < filters; ++k) {
+      size_t record = 0;
+      for (; next[k] < order[k].size() && rids[k][order[k][next[k]]] <= batch.back(); ++next[k]) {
+        const size_t i = order[k][next[k]];
+        Reason& reason = out[k].reasons[i];
+        while (record < records.size() && records[record].rid < rids[k][i]) ++record;
+        if (record < records.size() && records[record].rid == rids[k][i] &&
+            evaluation.holds(*wheres_[k], type_, records[record])) {
+          out[k].holds[i] = true;
+          evaluation.explain(*wheres_[k], type_, records[record], true, "", reason);
+        }
+        if (reason.text.empty()) reason = Reason{kNeutralReason, {}};
       }
-      if (reason.text.empty()) reason = Reason{kNeutralReason, {}};
     }
   }
   return out;
@@ -585,8 +636,17 @@ Diagnostic reason_file_error(const char* what) {
 
 Result<std::shared_ptr<ReasonFile>> ReasonFile::create() {
   auto file = std::make_shared<ReasonFile>();
-  file->file_.reset(std::tmpfile());
-  if (!file->file_) return reason_file_error("create");
+  file->files_.emplace_back(std::tmpfile());
+  if (!file->files_.back()) return reason_file_error("create");
+  return file;
+}
+
+std::shared_ptr<ReasonFile> ReasonFile::join(std::vector<std::shared_ptr<ReasonFile>> parts) {
+  auto file = std::make_shared<ReasonFile>();
+  for (auto& part : parts) {
+    for (auto& f : part->files_) file->files_.push_back(std::move(f));
+    file->count_ += part->count_;
+  }
   return file;
 }
 
@@ -602,10 +662,11 @@ Status ReasonFile::append(uint32_t index, const Reason& reason) {
 }
 
 Status ReasonFile::finish() {
-  if (!out_.empty() && std::fwrite(out_.data(), 1, out_.size(), file_.get()) != out_.size())
-    return reason_file_error("write");
+  if (out_.empty()) return ok_status();
+  std::FILE* f = files_.back().get();
+  if (std::fwrite(out_.data(), 1, out_.size(), f) != out_.size()) return reason_file_error("write");
   out_.clear();
-  if (std::fflush(file_.get()) != 0) return reason_file_error("write");
+  if (std::fflush(f) != 0) return reason_file_error("write");
   return ok_status();
 }
 
@@ -613,16 +674,20 @@ Result<bool> ReasonFile::Reader::fill(size_t need) {
   if (buf_.size() - pos_ >= need) return true;
   buf_.erase(0, pos_);
   pos_ = 0;
-  const int fd = fileno(file_->file_.get());
   while (buf_.size() < need) {
+    if (part_ == file_->files_.size()) return false;
+    const int fd = fileno(file_->files_[part_].get());
     const size_t have = buf_.size();
     buf_.resize(have + std::max(kReasonBuffer, need - have));
     ssize_t n = ::pread(fd, buf_.data() + have, buf_.size() - have, static_cast<off_t>(offset_));
-    if (n < 0 && errno == EINTR) n = 0;
+    buf_.resize(have + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) return reason_file_error("read");
-    buf_.resize(have + static_cast<size_t>(n));
     offset_ += static_cast<uint64_t>(n);
-    if (n == 0) return false;
+    if (n == 0) {  // the next part, from its start
+      ++part_;
+      offset_ = 0;
+    }
   }
   return true;
 }

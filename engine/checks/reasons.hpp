@@ -54,6 +54,10 @@ class ReasonFile {
  public:
   // Errors: the temporary file cannot be created.
   static Result<std::shared_ptr<ReasonFile>> create();
+  // The reasons of `parts` (each finished, held by nobody else), one part
+  // after the other: their files are taken over, not copied. Several workers
+  // each explain a share of a check's findings into a part of their own.
+  static std::shared_ptr<ReasonFile> join(std::vector<std::shared_ptr<ReasonFile>> parts);
   Status append(uint32_t index, const Reason& reason);
   Status finish();  // after the last append, before the first Reader
   uint64_t size() const { return count_; }
@@ -67,7 +71,8 @@ class ReasonFile {
    private:
     Result<bool> fill(size_t need);  // at least `need` bytes from pos_; false at the end
     const ReasonFile* file_;
-    uint64_t offset_ = 0;  // of the file, after buf_
+    size_t part_ = 0;      // the file being read (a record never spans two)
+    uint64_t offset_ = 0;  // of that file, after buf_
     std::string buf_;
     size_t pos_ = 0;
   };
@@ -76,16 +81,21 @@ class ReasonFile {
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
-  std::unique_ptr<std::FILE, Closer> file_;
-  std::string out_;  // the records not yet written
+  std::vector<std::unique_ptr<std::FILE, Closer>> files_;  // appends go to the last
+  std::string out_;                                        // the records not yet written
   uint64_t count_ = 0;
 };
 
-// Explains `where` (an analysed filter over `type`) for subjects of one scan.
+// Explains filters (analysed, over `type`) for subjects of one scan.
 class Explainer {
  public:
   Explainer(const store::Store& store, const schema::ObjectType& type, const ir::Predicate& where)
-      : store_(store), type_(type), where_(where) {}
+      : Explainer(store, type, std::vector<const ir::Predicate*>{&where}) {}
+  // Several filters over one type (the checks of one subject type): a subject
+  // several of them explain, and its related rows, are read once for all.
+  Explainer(const store::Store& store, const schema::ObjectType& type,
+            std::vector<const ir::Predicate*> wheres)
+      : store_(store), type_(type), wheres_(std::move(wheres)) {}
 
   // The reasons of the subjects with rowids `rids` (any order), in that order.
   // `holds[i]` says whether the filter is true for rids[i] by the C++
@@ -94,12 +104,15 @@ class Explainer {
     std::vector<Reason> reasons;
     std::vector<bool> holds;
   };
+  // The first filter's.
   Result<Explained> explain(const std::vector<int64_t>& rids) const;
+  // Each filter's: out[k] explains rids[k] (any order) by wheres[k].
+  Result<std::vector<Explained>> explain(const std::vector<std::vector<int64_t>>& rids) const;
 
  private:
   const store::Store& store_;
   const schema::ObjectType& type_;
-  const ir::Predicate& where_;
+  std::vector<const ir::Predicate*> wheres_;
 };
 
 }  // namespace posture::checks

@@ -1,6 +1,7 @@
 // base/text.hpp: ascii_lower turns A-Z into a-z and leaves every other byte
 // as it was, at any place of a text (it works 8 bytes at a time), and
-// json_plain_word says a word is plain exactly when each of its bytes is.
+// json_plain_word says a word is plain exactly when each of its bytes is, and
+// json_plain a text of any length.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -52,6 +53,18 @@ TEST(BaseText, JsonPlainWordIsPlainExactlyWhenEachByteIs) {
           ASSERT_EQ(json_plain_word(w, ascii), want)
               << "byte " << b << " at " << at << " among " << int(fill) << " ascii " << ascii;
         }
+}
+
+TEST(BaseText, JsonPlainIsPlainExactlyWhenEachByteIs) {
+  EXPECT_TRUE(json_plain(""));
+  for (size_t size : {size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{23}})
+    for (int b = 0; b < 256; ++b)
+      for (size_t at = 0; at < size; ++at) {
+        std::string text(size, 'x');
+        text[at] = static_cast<char>(b);
+        const bool want = b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+        ASSERT_EQ(json_plain(text), want) << "byte " << b << " at " << at << " of " << size;
+      }
 }
 
 }  // namespace

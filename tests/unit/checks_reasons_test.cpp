@@ -102,6 +102,31 @@ TEST(Reasons, IncludesNegated) {
   EXPECT_FALSE(r["c1"].evidence.at(0).holds);
 }
 
+// Lists and texts with something to escape, or not in compact JSON, are
+// read and shown as those without: the evidence is always JSON text.
+TEST(Reasons, ListsAndTextsThatNeedEscaping) {
+  const std::vector<std::string> inventory = {
+      R"({"type":"Connector","id":"e1","state":"a\"b\u00e9","securityContacts":[{"name":"default","notificationRoles":["Ow\"ner","Owner"]}]})",
+      R"({"type":"Connector","id":"e2","state":"tab\there","securityContacts":[{"name":"default","notificationRoles":["Own\u00e9r","x"]}]})",
+      R"({"type":"Connector","id":"e3","state":"plain","securityContacts":[{"name":"default","notificationRoles":[]}]})",
+  };
+  auto r = explain(inventory, R"({ connectors(where: { securityContacts_SOME: {
+      notificationRoles: { caseInsensitive: { includes: "owner" } } } }) { id } })");
+  EXPECT_EQ(
+      text_of(r, "e1"),
+      R"(securityContacts[default].notificationRoles = ["Ow\"ner","Owner"] includes "owner" (ignoring case))");
+  EXPECT_EQ(text_of(r, "e2"), "(not selected)");
+  r = explain(inventory, R"({ connectors(where: { NOT: { securityContacts_SOME: {
+      notificationRoles_INCLUDES: "Owner" } } }) { id } })");
+  EXPECT_EQ(text_of(r, "e1"), "(not selected)");
+  EXPECT_EQ(r["e2"].evidence.at(0).actual, "[\"Own\xC3\xA9r\",\"x\"]");
+  EXPECT_EQ(r["e3"].evidence.at(0).actual, "[]");
+  r = explain(inventory,
+              R"({ connectors(where: { state_IN: ["a\"b\u00e9", "tab\there"] }) { id } })");
+  EXPECT_EQ(r["e1"].evidence.at(0).actual, "\"a\\\"b\xC3\xA9\"");
+  EXPECT_EQ(r["e2"].evidence.at(0).actual, "\"tab\\there\"");
+}
+
 TEST(Reasons, InAndNotIn) {
   auto r =
       explain(kContacts, R"({ connectors(where: { state_IN: ["Disabled", "Warned"] }) { id } })");
@@ -228,6 +253,119 @@ TEST(Reasons, FilterWithoutComparisonGetsTheNeutralReason) {
   EXPECT_EQ(r.size(), 3u);
   EXPECT_EQ(text_of(r, "c1"), checks::kNeutralReason);
   EXPECT_TRUE(r["c1"].evidence.empty());
+}
+
+// Several filters explained by one Explainer (the checks of one subject type,
+// each failing subject read once for all) give each filter's reasons as it
+// alone does: filters on different fields and relationships, nested ones,
+// each with its own subjects, in its own order, repeated and missing ones.
+TEST(Reasons, SeveralFiltersAtOnceExplainAsEachAlone) {
+  const auto& schema = reference::test_schema();
+  std::vector<reference::Object> objects;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "a" + std::to_string(i);
+    nlohmann::json account = {{"type", "Account"}, {"id", id}, {"score", i % 9}};
+    if (i % 3) account["ratio"] = i / 10.0;
+    account["members"] = nlohmann::json::array();
+    for (int m = 0; m < i % 4; ++m)
+      account["members"].push_back(
+          {{"id", id + "m" + std::to_string(m)},
+           {"name", "n" + std::to_string((i + m) % 5)},
+           {"devices", {{{"id", id + "d" + std::to_string(m)}, {"patched", (i + m) % 2 == 0}}}}});
+    objects.push_back(reference::object_from_json(account, schema));
+  }
+  auto loaded = reference::load_store(objects, schema);
+  ASSERT_TRUE(loaded) << format(loaded.errors());
+  const std::vector<std::string> queries = {
+      R"({ accounts(where: { score_LT: 5 }) { id } })",
+      R"({ accounts(where: { OR: [{ ratio: null }, { members_SOME: { name_IN: ["n1", "n3"] } }] }) { id } })",
+      R"({ accounts(where: { members_ALL: { devices_SOME: { patched: false } } }) { id } })",
+      R"({ accounts(where: { NOT: { membersAggregate: { count_GT: 1 } } }) { id } })",
+  };
+  std::vector<exec::CompiledQuery> compiled;
+  std::vector<const ir::Predicate*> wheres;
+  for (const auto& q : queries) {
+    auto c = exec::Engine(schema).compile(q);
+    ASSERT_TRUE(c) << format(c.errors());
+    compiled.push_back(std::move(c).value());
+  }
+  for (const auto& c : compiled) wheres.push_back(&c.analysed.roots.front().where);
+  const schema::ObjectType& type = *compiled.front().analysed.roots.front().type;
+  std::vector<int64_t> all;
+  auto cursor = store::Cursor::open(
+      *loaded->store, sql::subjects(type, {sql::Column::Rid}, {}, sql::RowOrder::Store),
+      loaded->scan);
+  ASSERT_TRUE(cursor);
+  while (*cursor->next()) all.push_back(cursor->integer(0));
+  ASSERT_EQ(all.size(), 40u);
+  // Filter k explains every (k + 1)-th subject, from the last down; the
+  // first filter also a repeated subject and one that does not exist.
+  std::vector<std::vector<int64_t>> rids(wheres.size());
+  for (size_t k = 0; k < wheres.size(); ++k)
+    for (size_t i = all.size(); i-- > 0;)
+      if (i % (k + 1) == 0) rids[k].push_back(all[i]);
+  rids[0].push_back(all[3]);
+  rids[0].push_back(all.back() + 1000);
+  auto together = checks::Explainer(*loaded->store, type, wheres).explain(rids);
+  ASSERT_TRUE(together) << format(together.errors());
+  ASSERT_EQ(together->size(), wheres.size());
+  size_t held = 0;
+  for (size_t k = 0; k < wheres.size(); ++k) {
+    SCOPED_TRACE(queries[k]);
+    auto alone = checks::Explainer(*loaded->store, type, *wheres[k]).explain(rids[k]);
+    ASSERT_TRUE(alone) << format(alone.errors());
+    const auto& t = (*together)[k];
+    ASSERT_EQ(t.reasons.size(), rids[k].size());
+    EXPECT_EQ(t.holds, alone->holds);
+    for (size_t i = 0; i < rids[k].size(); ++i) {
+      EXPECT_EQ(t.reasons[i].text, alone->reasons[i].text) << i;
+      ASSERT_EQ(t.reasons[i].evidence.size(), alone->reasons[i].evidence.size()) << i;
+      for (size_t e = 0; e < t.reasons[i].evidence.size(); ++e) {
+        EXPECT_EQ(t.reasons[i].evidence[e].path, alone->reasons[i].evidence[e].path);
+        EXPECT_EQ(t.reasons[i].evidence[e].actual, alone->reasons[i].evidence[e].actual);
+        EXPECT_EQ(t.reasons[i].evidence[e].holds, alone->reasons[i].evidence[e].holds);
+      }
+      held += t.holds[i] ? 1 : 0;
+    }
+  }
+  // Each filter holds for some of its subjects and the missing one is neutral.
+  EXPECT_GT(held, 20u);
+  EXPECT_FALSE((*together)[0].holds.back());
+  EXPECT_EQ((*together)[0].reasons.back().text, checks::kNeutralReason);
+}
+
+// Reason files written apart (by workers, each a share of a check's
+// findings) and joined read back as one, in the order of their parts, an
+// empty part included; the parts' files are taken over, not copied.
+TEST(ReasonFileTest, JoinedPartsReadAsOneFile) {
+  std::vector<std::shared_ptr<checks::ReasonFile>> parts;
+  uint32_t index = 0;
+  for (size_t part : {size_t{3}, size_t{0}, size_t{2000}, size_t{1}}) {
+    auto file = checks::ReasonFile::create();
+    ASSERT_TRUE(file.ok()) << format(file.errors());
+    for (size_t i = 0; i < part; ++i, ++index)
+      ASSERT_TRUE((*file)->append(index, Reason{"r" + std::to_string(index), {}}).ok());
+    ASSERT_TRUE((*file)->finish().ok());
+    parts.push_back(std::move(file).value());
+  }
+  auto joined = checks::ReasonFile::join(std::move(parts));
+  EXPECT_EQ(joined->size(), index);
+  checks::ReasonFile::Reader reader(*joined);
+  uint32_t got = 0, expected = 0;
+  Reason reason;
+  while (true) {
+    auto more = reader.next(got, reason);
+    ASSERT_TRUE(more.ok()) << format(more.errors());
+    if (!*more) break;
+    EXPECT_EQ(got, expected);
+    EXPECT_EQ(reason.text, "r" + std::to_string(expected));
+    ++expected;
+  }
+  EXPECT_EQ(expected, index);
+  auto none = checks::ReasonFile::join({});
+  auto end = checks::ReasonFile::Reader(*none).next(got, reason);
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
 }
 
 // The reasons a check's evaluation keeps for its report go to a temporary

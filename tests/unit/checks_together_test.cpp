@@ -1,6 +1,8 @@
 // Checks judged together (Evaluator::evaluate_together: the checks of one
-// subject type and providers in one statement) give exactly the findings of
-// a statement per check: every stored check, on a generated inventory of
+// subject type and providers in one statement) and explained together (each
+// failing subject read once for all of them, in slices shared among the
+// workers) give exactly the findings and reasons of a statement and an
+// explanation per check: every stored check, on a generated inventory of
 // every modelled type with a child that could not be read, with and without
 // waivers, with one and two workers, in both finding orders.
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -141,12 +144,19 @@ TEST_F(ChecksTogetherTest, GiveTheFindingsOfAStatementPerCheck) {
       ASSERT_TRUE(context.ok()) << format(context.errors());
       context->order = order;
       context->together = 1;
+      context->explain_batch = 4096;
       auto single = evaluate_all(*db_, all, *context, 1);
       ASSERT_TRUE(single.ok()) << format(single.errors());
-      for (unsigned jobs : {1u, 2u}) {
-        for (size_t together : {size_t{64}, size_t{3}}) {
-          SCOPED_TRACE("jobs " + std::to_string(jobs) + ", together " + std::to_string(together));
+      // Explained in batches of 5 subjects, each worker takes several slices.
+      for (auto [jobs, together, batch] :
+           {std::tuple{1u, size_t{64}, size_t{4096}}, std::tuple{2u, size_t{64}, size_t{4096}},
+            std::tuple{1u, size_t{3}, size_t{4096}}, std::tuple{2u, size_t{3}, size_t{4096}},
+            std::tuple{1u, size_t{64}, size_t{5}}, std::tuple{2u, size_t{64}, size_t{5}}}) {
+        {
+          SCOPED_TRACE("jobs " + std::to_string(jobs) + ", together " + std::to_string(together) +
+                       ", explained " + std::to_string(batch) + " at a time");
           context->together = together;
+          context->explain_batch = batch;
           auto results = evaluate_all(*db_, all, *context, jobs);
           ASSERT_TRUE(results.ok()) << format(results.errors());
           ASSERT_EQ(results->size(), single->size());
