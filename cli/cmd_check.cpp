@@ -46,6 +46,7 @@ int run(const CheckOptions& o, const Context& ctx) {
   report::WriteOptions options;
   options.max_rows = o.max_rows;
   options.color = use_color(*output, ctx);
+  options.jobs = session::resolve_jobs(o.jobs);
   if (auto st = report::write(report, format, output->stream(), options); !st)
     return report_errors(st.errors());
   if (auto st = output->commit(); !st) return report_errors(st.errors());

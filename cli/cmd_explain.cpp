@@ -64,8 +64,9 @@ int run(const ExplainOptions& o) {
     for (size_t p = 0; p < st.params.size(); ++p)
       std::cout << "  " << dialect.param(p + 1) << " = " << ir::to_string(st.params[p]) << "\n";
     if (!st.sets.empty()) std::cout << "-- row sets (each computed once, before the SQL)\n";
+    const auto numbers = store::row_set_numbers(st.sets);
     for (size_t k = 0; k < st.sets.size(); ++k)
-      std::cout << "  :set" << k + 1 << " = " << st.sets[k] << "\n";
+      std::cout << "  " << store::row_set_names(numbers[k]) << " = " << st.sets[k] << "\n";
     if (store) {
       std::cout << "-- plan\n";
       print_plan(*store, st);

@@ -92,7 +92,7 @@ Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
     if (!statement.scan.empty() && n == statement.scan) {
       rc = sqlite3_bind_int64(stmt, i, scan_id);
     } else if (size_t set = set_number(n)) {
-      if (set > sets.size())
+      if (set > sets.size() || !sets[set - 1])
         return store_error(path,
                            "query parameter " + std::string(n) + " names no row set before it");
       rc = sqlite3_bind_pointer(stmt, i, sets[set - 1].get(), internal::kRowSetPointer, nullptr);
@@ -110,6 +110,40 @@ Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
 
 }  // namespace
 
+std::vector<std::vector<size_t>> row_set_numbers(const std::vector<std::string>& sets) {
+  std::vector<std::vector<size_t>> out;
+  std::vector<bool> filled;
+  for (const std::string& sql : sets) {
+    // Its flag columns, `AS "set<N>"` (no other name the SQL stage writes
+    // is quoted after AS).
+    std::vector<size_t> numbers;
+    constexpr std::string_view kFlag = " AS \"set";
+    for (size_t at = 0; (at = sql.find(kFlag, at)) != std::string::npos;) {
+      at += kFlag.size();
+      size_t n = 0, digits = at;
+      while (at < sql.size() && sql[at] >= '0' && sql[at] <= '9') n = n * 10 + (sql[at++] - '0');
+      if (at > digits && at < sql.size() && sql[at] == '"' && n) numbers.push_back(n);
+    }
+    if (numbers.empty()) {
+      size_t lowest = 1;
+      while (lowest <= filled.size() && filled[lowest - 1]) ++lowest;
+      numbers.push_back(lowest);
+    }
+    for (size_t n : numbers) {
+      if (filled.size() < n) filled.resize(n, false);
+      filled[n - 1] = true;
+    }
+    out.push_back(std::move(numbers));
+  }
+  return out;
+}
+
+std::string row_set_names(const std::vector<size_t>& numbers) {
+  std::string out;
+  for (size_t n : numbers) out += (out.empty() ? ":set" : ", :set") + std::to_string(n);
+  return out;
+}
+
 Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
   if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
     if (!statement.sets.empty())
@@ -126,22 +160,38 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
   Cursor c;
   c.db_ = db;
   c.path_ = store.path();
-  // Each row set from its own statement, in order: a set may read those before it.
-  for (const std::string& sql : statement.sets) {
+  // The row sets from their statements, in order: a set may read those before it.
+  const auto numbers = row_set_numbers(statement.sets);
+  for (size_t k = 0; k < statement.sets.size(); ++k) {
     sqlite3_stmt* raw_set = nullptr;
-    Status prepared =
-        prepare_bound(db, c.path_, sql, statement, scan_id, c.sets_, raw_set, nullptr);
+    Status prepared = prepare_bound(db, c.path_, statement.sets[k], statement, scan_id, c.sets_,
+                                    raw_set, nullptr);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> set_stmt(raw_set, sqlite3_finalize);
     if (!prepared) return prepared.take_errors();
-    auto set = std::make_unique<internal::RowSet>();
+    const std::vector<size_t>& fills = numbers[k];
+    const bool flags = sqlite3_column_count(raw_set) > 1;
+    if (flags && sqlite3_column_count(raw_set) != static_cast<int>(fills.size()) + 1)
+      return store_error(c.path_, "a row set statement's columns do not name its sets");
+    std::vector<std::unique_ptr<internal::RowSet>> made(fills.size());
+    for (auto& set : made) set = std::make_unique<internal::RowSet>();
     int rc;
-    while ((rc = sqlite3_step(raw_set)) == SQLITE_ROW)
-      if (sqlite3_column_type(raw_set, 0) == SQLITE_INTEGER)
-        set->add(sqlite3_column_int64(raw_set, 0));
+    while ((rc = sqlite3_step(raw_set)) == SQLITE_ROW) {
+      if (sqlite3_column_type(raw_set, 0) != SQLITE_INTEGER) continue;
+      const int64_t rid = sqlite3_column_int64(raw_set, 0);
+      if (!flags) {
+        made[0]->add(rid);
+        continue;
+      }
+      for (size_t f = 0; f < made.size(); ++f)
+        if (sqlite3_column_int(raw_set, static_cast<int>(f) + 1) == 1) made[f]->add(rid);
+    }
     if (rc != SQLITE_DONE) return sqlite_error(c.path_, db, "a query failed");
-    set->finish();
     c.set_steps_ += sqlite3_stmt_status(raw_set, SQLITE_STMTSTATUS_VM_STEP, 0);
-    c.sets_.push_back(std::move(set));
+    for (size_t f = 0; f < made.size(); ++f) {
+      made[f]->finish();
+      if (c.sets_.size() < fills[f]) c.sets_.resize(fills[f]);
+      c.sets_[fills[f] - 1] = std::move(made[f]);
+    }
   }
   sqlite3_stmt* stmt = nullptr;
   Status prepared =

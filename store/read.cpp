@@ -74,7 +74,7 @@ Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) co
 Result<std::vector<std::string>> Store::query_plan(const Statement& statement) const {
   if (pg_) return pg_->query_plan(statement);
   sqlite3* db = connection(*this);
-  // Each row set's plan under "ROW SET :set<i>", in the order they run, then
+  // Each row set statement's plan under "ROW SET :set<i>[, ...]", in the order they run, then
   // the statement's. Planned unbound: the plan does not depend on values.
   std::vector<std::string> lines;
   auto plan = [&](const std::string& of, size_t indent) -> Status {
@@ -99,8 +99,9 @@ Result<std::vector<std::string>> Store::query_plan(const Statement& statement) c
     if (rc != SQLITE_DONE) return sqlite_error(path_, db, "cannot plan a query");
     return ok_status();
   };
+  const auto numbers = row_set_numbers(statement.sets);
   for (size_t i = 0; i < statement.sets.size(); ++i) {
-    lines.push_back("ROW SET :set" + std::to_string(i + 1));
+    lines.push_back("ROW SET " + row_set_names(numbers[i]));
     if (auto s = plan(statement.sets[i], 1); !s) return s.take_errors();
   }
   if (auto s = plan(statement.sql, 0); !s) return s.take_errors();

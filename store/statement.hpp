@@ -34,10 +34,18 @@ struct Statement {
   std::vector<Value> params;  // the literals only
   std::string scan;           // the scan parameter's name; "" when the SQL has none
   // Row sets (SQLite; docs/performance.md, "Row sets"): statements the store
-  // runs, in order, before `sql`, each selecting one integer column, the
-  // rowids of a set. `sql` and the sets after set i test membership with
-  // posture_in(:set<i+1>, rowid). Each is bound as `sql` is.
+  // runs, in order, before `sql`. `sql` and the sets after set N test
+  // membership with posture_in(:set<N>, rowid). Each is bound as `sql` is,
+  // and selects an integer column, the rowids, then either nothing (it fills
+  // one set: the lowest numbered not yet filled) or a column per set it
+  // fills, named set<N>: the rowid is in set N where that column is 1 (one
+  // read of a table for several sets; row_set_numbers says which).
   std::vector<std::string> sets;
 };
+
+// The sets each statement of `sets` fills, in the order of its columns.
+std::vector<std::vector<size_t>> row_set_numbers(const std::vector<std::string>& sets);
+// ":set3" or ":set1, :set3": how a statement's sets are named.
+std::string row_set_names(const std::vector<size_t>& numbers);
 
 }  // namespace posture::store

@@ -3,9 +3,20 @@
 // waivers, and choosing a writer by format name.
 #include "engine/report/report.hpp"
 
+#include <unistd.h>
+
 #include <array>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "base/text.hpp"
 #include "engine/report/text.hpp"
@@ -13,6 +24,12 @@
 namespace posture::report {
 
 Status for_findings_while(const Report& report, const checks::CheckResult& result,
+                          const std::function<bool(const Finding&)>& visit) {
+  return for_findings_while(report, *report.store, result, visit);
+}
+
+Status for_findings_while(const Report& report, const store::Store& store,
+                          const checks::CheckResult& result,
                           const std::function<bool(const Finding&)>& visit) {
   if (!result.per_resource()) {
     Finding f;
@@ -38,8 +55,8 @@ Status for_findings_while(const Report& report, const checks::CheckResult& resul
     return ok_status();
   }
   auto st = checks::subjects_statement(*result.check, *result.subject_type, result.order,
-                                       sql::dialect(report.store->backend()));
-  auto cursor = store::Cursor::open(*report.store, st, report.scan.id);
+                                       sql::dialect(store.backend()));
+  auto cursor = store::Cursor::open(store, st, report.scan.id);
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
   std::string key;  // the finding's, its id lower-cased
@@ -94,6 +111,135 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
     visit(f);
     return true;
   });
+}
+
+namespace {
+
+// The sections of write_sections as they are made: pieces in memory, or
+// ranges of the section's temporary file once too much waits in memory.
+struct Section {
+  struct Piece {
+    std::string text;  // empty: bytes [offset, offset + size) of the file
+    uint64_t offset = 0, size = 0;
+  };
+  std::deque<Piece> pieces;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+  uint64_t file_size = 0;
+  bool done = false;
+  Diagnostics errors;
+};
+
+Diagnostic section_error(const char* what) {
+  return Diagnostic::error("io", std::string("cannot ") + what +
+                                     " a temporary file of the report: " + std::strerror(errno));
+}
+
+}  // namespace
+
+Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
+                      const SectionMaker& section, size_t ahead) {
+  const size_t n = report.results.size();
+  const size_t workers = std::min<size_t>(jobs, n);
+  if (workers <= 1 || report.store->backend() != store::Backend::Sqlite) {
+    SectionSink sink([&](std::string& text) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    });
+    for (size_t i = 0; i < n; ++i) {
+      if (auto st = section(*report.store, i, report.results[i], sink); !st) return st;
+      sink.emit();
+    }
+    return ok_status();
+  }
+  // Workers make sections in order of index; this thread writes section
+  // `current` as its pieces come, then the next. A worker ahead of it keeps
+  // up to `ahead` bytes in memory, the rest in its section's file.
+  std::vector<Section> sections(n);
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t current = 0, waiting = 0;  // bytes in memory of sections after current
+  bool stop = false;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    auto store =
+        store::Store::open(report.store->path(), report.store->schema(), store::OpenMode::ReadOnly);
+    if (store)
+      if (auto st = store->use_bulk_read_mode(); !st) store = st.take_errors();
+    for (size_t i; (i = next.fetch_add(1)) < n;) {
+      Section& s = sections[i];
+      Diagnostics failed;
+      SectionSink sink([&](std::string& text) {
+        std::unique_lock lock(mutex);
+        if (stop || !failed.empty()) return;
+        if (i == current || (waiting + text.size() <= ahead && !s.file)) {
+          if (i != current) waiting += text.size();
+          s.pieces.push_back({std::move(text), 0, 0});
+          changed.notify_all();
+          return;
+        }
+        lock.unlock();  // only this worker writes the file
+        if (!s.file) s.file.reset(std::tmpfile());
+        if (!s.file || std::fwrite(text.data(), 1, text.size(), s.file.get()) != text.size() ||
+            std::fflush(s.file.get()) != 0) {
+          failed.push_back(section_error("write"));
+          return;
+        }
+        lock.lock();
+        s.pieces.push_back({"", s.file_size, text.size()});
+        s.file_size += text.size();
+        changed.notify_all();
+      });
+      Status made = store ? section(*store, i, report.results[i], sink) : Status(store.errors());
+      if (made) sink.emit();
+      std::lock_guard lock(mutex);
+      s.done = true;
+      s.errors = !made ? made.errors() : failed;
+      changed.notify_all();
+      if (!s.errors.empty()) return;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+  Diagnostics errors;
+  std::string buffer;
+  for (size_t i = 0; i < n && errors.empty(); ++i) {
+    Section& s = sections[i];
+    while (true) {
+      std::unique_lock lock(mutex);
+      if (i != current) {  // what waited for this section is now its to write
+        current = i;
+        for (const auto& p : s.pieces) waiting -= p.text.size();
+        changed.notify_all();
+      }
+      changed.wait(lock, [&] { return !s.pieces.empty() || s.done; });
+      if (s.pieces.empty()) {
+        errors = s.errors;
+        break;
+      }
+      Section::Piece piece = std::move(s.pieces.front());
+      s.pieces.pop_front();
+      lock.unlock();
+      if (piece.size == 0) {
+        out.write(piece.text.data(), static_cast<std::streamsize>(piece.text.size()));
+        continue;
+      }
+      buffer.resize(piece.size);
+      if (::pread(fileno(s.file.get()), buffer.data(), buffer.size(),
+                  static_cast<off_t>(piece.offset)) != static_cast<ssize_t>(buffer.size())) {
+        errors.push_back(section_error("read"));
+        break;
+      }
+      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    }
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+    next = n;
+    changed.notify_all();
+  }
+  for (auto& t : threads) t.join();
+  if (!errors.empty()) return errors;
+  return ok_status();
 }
 
 const checks::Waiver* note_exception(const Report& report, const checks::Note& note) {
@@ -212,7 +358,7 @@ Status write(const Report& report, Format format, std::ostream& out, const Write
       written = write_table(report, out, options);
       break;
     case Format::Json:
-      written = write_json(report, out);
+      written = write_json(report, out, options.jobs);
       break;
     case Format::Csv:
       written = write_csv(report, out);

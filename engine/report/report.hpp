@@ -48,6 +48,42 @@ Status for_each_finding(const Report& report, const checks::CheckResult& result,
 // The same, stopping (without reading further) once `visit` returns false.
 Status for_findings_while(const Report& report, const checks::CheckResult& result,
                           const std::function<bool(const Finding&)>& visit);
+// The same, reading `store` (a connection to report.store's database)
+// instead of report.store.
+Status for_findings_while(const Report& report, const store::Store& store,
+                          const checks::CheckResult& result,
+                          const std::function<bool(const Finding&)>& visit);
+
+// Where a section of a report (one check's part) is written: text is
+// appended to `text` and handed on by emit(), in pieces of tens of KiB.
+class SectionSink {
+ public:
+  static constexpr size_t kPiece = size_t{64} << 10;
+  explicit SectionSink(std::function<void(std::string&)> take) : take_(std::move(take)) {}
+  std::string text;
+  void emit_if_large() {
+    if (text.size() >= kPiece) emit();
+  }
+  void emit() {
+    if (!text.empty()) take_(text);
+    text.clear();
+  }
+
+ private:
+  std::function<void(std::string&)> take_;  // takes the text, may leave it moved from
+};
+
+// Writes to `out` a section per result of `report`, in order, each made by
+// section(store, index, result, sink) on `store`. With jobs > 1 and a SQLite
+// store, up to `jobs` workers make sections at once, each on a read-only
+// connection of its own, while this thread writes them out in order; what
+// is made ahead waits in memory (`ahead` bytes in all), beyond that in
+// temporary files, so memory stays flat however large the report.
+using SectionMaker = std::function<Status(const store::Store& store, size_t index,
+                                          const checks::CheckResult& result, SectionSink& sink)>;
+inline constexpr size_t kSectionsAhead = size_t{32} << 20;  // bytes made ahead kept in memory
+Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
+                      const SectionMaker& section, size_t ahead = kSectionsAhead);
 
 // The waiver a note refers to, or null (collection errors).
 const checks::Waiver* note_exception(const Report& report, const checks::Note& note);
@@ -86,6 +122,7 @@ std::vector<std::string> format_names();  // table, json, csv, junit, sarif, ocs
 struct WriteOptions {
   bool color = false;    // table: ANSI colours (only on a terminal, not with NO_COLOR)
   size_t max_rows = 50;  // table: non-passing findings listed per check (0: all)
+  unsigned jobs = 1;     // json: workers making the checks' parts (write_sections)
 };
 
 // Writes `report` as `format`. Errors: the store could not be read, or `out` failed.
@@ -96,7 +133,7 @@ Status write(const Report& report, Format format, std::ostream& out,
 //  "status", "expect", "providers", "frameworks", "matched", "counts",
 //  "findings": [{"resource", "name", "status", "detail"?, "exception"?}]}],
 //  "exceptions", "expiring_exceptions"}
-Status write_json(const Report& report, std::ostream& out);
+Status write_json(const Report& report, std::ostream& out, unsigned jobs = 1);
 // A summary line per check, the findings that did not pass, the waivers
 // expiring soon.
 Status write_table(const Report& report, std::ostream& out, const WriteOptions& options = {});

@@ -65,30 +65,37 @@ void write_finding(std::string& out, const Report& report, const Finding& f, boo
   out += '}';
 }
 
-Status write_check(std::ostream& out, const Report& report, const checks::CheckResult& r) {
+// One check's object, from "{" to "]}", into `sink` (write_sections).
+Status write_check(const Report& report, const store::Store& store, size_t index,
+                   const checks::CheckResult& r, SectionSink& sink) {
   const checks::Check& c = *r.check;
-  out << "{\"id\":";
+  std::string& out = sink.text;
+  out += index ? ",\n    {\"id\":" : "\n    {\"id\":";
   json_string(out, c.id);
-  out << ",\"title\":";
+  out += ",\"title\":";
   json_string(out, c.title);
-  out << ",\"severity\":\"" << checks::severity_name(c.severity) << "\",\"status\":\""
-      << checks::verdict_name(r.status) << "\",\"expect\":";
+  out += ",\"severity\":\"";
+  out += checks::severity_name(c.severity);
+  out += "\",\"status\":\"";
+  out += checks::verdict_name(r.status);
+  out += "\",\"expect\":";
   json_string(out, c.expect.text);
-  out << ",\"providers\":" << nlohmann::json(c.providers).dump()
-      << ",\"frameworks\":" << nlohmann::json(c.frameworks).dump() << ",\"matched\":" << r.matched
-      << ",\"counts\":";
-  counts_object(out, r.counts);
-  out << ",\"findings\":[";
+  out += ",\"providers\":" + nlohmann::json(c.providers).dump() +
+         ",\"frameworks\":" + nlohmann::json(c.frameworks).dump() +
+         ",\"matched\":" + std::to_string(r.matched) + ",\"counts\":";
+  std::ostringstream counts;
+  counts_object(counts, r.counts);
+  out += counts.str();
+  out += ",\"findings\":[";
   bool first = true;
-  std::string finding;
-  auto st = for_each_finding(report, r, [&](const Finding& f) {
-    finding.clear();
-    write_finding(finding, report, f, first);
-    out.write(finding.data(), static_cast<std::streamsize>(finding.size()));
+  auto st = for_findings_while(report, store, r, [&](const Finding& f) {
+    write_finding(out, report, f, first);
     first = false;
+    sink.emit_if_large();
+    return true;
   });
   if (!st) return st;
-  out << (first ? "]}" : "\n    ]}");
+  out += first ? "]}" : "\n    ]}";
   return ok_status();
 }
 
@@ -115,7 +122,7 @@ void write_exception_lists(std::ostream& out, const Report& report) {
 
 }  // namespace
 
-Status write_json(const Report& report, std::ostream& out) {
+Status write_json(const Report& report, std::ostream& out, unsigned jobs) {
   std::array<uint64_t, 4> by_status{}, findings{};
   for (const auto& r : report.results) {
     ++by_status[static_cast<size_t>(r.status)];
@@ -140,10 +147,9 @@ Status write_json(const Report& report, std::ostream& out) {
       << ",\"muted\":" << by_status[static_cast<size_t>(S::Muted)] << ",\"findings\":";
   counts_object(out, findings);
   out << "},\n  \"checks\":[";
-  for (size_t i = 0; i < report.results.size(); ++i) {
-    out << (i ? ",\n    " : "\n    ");
-    if (auto st = write_check(out, report, report.results[i]); !st) return st;
-  }
+  auto check = [&](const store::Store& store, size_t i, const checks::CheckResult& r,
+                   SectionSink& sink) { return write_check(report, store, i, r, sink); };
+  if (auto st = write_sections(report, out, jobs, check); !st) return st;
   out << (report.results.empty() ? "]" : "\n  ]");
   write_exception_lists(out, report);
   out << "\n}\n";

@@ -28,7 +28,9 @@
 #include "engine/sql/compiler.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -231,11 +233,13 @@ class Compiler {
     sets_ = std::move(st.sets);
   }
   void give_back(Statement& st) {
+    merge_sets();
     st.params = std::move(params_);
     st.sets = std::move(sets_);
   }
 
   Statement finish(std::string sql) {
+    merge_sets();
     return {std::move(sql), std::move(params_), d_.scan_param(), std::move(sets_)};
   }
 
@@ -479,15 +483,22 @@ class Compiler {
   // other scans' rows.
   std::string related_rows(const ir::Predicate& p, const std::string& t, const std::string& c,
                            const ir::Predicate* cond, bool negate_cond, bool for_row_set = false) {
+    std::string out = related_from(p, t, c, cond != nullptr, for_row_set);
+    // With a condition the FROM always has terms (the scan's rows) before it.
+    if (cond) out += " AND " + predicate(*cond, c, PredicateUse::Filter, negate_cond);
+    return out;
+  }
+  // related_rows without the condition; `with_cond`: whether one follows.
+  std::string related_from(const ir::Predicate& p, const std::string& t, const std::string& c,
+                           bool with_cond, bool for_row_set) {
     std::string fk = column(c, p.relationship->fk_column);
     // A row set skips NULL itself (store/row_set.hpp): no IS NOT NULL there.
     std::vector<std::string> terms;
     if (!for_row_set) terms.push_back(fk + " IS NOT NULL");
-    if (cond || !d_.scan_by_rowid_range())
+    if (with_cond || !d_.scan_by_rowid_range())
       terms.push_back(in_scan(d_, p.target->table, c, scan_));
     else if (auto parent = tables_.find(t); parent != tables_.end())
       terms.push_back(fk + " BETWEEN " + scan_bounds(d_, parent->second, scan_));
-    if (cond) terms.push_back(predicate(*cond, c, PredicateUse::Filter, negate_cond));
     std::string out = " FROM " + d_.quote(p.target->table) + " AS " + c;
     const std::string tenant = tenant_filter(d_, c);  // "<test> AND " or ""
     if (terms.empty()) return tenant.empty() ? out : out + " WHERE " + tenant + d_.boolean(true);
@@ -501,8 +512,13 @@ class Compiler {
   std::string parents_with(const ir::Predicate& p, const std::string& t, const ir::Predicate* cond,
                            bool negate_cond, const std::string& tail = "") {
     std::string c = alias(p.target->table);
-    return "SELECT " + keyed_select(c, column(c, p.relationship->fk_column)) +
-           related_rows(p, t, c, cond, negate_cond, row_sets()) + tail;
+    std::string select = "SELECT " + keyed_select(c, column(c, p.relationship->fk_column));
+    if (!row_sets() || !tail.empty() || !cond)
+      return select + related_rows(p, t, c, cond, negate_cond, row_sets()) + tail;
+    // A row set with a condition: in parts, for merge_sets.
+    std::string head = select + related_from(p, t, c, true, true);
+    pending_set_ = SetParts{c, head, predicate(*cond, c, PredicateUse::Filter, negate_cond)};
+    return head + " AND " + pending_set_->cond;
   }
 
   // Whether `value` is (in = false: is not) one of the rows `select`
@@ -513,9 +529,97 @@ class Compiler {
   std::string member_of(const std::string& value, std::string select, bool in) {
     if (row_sets()) {
       sets_.push_back(std::move(select));
+      set_parts_.resize(sets_.size());
+      set_parts_.back() = std::move(pending_set_);
+      pending_set_.reset();
       return std::string(in ? "" : "NOT ") + d_.in_row_set(sets_.size(), value);
     }
     return value + (in ? " IN (" : " NOT IN (") + select + ")";
+  }
+
+  // Merges the row sets that read the same rows of the same table (their
+  // SELECTs differ only in their condition) into one statement that fills
+  // each of them (store::Statement: a column per set, named set<N>), so the
+  // table is read once. A set joins an earlier one only when every set its
+  // condition reads comes before that one: the merged statement runs where
+  // the earliest of its sets did.
+  void merge_sets() {
+    struct Group {
+      size_t first;  // the index in sets_ of its first set
+      std::vector<size_t> sets;
+    };
+    std::vector<Group> groups;
+    std::map<std::string, std::vector<size_t>> by_head;  // head with its alias as "?" -> groups
+    for (size_t i = 0; i < sets_.size(); ++i) {
+      const auto& parts = i < set_parts_.size() ? set_parts_[i] : std::nullopt;
+      if (!parts) {
+        groups.push_back({i, {i}});
+        continue;
+      }
+      const size_t reads = last_set_read(parts->cond);  // 1-based; 0: none
+      auto& candidates = by_head[rename_alias(parts->head, parts->alias, "?")];
+      auto joins = std::find_if(candidates.begin(), candidates.end(),
+                                [&](size_t g) { return groups[g].first + 1 > reads; });
+      if (joins != candidates.end()) {
+        groups[*joins].sets.push_back(i);
+        continue;
+      }
+      candidates.push_back(groups.size());
+      groups.push_back({i, {i}});
+    }
+    if (groups.size() == sets_.size()) return;
+    std::vector<std::string> merged;
+    for (const Group& g : groups) {
+      if (g.sets.size() == 1) {
+        merged.push_back(std::move(sets_[g.first]));
+        continue;
+      }
+      const SetParts& first = *set_parts_[g.first];
+      // SELECT fk, CASE WHEN (cond) THEN 1 END AS "setN", ... FROM ... WHERE terms
+      const size_t from = first.head.find(" FROM ");
+      std::string sql = first.head.substr(0, from);
+      for (size_t i : g.sets)
+        sql += ", CASE WHEN (" +
+               rename_alias(set_parts_[i]->cond, set_parts_[i]->alias, first.alias) +
+               ") THEN 1 END AS " + d_.quote("set" + std::to_string(i + 1));
+      merged.push_back(sql + first.head.substr(from));
+    }
+    sets_ = std::move(merged);
+    set_parts_.clear();
+  }
+
+  // The highest set number `sql` reads (:set<N>), 0 when none.
+  static size_t last_set_read(const std::string& sql) {
+    size_t last = 0;
+    for (size_t at = 0; (at = sql.find(":set", at)) != std::string::npos;) {
+      at += 4;
+      size_t n = 0;
+      while (at < sql.size() && sql[at] >= '0' && sql[at] <= '9') n = n * 10 + (sql[at++] - '0');
+      last = std::max(last, n);
+    }
+    return last;
+  }
+  // `sql` with alias `from`'s columns (from."...") and table (AS from) named `to`.
+  static std::string rename_alias(const std::string& sql, const std::string& from,
+                                  const std::string& to) {
+    std::string out;
+    auto boundary = [&](size_t at) {
+      return at == 0 ||
+             !(std::isalnum(static_cast<unsigned char>(sql[at - 1])) || sql[at - 1] == '_');
+    };
+    size_t done = 0;
+    for (size_t at = 0; (at = sql.find(from, at)) != std::string::npos;) {
+      const size_t end = at + from.size();
+      const bool column = sql.compare(end, 2, ".\"") == 0;
+      const bool table = end == sql.size() || sql[end] == ' ';
+      if (boundary(at) && (column || (table && at >= 4 && sql.compare(at - 4, 4, " AS ") == 0))) {
+        out.append(sql, done, at - done);
+        out += to;
+        done = end;
+      }
+      at = end;
+    }
+    return out + sql.substr(done);
   }
 
   // Whether the row of alias t has (has = false: has no) related row that
@@ -602,9 +706,16 @@ class Compiler {
  private:
   const Dialect& d_;
   std::vector<ir::Literal> params_;
-  std::vector<std::string> sets_;              // the row sets' SELECTs (member_of)
-  std::string scan_;                           // the scan id's parameter
-  std::map<std::string, std::string> tables_;  // alias -> table
+  std::vector<std::string> sets_;  // the row sets' SELECTs (member_of)
+  // A row set's SELECT with a condition, in parts: its alias, the SELECT up
+  // to its condition, and the condition.
+  struct SetParts {
+    std::string alias, head, cond;
+  };
+  std::vector<std::optional<SetParts>> set_parts_;  // by set, while not merged
+  std::optional<SetParts> pending_set_;             // parents_with's, for member_of
+  std::string scan_;                                // the scan id's parameter
+  std::map<std::string, std::string> tables_;       // alias -> table
   int next_alias_ = 1;
 };
 

@@ -81,6 +81,59 @@ std::vector<std::vector<std::string>> read_csv(const std::string& text) {
   return rows;
 }
 
+// The checks' parts made by two workers, each on its own connection, are
+// written in order: the report is the same, byte for byte, as one worker's.
+TEST(ReportJson, TwoWorkersWriteTheSameReport) {
+  Written w;
+  report::WriteOptions two;
+  two.jobs = 2;
+  EXPECT_EQ(w.as(report::Format::Json, two), w.as(report::Format::Json));
+}
+
+// write_sections keeps the order of sections and of each one's pieces
+// whether they wait in memory or, beyond `ahead` bytes, in temporary files;
+// a section that fails stops the report with its error.
+TEST(ReportSections, InOrderFromMemoryAndFilesAndStopAtAnError) {
+  Written w;
+  const size_t n = w.e.report.results.size();
+  ASSERT_GE(n, 3u);
+  auto pieces = [](size_t i) { return 50 + 40 * (i % 3); };
+  auto maker = [&](const store::Store& store, size_t i, const checks::CheckResult& r,
+                   report::SectionSink& sink) -> Status {
+    EXPECT_EQ(&r, &w.e.report.results[i]);
+    EXPECT_EQ(store.path(), w.e.report.store->path());
+    for (size_t p = 0; p < pieces(i); ++p) {
+      sink.text += "s" + std::to_string(i) + "p" + std::to_string(p) + ";";
+      if (p % 7 == 0) sink.emit();
+    }
+    return ok_status();
+  };
+  std::string want;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t p = 0; p < pieces(i); ++p)
+      want += "s" + std::to_string(i) + "p" + std::to_string(p) + ";";
+  for (unsigned jobs : {1u, 2u, 3u})
+    for (size_t ahead : {size_t{0}, size_t{100}, report::kSectionsAhead}) {
+      SCOPED_TRACE("jobs " + std::to_string(jobs) + ", ahead " + std::to_string(ahead));
+      std::ostringstream out;
+      auto st = report::write_sections(w.e.report, out, jobs, maker, ahead);
+      ASSERT_TRUE(st.ok()) << Written::format_errors(st);
+      EXPECT_EQ(out.str(), want);
+    }
+  auto failing = [&](const store::Store& store, size_t i, const checks::CheckResult& r,
+                     report::SectionSink& sink) -> Status {
+    if (i == 1) return Diagnostic::error("report", "section 1 failed");
+    return maker(store, i, r, sink);
+  };
+  for (unsigned jobs : {1u, 2u}) {
+    std::ostringstream out;
+    auto st = report::write_sections(w.e.report, out, jobs, failing, 0);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.errors().front().message, "section 1 failed");
+    EXPECT_EQ(out.str().find("s2p"), std::string::npos);
+  }
+}
+
 TEST(ReportJson, ParsesBackWithTheContractAndItsExtensions) {
   Written w;
   json doc = json::parse(w.as(report::Format::Json));

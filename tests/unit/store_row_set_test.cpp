@@ -148,6 +148,37 @@ TEST_F(StoreRowSetTest, ACursorComputesEachSetBeforeTheStatementAndBindsItByName
   EXPECT_EQ(names(nulls), "b");
 }
 
+// One statement fills several sets from one read of the table: a column
+// per set, named set<N>, 1 for the rows in it; a statement of one column
+// fills the lowest set not yet filled.
+TEST_F(StoreRowSetTest, OneStatementFillsTheSetsItsColumnsName) {
+  Statement st{
+      "SELECT name FROM connector WHERE posture_in(:set1, _rid) AND NOT posture_in(:set3, _rid) "
+      "OR posture_in(:set2, _rid) ORDER BY _rid",
+      {},
+      ":scan",
+      {"SELECT _rid, CASE WHEN name IN ('a', 'b', 'c') THEN 1 END AS \"set1\", "
+       "CASE WHEN name = 'b' THEN 1 ELSE 0 END AS \"set3\" FROM connector WHERE _scan = :scan",
+       "SELECT _rid FROM connector WHERE name = 'e' AND NOT posture_in(:set3, _rid)"}};
+  EXPECT_EQ(posture::store::row_set_numbers(st.sets),
+            (std::vector<std::vector<size_t>>{{1, 3}, {2}}));
+  EXPECT_EQ(posture::store::row_set_names({1, 3}), ":set1, :set3");
+  EXPECT_EQ(names(st), "a,c,e");
+  auto plan = store_->query_plan(st);
+  ASSERT_TRUE(plan.ok()) << posture::format(plan.errors());
+  EXPECT_EQ(plan->front(), "ROW SET :set1, :set3");
+  // Columns that do not name the sets, and a set read before it is filled.
+  Statement unnamed{"SELECT name FROM connector", {}, "", {"SELECT _rid, 1, 0 FROM connector"}};
+  EXPECT_NE(names(unnamed).find("do not name its sets"), std::string::npos) << names(unnamed);
+  Statement early{"SELECT name FROM connector",
+                  {},
+                  "",
+                  {"SELECT _rid, 1 AS \"set2\" FROM connector WHERE posture_in(:set1, _rid)",
+                   "SELECT _rid FROM connector"}};
+  EXPECT_NE(names(early).find(":set1 names no row set before it"), std::string::npos)
+      << names(early);
+}
+
 TEST_F(StoreRowSetTest, StepsCountTheSetsAndResetBindsThemAgain) {
   Statement plain{"SELECT name FROM connector WHERE name <> 'c' ORDER BY _rid", {}, ""};
   Statement with_set{"SELECT name FROM connector WHERE NOT posture_in(:set1, _rid) ORDER BY _rid",

@@ -24,15 +24,14 @@ AND (posture_in(:set1, t0."_rid")
     FROM "security_contact" AS t8
     WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
   AND NOT (posture_in(:set7, t0."_rid")))
--- row set :set1
-SELECT t1."_has_security_contact_rid"
+-- row set :set1, :set3, :set7
+SELECT t1."_has_security_contact_rid", CASE WHEN ((t1."email" = :p1)) THEN 1 END AS "set1", CASE WHEN ((t1."email" = :p2)) THEN 1 END AS "set3", CASE WHEN ((t1."phone" = :p7)) THEN 1 END AS "set7"
 FROM "security_contact" AS t1
 WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
-AND (t1."email" = :p1)
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
@@ -41,15 +40,6 @@ WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
--- row set :set3
-SELECT t3."_has_security_contact_rid"
-FROM "security_contact" AS t3
-WHERE t3."_rid" BETWEEN (SELECT min("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan)
-AND (t3."email" = :p2)
 -- row set :set4
 SELECT t4."_has_security_contact_rid"
 FROM "security_contact" AS t4
@@ -81,15 +71,6 @@ AND (t6."emails" IS NOT NULL
     AND (instr(t6."emails", '\' || :p4) = 0
       OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
 GROUP BY 1 HAVING count(*) = 1
--- row set :set7
-SELECT t9."_has_security_contact_rid"
-FROM "security_contact" AS t9
-WHERE t9."_rid" BETWEEN (SELECT min("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan)
-AND (t9."phone" = :p7)
 -- :p1 = "a@x"
 -- :p2 = ""
 -- :p3 = true
@@ -121,15 +102,14 @@ AND (posture_in(:set1, t0."_rid")
     WHERE t8."_has_security_contact_rid" = t0."_rid") < :p6
   AND NOT (posture_in(:set7, t0."_rid")))
 ORDER BY t0."_rid"
--- row set :set1
-SELECT t1."_has_security_contact_rid"
+-- row set :set1, :set3, :set7
+SELECT t1."_has_security_contact_rid", CASE WHEN ((t1."email" = :p1)) THEN 1 END AS "set1", CASE WHEN ((t1."email" = :p2)) THEN 1 END AS "set3", CASE WHEN ((t1."phone" = :p7)) THEN 1 END AS "set7"
 FROM "security_contact" AS t1
 WHERE t1."_rid" BETWEEN (SELECT min("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "security_contact"
   WHERE "_scan" = :scan)
-AND (t1."email" = :p1)
 -- row set :set2
 SELECT t2."_has_security_contact_rid"
 FROM "security_contact" AS t2
@@ -138,15 +118,6 @@ WHERE t2."_has_security_contact_rid" BETWEEN (SELECT min("_rid")
   WHERE "_scan" = :scan) AND (SELECT max("_rid")
   FROM "connector"
   WHERE "_scan" = :scan)
--- row set :set3
-SELECT t3."_has_security_contact_rid"
-FROM "security_contact" AS t3
-WHERE t3."_rid" BETWEEN (SELECT min("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan)
-AND (t3."email" = :p2)
 -- row set :set4
 SELECT t4."_has_security_contact_rid"
 FROM "security_contact" AS t4
@@ -178,15 +149,6 @@ AND (t6."emails" IS NOT NULL
     AND (instr(t6."emails", '\' || :p4) = 0
       OR instr(',' || substr(t6."emails", 2, length(t6."emails") - 2) || ',', ',' || :p4 || ',') > 0)))
 GROUP BY 1 HAVING count(*) = 1
--- row set :set7
-SELECT t9."_has_security_contact_rid"
-FROM "security_contact" AS t9
-WHERE t9."_rid" BETWEEN (SELECT min("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan)
-AND (t9."phone" = :p7)
 -- :p1 = "a@x"
 -- :p2 = ""
 -- :p3 = true
