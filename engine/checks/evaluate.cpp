@@ -230,31 +230,65 @@ sql::Statement subjects_statement(const Check& check, const schema::ObjectType& 
   return sql::subjects(type, {C::Id, C::Name}, check.providers, row_order(order), nullptr, dialect);
 }
 
-Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
-                                                          const EvaluationContext& context,
-                                                          const Check& check,
-                                                          const schema::ObjectType& type) {
-  // Keys are read only when some collection error is about this type.
-  bool keys = std::any_of(context.errors.begin(), context.errors.end(),
-                          [&](const store::CollectionError& e) { return e.type == type.name; });
+namespace {
+
+// Whether a subject list of `type` holds ids: only when some collection
+// error is about this type.
+bool subject_keys(const EvaluationContext& context, const schema::ObjectType& type) {
+  return std::any_of(context.errors.begin(), context.errors.end(),
+                     [&](const store::CollectionError& e) { return e.type == type.name; });
+}
+
+// Adds the subject with rowid `rid` (and, with keys, id `id`) to `subjects`.
+void add_subject(Subjects& subjects, const EvaluationContext& context,
+                 const schema::ObjectType& type, int64_t rid, const std::string_view* id,
+                 std::string& error_key) {
+  const auto index = static_cast<uint32_t>(subjects.rids.size());
+  subjects.rids.push_back(rid);
+  if (!id) return;
+  error_key.assign(type.name).append(1, '\n').append(store::arm_key(*id));
+  if (auto it = context.error_index.find(error_key); it != context.error_index.end())
+    subjects.errors.emplace_back(index, it->second);
+  auto [from, to] = context.child_error_index.equal_range(error_key);
+  for (auto it = from; it != to; ++it) subjects.errors.emplace_back(index, it->second);
+}
+
+}  // namespace
+
+std::string SubjectCache::key(const store::Store& store, const EvaluationContext& context,
+                              const Check& check, const schema::ObjectType& type) {
   std::vector<sql::Column> columns{sql::Column::Rid};
-  if (keys) columns.push_back(sql::Column::Id);
+  if (subject_keys(context, type)) columns.push_back(sql::Column::Id);
   sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
                                     nullptr, sql::dialect(store.backend()));
   // The statement and its provider values name the list.
   std::string key = st.sql;
   for (const auto& p : st.params) key += '\0' + std::get<std::string>(p);
-  Entry* entry;
-  {
-    std::lock_guard lock(mutex_);
-    auto& slot = entries_[key];
-    if (!slot) slot = std::make_unique<Entry>();
-    entry = slot.get();
-  }
-  std::call_once(entry->once, [&] {
+  return key;
+}
+
+SubjectCache::Entry& SubjectCache::entry(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto& slot = entries_[key];
+  if (!slot) slot = std::make_unique<Entry>();
+  return *slot;
+}
+
+Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
+                                                          const EvaluationContext& context,
+                                                          const Check& check,
+                                                          const schema::ObjectType& type) {
+  // Keys are read only when some collection error is about this type.
+  const bool keys = subject_keys(context, type);
+  std::vector<sql::Column> columns{sql::Column::Rid};
+  if (keys) columns.push_back(sql::Column::Id);
+  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
+                                    nullptr, sql::dialect(store.backend()));
+  Entry& e = entry(key(store, context, check, type));
+  std::call_once(e.once, [&] {
     auto cursor = store::Cursor::open(store, st, context.scan_id);
     if (!cursor) {
-      entry->errors = cursor.take_errors();
+      e.errors = cursor.take_errors();
       return;
     }
     auto subjects = std::make_shared<Subjects>();
@@ -262,19 +296,12 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
     while (true) {
       auto row = cursor->next();
       if (!row) {
-        entry->errors = row.take_errors();
+        e.errors = row.take_errors();
         return;
       }
       if (!*row) break;
-      const auto index = static_cast<uint32_t>(subjects->rids.size());
-      subjects->rids.push_back(cursor->integer(0));
-      if (keys) {
-        error_key.assign(type.name).append(1, '\n').append(store::arm_key(cursor->text(1)));
-        if (auto it = context.error_index.find(error_key); it != context.error_index.end())
-          subjects->errors.emplace_back(index, it->second);
-        auto [from, to] = context.child_error_index.equal_range(error_key);
-        for (auto it = from; it != to; ++it) subjects->errors.emplace_back(index, it->second);
-      }
+      const std::string_view id = keys ? cursor->text(1) : std::string_view();
+      add_subject(*subjects, context, type, cursor->integer(0), keys ? &id : nullptr, error_key);
     }
     if (context.order == Order::Key) {
       subjects->by_rid.reserve(subjects->rids.size());
@@ -282,10 +309,33 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
         subjects->by_rid.emplace_back(subjects->rids[i], i);
       std::sort(subjects->by_rid.begin(), subjects->by_rid.end());
     }
-    entry->subjects = std::move(subjects);
+    e.subjects = std::move(subjects);
   });
-  if (!entry->errors.empty()) return entry->errors;
-  return entry->subjects;
+  if (!e.errors.empty()) return e.errors;
+  return e.subjects;
+}
+
+bool SubjectCache::needs_ids(const EvaluationContext& context, const schema::ObjectType& type) {
+  return subject_keys(context, type);
+}
+
+void SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
+                         const Check& check, const schema::ObjectType& type,
+                         const std::vector<int64_t>& rids, const std::vector<std::string>& ids) {
+  if (context.order != Order::Store) return;
+  const bool keys = subject_keys(context, type);
+  if (keys && ids.size() != rids.size()) return;
+  Entry& e = entry(key(store, context, check, type));
+  std::call_once(e.once, [&] {
+    auto subjects = std::make_shared<Subjects>();
+    subjects->rids.reserve(rids.size());
+    std::string error_key;
+    for (size_t i = 0; i < rids.size(); ++i) {
+      const std::string_view id = keys ? std::string_view(ids[i]) : std::string_view();
+      add_subject(*subjects, context, type, rids[i], keys ? &id : nullptr, error_key);
+    }
+    e.subjects = std::move(subjects);
+  });
 }
 
 namespace {
@@ -407,19 +457,25 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
     const Check& first = *checks[together.front()];
     const schema::ObjectType& type = *subject_type(first);
     const bool ids = has_waivers(context_);
+    // The statement reads every subject in rowid order: the subject list too.
+    const bool subject_ids = SubjectCache::needs_ids(context_, type);
     std::vector<const ir::Predicate*> wheres;
     for (size_t i : together) wheres.push_back(&checks[i]->query.optimised.roots.front().where);
-    const size_t flags = ids ? 2 : 1;  // the first flag's column
+    const size_t flags = ids || subject_ids ? 2 : 1;  // the first flag's column
     std::vector<Selected> selected(together.size());
+    std::vector<int64_t> rids;
+    std::vector<std::string> all_ids;
     posture::Status read = [&]() -> posture::Status {
-      sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers, wheres,
-                                               sql::dialect(store_.backend()));
+      sql::Statement st = sql::subjects_judged(type, selected_columns(flags == 2), first.providers,
+                                               wheres, sql::dialect(store_.backend()));
       auto cursor = store::Cursor::open(store_, st, context_.scan_id);
       if (!cursor) return cursor.take_errors();
       while (true) {
         auto row = cursor->next();
         if (!row) return row.take_errors();
         if (!*row) break;
+        rids.push_back(cursor->integer(0));
+        if (subject_ids) all_ids.emplace_back(cursor->text(1));
         for (size_t k = 0; k < together.size(); ++k) {
           if (cursor->integer(static_cast<int>(flags + k)) == 0) continue;
           selected[k].add(cursor->integer(0), *cursor, ids);
@@ -427,6 +483,7 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
       }
       return ok_status();
     }();
+    if (read) context_.subjects->offer(store_, context_, first, type, rids, all_ids);
     for (size_t k = 0; k < together.size(); ++k) {
       const Check& check = *checks[together[k]];
       CheckResult result;

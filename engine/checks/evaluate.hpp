@@ -77,6 +77,16 @@ class SubjectCache {
   Result<std::shared_ptr<const Subjects>> get(const store::Store& store,
                                               const EvaluationContext& context, const Check& check,
                                               const schema::ObjectType& type);
+  // The list get() would read, from rows another statement read over the
+  // same subjects in rowid order (the statement judging several checks):
+  // `rids`, and `ids` alongside when the list holds keys (some collection
+  // error is about `type`). Kept unless the list was read already; only for
+  // Order::Store.
+  void offer(const store::Store& store, const EvaluationContext& context, const Check& check,
+             const schema::ObjectType& type, const std::vector<int64_t>& rids,
+             const std::vector<std::string>& ids);
+  // Whether offer() needs the subjects' ids.
+  static bool needs_ids(const EvaluationContext& context, const schema::ObjectType& type);
 
  private:
   struct Entry {
@@ -84,6 +94,9 @@ class SubjectCache {
     std::shared_ptr<const Subjects> subjects;
     Diagnostics errors;
   };
+  static std::string key(const store::Store& store, const EvaluationContext& context,
+                         const Check& check, const schema::ObjectType& type);
+  Entry& entry(const std::string& key);
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
 };

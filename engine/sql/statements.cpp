@@ -2,6 +2,8 @@
 // evaluate.cpp built itself before, now built here with the other SQL.
 #include "engine/sql/statements.hpp"
 
+#include <algorithm>
+
 #include "store/layout.hpp"
 
 namespace posture::sql {
@@ -71,8 +73,20 @@ Statement related_rows(const schema::Relationship& relationship, const schema::O
     return st;
   }
   std::string fk = "c." + d.quote(relationship.fk_column);
+  std::string owned = fk + " IN " + in;
+  if (d.row_sets() && !owners.empty()) {
+    // The owners as a row set, and the foreign key's index read over their
+    // span: one walk along the index rather than a seek per owner, and a
+    // table row read only for an owner in the set.
+    st.sets.push_back("SELECT value FROM json_each(" + d.param(st.params.size()) + ")");
+    const auto [low, high] = std::minmax_element(owners.begin(), owners.end());
+    st.params.emplace_back(*low);
+    st.params.emplace_back(*high);
+    owned = fk + " BETWEEN " + d.param(st.params.size() - 1) + " AND " + d.param(st.params.size()) +
+            " AND " + d.in_row_set(st.sets.size(), fk);
+  }
   st.sql = "SELECT " + row_columns(d, target, "c", ", " + fk, st, read) + " FROM " +
-           d.quote(target.table) + " AS c WHERE " + fk + " IN " + in + " ORDER BY " + fk + ", c." +
+           d.quote(target.table) + " AS c WHERE " + owned + " ORDER BY " + fk + ", c." +
            d.quote(store::kRowId);
   return st;
 }
