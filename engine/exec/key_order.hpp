@@ -20,7 +20,7 @@ namespace posture::exec {
 
 class KeyOrder {
  public:
-  static constexpr size_t kDefaultBudget = size_t{32} << 20;  // bytes of keys, texts and entries
+  static constexpr size_t kDefaultBudget = size_t{96} << 20;  // bytes of keys, texts and entries
 
   explicit KeyOrder(size_t budget = kDefaultBudget) : budget_(budget) {}
   KeyOrder(const KeyOrder&) = delete;
