@@ -108,19 +108,24 @@ Result<std::vector<Resource>> run_matches(const store::Store& store, int64_t sca
 }
 
 // The explanation of the failing findings of per-resource results that share
-// their subjects (one subject type and providers): every failing subject of
-// any of them, in finding order, cut into slices that are explained apart,
-// each into reason files of its own, joined at the end.
+// their subjects (one subject type and providers): the subjects, in finding
+// order, cut into slices that are explained apart, each into reason files of
+// its own, joined at the end. Which findings to explain is read from the
+// results' verdicts as a slice goes (nothing per finding is held besides).
 struct ExplainGroup {
   std::vector<CheckResult*> results;
   std::shared_ptr<const Subjects> subjects;
-  std::vector<std::vector<uint32_t>> indexes;  // per result: its explained findings, ascending
-  std::vector<uint32_t> all;                   // the union of indexes, ascending
-  std::vector<size_t> bounds;                  // slice s: all[bounds[s], bounds[s + 1])
+  std::vector<uint32_t> ends;  // per result: its findings explained lie before this index
+  std::vector<size_t> bounds;  // slice s: the findings [bounds[s], bounds[s + 1])
   std::vector<std::vector<std::shared_ptr<ReasonFile>>> parts;  // [slice][result], may be null
   Diagnostics errors;                                           // of the first slice that failed
   std::mutex mutex;                                             // for errors
   size_t slices() const { return bounds.size() - 1; }
+  // Whether result k explains finding i.
+  bool explains(size_t k, size_t i) const {
+    const Verdict v = results[k]->verdicts[i];
+    return i < ends[k] && (v == Verdict::Fail || v == Verdict::Muted);
+  }
 };
 
 // The groups in which `results` are explained: per-resource results with a
@@ -132,12 +137,17 @@ Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
   std::vector<std::unique_ptr<ExplainGroup>> groups;
   if (context.explain == 0) return groups;
   std::map<std::pair<const schema::ObjectType*, std::vector<std::string>>, ExplainGroup*> group_of;
+  std::map<ExplainGroup*, uint64_t> failing;
   for (CheckResult* r : results) {
     if (!r->per_resource() || r->no_subjects) continue;
-    std::vector<uint32_t> indexes;
-    for (uint32_t i = 0; i < r->verdicts.size() && indexes.size() < context.explain; ++i)
-      if (r->verdicts[i] == Verdict::Fail || r->verdicts[i] == Verdict::Muted) indexes.push_back(i);
-    if (indexes.empty()) continue;
+    // The first context.explain failing findings: those before `end`.
+    uint64_t n = 0;
+    uint32_t end = 0;
+    while (end < r->verdicts.size() && n < context.explain) {
+      const Verdict v = r->verdicts[end++];
+      n += v == Verdict::Fail || v == Verdict::Muted ? 1 : 0;
+    }
+    if (n == 0) continue;
     ExplainGroup*& group = group_of[{r->subject_type, r->check->providers}];
     if (!group || context.together <= 1) {
       groups.push_back(std::make_unique<ExplainGroup>());
@@ -147,19 +157,15 @@ Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
       group->subjects = std::move(subjects).value();
     }
     group->results.push_back(r);
-    group->indexes.push_back(std::move(indexes));
+    group->ends.push_back(end);
+    failing[group] += n;
   }
   for (auto& group : groups) {
-    for (const auto& indexes : group->indexes) {
-      std::vector<uint32_t> merged;
-      std::set_union(group->all.begin(), group->all.end(), indexes.begin(), indexes.end(),
-                     std::back_inserter(merged));
-      group->all = std::move(merged);
-    }
     // Slices of at least a batch (a few thousand subjects: statements per batch).
     const size_t batch = std::max<size_t>(1, context.explain_batch);
-    const size_t n = std::max<size_t>(1, std::min(slices, group->all.size() / batch));
-    for (size_t s = 0; s <= n; ++s) group->bounds.push_back(group->all.size() * s / n);
+    const size_t n = std::max<size_t>(1, std::min<size_t>(slices, failing[group.get()] / batch));
+    const size_t findings = group->results.front()->verdicts.size();
+    for (size_t s = 0; s <= n; ++s) group->bounds.push_back(findings * s / n);
     group->parts.resize(n);
   }
   return groups;
@@ -177,22 +183,13 @@ Status explain_slice(const store::Store& store, const EvaluationContext& context
   auto& parts = group.parts[slice];
   parts.assign(group.results.size(), nullptr);
   const size_t batch = std::max<size_t>(1, context.explain_batch);
-  const size_t from = group.bounds[slice], to = group.bounds[slice + 1];
-  std::vector<size_t> next(group.results.size());  // per result: its first index in the slice
-  for (size_t k = 0; k < next.size(); ++k)
-    next[k] = static_cast<size_t>(
-        std::lower_bound(group.indexes[k].begin(), group.indexes[k].end(), group.all[from]) -
-        group.indexes[k].begin());
-  for (size_t begin = from; begin < to; begin += batch) {
-    const uint32_t last = group.all[std::min(to, begin + batch) - 1];
-    std::vector<std::vector<int64_t>> rids(group.results.size());
-    std::vector<size_t> first = next;
-    for (size_t k = 0; k < rids.size(); ++k)
-      for (; next[k] < group.indexes[k].size() && group.indexes[k][next[k]] <= last; ++next[k])
-        rids[k].push_back(group.subjects->rids[group.indexes[k][next[k]]]);
+  const size_t results = group.results.size();
+  std::vector<std::vector<uint32_t>> indexes(results);  // per result: the batch's findings
+  std::vector<std::vector<int64_t>> rids(results);
+  auto explain = [&]() -> Status {
     auto explained = explainer.explain(rids);
     if (!explained) return explained.take_errors();
-    for (size_t k = 0; k < rids.size(); ++k) {
+    for (size_t k = 0; k < results; ++k) {
       if (rids[k].empty()) continue;
       if (!parts[k]) {
         auto file = ReasonFile::create();
@@ -200,11 +197,28 @@ Status explain_slice(const store::Store& store, const EvaluationContext& context
         parts[k] = std::move(file).value();
       }
       for (size_t i = 0; i < rids[k].size(); ++i)
-        if (auto st = parts[k]->append(group.indexes[k][first[k] + i], (*explained)[k].reasons[i]);
-            !st)
-          return st;
+        if (auto st = parts[k]->append(indexes[k][i], (*explained)[k].reasons[i]); !st) return st;
+      indexes[k].clear();
+      rids[k].clear();
+    }
+    return ok_status();
+  };
+  size_t subjects = 0;  // in the batch
+  for (size_t i = group.bounds[slice]; i < group.bounds[slice + 1]; ++i) {
+    bool any = false;
+    for (size_t k = 0; k < results; ++k) {
+      if (!group.explains(k, i)) continue;
+      indexes[k].push_back(static_cast<uint32_t>(i));
+      rids[k].push_back(group.subjects->rids[i]);
+      any = true;
+    }
+    if (any && ++subjects == batch) {
+      if (auto st = explain(); !st) return st;
+      subjects = 0;
     }
   }
+  if (subjects)
+    if (auto st = explain(); !st) return st;
   for (const auto& part : parts)
     if (part)
       if (auto st = part->finish(); !st) return st;
@@ -255,12 +269,16 @@ void add_subject(Subjects& subjects, const EvaluationContext& context,
 
 }  // namespace
 
-std::string SubjectCache::key(const store::Store& store, const EvaluationContext& context,
-                              const Check& check, const schema::ObjectType& type) {
+sql::Statement SubjectCache::statement(const store::Store& store, const EvaluationContext& context,
+                                       const Check& check, const schema::ObjectType& type) {
+  // Keys are read only when some collection error is about this type.
   std::vector<sql::Column> columns{sql::Column::Rid};
   if (subject_keys(context, type)) columns.push_back(sql::Column::Id);
-  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
-                                    nullptr, sql::dialect(store.backend()));
+  return sql::subjects(type, columns, check.providers, row_order(context.order), nullptr,
+                       sql::dialect(store.backend()));
+}
+
+std::string SubjectCache::key(const sql::Statement& st) {
   // The statement and its provider values name the list.
   std::string key = st.sql;
   for (const auto& p : st.params) key += '\0' + std::get<std::string>(p);
@@ -278,13 +296,9 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
                                                           const EvaluationContext& context,
                                                           const Check& check,
                                                           const schema::ObjectType& type) {
-  // Keys are read only when some collection error is about this type.
   const bool keys = subject_keys(context, type);
-  std::vector<sql::Column> columns{sql::Column::Rid};
-  if (keys) columns.push_back(sql::Column::Id);
-  sql::Statement st = sql::subjects(type, columns, check.providers, row_order(context.order),
-                                    nullptr, sql::dialect(store.backend()));
-  Entry& e = entry(key(store, context, check, type));
+  const sql::Statement st = statement(store, context, check, type);
+  Entry& e = entry(key(st));
   std::call_once(e.once, [&] {
     auto cursor = store::Cursor::open(store, st, context.scan_id);
     if (!cursor) {
@@ -321,19 +335,12 @@ bool SubjectCache::needs_ids(const EvaluationContext& context, const schema::Obj
 
 void SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
                          const Check& check, const schema::ObjectType& type,
-                         const std::vector<int64_t>& rids, const std::vector<std::string>& ids) {
-  if (context.order != Order::Store) return;
-  const bool keys = subject_keys(context, type);
-  if (keys && ids.size() != rids.size()) return;
-  Entry& e = entry(key(store, context, check, type));
+                         const std::vector<int64_t>& rids) {
+  if (context.order != Order::Store || needs_ids(context, type)) return;
+  Entry& e = entry(key(statement(store, context, check, type)));
   std::call_once(e.once, [&] {
     auto subjects = std::make_shared<Subjects>();
-    subjects->rids.reserve(rids.size());
-    std::string error_key;
-    for (size_t i = 0; i < rids.size(); ++i) {
-      const std::string_view id = keys ? std::string_view(ids[i]) : std::string_view();
-      add_subject(*subjects, context, type, rids[i], keys ? &id : nullptr, error_key);
-    }
+    subjects->rids = rids;
     e.subjects = std::move(subjects);
   });
 }
@@ -457,25 +464,25 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
     const Check& first = *checks[together.front()];
     const schema::ObjectType& type = *subject_type(first);
     const bool ids = has_waivers(context_);
-    // The statement reads every subject in rowid order: the subject list too.
-    const bool subject_ids = SubjectCache::needs_ids(context_, type);
+    // The statement reads every subject in rowid order: the subject list too,
+    // unless that list needs each subject's id (a collection error is about
+    // the type), which would hold every id at once here.
+    const bool offer = !SubjectCache::needs_ids(context_, type);
     std::vector<const ir::Predicate*> wheres;
     for (size_t i : together) wheres.push_back(&checks[i]->query.optimised.roots.front().where);
-    const size_t flags = ids || subject_ids ? 2 : 1;  // the first flag's column
+    const size_t flags = ids ? 2 : 1;  // the first flag's column
     std::vector<Selected> selected(together.size());
     std::vector<int64_t> rids;
-    std::vector<std::string> all_ids;
     posture::Status read = [&]() -> posture::Status {
-      sql::Statement st = sql::subjects_judged(type, selected_columns(flags == 2), first.providers,
-                                               wheres, sql::dialect(store_.backend()));
+      sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers, wheres,
+                                               sql::dialect(store_.backend()));
       auto cursor = store::Cursor::open(store_, st, context_.scan_id);
       if (!cursor) return cursor.take_errors();
       while (true) {
         auto row = cursor->next();
         if (!row) return row.take_errors();
         if (!*row) break;
-        rids.push_back(cursor->integer(0));
-        if (subject_ids) all_ids.emplace_back(cursor->text(1));
+        if (offer) rids.push_back(cursor->integer(0));
         for (size_t k = 0; k < together.size(); ++k) {
           if (cursor->integer(static_cast<int>(flags + k)) == 0) continue;
           selected[k].add(cursor->integer(0), *cursor, ids);
@@ -483,7 +490,7 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
       }
       return ok_status();
     }();
-    if (read) context_.subjects->offer(store_, context_, first, type, rids, all_ids);
+    if (read && offer) context_.subjects->offer(store_, context_, first, type, rids);
     for (size_t k = 0; k < together.size(); ++k) {
       const Check& check = *checks[together[k]];
       CheckResult result;
@@ -813,7 +820,8 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
     next = 0;
     run(tasks.size(), [&](const Result<store::Store>& store) {
       for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
-        auto [group, slice] = tasks[t];
+        ExplainGroup* group = tasks[t].first;
+        const size_t slice = tasks[t].second;
         auto st = store ? explain_slice(*store, context, *group, slice) : Status(store.errors());
         if (!st) {
           std::lock_guard<std::mutex> lock(group->mutex);

@@ -79,13 +79,11 @@ class SubjectCache {
                                               const schema::ObjectType& type);
   // The list get() would read, from rows another statement read over the
   // same subjects in rowid order (the statement judging several checks):
-  // `rids`, and `ids` alongside when the list holds keys (some collection
-  // error is about `type`). Kept unless the list was read already; only for
-  // Order::Store.
+  // their rowids. Kept unless the list was read already; only for
+  // Order::Store and a list without ids (needs_ids).
   void offer(const store::Store& store, const EvaluationContext& context, const Check& check,
-             const schema::ObjectType& type, const std::vector<int64_t>& rids,
-             const std::vector<std::string>& ids);
-  // Whether offer() needs the subjects' ids.
+             const schema::ObjectType& type, const std::vector<int64_t>& rids);
+  // Whether the list holds the subjects' ids (some collection error is about `type`).
   static bool needs_ids(const EvaluationContext& context, const schema::ObjectType& type);
 
  private:
@@ -94,8 +92,10 @@ class SubjectCache {
     std::shared_ptr<const Subjects> subjects;
     Diagnostics errors;
   };
-  static std::string key(const store::Store& store, const EvaluationContext& context,
-                         const Check& check, const schema::ObjectType& type);
+  // The statement reading a list, and the list's name in the cache.
+  static sql::Statement statement(const store::Store& store, const EvaluationContext& context,
+                                  const Check& check, const schema::ObjectType& type);
+  static std::string key(const sql::Statement& st);
   Entry& entry(const std::string& key);
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
@@ -135,7 +135,7 @@ struct EvaluationContext {
   uint64_t explain = kExplainAll;
   // Failing subjects explained at a time (their rows read, then kept in
   // memory); evaluate_all's workers each explain slices of at least this many.
-  size_t explain_batch = 4096;
+  size_t explain_batch = 1024;
 
   // Reads the scan's collection errors from `store`.
   static Result<EvaluationContext> load(const store::Store& store, int64_t scan_id,
