@@ -116,6 +116,7 @@ struct ExplainGroup {
   std::vector<CheckResult*> results;
   std::shared_ptr<const Subjects> subjects;
   std::vector<uint32_t> ends;  // per result: its findings explained lie before this index
+  uint64_t failing = 0;        // findings to explain, of all results
   std::vector<size_t> bounds;  // slice s: the findings [bounds[s], bounds[s + 1])
   std::vector<std::vector<std::shared_ptr<ReasonFile>>> parts;  // [slice][result], may be null
   Diagnostics errors;                                           // of the first slice that failed
@@ -137,7 +138,6 @@ Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
   std::vector<std::unique_ptr<ExplainGroup>> groups;
   if (context.explain == 0) return groups;
   std::map<std::pair<const schema::ObjectType*, std::vector<std::string>>, ExplainGroup*> group_of;
-  std::map<ExplainGroup*, uint64_t> failing;
   for (CheckResult* r : results) {
     if (!r->per_resource() || r->no_subjects) continue;
     // The first context.explain failing findings: those before `end`.
@@ -158,12 +158,12 @@ Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
     }
     group->results.push_back(r);
     group->ends.push_back(end);
-    failing[group] += n;
+    group->failing += n;
   }
   for (auto& group : groups) {
     // Slices of at least a batch (a few thousand subjects: statements per batch).
     const size_t batch = std::max<size_t>(1, context.explain_batch);
-    const size_t n = std::max<size_t>(1, std::min<size_t>(slices, failing[group.get()] / batch));
+    const size_t n = std::max<size_t>(1, std::min<size_t>(slices, group->failing / batch));
     const size_t findings = group->results.front()->verdicts.size();
     for (size_t s = 0; s <= n; ++s) group->bounds.push_back(findings * s / n);
     group->parts.resize(n);
@@ -244,36 +244,11 @@ sql::Statement subjects_statement(const Check& check, const schema::ObjectType& 
   return sql::subjects(type, {C::Id, C::Name}, check.providers, row_order(order), nullptr, dialect);
 }
 
-namespace {
-
-// Whether a subject list of `type` holds ids: only when some collection
-// error is about this type.
-bool subject_keys(const EvaluationContext& context, const schema::ObjectType& type) {
-  return std::any_of(context.errors.begin(), context.errors.end(),
-                     [&](const store::CollectionError& e) { return e.type == type.name; });
-}
-
-// Adds the subject with rowid `rid` (and, with keys, id `id`) to `subjects`.
-void add_subject(Subjects& subjects, const EvaluationContext& context,
-                 const schema::ObjectType& type, int64_t rid, const std::string_view* id,
-                 std::string& error_key) {
-  const auto index = static_cast<uint32_t>(subjects.rids.size());
-  subjects.rids.push_back(rid);
-  if (!id) return;
-  error_key.assign(type.name).append(1, '\n').append(store::arm_key(*id));
-  if (auto it = context.error_index.find(error_key); it != context.error_index.end())
-    subjects.errors.emplace_back(index, it->second);
-  auto [from, to] = context.child_error_index.equal_range(error_key);
-  for (auto it = from; it != to; ++it) subjects.errors.emplace_back(index, it->second);
-}
-
-}  // namespace
-
 sql::Statement SubjectCache::statement(const store::Store& store, const EvaluationContext& context,
                                        const Check& check, const schema::ObjectType& type) {
   // Keys are read only when some collection error is about this type.
   std::vector<sql::Column> columns{sql::Column::Rid};
-  if (subject_keys(context, type)) columns.push_back(sql::Column::Id);
+  if (needs_ids(context, type)) columns.push_back(sql::Column::Id);
   return sql::subjects(type, columns, check.providers, row_order(context.order), nullptr,
                        sql::dialect(store.backend()));
 }
@@ -296,7 +271,7 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
                                                           const EvaluationContext& context,
                                                           const Check& check,
                                                           const schema::ObjectType& type) {
-  const bool keys = subject_keys(context, type);
+  const bool keys = needs_ids(context, type);
   const sql::Statement st = statement(store, context, check, type);
   Entry& e = entry(key(st));
   std::call_once(e.once, [&] {
@@ -314,8 +289,14 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
         return;
       }
       if (!*row) break;
-      const std::string_view id = keys ? cursor->text(1) : std::string_view();
-      add_subject(*subjects, context, type, cursor->integer(0), keys ? &id : nullptr, error_key);
+      const auto index = static_cast<uint32_t>(subjects->rids.size());
+      subjects->rids.push_back(cursor->integer(0));
+      if (!keys) continue;
+      error_key.assign(type.name).append(1, '\n').append(store::arm_key(cursor->text(1)));
+      if (auto it = context.error_index.find(error_key); it != context.error_index.end())
+        subjects->errors.emplace_back(index, it->second);
+      auto [from, to] = context.child_error_index.equal_range(error_key);
+      for (auto it = from; it != to; ++it) subjects->errors.emplace_back(index, it->second);
     }
     if (context.order == Order::Key) {
       subjects->by_rid.reserve(subjects->rids.size());
@@ -330,7 +311,8 @@ Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& st
 }
 
 bool SubjectCache::needs_ids(const EvaluationContext& context, const schema::ObjectType& type) {
-  return subject_keys(context, type);
+  return std::any_of(context.errors.begin(), context.errors.end(),
+                     [&](const store::CollectionError& e) { return e.type == type.name; });
 }
 
 void SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
@@ -812,25 +794,22 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
     if (!*stores[0]) return stores[0]->errors();
     auto groups = plan_explanations(**stores[0], context, judged, stores.size());
     if (!groups) return groups.take_errors();
-    std::vector<std::pair<ExplainGroup*, size_t>> tasks;
-    for (auto& group : *groups)
-      for (size_t s = 0; s < group->slices(); ++s) tasks.emplace_back(group.get(), s);
+    std::vector<std::pair<size_t, size_t>> tasks;  // (group, slice)
+    for (size_t g = 0; g < groups->size(); ++g)
+      for (size_t s = 0; s < (*groups)[g]->slices(); ++s) tasks.emplace_back(g, s);
     std::vector<std::atomic<size_t>> left(groups->size());
     for (size_t g = 0; g < groups->size(); ++g) left[g] = (*groups)[g]->slices();
     next = 0;
     run(tasks.size(), [&](const Result<store::Store>& store) {
       for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
-        ExplainGroup* group = tasks[t].first;
-        const size_t slice = tasks[t].second;
-        auto st = store ? explain_slice(*store, context, *group, slice) : Status(store.errors());
+        const size_t g = tasks[t].first;
+        ExplainGroup* group = (*groups)[g].get();
+        auto st = store ? explain_slice(*store, context, *group, tasks[t].second)
+                        : Status(store.errors());
         if (!st) {
           std::lock_guard<std::mutex> lock(group->mutex);
           if (group->errors.empty()) group->errors = st.errors();
         }
-        const size_t g =
-            static_cast<size_t>(std::find_if(groups->begin(), groups->end(),
-                                             [&](const auto& p) { return p.get() == group; }) -
-                                groups->begin());
         if (left[g].fetch_sub(1) == 1) {
           if (group->errors.empty()) finish_explanation(*group);
           advance(group->results.size());

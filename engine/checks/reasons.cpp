@@ -156,10 +156,6 @@ Status attach_related(const store::Store& store, std::vector<Record*>& records,
   return ok_status();
 }
 
-std::string lower(std::string_view s) {
-  return text::ascii_lower(s);
-}
-
 // The items of a list stored as compact JSON whose every item is a string
 // with nothing to escape (text::json_plain), as most are: ["a","b"]. False
 // for any other text, which is then parsed.
@@ -207,7 +203,7 @@ int compare_values(const Value& a, const Value& b, bool fold) {
   const auto* sa = std::get_if<std::string>(&a);
   const auto* sb = std::get_if<std::string>(&b);
   if (sa && sb) {
-    int c = fold ? lower(*sa).compare(lower(*sb)) : sa->compare(*sb);
+    int c = fold ? text::ascii_lower(*sa).compare(text::ascii_lower(*sb)) : sa->compare(*sb);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   if (sa) return 1;
@@ -384,7 +380,8 @@ class Evaluation {
       case Op::StartsWith:
       case Op::EndsWith: {
         if (!s || !l) return false;
-        std::string value = fold ? lower(*s) : *s, affix = fold ? lower(*l) : *l;
+        std::string value = fold ? text::ascii_lower(*s) : *s,
+                    affix = fold ? text::ascii_lower(*l) : *l;
         if (p.op == Op::Contains) return value.find(affix) != std::string::npos;
         if (value.size() < affix.size()) return false;
         size_t at = p.op == Op::StartsWith ? 0 : value.size() - affix.size();
@@ -399,18 +396,18 @@ class Evaluation {
         if (!s || !l) return false;
         std::vector<std::string_view> items;
         if (plain_list(*s, items)) {
-          std::string want = fold ? lower(*l) : *l;
+          std::string want = fold ? text::ascii_lower(*l) : *l;
           return std::any_of(items.begin(), items.end(), [&](std::string_view item) {
-            return fold ? lower(item) == want : item == want;
+            return fold ? text::ascii_lower(item) == want : item == want;
           });
         }
         auto list = nlohmann::json::parse(*s, nullptr, false);
         if (!list.is_array()) return false;
-        std::string want = fold ? lower(*l) : *l;
+        std::string want = fold ? text::ascii_lower(*l) : *l;
         return std::any_of(list.begin(), list.end(), [&](const nlohmann::json& item) {
           if (!item.is_string()) return false;
           std::string element = item.get<std::string>();
-          return (fold ? lower(element) : element) == want;
+          return (fold ? text::ascii_lower(element) : element) == want;
         });
       }
     }
