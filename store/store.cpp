@@ -99,9 +99,15 @@ Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode, bool cre
     return exec(db, path,
                 "PRAGMA temp_store = MEMORY; " + std::string(internal::kReadPragmas) +
                     " PRAGMA query_only = 1;");
+  // A new store's pages are 32 KiB (SQLite's default is 4):
+  // a scan reads a table with one read(2) per page, and on the virtual
+  // machines we measure on a system call costs as much as reading the page
+  // (docs/performance.md, "Page size"). Set before the file's first write;
+  // an existing store keeps the size it was made with.
   Status set = exec(db, path,
-                    "PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; "
-                    "PRAGMA synchronous = NORMAL;");
+                    std::string(created ? "PRAGMA page_size = 32768; " : "") +
+                        "PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; "
+                        "PRAGMA mmap_size = 0; PRAGMA synchronous = NORMAL;");
   if (!set || created) return set;
   // A store whose first scan another process is writing cannot turn to WAL
   // now; that process turns it when its scan commits, and this connection

@@ -162,6 +162,23 @@ TEST_F(StoreOpenTest, SetsThePragmas) {
   EXPECT_EQ(scalar(reader, "PRAGMA query_only"), "1");
 }
 
+TEST_F(StoreOpenTest, ANewStoreHasPagesOf32KiBAndAnOlderStoreKeepsItsOwn) {
+  // A scan reads a table with one read(2) per page (docs/performance.md,
+  // "Page size").
+  EXPECT_EQ(scalar(open(), "PRAGMA page_size"), "32768");
+  // A store made with SQLite's default pages (as stores were before) opens
+  // and is written as it is.
+  change_file("PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM;");
+  {
+    Store store = open();
+    EXPECT_EQ(scalar(store, "PRAGMA page_size"), "4096");
+    auto writer = posture::store::ScanWriter::begin(store, "test");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->commit().ok());
+  }
+  EXPECT_EQ(scalar(open(OpenMode::ReadOnly), "PRAGMA page_size"), "4096");
+}
+
 TEST_F(StoreOpenTest, MakesOneStrictTablePerTypeFromTheSchema) {
   Store store = open();
   const auto& schema = store.schema();
