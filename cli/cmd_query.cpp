@@ -20,6 +20,7 @@ struct QueryOptions : VariableOptions {
   std::string file;
   std::string operation;
   std::optional<int64_t> scan;
+  unsigned jobs = 0;
 };
 
 int run(const QueryOptions& o, const Context& ctx) {
@@ -45,7 +46,10 @@ int run(const QueryOptions& o, const Context& ctx) {
   session_options.tenant = ctx.tenant;
   auto session = session::Session::open(o.db, session_options);
   if (!session) return report_errors(session.errors());
-  auto status = exec::execute(*compiled, session->store(), session->scan().id, std::cout);
+  exec::ExecuteOptions execute_options;
+  execute_options.jobs = session::resolve_jobs(o.jobs);
+  auto status =
+      exec::execute(*compiled, session->store(), session->scan().id, std::cout, execute_options);
   if (!status) return report_errors(status.errors());
   return kExitOk;
 }
@@ -63,6 +67,9 @@ void add_query_command(CLI::App& app, Context& ctx) {
                   "The operation to run when the document has several");
   add_variable_options(cmd, *o);
   cmd->add_option("--scan", o->scan, "The scan to query (default: the latest complete one)");
+  cmd->add_option("--jobs,-j", o->jobs,
+                  "Threads reading a large field's rows, each a part (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->callback([o, &ctx] { ctx.exit_code = run(*o, ctx); });
 }
 

@@ -75,13 +75,18 @@ size_t set_number(std::string_view name) {
   return name.substr(0, kSet.size()) == kSet ? literal_number(name) : 0;
 }
 
-// Prepares `sql` on `db` into `stmt` and binds the literals and scan of
+using RowSets = std::vector<std::shared_ptr<const internal::RowSet>>;
+
+// The parameters that narrow a statement's rowid range to a part.
+constexpr std::string_view kPartLo = ":part_lo", kPartHi = ":part_hi";
+
+// Prepares `sql` on `db` into `stmt` and binds the literals, scan and part of
 // `statement` and the first sets.size() row sets; each row set parameter
 // bound is added to `set_params` when it is not null.
 Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
-                     const Statement& statement, int64_t scan_id,
-                     const std::vector<std::unique_ptr<internal::RowSet>>& sets,
-                     sqlite3_stmt*& stmt, std::vector<std::pair<int, size_t>>* set_params) {
+                     const Statement& statement, int64_t scan_id, RowidRange part,
+                     const RowSets& sets, sqlite3_stmt*& stmt,
+                     std::vector<std::pair<int, size_t>>* set_params) {
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return sqlite_error(path, db, "cannot prepare a query");
   if (!stmt) return store_error(path, "a query holds no statement");
@@ -91,11 +96,15 @@ Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
     std::string_view n = name ? name : "?";
     if (!statement.scan.empty() && n == statement.scan) {
       rc = sqlite3_bind_int64(stmt, i, scan_id);
+    } else if (!statement.part_table.empty() && (n == kPartLo || n == kPartHi)) {
+      rc = sqlite3_bind_int64(stmt, i, n == kPartLo ? part.lo : part.hi);
     } else if (size_t set = set_number(n)) {
       if (set > sets.size() || !sets[set - 1])
         return store_error(path,
                            "query parameter " + std::string(n) + " names no row set before it");
-      rc = sqlite3_bind_pointer(stmt, i, sets[set - 1].get(), internal::kRowSetPointer, nullptr);
+      // posture_in only reads the set.
+      rc = sqlite3_bind_pointer(stmt, i, const_cast<internal::RowSet*>(sets[set - 1].get()),
+                                internal::kRowSetPointer, nullptr);
       if (set_params) set_params->emplace_back(i, set - 1);
     } else {
       size_t k = literal_number(n);
@@ -144,7 +153,8 @@ std::string row_set_names(const std::vector<size_t>& numbers) {
   return out;
 }
 
-Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id) {
+Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int64_t scan_id,
+                            RowidRange part) {
   if (const internal::PgStore* pg = internal::StoreAccess::pg(store)) {
     if (!statement.sets.empty())
       return store_error(store.path(), "row sets are SQLite's (the statement is not PostgreSQL's)");
@@ -164,7 +174,7 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
   const auto numbers = row_set_numbers(statement.sets);
   for (size_t k = 0; k < statement.sets.size(); ++k) {
     sqlite3_stmt* raw_set = nullptr;
-    Status prepared = prepare_bound(db, c.path_, statement.sets[k], statement, scan_id, c.sets_,
+    Status prepared = prepare_bound(db, c.path_, statement.sets[k], statement, scan_id, {}, c.sets_,
                                     raw_set, nullptr);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> set_stmt(raw_set, sqlite3_finalize);
     if (!prepared) return prepared.take_errors();
@@ -172,8 +182,8 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
     const bool flags = sqlite3_column_count(raw_set) > 1;
     if (flags && sqlite3_column_count(raw_set) != static_cast<int>(fills.size()) + 1)
       return store_error(c.path_, "a row set statement's columns do not name its sets");
-    std::vector<std::unique_ptr<internal::RowSet>> made(fills.size());
-    for (auto& set : made) set = std::make_unique<internal::RowSet>();
+    std::vector<std::shared_ptr<internal::RowSet>> made(fills.size());
+    for (auto& set : made) set = std::make_shared<internal::RowSet>();
     int rc;
     while ((rc = sqlite3_step(raw_set)) == SQLITE_ROW) {
       if (sqlite3_column_type(raw_set, 0) != SQLITE_INTEGER) continue;
@@ -194,8 +204,24 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
     }
   }
   sqlite3_stmt* stmt = nullptr;
-  Status prepared =
-      prepare_bound(db, c.path_, statement.sql, statement, scan_id, c.sets_, stmt, &c.set_params_);
+  Status prepared = prepare_bound(db, c.path_, statement.sql, statement, scan_id, part, c.sets_,
+                                  stmt, &c.set_params_);
+  c.stmt_ = stmt;
+  if (!prepared) return prepared.take_errors();
+  return c;
+}
+
+Result<Cursor> Cursor::open_part(const Store& store, const Statement& statement, int64_t scan_id,
+                                 RowidRange part) const {
+  if (internal::StoreAccess::pg(store) || pg_)
+    return store_error(store.path(), "a statement's parts are SQLite's");
+  Cursor c;
+  c.db_ = connection(store);
+  c.path_ = store.path();
+  c.sets_ = sets_;
+  sqlite3_stmt* stmt = nullptr;
+  Status prepared = prepare_bound(connection(store), c.path_, statement.sql, statement, scan_id,
+                                  part, c.sets_, stmt, &c.set_params_);
   c.stmt_ = stmt;
   if (!prepared) return prepared.take_errors();
   return c;
@@ -364,7 +390,8 @@ void Cursor::reset() {
   sqlite3_reset(raw(stmt_));
   sqlite3_clear_bindings(raw(stmt_));
   for (const auto& [param, set] : set_params_)
-    sqlite3_bind_pointer(raw(stmt_), param, sets_[set].get(), internal::kRowSetPointer, nullptr);
+    sqlite3_bind_pointer(raw(stmt_), param, const_cast<internal::RowSet*>(sets_[set].get()),
+                         internal::kRowSetPointer, nullptr);
 }
 
 void Cursor::bind(int index, int64_t value) {

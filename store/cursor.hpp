@@ -29,7 +29,16 @@ class Cursor {
   // Prepares `statement` on `store` and binds its literals and, by name, `scan_id`;
   // first runs its row sets, if any (they are the cursor's until it is destroyed).
   // Errors (code "store") name the store's path, never the SQL text.
-  static Result<Cursor> open(const Store& store, const Statement& statement, int64_t scan_id);
+  // With `part`, only the rows of that part (Statement::part_table).
+  static Result<Cursor> open(const Store& store, const Statement& statement, int64_t scan_id,
+                             RowidRange part = {});
+  // `statement` again, on `store` (another connection to the same file),
+  // over `part`, with this cursor's row sets instead of computing them
+  // again: the two cursors may then run at once on two threads (the sets
+  // are only read). `statement` and `scan_id` must be those this cursor was
+  // opened with; this cursor must outlive the new one.
+  Result<Cursor> open_part(const Store& store, const Statement& statement, int64_t scan_id,
+                           RowidRange part) const;
 
   Cursor();
   Cursor(Cursor&& other) noexcept;
@@ -78,9 +87,9 @@ class Cursor {
   void* db_ = nullptr;                    // sqlite3, for error messages
   std::string path_;                      // the store's, for error messages
   std::unique_ptr<internal::PgRows> pg_;  // set: rows of a PostgreSQL query (stmt_ unused)
-  std::vector<std::unique_ptr<internal::RowSet>> sets_;  // the statement's row sets
-  std::vector<std::pair<int, size_t>> set_params_;       // (parameter, set): bound again by reset()
-  int64_t set_steps_ = 0;                                // the row sets' statements' steps
+  std::vector<std::shared_ptr<const internal::RowSet>> sets_;  // the statement's row sets
+  std::vector<std::pair<int, size_t>> set_params_;  // (parameter, set): bound again by reset()
+  int64_t set_steps_ = 0;                           // the row sets' statements' steps
 };
 
 }  // namespace posture::store

@@ -71,6 +71,23 @@ Result<bool> Store::has_rows(const schema::ObjectType& type, int64_t scan_id) co
   return *n != 0;
 }
 
+Result<std::optional<RowidRange>> Store::scan_rowids(const schema::ObjectType& type,
+                                                     int64_t scan_id) const {
+  if (pg_) return store_error(path_, "rowid ranges are SQLite's");
+  const std::string t = quote_ident(type.table);
+  sqlite3* db = connection(*this);
+  // Each bound one seek at an end of the scan's rows in the (_scan) index.
+  auto stmt = internal::prepare(db, path_,
+                                "SELECT (SELECT min(_rid) FROM " + t + " WHERE _scan = ?1), " +
+                                    "(SELECT max(_rid) FROM " + t + " WHERE _scan = ?1)");
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  if (internal::step(*stmt) != SQLITE_ROW)
+    return sqlite_error(path_, db, "reading the rows of " + type.name);
+  if (stmt->is_null(0)) return std::optional<RowidRange>();
+  return std::optional<RowidRange>(RowidRange{stmt->integer(0), stmt->integer(1)});
+}
+
 Result<std::vector<std::string>> Store::query_plan(const Statement& statement) const {
   if (pg_) return pg_->query_plan(statement);
   sqlite3* db = connection(*this);

@@ -41,6 +41,18 @@ struct Statement {
   // fills, named set<N>: the rowid is in set N where that column is 1 (one
   // read of a table for several sets; row_set_numbers says which).
   std::vector<std::string> sets;
+  // The table whose rowids `sql` reads as one range that `:part_lo` and
+  // `:part_hi` narrow (SQLite; docs/performance.md, "A query on two
+  // cores"): a Cursor binds them to the range it is opened on, every row by
+  // default, so that workers may each read a part. "" when it has none.
+  std::string part_table;
+};
+
+// A part of a statement's rows: those whose rowid in its part_table lies in
+// [lo, hi]. The default is every row.
+struct RowidRange {
+  int64_t lo = INT64_MIN;
+  int64_t hi = INT64_MAX;
 };
 
 // The sets each statement of `sets` fills, in the order of its columns.

@@ -112,6 +112,11 @@ class Store {
   Result<uint64_t> count_rows(const schema::ObjectType& type, int64_t scan_id) const;
   // Whether scan `scan_id` holds any row of `type` (without counting them).
   Result<bool> has_rows(const schema::ObjectType& type, int64_t scan_id) const;
+  // The lowest and highest rowid of scan `scan_id`'s rows of `type` (a
+  // scan's rows are one rowid range), or nullopt when it has none. SQLite
+  // only: what a Statement's parts divide.
+  Result<std::optional<RowidRange>> scan_rowids(const schema::ObjectType& type,
+                                                int64_t scan_id) const;
   // How the store would run `statement`: one line per step of its plan
   // (SQLite's EXPLAIN QUERY PLAN), each indented two spaces per level below
   // the top. Nothing is bound or run.

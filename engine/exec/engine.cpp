@@ -1,6 +1,9 @@
 // Compilation pipeline and streaming execution of queries into GraphQL JSON.
 #include "engine/exec/engine.hpp"
 
+#include <future>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/exec/key_order.hpp"
@@ -49,10 +52,93 @@ void object_of(const store::Cursor& cursor, const sql::RootColumns& columns, std
   out += '}';
 }
 
+// Puts the rows of `cursor` (a root statement with `columns`, sorted by the
+// executor) into `order` as (key, object).
+Status collect(store::Cursor& cursor, const sql::RootColumns& columns, KeyOrder& order) {
+  std::string object, key;
+  while (true) {
+    auto row = cursor.next();
+    if (!row) return row.take_errors();
+    if (!*row) return ok_status();
+    object_of(cursor, columns, object);
+    std::string_view k = cursor.text(static_cast<int>(columns.keys.size()));
+    if (columns.key_from) {
+      store::arm_key(k, key);
+      k = key;
+    }
+    if (auto st = order.add(k, object); !st) return st;
+  }
+}
+
+// The rowid ranges the rows of `root` in scan `scan_id` are read in: one per
+// worker, each of at least options.min_part_rows rowids; one (every row)
+// when the field is too small to divide or cannot be divided.
+Result<std::vector<store::RowidRange>> parts_of(const ir::RootField& root,
+                                                const sql::Statement& statement,
+                                                const store::Store& store, int64_t scan_id,
+                                                const ExecuteOptions& options) {
+  std::vector<store::RowidRange> parts(1);
+  if (options.jobs < 2 || statement.part_table.empty() || store.backend() != store::Backend::Sqlite)
+    return parts;
+  auto span = store.scan_rowids(*root.type, scan_id);
+  if (!span) return span.take_errors();
+  if (!*span) return parts;
+  const int64_t lo = (*span)->lo, rows = (*span)->hi - lo + 1;
+  const int64_t n =
+      std::min<int64_t>(options.jobs, rows / std::max<int64_t>(1, options.min_part_rows));
+  if (n < 2) return parts;
+  parts.clear();
+  for (int64_t k = 0; k < n; ++k) parts.push_back({lo + rows * k / n, lo + rows * (k + 1) / n - 1});
+  return parts;
+}
+
+// The rows of a root field read in `parts`: the first on `store`, where its
+// row sets are computed, each other on a worker with a read-only connection
+// of its own that opens while the sets are computed, then reads its part
+// with those sets; each worker sorts its own rows, and `order` merges them.
+Status collect_parts(const sql::Statement& statement, const sql::RootColumns& columns,
+                     const store::Store& store, int64_t scan_id,
+                     const std::vector<store::RowidRange>& parts,
+                     std::vector<std::unique_ptr<KeyOrder>>& orders) {
+  orders.clear();
+  for (size_t k = 0; k < parts.size(); ++k) orders.push_back(std::make_unique<KeyOrder>());
+  std::vector<Status> status(parts.size(), ok_status());
+  std::promise<const store::Cursor*> first_opened;
+  std::shared_future<const store::Cursor*> sets = first_opened.get_future().share();
+  std::vector<std::thread> workers;
+  for (size_t k = 1; k < parts.size(); ++k)
+    workers.emplace_back([&, k] {
+      auto own = store::Store::open(store.path(), store.schema(), store::OpenMode::ReadOnly);
+      const store::Cursor* first = sets.get();
+      if (!first) return;  // the first part failed; its error is the one reported
+      if (!own) {
+        status[k] = own.take_errors();
+        return;
+      }
+      auto cursor = first->open_part(*own, statement, scan_id, parts[k]);
+      if (!cursor) {
+        status[k] = cursor.take_errors();
+        return;
+      }
+      status[k] = collect(*cursor, columns, *orders[k]);
+      if (status[k]) status[k] = orders[k]->finish();
+    });
+  auto cursor = store::Cursor::open(store, statement, scan_id, parts[0]);
+  first_opened.set_value(cursor ? &*cursor : nullptr);
+  if (!cursor)
+    status[0] = cursor.take_errors();
+  else
+    status[0] = collect(*cursor, columns, *orders[0]);
+  for (auto& w : workers) w.join();  // before the first cursor and its sets go
+  for (auto& st : status)
+    if (!st) return std::move(st);
+  return ok_status();
+}
+
 }  // namespace
 
 Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
-               std::ostream& out) {
+               std::ostream& out, const ExecuteOptions& options) {
   // The response goes out in blocks: an ostream call per object and comma
   // went through stdio's locking twice per object.
   constexpr size_t kBlock = size_t{64} << 10;
@@ -64,11 +150,9 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
   for (size_t i = 0; i < query.statements.size(); ++i) {
     const ir::RootField& root = query.optimised.roots[i];
     // Compiled for SQLite; a store on another engine gets its own dialect's.
-    auto cursor = store.backend() == store::Backend::Sqlite
-                      ? store::Cursor::open(store, query.statements[i], scan_id)
-                      : store::Cursor::open(
-                            store, sql::compile_root(root, sql::dialect(store.backend())), scan_id);
-    if (!cursor) return cursor.take_errors();
+    const sql::Statement statement = store.backend() == store::Backend::Sqlite
+                                         ? query.statements[i]
+                                         : sql::compile_root(root, sql::dialect(store.backend()));
     if (i) response += ',';
     response += nlohmann::json(root.response_key).dump();
     response += ':';
@@ -81,29 +165,33 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
       if (response.size() >= kBlock) flush();
     };
     const auto columns = sql::root_columns(root, sql::dialect(store.backend()));
-    KeyOrder order;
-    std::string object, key;
-    while (true) {
-      auto row = cursor->next();
-      if (!row) return row.take_errors();
-      if (!*row) break;
-      if (!columns) {
-        write(cursor->text(0));
-        continue;
-      }
-      object_of(*cursor, *columns, object);
-      if (!columns->sorted_by_executor) {
-        write(object);
-      } else {
-        std::string_view k = cursor->text(static_cast<int>(columns->keys.size()));
-        if (columns->key_from) {
-          store::arm_key(k, key);
-          k = key;
+    if (columns && columns->sorted_by_executor) {
+      // Put in key order by the executor, from one or more parts.
+      auto parts = parts_of(root, statement, store, scan_id, options);
+      if (!parts) return parts.take_errors();
+      if (options.parts_read) *options.parts_read += parts->size();
+      std::vector<std::unique_ptr<KeyOrder>> orders;
+      if (auto st = collect_parts(statement, *columns, store, scan_id, *parts, orders); !st)
+        return st;
+      std::vector<KeyOrder*> all;
+      for (auto& o : orders) all.push_back(o.get());
+      if (auto st = KeyOrder::drain(all, write); !st) return st;
+    } else {
+      auto cursor = store::Cursor::open(store, statement, scan_id);
+      if (!cursor) return cursor.take_errors();
+      std::string object;
+      while (true) {
+        auto row = cursor->next();
+        if (!row) return row.take_errors();
+        if (!*row) break;
+        if (!columns) {
+          write(cursor->text(0));
+          continue;
         }
-        if (auto st = order.add(k, object); !st) return st;
+        object_of(*cursor, *columns, object);
+        write(object);
       }
     }
-    if (auto st = order.drain(write); !st) return st;
     if (!root.aggregate) response += ']';
   }
   response += "}}\n";

@@ -45,11 +45,25 @@ class Engine {
   const schema::Schema* schema_;
 };
 
+struct ExecuteOptions {
+  // Threads that may read a root field's rows, each part of them on a
+  // read-only connection of its own (SQLite; the root fields the executor
+  // puts in key order: docs/performance.md, "A query on two cores").
+  unsigned jobs = 1;
+  // A part has at least this many rowids of the scan's range: a smaller
+  // field is read on one thread.
+  int64_t min_part_rows = 32768;
+  // When set, counts the parts read: one per root field read on one
+  // thread, one per worker's part otherwise.
+  size_t* parts_read = nullptr;
+};
+
 // Runs `query` on scan `scan_id` and writes `{"data": {...}}` to `out` as it
 // goes, in blocks of 64 KiB. On a failure mid-way nothing more is written and
-// the error is returned (the caller reports it as a GraphQL error).
+// the error is returned (the caller reports it as a GraphQL error). The
+// response is the same byte for byte whatever `options` say.
 Status execute(const CompiledQuery& query, const store::Store& store, int64_t scan_id,
-               std::ostream& out);
+               std::ostream& out, const ExecuteOptions& options = {});
 
 // `{"errors": [{"message", "locations": [{"line", "column"}], "extensions": {"code"}}]}`
 std::string errors_response(const Diagnostics& errors);

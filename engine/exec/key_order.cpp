@@ -58,10 +58,12 @@ Status KeyOrder::add(std::string_view key, std::string_view text) {
   block_used_ += size;
   entries_.push_back(
       {0, at, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(text.size()), seq_++});
+  sorted_ = false;
   return ok_status();
 }
 
 void KeyOrder::clear() {
+  sorted_ = false;
   entries_.clear();
   blocks_.clear();
   block_used_ = 0;
@@ -69,7 +71,8 @@ void KeyOrder::clear() {
 }
 
 void KeyOrder::sort_batch() {
-  if (entries_.empty()) return;
+  if (entries_.empty() || sorted_) return;
+  sorted_ = true;
   auto key_of = [](const Entry& e) { return std::string_view(e.key, e.key_size); };
   // The prefix all keys of the batch share: comparisons start after it.
   std::string_view first = key_of(entries_.front());
@@ -114,37 +117,78 @@ Status KeyOrder::spill() {
   return ok_status();
 }
 
-Status KeyOrder::drain(const std::function<void(std::string_view)>& emit) {
-  if (runs_.empty()) {
+Status KeyOrder::finish() {
+  if (runs_.empty() || entries_.empty()) {
     sort_batch();
-    for (const Entry& e : entries_) emit(std::string_view(e.key + e.key_size, e.text_size));
-  } else {
-    // Every batch a run, then a k-way merge; runs were written in the order
-    // rows were added, so on equal keys the lower run comes first.
-    if (!entries_.empty())
-      if (auto st = spill(); !st) return st;
-    auto later = [](const RunRow* a, const RunRow* b) {
-      int c = a->key.compare(b->key);
-      return c != 0 ? c > 0 : a->run > b->run;
-    };
-    std::vector<RunRow> rows(runs_.size());
-    std::priority_queue<RunRow*, std::vector<RunRow*>, decltype(later)> heads(later);
-    for (size_t i = 0; i < runs_.size(); ++i) {
-      rows[i].run = i;
-      if (read_row(runs_[i].get(), rows[i])) heads.push(&rows[i]);
-    }
-    while (!heads.empty()) {
-      RunRow* row = heads.top();
-      heads.pop();
-      emit(row->text);
-      if (read_row(runs_[row->run].get(), *row)) heads.push(row);
-    }
-    for (const auto& f : runs_)
-      if (std::ferror(f.get())) return sort_error("read");
+    return ok_status();
   }
-  clear();
-  runs_.clear();
-  seq_ = 0;
+  return spill();
+}
+
+Status KeyOrder::drain(const std::function<void(std::string_view)>& emit) {
+  return drain(std::vector<KeyOrder*>{this}, emit);
+}
+
+Status KeyOrder::drain(const std::vector<KeyOrder*>& orders,
+                       const std::function<void(std::string_view)>& emit) {
+  bool spilled = false;
+  for (const KeyOrder* o : orders) spilled = spilled || !o->runs_.empty();
+  auto forget = [&] {
+    for (KeyOrder* o : orders) {
+      o->clear();
+      o->runs_.clear();
+      o->seq_ = 0;
+    }
+  };
+  if (!spilled) {
+    // Each batch sorted, then merged by whole keys (each batch's heads
+    // start after its own common prefix); on equal keys the earlier order.
+    std::vector<std::pair<const Entry*, const Entry*>> next;  // (at, end) of each batch
+    for (KeyOrder* o : orders) {
+      o->sort_batch();
+      if (!o->entries_.empty())
+        next.emplace_back(o->entries_.data(), o->entries_.data() + o->entries_.size());
+    }
+    auto key_of = [](const Entry* e) { return std::string_view(e->key, e->key_size); };
+    while (!next.empty()) {
+      size_t least = 0;
+      for (size_t i = 1; i < next.size(); ++i)
+        if (key_of(next[i].first) < key_of(next[least].first)) least = i;
+      const Entry* e = next[least].first;
+      emit(std::string_view(e->key + e->key_size, e->text_size));
+      if (++next[least].first == next[least].second) next.erase(next.begin() + least);
+    }
+    forget();
+    return ok_status();
+  }
+  // Every batch a run, then a k-way merge; runs were written in the order
+  // rows were added, and are numbered in the order of `orders`, so on equal
+  // keys the lower run comes first.
+  std::vector<std::FILE*> runs;
+  for (KeyOrder* o : orders) {
+    if (!o->entries_.empty())
+      if (auto st = o->spill(); !st) return st;
+    for (const auto& f : o->runs_) runs.push_back(f.get());
+  }
+  auto later = [](const RunRow* a, const RunRow* b) {
+    int c = a->key.compare(b->key);
+    return c != 0 ? c > 0 : a->run > b->run;
+  };
+  std::vector<RunRow> rows(runs.size());
+  std::priority_queue<RunRow*, std::vector<RunRow*>, decltype(later)> heads(later);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    rows[i].run = i;
+    if (read_row(runs[i], rows[i])) heads.push(&rows[i]);
+  }
+  while (!heads.empty()) {
+    RunRow* row = heads.top();
+    heads.pop();
+    emit(row->text);
+    if (read_row(runs[row->run], *row)) heads.push(row);
+  }
+  for (std::FILE* f : runs)
+    if (std::ferror(f)) return sort_error("read");
+  forget();
   return ok_status();
 }
 

@@ -29,9 +29,17 @@ class KeyOrder {
 
   // Adds a row. Errors: a temporary file that could not be written.
   Status add(std::string_view key, std::string_view text);
+  // Ends the adding: the rows held sorted, or a run written, ready for
+  // drain (which does it otherwise). A worker that filled this order ends it
+  // on its own thread, so that the sorts of several run at once.
+  Status finish();
   // Calls `emit` with every row's text in key order (rows of equal keys in
   // the order they were added), then forgets them.
   Status drain(const std::function<void(std::string_view)>& emit);
+  // The rows of all `orders` as drain gives one order's: in key order, rows
+  // of equal keys in the order of `orders`, then as added.
+  static Status drain(const std::vector<KeyOrder*>& orders,
+                      const std::function<void(std::string_view)>& emit);
   // How many sorted runs went to temporary files so far.
   size_t runs() const { return runs_.size(); }
 
@@ -56,6 +64,7 @@ class KeyOrder {
   size_t bytes_ = 0;       // of all blocks
   std::vector<Entry> entries_;
   uint32_t seq_ = 0;
+  bool sorted_ = false;  // entries_ sorted since the last add
   struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };

@@ -49,13 +49,20 @@ std::string same_tenant(const Dialect& d, const std::string& a, const std::strin
   return " AND " + a + "." + d.quote(store::kTenant) + " = " + b + "." + d.quote(store::kTenant);
 }
 
+namespace {
+
+// "(SELECT <fn>(_rid) FROM <table> WHERE _scan = <scan_param>)".
+std::string scan_bound(const Dialect& d, const std::string& table, const std::string& scan_param,
+                       const char* fn) {
+  return "(SELECT " + std::string(fn) + "(" + d.quote(store::kRowId) + ") FROM " + d.quote(table) +
+         " WHERE " + tenant_filter(d, "") + d.quote(store::kScan) + " = " + scan_param + ")";
+}
+
+}  // namespace
+
 std::string scan_bounds(const Dialect& d, const std::string& table, const std::string& scan_param) {
-  const std::string t = d.quote(table), rid = d.quote(store::kRowId), scan = d.quote(store::kScan);
-  auto bound = [&](const char* fn) {
-    return "(SELECT " + std::string(fn) + "(" + rid + ") FROM " + t + " WHERE " +
-           tenant_filter(d, "") + scan + " = " + scan_param + ")";
-  };
-  return bound("min") + " AND " + bound("max");
+  return scan_bound(d, table, scan_param, "min") + " AND " +
+         scan_bound(d, table, scan_param, "max");
 }
 
 namespace {
@@ -68,23 +75,34 @@ std::string scan_column_is(const Dialect& d, const std::string& alias,
 
 // A row of `table` AS `alias` is one of scan `scan_param`'s: its rowid in
 // the scan's range where the dialect reads rowid ranges, else its _scan.
+// `parted`: the range narrowed to [:part_lo, :part_hi] (store::Statement::
+// part_table), one range still, so that SQLite seeks to a part's first row.
 std::string in_scan(const Dialect& d, const std::string& table, const std::string& alias,
-                    const std::string& scan_param) {
+                    const std::string& scan_param, bool parted = false) {
   if (!d.scan_by_rowid_range()) return scan_column_is(d, alias, scan_param);
-  return alias + "." + d.quote(store::kRowId) + " BETWEEN " + scan_bounds(d, table, scan_param);
+  const std::string bounds = parted ? "max(" + scan_bound(d, table, scan_param, "min") +
+                                          ", :part_lo) AND min(" +
+                                          scan_bound(d, table, scan_param, "max") + ", :part_hi)"
+                                    : scan_bounds(d, table, scan_param);
+  return alias + "." + d.quote(store::kRowId) + " BETWEEN " + bounds;
 }
 
-}  // namespace
-
-std::string scan_rows(const Dialect& d, const std::string& table, const std::string& alias,
-                      const std::string& scan_param) {
+std::string scan_rows_of(const Dialect& d, const std::string& table, const std::string& alias,
+                         const std::string& scan_param, bool parted) {
   // A scan's rows are one rowid range (a scan is written in one transaction):
   // reading it in rowid order is sequential, unlike a walk of an index on
   // _scan. dialect.unindexed keeps the planner on that range rather than such an index.
   std::string scan = d.scan_by_rowid_range() ? d.unindexed(alias + "." + d.quote(store::kScan)) +
                                                    " = " + scan_param + " AND "
                                              : "";
-  return tenant_filter(d, alias) + scan + in_scan(d, table, alias, scan_param);
+  return tenant_filter(d, alias) + scan + in_scan(d, table, alias, scan_param, parted);
+}
+
+}  // namespace
+
+std::string scan_rows(const Dialect& d, const std::string& table, const std::string& alias,
+                      const std::string& scan_param) {
+  return scan_rows_of(d, table, alias, scan_param, false);
 }
 
 namespace {
@@ -726,13 +744,16 @@ class Compiler {
 // less: a page in key order of all the scan's rows, which stops after the
 // page (with a filter it might walk the whole scan to fill it), and a count
 // of all the scan's rows, which reads no table row.
+// `parted`: a range workers may divide (root statements whose rows the
+// executor puts in order, on SQLite: docs/performance.md, "A query on two
+// cores").
 std::string root_rows(const Dialect& d, const ir::RootField& root, const std::string& t,
-                      const std::string& scan_param) {
+                      const std::string& scan_param, bool parted) {
   const bool unfiltered = root.where.kind == ir::Predicate::Kind::True;
   const bool page_by_key = !root.aggregate && root.limit && root.sort.empty() && unfiltered;
   const bool count_all = root.aggregate && unfiltered;
   if (page_by_key || count_all) return tenant_filter(d, t) + scan_column_is(d, t, scan_param);
-  return scan_rows(d, root.type->table, t, scan_param);
+  return scan_rows_of(d, root.type->table, t, scan_param, parted);
 }
 
 }  // namespace
@@ -758,7 +779,9 @@ std::optional<RootColumns> root_columns(const ir::RootField& root, const Dialect
 Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
   const std::string t = "t0";
   Compiler c(dialect, t, root.type->table);
-  std::string where = root_rows(dialect, root, t, c.scan()) + c.and_where(root.where, t);
+  const auto columns = root_columns(root, dialect);
+  const bool parted = dialect.scan_by_rowid_range() && columns && columns->sorted_by_executor;
+  std::string where = root_rows(dialect, root, t, c.scan(), parted) + c.and_where(root.where, t);
   std::string from = " FROM " + dialect.quote(root.type->table) + " AS " + t + " WHERE " + where;
   std::string sql;
   if (root.aggregate) {
@@ -766,7 +789,7 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
     for (const auto& s : root.selections) members.emplace_back(s.response_key, "count(*)");
     sql = "SELECT " + dialect.json_object(members) + from;
     // limit/offset do not change a count of all matches.
-  } else if (auto columns = root_columns(root, dialect)) {
+  } else if (columns) {
     // The page first, as below; no ORDER BY when the executor sorts.
     std::string page =
         columns->sorted_by_executor ? "" : c.order_and_page(root.sort, root.limit, root.offset, t);
@@ -779,7 +802,9 @@ Statement compile_root(const ir::RootField& root, const Dialect& dialect) {
     std::string page = c.order_and_page(root.sort, root.limit, root.offset, t);
     sql = "SELECT " + c.object_json(root.selections, *root.type, t) + from + page;
   }
-  return c.finish(std::move(sql));
+  Statement st = c.finish(std::move(sql));
+  if (parted) st.part_table = root.type->table;
+  return st;
 }
 
 Statement compile_matches(const schema::ObjectType& type, const ir::Predicate& where,

@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "collectors/snapshot/importer.hpp"
+#include "collectors/synthetic/generator.hpp"
 #include "engine/checks/catalog.hpp"
 #include "engine/exec/engine.hpp"
 #include "engine/semantic/lint.hpp"
@@ -114,6 +117,73 @@ TEST_F(PipelineTest, StoredChecksLoadAndEachFindsFailuresInTheSample) {
     EXPECT_FALSE(response["data"].begin().value().empty())
         << check.id << ": the sample fails every check somewhere";
   }
+}
+
+// A root field read in parts on several threads (ExecuteOptions::jobs;
+// docs/performance.md, "A query on two cores") gives the response one thread
+// gives, byte for byte: the stored checks over 3,000 generated connectors and
+// their contacts, a list without a filter, nested lists, and a field too
+// small to divide.
+TEST(ExecuteInParts, TheResponseIsTheOneThreadsResponse) {
+  const fs::path dir = fs::temp_directory_path() / ("posture-parts-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() { fs::remove_all(dir); }
+  } cleanup{dir};  // after the store closes
+  synthetic::GeneratorOptions generator;
+  generator.connectors = 3000;
+  generator.seed = 7;
+  const std::string jsonl = (dir / "inventory.jsonl").string();
+  ASSERT_TRUE(synthetic::generate_file(generator, jsonl).ok());
+  auto store = store::Store::open((dir / "s.db").string(), posture::schema::builtin());
+  ASSERT_TRUE(store) << format(store.errors());
+  auto summary = snapshot::import_files(*store, {jsonl});
+  ASSERT_TRUE(summary) << format(summary.errors());
+  std::vector<std::string> queries = {
+      kSeedQuery, "{ connectors { id name } }",
+      "{ connectors(where: { name_CONTAINS: \"1\" }) { id securityContacts { email phone } } }",
+      "{ securityContacts(where: { alertNotifications: true }) { id email } }",
+      "{ a: connectors { id } b: securityContacts { id } }"};
+  for (const char* id :
+       {"azure-security-contact-configured", "azure-additional-email-address",
+        "azure-notify-alerts-high-severity", "azure-security-alert-emails-owners"}) {
+    std::ifstream in(std::string(POSTURE_SOURCE_DIR) + "/queries/" + id + ".graphql");
+    queries.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  for (const auto& text : queries) {
+    auto compiled = exec::Engine().compile(text);
+    ASSERT_TRUE(compiled) << format(compiled.errors());
+    std::string one;
+    for (unsigned jobs : {1u, 2u, 3u}) {
+      std::ostringstream out;
+      size_t parts = 0;
+      exec::ExecuteOptions options;
+      options.jobs = jobs;
+      options.min_part_rows = 500;
+      options.parts_read = &parts;
+      auto status = exec::execute(*compiled, *store, summary->scan_id, out, options);
+      ASSERT_TRUE(status) << format(status.errors());
+      if (jobs == 1) {
+        one = out.str();
+        EXPECT_GT(one.size(), 100u) << text;
+        EXPECT_EQ(parts, compiled->statements.size()) << text;
+      } else {
+        EXPECT_EQ(out.str(), one) << jobs << " jobs: " << text;
+        EXPECT_GE(parts, compiled->statements.size() * jobs) << text;
+      }
+    }
+  }
+  // Too few rows to divide: one part whatever the jobs.
+  auto compiled = exec::Engine().compile("{ connectors { id } }");
+  ASSERT_TRUE(compiled);
+  std::ostringstream out;
+  size_t parts = 0;
+  exec::ExecuteOptions options;
+  options.jobs = 2;
+  options.parts_read = &parts;
+  ASSERT_TRUE(exec::execute(*compiled, *store, summary->scan_id, out, options));
+  EXPECT_EQ(parts, 1u);
 }
 
 TEST(Lint, FlagsConstructsWhoseMeaningDiffersAcrossVersions) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -92,6 +93,30 @@ TEST(KeyOrder, KeysWithNoCommonPrefixAndEmptyOnesSortToo) {
   EXPECT_EQ(through(order, rows), (std::vector<std::string>{"2", "5", "4", "6", "3", "1"}));
   KeyOrder nothing;
   EXPECT_TRUE(through(nothing, {}).empty());
+}
+
+// Several orders drained together (a root field read in parts by workers):
+// the rows of all in key order, equal keys in the order of the orders, then
+// as added; in memory, and when some have spilled runs.
+TEST(KeyOrder, OrdersDrainedTogetherMergeAsOneOrderWould) {
+  for (size_t budget : {KeyOrder::kDefaultBudget, size_t{4096}}) {
+    auto rows = rows_of(6000, 5);
+    std::vector<std::unique_ptr<KeyOrder>> orders;
+    for (int k = 0; k < 3; ++k)
+      orders.push_back(std::make_unique<KeyOrder>(k == 1 ? budget : KeyOrder::kDefaultBudget));
+    // Consecutive thirds, as parts of a rowid range are.
+    for (size_t i = 0; i < rows.size(); ++i)
+      ASSERT_TRUE(orders[i * 3 / rows.size()]->add(rows[i].first, rows[i].second).ok());
+    ASSERT_TRUE(orders[0]->finish().ok());  // ended early by its worker
+    if (budget == 4096) {
+      EXPECT_GT(orders[1]->runs(), 5u);
+    }
+    std::vector<std::string> out;
+    std::vector<KeyOrder*> all{orders[0].get(), orders[1].get(), orders[2].get()};
+    ASSERT_TRUE(KeyOrder::drain(all, [&](std::string_view text) { out.emplace_back(text); }).ok());
+    EXPECT_EQ(out, sorted_texts(rows)) << "budget " << budget;
+    for (auto& o : orders) EXPECT_EQ(o->runs(), 0u);
+  }
 }
 
 }  // namespace

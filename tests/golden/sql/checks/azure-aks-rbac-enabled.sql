@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "aks_cluster" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "aks_cluster"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "aks_cluster"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "aks_cluster"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "aks_cluster"
+    WHERE "_scan" = :scan), :part_hi)
 AND (t0."enableRBAC" IS NULL
   OR (t0."enableRBAC" IN (:p1)))
 -- :p1 = false

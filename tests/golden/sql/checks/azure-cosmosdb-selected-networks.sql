@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "cosmosdb_account" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "cosmosdb_account"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "cosmosdb_account"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "cosmosdb_account"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "cosmosdb_account"
+    WHERE "_scan" = :scan), :part_hi)
 AND ((t0."isVirtualNetworkFilterEnabled" IS NULL
     OR (t0."isVirtualNetworkFilterEnabled" IN (:p1)))
   AND (t0."publicNetworkAccess" IS NULL

@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "connector" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "connector"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "connector"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "connector"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "connector"
+    WHERE "_scan" = :scan), :part_hi)
 AND NOT (posture_in(:set1, t0."_rid"))
 -- row set :set1
 SELECT t1."_has_pricing_rid"

@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "disk" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "disk"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "disk"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "disk"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "disk"
+    WHERE "_scan" = :scan), :part_hi)
 AND ((t0."diskState" IS NULL
     OR NOT (t0."diskState" IN (:p1, :p2)))
   AND t0."encryptionKey" IS NULL)

@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "key_vault" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "key_vault"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "key_vault"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "key_vault"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "key_vault"
+    WHERE "_scan" = :scan), :part_hi)
 AND (t0."enableRbacAuthorization" IS NULL
   OR (t0."enableRbacAuthorization" IN (:p1)))
 -- :p1 = false

@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "mysql_server" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "mysql_server"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "mysql_server"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "mysql_server"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "mysql_server"
+    WHERE "_scan" = :scan), :part_hi)
 AND (t0."sslEnforcement" IS NULL
   OR NOT (t0."sslEnforcement" IN (:p1)))
 -- :p1 = "Enabled"

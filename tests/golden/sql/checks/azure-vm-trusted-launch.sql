@@ -6,11 +6,11 @@
 SELECT t0."id", t0."name", t0."provider", t0."id"
 FROM "virtual_machine" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "virtual_machine"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "virtual_machine"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "virtual_machine"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "virtual_machine"
+    WHERE "_scan" = :scan), :part_hi)
 AND (t0."securityType" IS NULL
   OR NOT (t0."securityType" IN (:p1, :p2))
   OR t0."securityProfileUefiSettingsSecureBootEnabled" IS NULL

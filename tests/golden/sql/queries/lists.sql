@@ -6,11 +6,11 @@
 SELECT t0."id", t0."id"
 FROM "security_contact" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "security_contact"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "security_contact"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "security_contact"
+    WHERE "_scan" = :scan), :part_hi)
 AND ((t0."emails" IS NOT NULL
     AND (instr(t0."emails", :p1) > 0
       AND (instr(t0."emails", '\' || :p1) = 0

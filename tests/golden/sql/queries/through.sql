@@ -79,11 +79,11 @@ SELECT t0."name", json(CASE COALESCE((SELECT t0_mfaActive."isMfaCapable"
       LIMIT :p6), :p7) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END), t0."id"
 FROM "entra_user" AS t0
 WHERE +t0."_scan" = :scan
-AND t0."_rid" BETWEEN (SELECT min("_rid")
-  FROM "entra_user"
-  WHERE "_scan" = :scan) AND (SELECT max("_rid")
-  FROM "entra_user"
-  WHERE "_scan" = :scan)
+AND t0."_rid" BETWEEN max((SELECT min("_rid")
+    FROM "entra_user"
+    WHERE "_scan" = :scan), :part_lo) AND min((SELECT max("_rid")
+    FROM "entra_user"
+    WHERE "_scan" = :scan), :part_hi)
 AND ((COALESCE((SELECT t0_mfaActive."isMfaCapable"
         FROM "user_registration_details" AS t0_mfaActive
         WHERE t0_mfaActive."_rid" = t0."_user_registration_ref"
