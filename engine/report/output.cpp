@@ -2,6 +2,7 @@
 // file renamed into place on commit.
 #include "engine/report/output.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -103,11 +104,27 @@ Status Output::commit() {
   }
   impl_->file.close();
   if (!impl_->file) return Diagnostic::error("io", "writing the report failed", {path_, 0, 0});
-  if (std::rename(impl_->temp.c_str(), path_.c_str()) != 0)
+  // A report already at the path (a regular file) is moved aside first and
+  // removed once the new one is in place: renamed over an existing file,
+  // ext4 (auto_da_alloc) makes the renaming process allocate and start
+  // writing every delayed block of the new file, most of a second for a
+  // report of hundreds of MB (docs/performance.md, "Writing the report").
+  // For the microseconds between the two renames no file is at the path.
+  struct stat existing {};
+  std::string aside;
+  if (::lstat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+    aside = path_ + ".old-" + std::to_string(::getpid());
+    if (std::rename(path_.c_str(), aside.c_str()) != 0) aside.clear();
+  }
+  if (std::rename(impl_->temp.c_str(), path_.c_str()) != 0) {
+    const int error = errno;
+    if (!aside.empty()) std::rename(aside.c_str(), path_.c_str());
     return Diagnostic::error(
-        "io", std::string("cannot move the report into place: ") + std::strerror(errno),
+        "io", std::string("cannot move the report into place: ") + std::strerror(error),
         {path_, 0, 0});
+  }
   impl_->committed = true;
+  if (!aside.empty()) std::remove(aside.c_str());
   return ok_status();
 }
 
