@@ -15,8 +15,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -604,7 +606,8 @@ Result<std::vector<Explainer::Explained>> Explainer::explain(
 }
 
 // ReasonFile: records of a u32 size (host byte order: the file lives as
-// long as the process), then the finding's index and the reason in the
+// long as the process), then the finding's index, a reference (0: the reason
+// follows; k: the part's kept reason k - 1) and, for 0, the reason, in the
 // codec's encoding (base/codec.hpp).
 
 template <class A, class S>
@@ -633,23 +636,57 @@ Diagnostic reason_file_error(const char* what) {
 
 Result<std::shared_ptr<ReasonFile>> ReasonFile::create() {
   auto file = std::make_shared<ReasonFile>();
-  file->files_.emplace_back(std::tmpfile());
-  if (!file->files_.back()) return reason_file_error("create");
+  file->parts_.push_back({std::unique_ptr<std::FILE, Closer>(std::tmpfile()), {}});
+  if (!file->parts_.back().file) return reason_file_error("create");
   return file;
 }
 
 std::shared_ptr<ReasonFile> ReasonFile::join(std::vector<std::shared_ptr<ReasonFile>> parts) {
   auto file = std::make_shared<ReasonFile>();
   for (auto& part : parts) {
-    for (auto& f : part->files_) file->files_.push_back(std::move(f));
+    for (auto& p : part->parts_) file->parts_.push_back(std::move(p));
     file->count_ += part->count_;
   }
   return file;
 }
 
+namespace {
+
+// A reason's hash and the bytes of text it holds (ReasonFile::kKeptBytes).
+uint64_t reason_hash(const Reason& r) {
+  const std::hash<std::string_view> h;
+  uint64_t out = h(r.text);
+  auto mix = [&](std::string_view s) { out = out * 0x100000001b3ull ^ h(s); };
+  for (const Evidence& e : r.evidence) {
+    mix(e.path), mix(e.op), mix(e.expected), mix(e.actual);
+    out ^= e.holds ? 1 : 2;
+  }
+  return out;
+}
+size_t reason_bytes(const Reason& r) {
+  size_t n = r.text.size();
+  for (const Evidence& e : r.evidence)
+    n += e.path.size() + e.op.size() + e.expected.size() + e.actual.size() + 1;
+  return n;
+}
+
+}  // namespace
+
 Status ReasonFile::append(uint32_t index, const Reason& reason) {
+  auto& kept = parts_.back().kept;
+  const uint64_t hash = reason_hash(reason);
+  uint32_t ref = 0;
+  for (auto [it, end] = seen_.equal_range(hash); it != end && ref == 0; ++it)
+    if (kept[it->second - 1] == reason) ref = it->second;
+  if (ref == 0 && kept_bytes_ + reason_bytes(reason) <= kKeptBytes) {
+    kept.push_back(reason);
+    ref = static_cast<uint32_t>(kept.size());
+    kept_bytes_ += reason_bytes(reason);
+    seen_.emplace(hash, ref);
+  }
   codec::Writer record;
-  record(index)(reason);
+  record(index)(ref);
+  if (ref == 0) record(reason);
   const auto size = static_cast<uint32_t>(record.out.size());
   out_.append(reinterpret_cast<const char*>(&size), sizeof size);
   out_ += record.out;
@@ -660,7 +697,7 @@ Status ReasonFile::append(uint32_t index, const Reason& reason) {
 
 Status ReasonFile::finish() {
   if (out_.empty()) return ok_status();
-  std::FILE* f = files_.back().get();
+  std::FILE* f = parts_.back().file.get();
   if (std::fwrite(out_.data(), 1, out_.size(), f) != out_.size()) return reason_file_error("write");
   out_.clear();
   if (std::fflush(f) != 0) return reason_file_error("write");
@@ -672,8 +709,8 @@ Result<bool> ReasonFile::Reader::fill(size_t need) {
   buf_.erase(0, pos_);
   pos_ = 0;
   while (buf_.size() < need) {
-    if (part_ == file_->files_.size()) return false;
-    const int fd = fileno(file_->files_[part_].get());
+    if (part_ == file_->parts_.size()) return false;
+    const int fd = fileno(file_->parts_[part_].file.get());
     const size_t have = buf_.size();
     buf_.resize(have + std::max(kReasonBuffer, need - have));
     ssize_t n = ::pread(fd, buf_.data() + have, buf_.size() - have, static_cast<off_t>(offset_));
@@ -689,7 +726,7 @@ Result<bool> ReasonFile::Reader::fill(size_t need) {
   return true;
 }
 
-Result<bool> ReasonFile::Reader::next(uint32_t& index, Reason& reason) {
+Result<bool> ReasonFile::Reader::next(uint32_t& index, const Reason*& reason) {
   auto head = fill(sizeof(uint32_t));
   if (!head || !*head) return head;
   uint32_t size = 0;
@@ -700,10 +737,26 @@ Result<bool> ReasonFile::Reader::next(uint32_t& index, Reason& reason) {
   if (!*body) return Diagnostic::error("io", "the temporary file of reasons ends inside a record");
   codec::Reader record{std::string_view(buf_).substr(pos_, size)};
   pos_ += size;
-  record(index)(reason);
-  if (!record.ok || !record.in.empty())
+  uint32_t ref = 0;
+  record(index)(ref);
+  const auto& kept = file_->parts_[part_].kept;
+  kept_ = ref != 0;
+  if (kept_ && ref <= kept.size()) {
+    reason = &kept[ref - 1];
+  } else if (!kept_) {
+    record(own_);
+    reason = &own_;
+  }
+  if (!record.ok || !record.in.empty() || ref > kept.size())
     return Diagnostic::error("io", "a record of the temporary file of reasons is damaged");
   return true;
+}
+
+Result<bool> ReasonFile::Reader::next(uint32_t& index, Reason& reason) {
+  const Reason* read = nullptr;
+  auto more = next(index, read);
+  if (more && *more) reason = *read;
+  return more;
 }
 
 }  // namespace posture::checks

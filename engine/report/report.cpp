@@ -42,7 +42,7 @@ Status for_findings_while(const Report& report, const store::Store& store,
     for (const auto& r : result.returned) {
       f.resource = r.id;
       f.name = r.name;
-      f.key = r.key;
+      f.known_key = r.key;
       if (!visit(f)) break;
     }
     return ok_status();
@@ -59,12 +59,11 @@ Status for_findings_while(const Report& report, const store::Store& store,
   auto cursor = store::Cursor::open(store, st, report.scan.id);
   if (!cursor) return cursor.take_errors();
   size_t i = 0;
-  std::string key;  // the finding's, its id lower-cased
   auto note = result.notes.begin();
   // The next explained finding's reason, read ahead (reason_index: its
   // verdict index; past the last: none).
   std::optional<checks::ReasonFile::Reader> reasons;
-  checks::Reason reason;
+  const checks::Reason* reason = nullptr;
   uint32_t reason_index = 0;
   bool reason_ahead = false;
   auto read_reason = [&]() -> Status {
@@ -86,14 +85,19 @@ Status for_findings_while(const Report& report, const store::Store& store,
       more_rows = true;
       break;
     }
-    store::arm_key(cursor->text(0), key);
-    Finding f{cursor->text(0), cursor->text(1), key, result.verdicts[i], nullptr, nullptr};
+    Finding f;
+    f.resource = cursor->text(0);
+    f.name = cursor->text(1);
+    f.status = result.verdicts[i];
     while (note != result.notes.end() && note->first < i) ++note;
     if (note != result.notes.end() && note->first == i) f.note = &note->second;
     while (reason_ahead && reason_index < i)
       if (auto read = read_reason(); !read) return read;
     const bool explained = reason_ahead && reason_index == i;
-    if (explained) f.reason = &reason;
+    if (explained) {
+      f.reason = reason;
+      f.reason_kept = reasons->kept();
+    }
     if (!visit(f)) return ok_status();
     if (explained)
       if (auto read = read_reason(); !read) return read;

@@ -32,11 +32,23 @@ struct Report {
 struct Finding {
   std::string_view resource;  // ARM id ("" for a check-level finding)
   std::string_view name;
-  std::string_view key;  // lower-cased ARM id
+  // The lower-cased ARM id (the store's key): `known_key` when the walk has
+  // it, else made from `resource` on first use (most formats never ask).
+  std::string_view key() const {
+    if (known_key.empty() && !resource.empty() && lowered_.empty())
+      store::arm_key(resource, lowered_);
+    return known_key.empty() ? std::string_view(lowered_) : known_key;
+  }
+  std::string_view known_key;
   checks::Verdict status = checks::Verdict::Pass;
   const checks::Note* note = nullptr;  // why, beyond the query's answer; may be null
   // Why a FAIL or MUTED finding failed, from the check's filter; may be null.
   const checks::Reason* reason = nullptr;
+  // Whether *reason is one the check's reasons keep (ReasonFile: a reason
+  // that recurs): the same pointer for each finding it explains, valid until
+  // the walk ends. Otherwise it is valid during the visitor call only.
+  bool reason_kept = false;
+  mutable std::string lowered_;  // key(), made
 };
 
 // Calls `visit` for every finding of `result` in the evaluation's order: each

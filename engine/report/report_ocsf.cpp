@@ -51,7 +51,7 @@ void key(std::ostream& out, const char* name, std::string_view value) {
 
 void finding_info(std::ostream& out, const checks::Check& c, const Finding& f, int64_t scan) {
   out << ",\"finding_info\":{\"uid\":";
-  json_string(out, c.id + ":" + std::string(f.key) + ":scan-" + std::to_string(scan));
+  json_string(out, c.id + ":" + std::string(f.key()) + ":scan-" + std::to_string(scan));
   key(out, "title", c.title);
   if (!c.rationale.empty()) key(out, "desc", c.rationale);
   out << ",\"types\":[\"Posture Management\"],\"analytic\":{\"uid\":";

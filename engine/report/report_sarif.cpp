@@ -87,7 +87,7 @@ void write_result(std::ostream& out, const Report& report, const checks::Check& 
     out << ",\"kind\":\"resource\"}]}]";
   }
   out << ",\"partialFingerprints\":{\"postureFinding/v1\":";
-  json_string(out, c.id + ":" + std::string(f.key));
+  json_string(out, c.id + ":" + std::string(f.key()));
   out << "},\"properties\":{\"status\":\"" << checks::verdict_name(f.status) << "\"";
   if (f.reason) write_reason_members(out, *f.reason);
   out << "}";

@@ -166,8 +166,8 @@ TEST(Evaluate, KeyOrderHoldsTheSameFindingsSortedByKey) {
   std::string previous;
   auto st = report::for_each_finding(keyed.report, keyed.report.results.front(),
                                      [&](const report::Finding& f) {
-                                       EXPECT_LT(previous, std::string(f.key));
-                                       previous = f.key;
+                                       EXPECT_LT(previous, std::string(f.key()));
+                                       previous = f.key();
                                      });
   EXPECT_TRUE(st.ok());
 }

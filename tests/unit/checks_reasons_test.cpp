@@ -417,5 +417,66 @@ TEST(ReasonFileTest, ReasonsComeBackInOrderAsTheyWentIn) {
   EXPECT_FALSE(*end);
 }
 
+// Reasons recur (a few dozen among a hundred thousand failing findings): a
+// reason met again comes back as the one the file keeps, the same pointer
+// for each of its findings, and a file keeps at most kKeptBytes of them;
+// beyond that, reasons are written whole and come back as the reader's copy.
+// Joined parts each name their own kept reasons.
+TEST(ReasonFileTest, RecurringReasonsAreKeptOnceAndTheRestWrittenWhole) {
+  auto reason = [](const std::string& text, const std::string& actual) {
+    return Reason{text, {{"securityContacts[default].email", "eq", "\"\"", actual, true}}};
+  };
+  const Reason empty = reason("securityContacts[default].email = \"\"", "\"\"");
+  const Reason missing = reason("no security contact", "null");
+  std::vector<std::shared_ptr<checks::ReasonFile>> parts;
+  std::vector<Reason> written;
+  for (int part = 0; part < 2; ++part) {
+    auto file = checks::ReasonFile::create();
+    ASSERT_TRUE(file.ok()) << format(file.errors());
+    // Distinct reasons of 1 KiB each, more than a file keeps, between recurring ones.
+    for (uint32_t i = 0; i < 200; ++i) {
+      Reason r = i % 3 == 0   ? empty
+                 : i % 3 == 1 ? missing
+                              : reason(std::string(1024, 'x') + std::to_string(i), "\"v\"");
+      written.push_back(r);
+      ASSERT_TRUE((*file)->append(static_cast<uint32_t>(written.size() - 1), r).ok());
+    }
+    ASSERT_TRUE((*file)->finish().ok());
+    parts.push_back(std::move(file).value());
+  }
+  auto joined = checks::ReasonFile::join(std::move(parts));
+  checks::ReasonFile::Reader reader(*joined);
+  std::map<std::string, const Reason*> kept;  // part + text -> the pointer it came back as
+  size_t copies = 0;
+  for (size_t k = 0; k < written.size(); ++k) {
+    SCOPED_TRACE(k);
+    uint32_t index = 0;
+    const Reason* got = nullptr;
+    auto more = reader.next(index, got);
+    ASSERT_TRUE(more.ok() && *more) << (more.ok() ? "" : format(more.errors()));
+    EXPECT_EQ(index, k);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->text, written[k].text);
+    ASSERT_EQ(got->evidence.size(), 1u);
+    EXPECT_EQ(got->evidence[0].actual, written[k].evidence[0].actual);
+    const bool recurs = k % 200 % 3 != 2;
+    if (recurs) {
+      EXPECT_TRUE(reader.kept());
+      auto [it, first] = kept.emplace(std::to_string(k / 200) + got->text, got);
+      if (!first) {
+        EXPECT_EQ(it->second, got) << "a recurring reason is the same kept one";
+      }
+    } else if (!reader.kept()) {
+      ++copies;
+    }
+  }
+  EXPECT_EQ(kept.size(), 4u) << "two recurring reasons per part";
+  // Each part keeps what fits in 64 KiB: about sixty of its 66 distinct reasons of 1 KiB.
+  EXPECT_GT(copies, 0u) << "reasons beyond the bound are written whole";
+  EXPECT_LT(copies, 2 * 66u) << "reasons within the bound are kept";
+  for (const auto& [text, pointer] : kept)
+    EXPECT_EQ(pointer->text, text.substr(1)) << "kept reasons stay valid while the file lives";
+}
+
 }  // namespace
 }  // namespace posture
