@@ -161,12 +161,21 @@ Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
     group->failing += n;
   }
   for (auto& group : groups) {
-    // Slices of at least a batch (a few thousand subjects: statements per batch).
+    // Slices of at least a batch (a few thousand subjects: statements per
+    // batch), each with about as many findings to explain: a slice costs its
+    // explanations, the passing subjects between them nothing.
     const size_t batch = std::max<size_t>(1, context.explain_batch);
     const size_t n = std::max<size_t>(1, std::min<size_t>(slices, group->failing / batch));
     const size_t findings = group->results.front()->verdicts.size();
-    for (size_t s = 0; s <= n; ++s) group->bounds.push_back(findings * s / n);
-    group->parts.resize(n);
+    group->bounds.push_back(0);
+    uint64_t explained = 0;
+    for (size_t i = 0; i < findings && group->bounds.size() < n; ++i) {
+      for (size_t k = 0; k < group->results.size(); ++k) explained += group->explains(k, i);
+      if (explained * n >= group->failing * group->bounds.size()) group->bounds.push_back(i + 1);
+    }
+    if (group->bounds.back() != findings || group->bounds.size() == 1)
+      group->bounds.push_back(findings);
+    group->parts.resize(group->slices());
   }
   return groups;
 }
@@ -792,7 +801,9 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
     if (to_explain(*slot)) judged.push_back(&**slot);
   if (!judged.empty()) {
     if (!*stores[0]) return stores[0]->errors();
-    auto groups = plan_explanations(**stores[0], context, judged, stores.size());
+    // Several slices per worker: one that finishes early takes another, rather
+    // than waiting for the other's last slice.
+    auto groups = plan_explanations(**stores[0], context, judged, stores.size() * 4);
     if (!groups) return groups.take_errors();
     std::vector<std::pair<size_t, size_t>> tasks;  // (group, slice)
     for (size_t g = 0; g < groups->size(); ++g)
