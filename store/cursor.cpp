@@ -80,6 +80,12 @@ using RowSets = std::vector<std::shared_ptr<const internal::RowSet>>;
 // The parameters that narrow a statement's rowid range to a part.
 constexpr std::string_view kPartLo = ":part_lo", kPartHi = ":part_hi";
 
+// Binds row set `set` to parameter `param` (posture_in only reads the set).
+int bind_set(sqlite3_stmt* stmt, int param, const internal::RowSet* set) {
+  return sqlite3_bind_pointer(stmt, param, const_cast<internal::RowSet*>(set),
+                              internal::kRowSetPointer, nullptr);
+}
+
 // Prepares `sql` on `db` into `stmt` and binds the literals, scan and part of
 // `statement` and the first sets.size() row sets; each row set parameter
 // bound is added to `set_params` when it is not null.
@@ -102,9 +108,7 @@ Status prepare_bound(sqlite3* db, const std::string& path, std::string_view sql,
       if (set > sets.size() || !sets[set - 1])
         return store_error(path,
                            "query parameter " + std::string(n) + " names no row set before it");
-      // posture_in only reads the set.
-      rc = sqlite3_bind_pointer(stmt, i, const_cast<internal::RowSet*>(sets[set - 1].get()),
-                                internal::kRowSetPointer, nullptr);
+      rc = bind_set(stmt, i, sets[set - 1].get());
       if (set_params) set_params->emplace_back(i, set - 1);
     } else {
       size_t k = literal_number(n);
@@ -203,11 +207,8 @@ Result<Cursor> Cursor::open(const Store& store, const Statement& statement, int6
       c.sets_[fills[f] - 1] = std::move(made[f]);
     }
   }
-  sqlite3_stmt* stmt = nullptr;
-  Status prepared = prepare_bound(db, c.path_, statement.sql, statement, scan_id, part, c.sets_,
-                                  stmt, &c.set_params_);
-  c.stmt_ = stmt;
-  if (!prepared) return prepared.take_errors();
+  if (auto st = internal::CursorAccess::prepare_main(c, statement, scan_id, part); !st)
+    return st.take_errors();
   return c;
 }
 
@@ -219,12 +220,18 @@ Result<Cursor> Cursor::open_part(const Store& store, const Statement& statement,
   c.db_ = connection(store);
   c.path_ = store.path();
   c.sets_ = sets_;
-  sqlite3_stmt* stmt = nullptr;
-  Status prepared = prepare_bound(connection(store), c.path_, statement.sql, statement, scan_id,
-                                  part, c.sets_, stmt, &c.set_params_);
-  c.stmt_ = stmt;
-  if (!prepared) return prepared.take_errors();
+  if (auto st = internal::CursorAccess::prepare_main(c, statement, scan_id, part); !st)
+    return st.take_errors();
   return c;
+}
+
+Status internal::CursorAccess::prepare_main(Cursor& c, const Statement& statement, int64_t scan_id,
+                                            RowidRange part) {
+  sqlite3_stmt* stmt = nullptr;
+  Status prepared = prepare_bound(db(c), c.path_, statement.sql, statement, scan_id, part, c.sets_,
+                                  stmt, &c.set_params_);
+  c.stmt_ = stmt;
+  return prepared;
 }
 
 Cursor::Cursor() = default;
@@ -389,9 +396,7 @@ int64_t Cursor::steps() const {
 void Cursor::reset() {
   sqlite3_reset(raw(stmt_));
   sqlite3_clear_bindings(raw(stmt_));
-  for (const auto& [param, set] : set_params_)
-    sqlite3_bind_pointer(raw(stmt_), param, const_cast<internal::RowSet*>(sets_[set].get()),
-                         internal::kRowSetPointer, nullptr);
+  for (const auto& [param, set] : set_params_) bind_set(raw(stmt_), param, sets_[set].get());
 }
 
 void Cursor::bind(int index, int64_t value) {

@@ -48,6 +48,10 @@ struct CursorAccess {
   static int step(Cursor& c) { return sqlite3_step(stmt(c)); }
   static sqlite3_stmt* stmt(const Cursor& c) { return static_cast<sqlite3_stmt*>(c.stmt_); }
   static sqlite3* db(const Cursor& c) { return static_cast<sqlite3*>(c.db_); }
+  // Prepares the main statement of `statement` on c's connection and binds
+  // it, with c's row sets (Cursor::open, after computing them, and open_part).
+  static Status prepare_main(Cursor& c, const Statement& statement, int64_t scan_id,
+                             RowidRange part);
 };
 inline Result<Cursor> prepare(sqlite3* db, const std::string& path, std::string_view sql,
                               bool persistent = false) {

@@ -95,12 +95,11 @@ Result<std::vector<store::RowidRange>> parts_of(const ir::RootField& root,
 // The rows of a root field read in `parts`: the first on `store`, where its
 // row sets are computed, each other on a worker with a read-only connection
 // of its own that opens while the sets are computed, then reads its part
-// with those sets; each worker sorts its own rows, and `order` merges them.
-Status collect_parts(const sql::Statement& statement, const sql::RootColumns& columns,
-                     const store::Store& store, int64_t scan_id,
-                     const std::vector<store::RowidRange>& parts,
-                     std::vector<std::unique_ptr<KeyOrder>>& orders) {
-  orders.clear();
+// with those sets; each worker sorts its own rows into its part's order.
+Result<std::vector<std::unique_ptr<KeyOrder>>> collect_parts(
+    const sql::Statement& statement, const sql::RootColumns& columns, const store::Store& store,
+    int64_t scan_id, const std::vector<store::RowidRange>& parts) {
+  std::vector<std::unique_ptr<KeyOrder>> orders;
   for (size_t k = 0; k < parts.size(); ++k) orders.push_back(std::make_unique<KeyOrder>());
   std::vector<Status> status(parts.size(), ok_status());
   std::promise<const store::Cursor*> first_opened;
@@ -131,8 +130,8 @@ Status collect_parts(const sql::Statement& statement, const sql::RootColumns& co
     status[0] = collect(*cursor, columns, *orders[0]);
   for (auto& w : workers) w.join();  // before the first cursor and its sets go
   for (auto& st : status)
-    if (!st) return std::move(st);
-  return ok_status();
+    if (!st) return st.take_errors();
+  return orders;
 }
 
 }  // namespace
@@ -170,12 +169,9 @@ Status execute(const CompiledQuery& query, const store::Store& store, int64_t sc
       auto parts = parts_of(root, statement, store, scan_id, options);
       if (!parts) return parts.take_errors();
       if (options.parts_read) *options.parts_read += parts->size();
-      std::vector<std::unique_ptr<KeyOrder>> orders;
-      if (auto st = collect_parts(statement, *columns, store, scan_id, *parts, orders); !st)
-        return st;
-      std::vector<KeyOrder*> all;
-      for (auto& o : orders) all.push_back(o.get());
-      if (auto st = KeyOrder::drain(all, write); !st) return st;
+      auto orders = collect_parts(statement, *columns, store, scan_id, *parts);
+      if (!orders) return orders.take_errors();
+      if (auto st = KeyOrder::drain(*orders, write); !st) return st;
     } else {
       auto cursor = store::Cursor::open(store, statement, scan_id);
       if (!cursor) return cursor.take_errors();

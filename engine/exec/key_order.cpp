@@ -126,15 +126,22 @@ Status KeyOrder::finish() {
 }
 
 Status KeyOrder::drain(const std::function<void(std::string_view)>& emit) {
-  return drain(std::vector<KeyOrder*>{this}, emit);
+  KeyOrder* const self[] = {this};
+  return drain_orders(self, emit);
 }
 
-Status KeyOrder::drain(const std::vector<KeyOrder*>& orders,
+Status KeyOrder::drain(const std::vector<std::unique_ptr<KeyOrder>>& orders,
                        const std::function<void(std::string_view)>& emit) {
+  return drain_orders(orders, emit);
+}
+
+template <class Orders>
+Status KeyOrder::drain_orders(const Orders& orders,
+                              const std::function<void(std::string_view)>& emit) {
   bool spilled = false;
-  for (const KeyOrder* o : orders) spilled = spilled || !o->runs_.empty();
+  for (const auto& o : orders) spilled = spilled || !o->runs_.empty();
   auto forget = [&] {
-    for (KeyOrder* o : orders) {
+    for (const auto& o : orders) {
       o->clear();
       o->runs_.clear();
       o->seq_ = 0;
@@ -144,7 +151,7 @@ Status KeyOrder::drain(const std::vector<KeyOrder*>& orders,
     // Each batch sorted, then merged by whole keys (each batch's heads
     // start after its own common prefix); on equal keys the earlier order.
     std::vector<std::pair<const Entry*, const Entry*>> next;  // (at, end) of each batch
-    for (KeyOrder* o : orders) {
+    for (const auto& o : orders) {
       o->sort_batch();
       if (!o->entries_.empty())
         next.emplace_back(o->entries_.data(), o->entries_.data() + o->entries_.size());
@@ -165,7 +172,7 @@ Status KeyOrder::drain(const std::vector<KeyOrder*>& orders,
   // rows were added, and are numbered in the order of `orders`, so on equal
   // keys the lower run comes first.
   std::vector<std::FILE*> runs;
-  for (KeyOrder* o : orders) {
+  for (const auto& o : orders) {
     if (!o->entries_.empty())
       if (auto st = o->spill(); !st) return st;
     for (const auto& f : o->runs_) runs.push_back(f.get());

@@ -38,12 +38,16 @@ class KeyOrder {
   Status drain(const std::function<void(std::string_view)>& emit);
   // The rows of all `orders` as drain gives one order's: in key order, rows
   // of equal keys in the order of `orders`, then as added.
-  static Status drain(const std::vector<KeyOrder*>& orders,
+  static Status drain(const std::vector<std::unique_ptr<KeyOrder>>& orders,
                       const std::function<void(std::string_view)>& emit);
   // How many sorted runs went to temporary files so far.
   size_t runs() const { return runs_.size(); }
 
  private:
+  // drain over orders held by pointer or by unique_ptr.
+  template <class Orders>
+  static Status drain_orders(const Orders& orders,
+                             const std::function<void(std::string_view)>& emit);
   struct Entry {
     uint64_t head;    // 8 key bytes after the batch's common prefix, big-endian, 0-padded
     const char* key;  // the key, then the text, in a block

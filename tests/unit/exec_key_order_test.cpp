@@ -112,8 +112,8 @@ TEST(KeyOrder, OrdersDrainedTogetherMergeAsOneOrderWould) {
       EXPECT_GT(orders[1]->runs(), 5u);
     }
     std::vector<std::string> out;
-    std::vector<KeyOrder*> all{orders[0].get(), orders[1].get(), orders[2].get()};
-    ASSERT_TRUE(KeyOrder::drain(all, [&](std::string_view text) { out.emplace_back(text); }).ok());
+    ASSERT_TRUE(
+        KeyOrder::drain(orders, [&](std::string_view text) { out.emplace_back(text); }).ok());
     EXPECT_EQ(out, sorted_texts(rows)) << "budget " << budget;
     for (auto& o : orders) EXPECT_EQ(o->runs(), 0u);
   }
