@@ -132,6 +132,10 @@ struct ExplainGroup {
 // The groups in which `results` are explained: per-resource results with a
 // failing finding to explain, by subject type and providers (each alone when
 // context.together is 1), each cut into at most `slices` slices.
+// Explanation slices per worker (evaluate_all): one that finishes early
+// takes another, rather than waiting for the other's last slice.
+constexpr size_t kSlicesPerWorker = 4;
+
 Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
     const store::Store& store, const EvaluationContext& context,
     const std::vector<CheckResult*>& results, size_t slices) {
@@ -801,9 +805,7 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
     if (to_explain(*slot)) judged.push_back(&**slot);
   if (!judged.empty()) {
     if (!*stores[0]) return stores[0]->errors();
-    // Several slices per worker: one that finishes early takes another, rather
-    // than waiting for the other's last slice.
-    auto groups = plan_explanations(**stores[0], context, judged, stores.size() * 4);
+    auto groups = plan_explanations(**stores[0], context, judged, stores.size() * kSlicesPerWorker);
     if (!groups) return groups.take_errors();
     std::vector<std::pair<size_t, size_t>> tasks;  // (group, slice)
     for (size_t g = 0; g < groups->size(); ++g)

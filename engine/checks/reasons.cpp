@@ -678,10 +678,10 @@ Status ReasonFile::append(uint32_t index, const Reason& reason) {
   uint32_t ref = 0;
   for (auto [it, end] = seen_.equal_range(hash); it != end && ref == 0; ++it)
     if (kept[it->second - 1] == reason) ref = it->second;
-  if (ref == 0 && kept_bytes_ + reason_bytes(reason) <= kKeptBytes) {
+  if (const size_t bytes = reason_bytes(reason); ref == 0 && kept_bytes_ + bytes <= kKeptBytes) {
     kept.push_back(reason);
     ref = static_cast<uint32_t>(kept.size());
-    kept_bytes_ += reason_bytes(reason);
+    kept_bytes_ += bytes;
     seen_.emplace(hash, ref);
   }
   codec::Writer record;
@@ -741,14 +741,10 @@ Result<bool> ReasonFile::Reader::next(uint32_t& index, const Reason*& reason) {
   record(index)(ref);
   const auto& kept = file_->parts_[part_].kept;
   kept_ = ref != 0;
-  if (kept_ && ref <= kept.size()) {
-    reason = &kept[ref - 1];
-  } else if (!kept_) {
-    record(own_);
-    reason = &own_;
-  }
+  if (!kept_) record(own_);
   if (!record.ok || !record.in.empty() || ref > kept.size())
     return Diagnostic::error("io", "a record of the temporary file of reasons is damaged");
+  reason = kept_ ? &kept[ref - 1] : &own_;
   return true;
 }
 

@@ -108,7 +108,8 @@ Status Output::commit() {
   // removed once the new one is in place: renamed over an existing file,
   // ext4 (auto_da_alloc) makes the renaming process allocate and start
   // writing every delayed block of the new file, most of a second for a
-  // report of hundreds of MB (docs/performance.md, "Writing the report").
+  // report of hundreds of MB (docs/performance.md, "Every check at once:
+  // the report's last second").
   // For the microseconds between the two renames no file is at the path.
   struct stat existing {};
   std::string aside;
