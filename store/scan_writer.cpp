@@ -29,6 +29,10 @@ using internal::store_error;
 
 namespace {
 
+// The page cache while a deferred key index is built (create_indexes): 8
+// MiB, the least run SQLite's sorter takes at 32 KiB pages (250 pages).
+constexpr int kSortCacheSize = -8192;
+
 // The keys and rowids of the last rows a scan wrote of one type. A child
 // usually comes right after its parent (a subscription's line, then its
 // contacts'), so its parent's rowid is found here without an index seek.
@@ -270,6 +274,7 @@ struct ScanWriter::Impl {
   std::string forget_keys(const std::string& table);
   Status build_index(const std::string& table);
   Status build_indexes();
+  Status create_indexes(const std::vector<std::string>& sqls);
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
   bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
@@ -409,16 +414,28 @@ std::string ScanWriter::Impl::forget_keys(const std::string& table) {
 // found and upserted through the index.
 Status ScanWriter::Impl::build_index(const std::string& table) {
   std::string sql = forget_keys(table);
-  return sql.empty() ? ok_status() : exec(db(), path(), sql);
+  return sql.empty() ? ok_status() : create_indexes({sql});
 }
 
 // At commit: every deferred index, once no key is needed any more.
 Status ScanWriter::Impl::build_indexes() {
   std::vector<std::string> sqls;
   while (!deferred.empty()) sqls.push_back(forget_keys(deferred.begin()->first));
+  return create_indexes(sqls);
+}
+
+// Runs the CREATE INDEX statements `sqls` with a small page cache. SQLite's
+// sorter sorts runs as large as the page cache in memory before it merges
+// them: runs of 64 MiB outgrow the CPU's caches, and at 1M the two key
+// indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs of 8 MiB (its
+// least at 32 KiB pages; docs/performance.md, "The index build's sort runs").
+Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls) {
+  if (sqls.empty()) return ok_status();
+  if (auto s = exec(db(), path(), "PRAGMA cache_size = " + std::to_string(kSortCacheSize)); !s)
+    return s;
   for (const auto& sql : sqls)
     if (auto s = exec(db(), path(), sql); !s) return s;
-  return ok_status();
+  return exec(db(), path(), "PRAGMA cache_size = " + std::to_string(internal::kWriterCacheSize));
 }
 
 // Whether a row of this scan may name its parent through `rel` without being

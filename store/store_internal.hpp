@@ -28,6 +28,8 @@ inline constexpr int kStoreFormat = 3;  // 2: original JSON in <table>_raw; 3: g
 // so a larger cache or the map only adds page faults as memory is first
 // touched, which cost more than the reads they save; memory stays flat
 // whatever the store's size or the number of workers.
+// A writing connection's page cache (PRAGMA cache_size: negative, KiB).
+inline constexpr int kWriterCacheSize = -65536;
 inline constexpr const char* kReadPragmas = "PRAGMA mmap_size = 0; PRAGMA cache_size = -2048;";
 
 // A "store" diagnostic: "store <path>: <what>: <SQLite's message>".

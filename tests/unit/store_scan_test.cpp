@@ -468,8 +468,12 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
     if (HasFatalFailure()) return;
     EXPECT_EQ(query("SELECT count(*) = 0 FROM sqlite_master WHERE name = 'connector_scan_key'"),
               c.without_index);
+    // An index built midway sorts with a small page cache, then the writer
+    // has its own again (docs/performance.md, "The index build's sort runs").
+    EXPECT_EQ(query("PRAGMA cache_size"), "-65536");
     auto info = w.commit();
     ASSERT_TRUE(info.ok()) << posture::format(info.errors());
+    EXPECT_EQ(query("PRAGMA cache_size"), "-65536");
     EXPECT_EQ(info->objects, 885);
     EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name IN ('connector_scan_key', "
                     "'security_contact_scan_key')"),
