@@ -23,13 +23,16 @@ namespace posture::store::internal {
 // when the layout of the reserved tables or columns changes incompatibly.
 inline constexpr int kStoreFormat = 3;  // 2: original JSON in <table>_raw; 3: generated _key
 
+// A writing connection's page cache (PRAGMA cache_size: negative, KiB), 64
+// MiB: 128 MiB made a 1M import little or no faster for 60-90 MB more
+// memory (docs/performance.md, "The index build's sort runs").
+inline constexpr int kWriterCacheSize = -65536;
+
 // How every reading connection reads (docs/performance.md, "Reading the
 // store"): no memory map and a 2 MiB page cache. Scans read each page once,
 // so a larger cache or the map only adds page faults as memory is first
 // touched, which cost more than the reads they save; memory stays flat
 // whatever the store's size or the number of workers.
-// A writing connection's page cache (PRAGMA cache_size: negative, KiB).
-inline constexpr int kWriterCacheSize = -65536;
 inline constexpr const char* kReadPragmas = "PRAGMA mmap_size = 0; PRAGMA cache_size = -2048;";
 
 // A "store" diagnostic: "store <path>: <what>: <SQLite's message>".
