@@ -483,11 +483,13 @@ Status ScanWriter::Impl::link_parents() {
 // true), each owner's row takes the target its reference names.
 Status ScanWriter::Impl::link_references() {
   // Indexed once, by sorting, now that every reference is in: an index kept
-  // during the writes took a random B-tree insert per reference.
-  if (auto s = exec(db(), path(),
-                    "CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(rel, "
-                    "target_key, owner); CREATE INDEX IF NOT EXISTS temp.posture_refs_owner ON "
-                    "posture_refs(rel, owner)");
+  // during the writes took a random B-tree insert per reference. Sorted in
+  // runs of 8 MiB, as the key indexes are (create_indexes): with the writer's
+  // 64 MiB cache, this sort's runs raised a 10M import's peak RSS by 70 MB.
+  if (auto s = create_indexes(
+          {"CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(rel, target_key, "
+           "owner)",
+           "CREATE INDEX IF NOT EXISTS temp.posture_refs_owner ON posture_refs(rel, owner)"});
       !s)
     return s;
   for (const auto& owner : store->schema().types()) {
