@@ -29,8 +29,9 @@ using internal::store_error;
 
 namespace {
 
-// The page cache while a deferred key index is built (create_indexes): 8
-// MiB, the least run SQLite's sorter takes at 32 KiB pages (250 pages).
+// The page cache while the writer builds an index by sorting
+// (create_indexes): 8 MiB, the least run SQLite's sorter takes at 32 KiB
+// pages (250 pages).
 constexpr int kSortCacheSize = -8192;
 
 // The keys and rowids of the last rows a scan wrote of one type. A child
@@ -424,18 +425,20 @@ Status ScanWriter::Impl::build_indexes() {
   return create_indexes(sqls);
 }
 
-// Runs the CREATE INDEX statements `sqls` with a small page cache. SQLite's
-// sorter sorts runs as large as the page cache in memory before it merges
-// them: runs of 64 MiB outgrow the CPU's caches, and at 1M the two key
-// indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs of 8 MiB (its
-// least at 32 KiB pages; docs/performance.md, "The index build's sort runs").
+// Runs the CREATE INDEX statements `sqls` (the deferred key indexes, the
+// references' temporary ones) with a small page cache, then the writer's
+// own again. SQLite's sorter sorts runs as large as the page cache in memory
+// before it merges them: runs of 64 MiB outgrow the CPU's caches, and at 1M
+// the two key indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs
+// of 8 MiB (its least at 32 KiB pages); at 10M the references' sort raised
+// the import's peak RSS by 70 MB (docs/performance.md, "The index build's
+// sort runs").
 Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls) {
   if (sqls.empty()) return ok_status();
-  if (auto s = exec(db(), path(), "PRAGMA cache_size = " + std::to_string(kSortCacheSize)); !s)
-    return s;
+  if (auto s = exec(db(), path(), internal::cache_size_pragma(kSortCacheSize)); !s) return s;
   for (const auto& sql : sqls)
     if (auto s = exec(db(), path(), sql); !s) return s;
-  return exec(db(), path(), "PRAGMA cache_size = " + std::to_string(internal::kWriterCacheSize));
+  return exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
 }
 
 // Whether a row of this scan may name its parent through `rel` without being
@@ -483,9 +486,7 @@ Status ScanWriter::Impl::link_parents() {
 // true), each owner's row takes the target its reference names.
 Status ScanWriter::Impl::link_references() {
   // Indexed once, by sorting, now that every reference is in: an index kept
-  // during the writes took a random B-tree insert per reference. Sorted in
-  // runs of 8 MiB, as the key indexes are (create_indexes): with the writer's
-  // 64 MiB cache, this sort's runs raised a 10M import's peak RSS by 70 MB.
+  // during the writes took a random B-tree insert per reference.
   if (auto s = create_indexes(
           {"CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(rel, target_key, "
            "owner)",

@@ -104,11 +104,11 @@ Status set_pragmas(sqlite3* db, const std::string& path, OpenMode mode, bool cre
   // machines we measure on a system call costs as much as reading the page
   // (docs/performance.md, "Page size"). Set before the file's first write;
   // an existing store keeps the size it was made with.
-  Status set = exec(db, path,
-                    std::string(created ? "PRAGMA page_size = 32768; " : "") +
-                        "PRAGMA temp_store = FILE; PRAGMA cache_size = " +
-                        std::to_string(internal::kWriterCacheSize) +
-                        "; PRAGMA mmap_size = 0; PRAGMA synchronous = NORMAL;");
+  Status set =
+      exec(db, path,
+           std::string(created ? "PRAGMA page_size = 32768; " : "") + "PRAGMA temp_store = FILE; " +
+               internal::cache_size_pragma(internal::kWriterCacheSize) +
+               " PRAGMA mmap_size = 0; PRAGMA synchronous = NORMAL;");
   if (!set || created) return set;
   // A store whose first scan another process is writing cannot turn to WAL
   // now; that process turns it when its scan commits, and this connection

@@ -28,6 +28,11 @@ inline constexpr int kStoreFormat = 3;  // 2: original JSON in <table>_raw; 3: g
 // memory (docs/performance.md, "The index build's sort runs").
 inline constexpr int kWriterCacheSize = -65536;
 
+// "PRAGMA cache_size = <kib>" (negative: KiB).
+inline std::string cache_size_pragma(int kib) {
+  return "PRAGMA cache_size = " + std::to_string(kib) + ";";
+}
+
 // How every reading connection reads (docs/performance.md, "Reading the
 // store"): no memory map and a 2 MiB page cache. Scans read each page once,
 // so a larger cache or the map only adds page faults as memory is first

@@ -129,13 +129,13 @@ struct ExplainGroup {
   }
 };
 
-// The groups in which `results` are explained: per-resource results with a
-// failing finding to explain, by subject type and providers (each alone when
-// context.together is 1), each cut into at most `slices` slices.
 // Explanation slices per worker (evaluate_all): one that finishes early
 // takes another, rather than waiting for the other's last slice.
 constexpr size_t kSlicesPerWorker = 4;
 
+// The groups in which `results` are explained: per-resource results with a
+// failing finding to explain, by subject type and providers (each alone when
+// context.together is 1), each cut into at most `slices` slices.
 Result<std::vector<std::unique_ptr<ExplainGroup>>> plan_explanations(
     const store::Store& store, const EvaluationContext& context,
     const std::vector<CheckResult*>& results, size_t slices) {
