@@ -22,6 +22,7 @@
 #include "collectors/snapshot/graph.hpp"
 #include "collectors/snapshot/json_stream.hpp"
 #include "collectors/snapshot/normalize.hpp"
+#include "collectors/snapshot/normalize_parsed.hpp"
 #include "collectors/snapshot/shapes.hpp"
 #include "collectors/snapshot/write_queue.hpp"
 
@@ -60,11 +61,13 @@ struct ImportRun {
 
   Status element(json&& value, std::string&& raw, const SourceLocation& where, int depth,
                  const std::string& context);
+  Result<bool> parsed(const simdjson::dom::element& value, std::string& raw,
+                      const SourceLocation& where);
   Status object(const json& value, std::string&& raw, const SourceLocation& where,
                 const std::string& context);
   Result<store::Record> graph_record(const json& object, std::string&& raw,
                                      const std::string& context, const SourceLocation& where);
-  Status store_record(const json& object, store::Record&& record, const SourceLocation& where);
+  Status store_record(const json* object, store::Record&& record, const SourceLocation& where);
   Status arm_error(const json& object, const SourceLocation& where);
   Status keep_raw(const json& object, std::string&& raw, const SourceLocation& where,
                   const std::string& context);
@@ -75,6 +78,10 @@ struct ImportRun {
     if (record_started) return ok_status();
     record_started = true;
     return queue.mark_collected(type, where);
+  }
+  void count_object() {
+    ++objects;
+    if (objects % kProgressEvery == 0) progress();
   }
   void progress() {
     uint64_t bytes = bytes_before + (reader ? reader->consumed() : 0);
@@ -117,22 +124,21 @@ Diagnostic at(const SourceLocation& where, const Diagnostic& d) {
 
 Status ImportRun::object(const json& value, std::string&& raw, const SourceLocation& where,
                          const std::string& envelope_context) {
-  ++objects;
-  if (objects % kProgressEvery == 0) progress();
+  count_object();
   std::optional<json> arm = arm_from_az_cli(value);
   const json& object = arm ? *arm : value;
   if (is_arm_error(object)) return arm_error(object, where);
   if (modelled(object, store.schema())) {
     auto record = normalize(object, std::move(raw), store.schema());
     if (!record) return at(where, record.errors().front());
-    return store_record(object, std::move(*record), where);
+    return store_record(&object, std::move(*record), where);
   }
   std::string own = graph_context_of(object);
   std::string context = graph_context_path(own.empty() ? envelope_context : own);
   if (is_graph_organization(object, context) || graph_type(object, context, store.schema())) {
     auto record = graph_record(object, std::move(raw), context, where);
     if (!record) return record.take_errors();
-    return store_record(object, std::move(*record), where);
+    return store_record(&object, std::move(*record), where);
   }
   return keep_raw(object, std::move(raw), where, context);
 }
@@ -248,11 +254,23 @@ Result<store::Record> ImportRun::graph_record(const json& object, std::string&& 
   return record;
 }
 
-// Writes `record` and its inline children (@elements, e.g. a network
-// security group's rules).
-Status ImportRun::store_record(const json& object, store::Record&& record,
+// A subscription or a security contact of a JSON Lines line, stored as
+// simdjson parsed it (normalize_parsed); false leaves it to element().
+Result<bool> ImportRun::parsed(const simdjson::dom::element& value, std::string& raw,
                                const SourceLocation& where) {
-  auto children = normalize_elements(object, record, store.schema());
+  auto record = internal::normalize_parsed(value, raw, store.schema());
+  if (!record) return false;
+  count_object();
+  if (auto s = store_record(nullptr, std::move(*record), where); !s) return s.take_errors();
+  return true;
+}
+
+// Writes `record` and its inline children (@elements, e.g. a network
+// security group's rules) read from `object` (null: its type has none).
+Status ImportRun::store_record(const json* object, store::Record&& record,
+                               const SourceLocation& where) {
+  auto children = object ? normalize_elements(*object, record, store.schema())
+                         : Result<std::vector<store::Record>>(std::vector<store::Record>{});
   const schema::ObjectType& type = *record.type;
   raw_bytes += record.raw.size();
   if (auto s = queue.add(std::move(record), where); !s) return s;
@@ -380,7 +398,9 @@ Result<ImportSummary> run_import(store::Store& store, const std::vector<std::str
                        const std::string& context) {
       return run.element(std::move(v), std::move(raw), where, 0, context);
     };
-    read = internal::read_elements(**reader, sink);
+    auto parsed = [&run](const simdjson::dom::element& v, std::string& raw,
+                         const SourceLocation& where) { return run.parsed(v, raw, where); };
+    read = internal::read_elements(**reader, sink, parsed);
     run.bytes_before += (*reader)->consumed();
     run.reader = nullptr;
     if (!read) break;

@@ -1,5 +1,6 @@
-// LineParser: whole JSON Lines lines through simdjson's DOM parser, converted
-// to the nlohmann values the importer routes. Only what the SAX reader would
+// LineParser: whole JSON Lines lines through simdjson's DOM parser, each
+// element offered as simdjson parsed it, else converted to the nlohmann value
+// the importer routes. Only what the SAX reader would
 // read the same way is taken; the checks below say why each other line is
 // left to it.
 #include "collectors/snapshot/json_line.hpp"
@@ -99,29 +100,24 @@ std::optional<std::vector<std::pair<size_t, size_t>>> item_spans(std::string_vie
 }
 
 // `e` as an nlohmann value (non-negative integers unsigned, as nlohmann's
-// parser stores them). False when nested deeper than the SAX reader allows.
-bool convert(simdjson::dom::element e, int depth, json& out) {
+// parser stores them); its depth was checked (within_depth).
+void convert(simdjson::dom::element e, json& out) {
   using simdjson::dom::element_type;
   switch (e.type()) {
     case element_type::OBJECT: {
-      if (depth >= kMaxJsonDepth) return false;
       out = json::object();
       simdjson::dom::object object = e.get_object().value_unsafe();
-      for (auto field : object) {
-        json& slot = out[std::string(field.key)];
-        if (!convert(field.value, depth + 1, slot)) return false;
-      }
-      return true;
+      for (auto field : object) convert(field.value, out[std::string(field.key)]);
+      return;
     }
     case element_type::ARRAY: {
-      if (depth >= kMaxJsonDepth) return false;
       out = json::array();
       simdjson::dom::array array = e.get_array().value_unsafe();
       for (auto item : array) {
         out.push_back(json());
-        if (!convert(item, depth + 1, out.back())) return false;
+        convert(item, out.back());
       }
-      return true;
+      return;
     }
     case element_type::INT64: {
       int64_t v = e.get_int64().value_unsafe();
@@ -129,30 +125,45 @@ bool convert(simdjson::dom::element e, int depth, json& out) {
         out = static_cast<uint64_t>(v);
       else
         out = v;
-      return true;
+      return;
     }
     case element_type::UINT64:
       out = e.get_uint64().value_unsafe();
-      return true;
+      return;
     case element_type::DOUBLE:
       out = e.get_double().value_unsafe();
-      return true;
+      return;
     case element_type::STRING:
       out = std::string(e.get_string().value_unsafe());
-      return true;
+      return;
     case element_type::BOOL:
       out = e.get_bool().value_unsafe();
-      return true;
+      return;
     case element_type::NULL_VALUE:
       out = nullptr;
-      return true;
+      return;
   }
-  return false;
 }
 
-// One element of a line, ready for the sink.
+// Whether `e` nests no deeper than the SAX reader allows, counting from `depth`.
+bool within_depth(simdjson::dom::element e, int depth) {
+  if (!e.is_object() && !e.is_array()) return true;
+  if (depth >= kMaxJsonDepth) return false;
+  if (e.is_object()) {
+    simdjson::dom::object object = e.get_object().value_unsafe();
+    for (auto field : object)
+      if (!within_depth(field.value, depth + 1)) return false;
+  } else {
+    simdjson::dom::array array = e.get_array().value_unsafe();
+    for (auto item : array)
+      if (!within_depth(item, depth + 1)) return false;
+  }
+  return true;
+}
+
+// One element of a line, as simdjson parsed it.
 struct Element {
-  json value;
+  simdjson::dom::element value;
   std::string raw;
   size_t offset = 0;  // of its first byte in the line
 };
@@ -202,8 +213,9 @@ bool LineParser::Impl::split(std::string_view line) {
   if (envelope_keys > 1) return false;
   if (key.empty()) {
     Element& e = elements.emplace_back();
+    e.value = root;
     e.raw.assign(line);
-    return convert(root, 0, e.value);
+    return within_depth(root, 0);
   }
   if (odata_context) context = std::move(*odata_context);
   return items(array, line, key, 2);
@@ -217,9 +229,10 @@ bool LineParser::Impl::items(simdjson::dom::array array, std::string_view line,
   for (auto item : array) {
     Element& e = elements.emplace_back();
     auto [offset, length] = (*spans)[i++];
+    e.value = item;
     e.offset = offset;
     e.raw.assign(line.substr(offset, length));
-    if (!convert(item, depth, e.value)) return false;
+    if (!within_depth(item, depth)) return false;
   }
   return true;
 }
@@ -227,7 +240,8 @@ bool LineParser::Impl::items(simdjson::dom::array array, std::string_view line,
 LineParser::LineParser() : impl_(std::make_unique<Impl>()) {}
 LineParser::~LineParser() = default;
 
-Result<bool> LineParser::read(ByteReader& reader, const ElementSink& sink) {
+Result<bool> LineParser::read(ByteReader& reader, const ElementSink& sink,
+                              const ParsedSink& parsed) {
   auto line = reader.rest_of_line();
   if (!line) return false;
   std::string_view text = *line;
@@ -236,9 +250,16 @@ Result<bool> LineParser::read(ByteReader& reader, const ElementSink& sink) {
   if (!impl_->split(text)) return false;
   int line_number = reader.line(), column = reader.consumed_on_line() + 1;
   reader.skip(line->size());
+  json value;
   for (auto& e : impl_->elements) {
     SourceLocation where{reader.name(), line_number, column + static_cast<int>(e.offset)};
-    if (auto s = sink(std::move(e.value), std::move(e.raw), where, impl_->context); !s)
+    if (parsed) {
+      auto taken = parsed(e.value, e.raw, where);
+      if (!taken) return taken.take_errors();
+      if (*taken) continue;
+    }
+    convert(e.value, value);
+    if (auto s = sink(std::move(value), std::move(e.raw), where, impl_->context); !s)
       return s.take_errors();
   }
   return true;

@@ -22,10 +22,12 @@ class LineParser {
   ~LineParser();
 
   // Reads the line at `reader`'s position (its first byte not a space) and
-  // passes its elements to `sink`: true when it did (the line is consumed up
-  // to its newline; a sink error is returned as is), false when the line is
-  // not one it takes (nothing consumed, nothing passed).
-  Result<bool> read(ByteReader& reader, const ElementSink& sink);
+  // passes its elements to `parsed` (when set), and those it does not take
+  // to `sink`: true when it did (the line is consumed up to its newline; a
+  // sink error is returned as is), false when the line is not one it takes
+  // (nothing consumed, nothing passed).
+  Result<bool> read(ByteReader& reader, const ElementSink& sink,
+                    const ParsedSink& parsed = nullptr);
 
  private:
   struct Impl;

@@ -380,7 +380,7 @@ std::string ByteReader::end_capture() {
   return std::move(capture_);
 }
 
-Status read_elements(ByteReader& reader, const ElementSink& sink) {
+Status read_elements(ByteReader& reader, const ElementSink& sink, const ParsedSink& parsed) {
   reader.skip_bom();
   bool lines = looks_like_json_lines(reader);
   ElementSplitter splitter(reader, sink);
@@ -389,7 +389,7 @@ Status read_elements(ByteReader& reader, const ElementSink& sink) {
     while (is_space(reader.peek())) reader.get();
     if (reader.peek() < 0) break;
     if (lines) {
-      auto taken = fast.read(reader, sink);
+      auto taken = fast.read(reader, sink, parsed);
       if (!taken) return taken.take_errors();
       if (*taken) continue;
     }

@@ -20,6 +20,10 @@
 
 #include "base/result.hpp"
 
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
+
 namespace posture::snapshot::internal {
 
 // A buffered reader of a file (or of standard input for "-") that counts lines
@@ -100,9 +104,19 @@ class ByteReader {
 using ElementSink = std::function<Status(nlohmann::json&& value, std::string&& raw,
                                          const SourceLocation& where, const std::string& context)>;
 
+// Offered each element of a plain JSON Lines line (json_line.hpp) as simdjson
+// parsed it, before it is made an nlohmann value: true when it took the
+// element (which then does not reach the ElementSink; it may take `raw`),
+// false to leave it to the sink (`raw` untouched). Its nesting is within
+// what the SAX reader takes.
+using ParsedSink = std::function<Result<bool>(const simdjson::dom::element& value, std::string& raw,
+                                              const SourceLocation& where)>;
+
 // Reads all of `reader`, JSON Lines or JSON documents (detected from the start
-// of the file), and passes every element to `sink`. Syntax errors are "import"
-// diagnostics at file:line:column.
-Status read_elements(ByteReader& reader, const ElementSink& sink);
+// of the file), and passes every element to `sink`, or first to `parsed`
+// when it is set and the element's line takes the fast path. Syntax errors
+// are "import" diagnostics at file:line:column.
+Status read_elements(ByteReader& reader, const ElementSink& sink,
+                     const ParsedSink& parsed = nullptr);
 
 }  // namespace posture::snapshot::internal

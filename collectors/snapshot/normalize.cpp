@@ -6,11 +6,15 @@
 // property.
 #include "collectors/snapshot/normalize.hpp"
 
+#include <simdjson.h>
+
 #include <cctype>
 #include <optional>
+#include <vector>
 
 #include "base/json_scan.hpp"
 #include "collectors/snapshot/declared.hpp"
+#include "collectors/snapshot/normalize_parsed.hpp"
 
 namespace posture::snapshot {
 
@@ -21,6 +25,85 @@ namespace {
 constexpr const char* kApi2017 = "2017-08-01-preview";
 constexpr const char* kApi2020 = "2020-01-01-preview";
 constexpr const char* kApi2023 = "2023-12-01-preview";
+
+// The normalisers below read an object through a view: JsonView over an
+// nlohmann value, or SimdView over simdjson's DOM (the importer's JSON Lines,
+// internal::normalize_parsed), so both read it by the same code.
+class JsonView {
+ public:
+  explicit JsonView(const json& v) : v_(&v) {}
+  // Member `key` (the last of that name, as nlohmann keeps it), or nullopt.
+  std::optional<JsonView> member(std::string_view key) const {
+    auto it = v_->find(key);
+    if (it == v_->end()) return std::nullopt;
+    return JsonView(*it);
+  }
+  bool is_null() const { return v_->is_null(); }
+  bool is_string() const { return v_->is_string(); }
+  bool is_object() const { return v_->is_object(); }
+  bool is_array() const { return v_->is_array(); }
+  bool is_boolean() const { return v_->is_boolean(); }
+  std::string_view string() const { return v_->get_ref<const std::string&>(); }
+  bool boolean() const { return v_->get<bool>(); }
+  const char* type_name() const { return v_->type_name(); }
+  // The items of an array, in order.
+  std::vector<JsonView> items() const {
+    std::vector<JsonView> out;
+    for (const auto& item : *v_) out.emplace_back(item);
+    return out;
+  }
+
+ private:
+  const json* v_;
+};
+
+class SimdView {
+ public:
+  explicit SimdView(simdjson::dom::element e) : e_(e) {}
+  // As JsonView::member: of duplicate keys the last, as nlohmann keeps it.
+  std::optional<SimdView> member(std::string_view key) const {
+    std::optional<SimdView> found;
+    if (!e_.is_object()) return found;
+    simdjson::dom::object object = e_.get_object().value_unsafe();
+    for (auto field : object)
+      if (field.key == key) found = SimdView(field.value);
+    return found;
+  }
+  bool is_null() const { return e_.is_null(); }
+  bool is_string() const { return e_.is_string(); }
+  bool is_object() const { return e_.is_object(); }
+  bool is_array() const { return e_.is_array(); }
+  bool is_boolean() const { return e_.is_bool(); }
+  std::string_view string() const { return e_.get_string().value_unsafe(); }
+  bool boolean() const { return e_.get_bool().value_unsafe(); }
+  // nlohmann's names of JSON types, which errors say.
+  const char* type_name() const {
+    using simdjson::dom::element_type;
+    switch (e_.type()) {
+      case element_type::OBJECT:
+        return "object";
+      case element_type::ARRAY:
+        return "array";
+      case element_type::STRING:
+        return "string";
+      case element_type::BOOL:
+        return "boolean";
+      case element_type::NULL_VALUE:
+        return "null";
+      default:
+        return "number";
+    }
+  }
+  std::vector<SimdView> items() const {
+    std::vector<SimdView> out;
+    simdjson::dom::array array = e_.get_array().value_unsafe();
+    for (auto item : array) out.emplace_back(item);
+    return out;
+  }
+
+ private:
+  simdjson::dom::element e_;
+};
 
 std::string lower(std::string_view s) {
   return store::arm_key(s);
@@ -37,23 +120,31 @@ Diagnostic invalid(const std::string& id, const std::string& what) {
 
 // Reads optional string property `key` of `obj` (named `path` in errors):
 // missing or null -> nullopt; a string -> it; anything else -> an error.
-Result<std::optional<std::string>> opt_string(const json& obj, const char* key,
+template <class V>
+Result<std::optional<std::string>> opt_string(const V& obj, const char* key,
                                               const std::string& path, const std::string& id) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<std::string>{};
-  if (!it->is_string())
-    return invalid(id, "property `" + path + "` must be a string, got " + it->type_name());
-  return std::optional<std::string>{it->get<std::string>()};
+  auto v = obj.member(key);
+  if (!v || v->is_null()) return std::optional<std::string>{};
+  if (!v->is_string())
+    return invalid(id, "property `" + path + "` must be a string, got " + v->type_name());
+  return std::optional<std::string>{std::string(v->string())};
 }
 
-// As opt_string, for an object property: missing/null -> nullptr.
-Result<const json*> opt_object(const json& obj, const char* key, const std::string& path,
-                               const std::string& id) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return static_cast<const json*>(nullptr);
-  if (!it->is_object())
-    return invalid(id, "property `" + path + "` must be an object, got " + it->type_name());
-  return &*it;
+// As opt_string, for an object property: missing/null -> nullopt.
+template <class V>
+Result<std::optional<V>> opt_object(const V& obj, const char* key, const std::string& path,
+                                    const std::string& id) {
+  auto v = obj.member(key);
+  if (!v || v->is_null()) return std::optional<V>{};
+  if (!v->is_object())
+    return invalid(id, "property `" + path + "` must be an object, got " + v->type_name());
+  return v;
+}
+
+// Whether `obj` has member `key` (of any value, null too).
+template <class V>
+bool has(const V& obj, const char* key) {
+  return obj.member(key).has_value();
 }
 
 json or_null(const std::optional<std::string>& s) {
@@ -70,22 +161,22 @@ std::string last_segment(std::string_view id) {
   return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
 }
 
-Result<std::string> required_id(const json& object) {
-  auto it = object.find("id");
-  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+template <class V>
+Result<std::string> required_id(const V& object) {
+  auto v = object.member("id");
+  if (!v || !v->is_string() || v->string().empty())
     return invalid("", "property `id` must be a non-empty string");
-  return it->get<std::string>();
+  return std::string(v->string());
 }
 
-Result<store::Record> normalize_subscription(const json& o, std::string raw,
-                                             const schema::Schema& schema) {
+template <class V>
+Result<store::Record> normalize_subscription(const V& o, const schema::Schema& schema) {
   auto id = required_id(o);
   if (!id) return id.take_errors();
   store::Record r;
   r.type = schema.type("Connector");
   if (!r.type) return Diagnostic::error("invalid-object", "the schema has no Connector type");
   r.id = *id;
-  r.raw = std::move(raw);
   put(r, "id", r.id);
   const std::pair<const char*, const char*> props[] = {{"displayName", "name"},
                                                        {"subscriptionId", "subscriptionId"},
@@ -99,12 +190,16 @@ Result<store::Record> normalize_subscription(const json& o, std::string raw,
   // A Resource Graph row of resourcecontainers (microsoft.resources/
   // subscriptions) names the display name `name` and holds the state under
   // `properties`, where GET /subscriptions has displayName and state.
-  if (!o.contains("displayName") || o["displayName"].is_null()) {
+  auto absent = [&](const char* key) {
+    auto v = o.member(key);
+    return !v || v->is_null();
+  };
+  if (absent("displayName")) {
     auto name = opt_string(o, "name", "name", r.id);
     if (!name) return name.take_errors();
     put(r, "name", or_null(*name));
   }
-  if (!o.contains("state") || o["state"].is_null()) {
+  if (absent("state")) {
     auto properties = opt_object(o, "properties", "properties", r.id);
     if (!properties) return properties.take_errors();
     if (*properties) {
@@ -119,21 +214,26 @@ Result<store::Record> normalize_subscription(const json& o, std::string raw,
 }
 
 // The roles list of a notificationsByRole object: strings only.
-Result<json> roles_of(const json& by_role, const std::string& id) {
-  auto it = by_role.find("roles");
-  if (it == by_role.end() || it->is_null()) return json(nullptr);
-  if (!it->is_array())
+template <class V>
+Result<json> roles_of(const V& by_role, const std::string& id) {
+  auto roles = by_role.member("roles");
+  if (!roles || roles->is_null()) return json(nullptr);
+  if (!roles->is_array())
     return invalid(id, "property `properties.notificationsByRole.roles` must be an array, got " +
-                           std::string(it->type_name()));
-  for (const auto& role : *it)
+                           std::string(roles->type_name()));
+  json out = json::array();
+  for (const auto& role : roles->items()) {
     if (!role.is_string())
       return invalid(id, "property `properties.notificationsByRole.roles` must hold strings, got " +
                              std::string(role.type_name()));
-  return *it;
+    out.push_back(std::string(role.string()));
+  }
+  return out;
 }
 
 // email / emails from the string property `key` (email in 2017, emails later).
-Status put_emails(store::Record& r, const json& p, const char* key) {
+template <class V>
+Status put_emails(store::Record& r, const V& p, const char* key) {
   auto v = opt_string(p, key, std::string("properties.") + key, r.id);
   if (!v) return v.take_errors();
   put(r, "email", or_null(*v));
@@ -142,7 +242,8 @@ Status put_emails(store::Record& r, const json& p, const char* key) {
 }
 
 // notificationByRoleState / notificationRoles from notificationsByRole (2020, 2023).
-Status put_by_role(store::Record& r, const json& p) {
+template <class V>
+Status put_by_role(store::Record& r, const V& p) {
   auto by_role = opt_object(p, "notificationsByRole", "properties.notificationsByRole", r.id);
   if (!by_role) return by_role.take_errors();
   if (!*by_role) {
@@ -159,7 +260,8 @@ Status put_by_role(store::Record& r, const json& p) {
   return ok_status();
 }
 
-Status contact_2017(store::Record& r, const json& p) {
+template <class V>
+Status contact_2017(store::Record& r, const V& p) {
   if (auto s = put_emails(r, p, "email"); !s) return s;
   auto alerts = opt_string(p, "alertNotifications", "properties.alertNotifications", r.id);
   if (!alerts) return alerts.take_errors();
@@ -176,7 +278,8 @@ Status contact_2017(store::Record& r, const json& p) {
   return ok_status();
 }
 
-Status contact_2020(store::Record& r, const json& p) {
+template <class V>
+Status contact_2020(store::Record& r, const V& p) {
   if (auto s = put_emails(r, p, "emails"); !s) return s;
   auto alerts = opt_object(p, "alertNotifications", "properties.alertNotifications", r.id);
   if (!alerts) return alerts.take_errors();
@@ -205,14 +308,15 @@ struct Sources {
   json attack_path_level = nullptr;
 };
 
-Result<Sources> read_sources(const json& p, const std::string& id) {
+template <class V>
+Result<Sources> read_sources(const V& p, const std::string& id) {
   Sources out;
-  auto it = p.find("notificationsSources");
-  if (it == p.end() || it->is_null()) return out;
+  auto list = p.member("notificationsSources");
+  if (!list || list->is_null()) return out;
   const std::string path = "properties.notificationsSources";
-  if (!it->is_array())
-    return invalid(id, "property `" + path + "` must be an array, got " + it->type_name());
-  for (const auto& source : *it) {
+  if (!list->is_array())
+    return invalid(id, "property `" + path + "` must be an array, got " + list->type_name());
+  for (const auto& source : list->items()) {
     if (!source.is_object())
       return invalid(id, "property `" + path + "` must hold objects, got " + source.type_name());
     auto type = opt_string(source, "sourceType", path + "[].sourceType", id);
@@ -233,16 +337,17 @@ Result<Sources> read_sources(const json& p, const std::string& id) {
   return out;
 }
 
-Status contact_2023(store::Record& r, const json& p) {
+template <class V>
+Status contact_2023(store::Record& r, const V& p) {
   if (auto s = put_emails(r, p, "emails"); !s) return s;
   auto sources = read_sources(p, r.id);
   if (!sources) return sources.take_errors();
   json enabled = nullptr;
-  if (auto it = p.find("isEnabled"); it != p.end() && !it->is_null()) {
-    if (!it->is_boolean())
+  if (auto v = p.member("isEnabled"); v && !v->is_null()) {
+    if (!v->is_boolean())
       return invalid(r.id, std::string("property `properties.isEnabled` must be a boolean, got ") +
-                               it->type_name());
-    enabled = *it;
+                               v->type_name());
+    enabled = v->boolean();
   }
   bool on = !(enabled.is_boolean() && !enabled.get<bool>()) && sources->alert;
   put(r, "alertNotifications", on);
@@ -253,25 +358,25 @@ Status contact_2023(store::Record& r, const json& p) {
 }
 
 // Which API version's shape `p` (a contact's properties) has, or "" if none.
-const char* contact_shape(const json& p) {
-  if (p.contains("notificationsSources") || p.contains("isEnabled")) return kApi2023;
-  auto alerts = p.find("alertNotifications");
-  bool alerts_object = alerts != p.end() && alerts->is_object();
-  bool alerts_string = alerts != p.end() && alerts->is_string();
-  if (p.contains("emails") || alerts_object || p.contains("notificationsByRole")) return kApi2020;
-  if (p.contains("email") || alerts_string || p.contains("alertsToAdmins")) return kApi2017;
+template <class V>
+const char* contact_shape(const V& p) {
+  if (has(p, "notificationsSources") || has(p, "isEnabled")) return kApi2023;
+  auto alerts = p.member("alertNotifications");
+  bool alerts_object = alerts && alerts->is_object();
+  bool alerts_string = alerts && alerts->is_string();
+  if (has(p, "emails") || alerts_object || has(p, "notificationsByRole")) return kApi2020;
+  if (has(p, "email") || alerts_string || has(p, "alertsToAdmins")) return kApi2017;
   return "";
 }
 
-Result<store::Record> normalize_contact(const json& o, std::string raw,
-                                        const schema::Schema& schema) {
+template <class V>
+Result<store::Record> normalize_contact(const V& o, const schema::Schema& schema) {
   auto id = required_id(o);
   if (!id) return id.take_errors();
   store::Record r;
   r.type = schema.type("SecurityContact");
   if (!r.type) return Diagnostic::error("invalid-object", "the schema has no SecurityContact type");
   r.id = *id;
-  r.raw = std::move(raw);
   r.parent_id = subscription_of(r.id);
   if (r.parent_id.empty())
     return invalid(r.id, "a security contact's id must start with /subscriptions/<id>/");
@@ -304,27 +409,32 @@ Result<store::Record> normalize_contact(const json& o, std::string raw,
   return r;
 }
 
-}  // namespace
-
-ArmKind classify(const json& object) {
+template <class V>
+ArmKind classify_view(const V& object) {
   if (!object.is_object()) return ArmKind::Unknown;
-  auto type = object.find("type");
-  if (type != object.end() && type->is_string()) {
-    std::string t = lower(type->get_ref<const std::string&>());
+  auto type = object.member("type");
+  if (type && type->is_string()) {
+    std::string t = lower(type->string());
     if (t == "microsoft.security/securitycontacts" || t == "microsoft.security/securitycontact")
       return ArmKind::SecurityContact;
   }
-  auto id = object.find("id");
-  if (id == object.end() || !id->is_string()) return ArmKind::Unknown;
-  const std::string& text = id->get_ref<const std::string&>();
+  auto id = object.member("id");
+  if (!id || !id->is_string()) return ArmKind::Unknown;
+  std::string_view text = id->string();
   std::string key = lower(text);
   if (key.find("/providers/microsoft.security/securitycontacts/") != std::string::npos)
     return ArmKind::SecurityContact;
   std::string prefix = subscription_of(text);
   bool bare = !prefix.empty() && (text.size() == prefix.size() ||
                                   (text.size() == prefix.size() + 1 && text.back() == '/'));
-  if (bare && object.contains("subscriptionId")) return ArmKind::Subscription;
+  if (bare && has(object, "subscriptionId")) return ArmKind::Subscription;
   return ArmKind::Unknown;
+}
+
+}  // namespace
+
+ArmKind classify(const json& object) {
+  return classify_view(JsonView(object));
 }
 
 bool modelled(const json& object, const schema::Schema& schema) {
@@ -334,26 +444,53 @@ bool modelled(const json& object, const schema::Schema& schema) {
 Result<store::Record> normalize(const json& object, std::string raw, const schema::Schema& schema) {
   try {
     if (raw.empty()) raw = object.dump();
-    switch (classify(object)) {
+    JsonView view(object);
+    Result<store::Record> record = Diagnostic::error("invalid-object", "");
+    switch (classify_view(view)) {
       case ArmKind::Subscription:
-        return normalize_subscription(object, std::move(raw), schema);
-      case ArmKind::SecurityContact:
-        return normalize_contact(object, std::move(raw), schema);
-      case ArmKind::Unknown:
+        record = normalize_subscription(view, schema);
         break;
+      case ArmKind::SecurityContact:
+        record = normalize_contact(view, schema);
+        break;
+      case ArmKind::Unknown:
+        if (const schema::ObjectType* type = declared_type(object, schema))
+          return normalize_declared(object, std::move(raw), schema, *type);
+        return Diagnostic::error(
+            "invalid-object",
+            std::string(
+                "not a subscription or a security contact, nor of a modelled ARM type: a JSON ") +
+                object.type_name() +
+                (object.is_object() ? " without a recognised `type` or `id`" : ""));
     }
-    if (const schema::ObjectType* type = declared_type(object, schema))
-      return normalize_declared(object, std::move(raw), schema, *type);
-    return Diagnostic::error(
-        "invalid-object",
-        std::string(
-            "not a subscription or a security contact, nor of a modelled ARM type: a JSON ") +
-            object.type_name() +
-            (object.is_object() ? " without a recognised `type` or `id`" : ""));
+    if (record) record->raw = std::move(raw);
+    return record;
   } catch (const json::exception& e) {
     return Diagnostic::error("invalid-object", std::string("invalid ARM object: ") + e.what());
   }
 }
+
+namespace internal {
+
+std::optional<store::Record> normalize_parsed(simdjson::dom::element element, std::string& raw,
+                                              const schema::Schema& schema) {
+  SimdView object(element);
+  ArmKind kind = classify_view(object);
+  // What ImportRun::element and ImportRun::object read otherwise first: a
+  // list envelope, an ARM error, the az CLI's contact without `properties`.
+  if (kind == ArmKind::Unknown || has(object, "value") ||
+      (!has(object, "properties") && (has(object, "error") || kind == ArmKind::SecurityContact)))
+    return std::nullopt;
+  auto record = kind == ArmKind::Subscription ? normalize_subscription(object, schema)
+                                              : normalize_contact(object, schema);
+  if (!record) return std::nullopt;
+  for (const auto& rel : record->type->relationships)
+    if (!rel.elements_path.empty()) return std::nullopt;  // its elements are read from nlohmann
+  record->raw = std::move(raw);
+  return std::move(*record);
+}
+
+}  // namespace internal
 
 std::vector<std::string> split_emails(std::string_view text) {
   return split_list(text, ";,");

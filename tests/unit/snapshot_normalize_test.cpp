@@ -1,11 +1,16 @@
 // ARM normalisation: classify, every row of the SecurityContact table in docs/data-model.md for
 // each API version (shapes from the public REST API specifications), subscriptions,
-// split_emails, response_items, and the errors for objects of the wrong shape.
+// split_emails, response_items, and the errors for objects of the wrong shape. Every
+// object normalised here is also read by the importer's fast path (normalize_parsed, over
+// simdjson's DOM), which must make the same record, or leave what normalize refuses to it.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
+#include <optional>
 #include <string>
 
 #include "collectors/snapshot/normalize.hpp"
+#include "collectors/snapshot/normalize_parsed.hpp"
 #include "engine/schema/schema.hpp"
 
 using nlohmann::json;
@@ -14,6 +19,8 @@ using posture::snapshot::classify;
 using posture::snapshot::normalize;
 using posture::snapshot::response_items;
 using posture::snapshot::split_emails;
+using posture::snapshot::internal::normalize_parsed;
+using posture::store::Record;
 
 namespace {
 
@@ -54,13 +61,45 @@ const json k2023 =
              {"isEnabled", true},
              {"notificationsByRole", {{"state", "On"}, {"roles", {"Owner", "ServiceAdmin"}}}}});
 
-json fields_of(const json& object) {
-  auto record = normalize(object, "", posture::schema::builtin());
-  EXPECT_TRUE(record.ok()) << (record.ok() ? "" : posture::format(record.errors()));
-  return record.ok() ? record->fields : json();
+// What the importer's fast path makes of `text` as one JSON Lines element:
+// normalize_parsed over simdjson's DOM. `raw` is taken only with a record.
+std::optional<Record> parsed(const std::string& text, std::string& raw) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element element;
+  EXPECT_EQ(parser.parse(text).get(element), simdjson::SUCCESS) << text;
+  return normalize_parsed(element, raw, posture::schema::builtin());
 }
 
+// Both records alike, member by member.
+void expect_same(const Record& fast, const Record& slow, const std::string& text) {
+  EXPECT_EQ(fast.type, slow.type) << text;
+  EXPECT_EQ(fast.id, slow.id) << text;
+  EXPECT_EQ(fast.fields, slow.fields) << text;
+  EXPECT_EQ(fast.raw, slow.raw) << text;
+  EXPECT_EQ(fast.relationship, slow.relationship) << text;
+  EXPECT_EQ(fast.parent_id, slow.parent_id) << text;
+  EXPECT_EQ(fast.any_parent, slow.any_parent) << text;
+  EXPECT_EQ(fast.references, slow.references) << text;
+}
+
+// The record's fields; the fast path must give the same record for its text.
+json fields_of(const json& object) {
+  std::string text = object.dump();
+  auto record = normalize(object, text, posture::schema::builtin());
+  EXPECT_TRUE(record.ok()) << (record.ok() ? "" : posture::format(record.errors()));
+  if (!record.ok()) return json();
+  std::string raw = text;
+  auto fast = parsed(text, raw);
+  EXPECT_TRUE(fast.has_value()) << text;
+  if (fast) expect_same(*fast, *record, text);
+  return record->fields;
+}
+
+// The error normalize gives; the fast path must leave the object to it.
 std::string error_of(const json& object) {
+  std::string text = object.dump(), raw = text;
+  EXPECT_FALSE(parsed(text, raw).has_value()) << text;
+  EXPECT_EQ(raw, text);
   auto record = normalize(object, "", posture::schema::builtin());
   EXPECT_FALSE(record.ok());
   if (record.ok()) return "";
@@ -300,6 +339,55 @@ TEST(SnapshotNormalizeContact, ShapesThatCannotBeRead) {
   EXPECT_NE(error_of(json{{"kind", "x"}}).find("not a subscription or a security contact"),
             std::string::npos);
   EXPECT_NE(error_of(json::array()).find("a JSON array"), std::string::npos);
+}
+
+TEST(SnapshotNormalizeParsed, TakesSubscriptionsAndContactsAndLeavesTheRestToNormalize) {
+  const std::string sub = std::string("{\"id\":\"") + kSub + "\",\"subscriptionId\":\"s\"";
+  const std::string id = contact_id();
+  // Taken: the same record as normalize() makes from nlohmann's value of the
+  // same text (which keeps the last of duplicate keys), escapes unescaped.
+  for (const std::string& text : {
+           sub + ",\"displayName\":\"caf\\u00e9 \\\"q\\\"\",\"state\":\"Enabled\"}",
+           sub + ",\"displayName\":\"first\",\"displayName\":\"last\"}",
+           sub + ",\"name\":\"graph\",\"type\":\"microsoft.resources/subscriptions\","
+                 "\"properties\":{\"state\":\"Disabled\"}}",
+           "{\"id\":\"" + id +
+               "\",\"properties\":{\"emails\":\" a@x.com,,b@x.com;\","
+               "\"notificationsByRole\":{\"roles\":[\"Owner\",\"Owner\"]},\"phone\":null}}",
+           "{\"id\":\"" + id +
+               "\",\"type\":\"Microsoft.Security/securityContact\","
+               "\"properties\":{\"email\":\"\",\"alertsToAdmins\":\"on\",\"email\":null}}",
+       }) {
+    std::string raw = text;
+    auto fast = parsed(text, raw);
+    ASSERT_TRUE(fast.has_value()) << text;
+    auto slow = normalize(json::parse(text), text, posture::schema::builtin());
+    ASSERT_TRUE(slow.ok()) << posture::format(slow.errors());
+    expect_same(*fast, *slow, text);
+  }
+  // Left to normalize() and the importer's other steps: a list envelope, an
+  // ARM error in place of a contact, the az CLI's shapes, other types.
+  for (const std::string& text : {
+           "{\"value\":[" + sub + "}]}",
+           "{\"id\":\"" + id + "\",\"error\":{\"code\":\"AuthorizationFailed\"}}",
+           sub + ",\"error\":{\"code\":\"AuthorizationFailed\"}}",
+           "{\"id\":\"" + id +
+               "\",\"type\":\"Microsoft.Security/securityContacts\","
+               "\"emails\":\"a@x.com\"}",
+           std::string("{\"id\":\"c0ffee00-0000-4000-8000-000000000001\",\"tenantId\":\"t\","
+                       "\"isDefault\":true,\"name\":\"az\"}"),
+           std::string("{\"id\":\"") + kSub +
+               "/resourceGroups/rg\",\"type\":"
+               "\"Microsoft.Resources/resourceGroups\"}",
+           std::string("{\"id\":\"") + kSub +
+               "/resourceGroups/rg/providers/"
+               "Microsoft.Storage/storageAccounts/a\",\"type\":\"Microsoft.Storage/"
+               "storageAccounts\",\"properties\":{}}",
+       }) {
+    std::string raw = text;
+    EXPECT_FALSE(parsed(text, raw).has_value()) << text;
+    EXPECT_EQ(raw, text);
+  }
 }
 
 TEST(SnapshotSplitEmails, SplitsOnSemicolonsAndCommasTrimsAndDropsEmpties) {
