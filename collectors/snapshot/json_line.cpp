@@ -25,10 +25,14 @@ namespace {
 // Whether simdjson and nlohmann may disagree on `line`: control characters
 // (which nlohmann rejects inside strings) and \u escapes of UTF-16
 // surrogates (lone ones are errors to nlohmann) go to the SAX reader.
-bool unusual(std::string_view line) {
+// `openers` gets how many `{` and `[` bytes the line holds (in strings too):
+// with no more than kMaxJsonDepth, nothing in it nests too deeply.
+bool unusual(std::string_view line, size_t& openers) {
+  openers = 0;
   for (size_t i = 0; i < line.size(); ++i) {
     auto c = static_cast<unsigned char>(line[i]);
     if (c < 0x20) return true;
+    if (c == '{' || c == '[') ++openers;
     if (c == '\\' && i + 2 < line.size() && line[i + 1] == 'u' &&
         (line[i + 2] == 'd' || line[i + 2] == 'D'))
       return true;
@@ -175,6 +179,7 @@ struct LineParser::Impl {
   std::string padded;  // the line, with simdjson's padding after it
   std::vector<Element> elements;
   std::string context;
+  bool deep = false;  // the line may nest too deeply: each element's depth is checked
 
   // Fills `elements` (and `context`) from `line`; false: leave it to the SAX reader.
   bool split(std::string_view line);
@@ -184,7 +189,10 @@ struct LineParser::Impl {
 bool LineParser::Impl::split(std::string_view line) {
   elements.clear();
   context.clear();
-  if (line.empty() || (line.front() != '{' && line.front() != '[') || unusual(line)) return false;
+  size_t openers = 0;
+  if (line.empty() || (line.front() != '{' && line.front() != '[') || unusual(line, openers))
+    return false;
+  deep = openers > static_cast<size_t>(kMaxJsonDepth);
   padded.assign(line);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
@@ -215,7 +223,7 @@ bool LineParser::Impl::split(std::string_view line) {
     Element& e = elements.emplace_back();
     e.value = root;
     e.raw.assign(line);
-    return within_depth(root, 0);
+    return !deep || within_depth(root, 0);
   }
   if (odata_context) context = std::move(*odata_context);
   return items(array, line, key, 2);
@@ -232,7 +240,7 @@ bool LineParser::Impl::items(simdjson::dom::array array, std::string_view line,
     e.value = item;
     e.offset = offset;
     e.raw.assign(line.substr(offset, length));
-    if (!within_depth(item, depth)) return false;
+    if (deep && !within_depth(item, depth)) return false;
   }
   return true;
 }

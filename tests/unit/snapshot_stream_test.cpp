@@ -69,7 +69,10 @@ std::string reset_peak_rss() {
     clear << "5";
     clear.close();
     const long hwm = status_kib("VmHWM"), rss = status_kib("VmRSS");
-    if (clear.good() && hwm <= rss + 64) return "";
+    // Within 512 KiB: the reads themselves move the resident set a little
+    // (alone, the test has read a peak 116 KiB above the RSS ten times in a
+    // row), and what is measured is megabytes.
+    if (clear.good() && hwm <= rss + 512) return "";
     seen += " VmHWM " + std::to_string(hwm) + " KiB, VmRSS " + std::to_string(rss) + " KiB" +
             (clear.good() ? ";" : " (clear_refs not written);");
   }
