@@ -445,24 +445,19 @@ Result<store::Record> normalize(const json& object, std::string raw, const schem
   try {
     if (raw.empty()) raw = object.dump();
     JsonView view(object);
-    Result<store::Record> record = Diagnostic::error("invalid-object", "");
-    switch (classify_view(view)) {
-      case ArmKind::Subscription:
-        record = normalize_subscription(view, schema);
-        break;
-      case ArmKind::SecurityContact:
-        record = normalize_contact(view, schema);
-        break;
-      case ArmKind::Unknown:
-        if (const schema::ObjectType* type = declared_type(object, schema))
-          return normalize_declared(object, std::move(raw), schema, *type);
-        return Diagnostic::error(
-            "invalid-object",
-            std::string(
-                "not a subscription or a security contact, nor of a modelled ARM type: a JSON ") +
-                object.type_name() +
-                (object.is_object() ? " without a recognised `type` or `id`" : ""));
+    ArmKind kind = classify_view(view);
+    if (kind == ArmKind::Unknown) {
+      if (const schema::ObjectType* type = declared_type(object, schema))
+        return normalize_declared(object, std::move(raw), schema, *type);
+      return Diagnostic::error(
+          "invalid-object",
+          std::string(
+              "not a subscription or a security contact, nor of a modelled ARM type: a JSON ") +
+              object.type_name() +
+              (object.is_object() ? " without a recognised `type` or `id`" : ""));
     }
+    auto record = kind == ArmKind::Subscription ? normalize_subscription(view, schema)
+                                                : normalize_contact(view, schema);
     if (record) record->raw = std::move(raw);
     return record;
   } catch (const json::exception& e) {
