@@ -1,8 +1,7 @@
 // LineParser: whole JSON Lines lines through simdjson's DOM parser, each
 // element offered as simdjson parsed it, else converted to the nlohmann value
-// the importer routes. Only what the SAX reader would
-// read the same way is taken; the checks below say why each other line is
-// left to it.
+// the importer routes. Only what the SAX reader would read the same way is
+// taken; the checks below say why each other line is left to it.
 #include "collectors/snapshot/json_line.hpp"
 
 #include <simdjson.h>
