@@ -8,7 +8,7 @@
 // each arena keeps the pages freed into it for reuse (up to 10 s), so the
 // eight of jemalloc's default (four per core) held what the reading thread
 // and the workers had each freed, and a check at 10M resources peaked at
-// 300-390 MiB while holding under 150 MiB; with one arena, 195-255 MiB, at the
+// 300-368 MiB while holding under 150 MiB; with one arena, 201-255 MiB, at the
 // same speed (docs/performance.md, "One arena"). `MALLOC_CONF` in the
 // environment still overrides each option.
 #ifdef POSTURE_WITH_JEMALLOC

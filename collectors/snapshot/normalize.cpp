@@ -431,6 +431,14 @@ ArmKind classify_view(const V& object) {
   return ArmKind::Unknown;
 }
 
+// The record of a subscription or a security contact (`kind`, classified),
+// its raw text not yet set.
+template <class V>
+Result<store::Record> normalize_kind(const V& object, ArmKind kind, const schema::Schema& schema) {
+  return kind == ArmKind::Subscription ? normalize_subscription(object, schema)
+                                       : normalize_contact(object, schema);
+}
+
 }  // namespace
 
 ArmKind classify(const json& object) {
@@ -456,8 +464,7 @@ Result<store::Record> normalize(const json& object, std::string raw, const schem
               object.type_name() +
               (object.is_object() ? " without a recognised `type` or `id`" : ""));
     }
-    auto record = kind == ArmKind::Subscription ? normalize_subscription(view, schema)
-                                                : normalize_contact(view, schema);
+    auto record = normalize_kind(view, kind, schema);
     if (record) record->raw = std::move(raw);
     return record;
   } catch (const json::exception& e) {
@@ -471,13 +478,14 @@ std::optional<store::Record> normalize_parsed(simdjson::dom::element element, st
                                               const schema::Schema& schema) {
   SimdView object(element);
   ArmKind kind = classify_view(object);
-  // What ImportRun::element and ImportRun::object read otherwise first: a
-  // list envelope, an ARM error, the az CLI's contact without `properties`.
+  // What ImportRun::element and ImportRun::object take otherwise first: a
+  // list envelope, an ARM error (is_arm_error). The az CLI's contact has no
+  // `properties`, which normalize_contact refuses.
+  auto error = object.member("error");
   if (kind == ArmKind::Unknown || has(object, "value") ||
-      (!has(object, "properties") && (has(object, "error") || kind == ArmKind::SecurityContact)))
+      (error && error->is_object() && !has(object, "properties")))
     return std::nullopt;
-  auto record = kind == ArmKind::Subscription ? normalize_subscription(object, schema)
-                                              : normalize_contact(object, schema);
+  auto record = normalize_kind(object, kind, schema);
   if (!record) return std::nullopt;
   for (const auto& rel : record->type->relationships)
     if (!rel.elements_path.empty()) return std::nullopt;  // its elements are read from nlohmann
