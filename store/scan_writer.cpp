@@ -17,6 +17,7 @@
 #include "store/pg_store.hpp"
 #include "store/store.hpp"
 #include "store/store_internal.hpp"
+#include "store/writeback.hpp"
 
 namespace posture::store {
 
@@ -265,7 +266,8 @@ struct ScanWriter::Impl {
   std::map<std::string, int64_t> new_rows;
   int64_t defer_after_rows = 200000;
   size_t key_memory_limit = size_t{32} << 20;
-  size_t key_bytes = 0;  // what the deferred tables' keys take
+  size_t key_bytes = 0;               // what the deferred tables' keys take
+  internal::Writeback writeback{""};  // the store file's, set by begin()
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
@@ -436,8 +438,10 @@ Status ScanWriter::Impl::build_indexes() {
 Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls) {
   if (sqls.empty()) return ok_status();
   if (auto s = exec(db(), path(), internal::cache_size_pragma(kSortCacheSize)); !s) return s;
-  for (const auto& sql : sqls)
+  for (const auto& sql : sqls) {
     if (auto s = exec(db(), path(), sql); !s) return s;
+    writeback.start();
+  }
   return exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
 }
 
@@ -576,6 +580,7 @@ Result<ScanWriter> ScanWriter::begin(Store& store, std::string source, std::stri
   impl->source = std::move(source);
   impl->tenant = std::move(tenant);
   impl->started_at = text::utc_now();
+  impl->writeback = internal::Writeback(store.path());
   if (auto s = exec(internal::connection(store), store.path(), "BEGIN IMMEDIATE"); !s)
     return s.take_errors();
   impl->open = true;  // from here the destructor rolls back
@@ -799,6 +804,7 @@ Status ScanWriter::add(const Record& record, const EncodedRow& row) {
       return sqlite_error(impl_->path(), impl_->db(),
                           "storing the original JSON of " + record.type->name + " " + record.id);
   }
+  impl_->writeback.row_written();
   Cursor& refs = impl_->ref_stmt;
   for (const auto& [rel, target] : record.references) {
     std::string name = rel->owner + "." + rel->name;
