@@ -92,6 +92,34 @@ TEST(SnapshotJsonLine, PlainLinesTakeTheFastPathAndUnusualOnesDoNot) {
   EXPECT_FALSE(taken("{\"id\":\"a\"} {}\n"));
 }
 
+// The line is scanned sixteen bytes at a time up to the first block with a
+// control character or a backslash: what makes a line unusual is found at
+// every offset from a block's start, a backslash escape across two blocks
+// included, and the `{`/`[` bytes of every block are counted.
+TEST(SnapshotJsonLine, UnusualBytesAreFoundAtEveryOffset) {
+  for (size_t pad = 0; pad < 40; ++pad) {
+    std::string head = "{\"id\":\"" + std::string(pad, 'a');
+    EXPECT_TRUE(taken(head + "\"}\n")) << pad;
+    EXPECT_TRUE(taken(head + "\\u00e9\\\"\"}\n")) << pad;
+    EXPECT_FALSE(taken(head + "\x01\"}\n")) << pad;
+    EXPECT_FALSE(taken(head + "\x1f\"}\n")) << pad;
+    EXPECT_FALSE(taken(head + "\\ud83d\\ude00\"}\n")) << pad;
+    EXPECT_FALSE(taken(head + "\\uDE00\"}\n")) << pad;
+    // Bytes from 0x80 are UTF-8, not control characters.
+    EXPECT_TRUE(taken(head + "caf\xC3\xA9 \xE2\x82\xAC\"}\n")) << pad;
+  }
+  // 257 nested arrays, their brackets spread over many blocks, are too deep
+  // wherever they start; 255 are not.
+  for (size_t pad = 0; pad < 16; ++pad) {
+    std::string head = "{\"id\":\"" + std::string(pad, 'a') + "\",\"x\":";
+    std::string error;
+    read(head + std::string(257, '[') + std::string(257, ']') + "}\n", &error);
+    EXPECT_NE(error.find("nested deeper than"), std::string::npos) << pad << ": " << error;
+    read(head + std::string(255, '[') + std::string(255, ']') + "}\n", &error);
+    EXPECT_EQ(error, "") << pad;
+  }
+}
+
 TEST(SnapshotJsonLine, ObjectsEnvelopesAndArraysReadAsTheSaxReaderReadsThem) {
   expect_same_as_sax(
       "{\"id\": \"/subscriptions/a\", \"n\": 1, \"m\": -2, \"f\": 1.5e3, \"t\": true, \"z\": "
