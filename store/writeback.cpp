@@ -17,32 +17,33 @@ namespace posture::store::internal {
 
 namespace {
 
-bool file_stat(const std::string& path, struct stat& st) {
-  return ::stat(path.c_str(), &st) == 0;
+// The stat of the store file ([0]) and of its log ([1]), where they exist.
+struct Files {
+  struct stat st[2];
+  bool have[2];
+  int64_t size() const { return (have[0] ? st[0].st_size : 0) + (have[1] ? st[1].st_size : 0); }
+};
+
+Files stat_files(const std::string& path) {
+  Files f;
+  f.have[0] = ::stat(path.c_str(), &f.st[0]) == 0;
+  f.have[1] = ::stat((path + "-wal").c_str(), &f.st[1]) == 0;
+  return f;
 }
 
 }  // namespace
 
-int64_t Writeback::size() const {
-  struct stat st;
-  int64_t total = 0;
-  if (file_stat(path_, st)) total += st.st_size;
-  if (file_stat(path_ + "-wal", st)) total += st.st_size;
-  return total;
-}
-
 void Writeback::row_written() {
   if (++rows_ < kCheckEvery) return;
   rows_ = 0;
-  if (size() - started_at_ >= kStartEvery) start();
+  if (stat_files(path_).size() - started_at_ >= kStartEvery) start();
 }
 
 void Writeback::start() {
-  started_at_ = size();
+  Files want = stat_files(path_);
+  started_at_ = want.size();
 #ifdef __linux__
-  struct stat want[2];
-  bool have[2] = {file_stat(path_, want[0]), file_stat(path_ + "-wal", want[1])};
-  if (!have[0] && !have[1]) return;
+  if (!want.have[0] && !want.have[1]) return;
   DIR* dir = ::opendir("/proc/self/fd");
   if (!dir) return;
   while (dirent* entry = ::readdir(dir)) {
@@ -52,7 +53,7 @@ void Writeback::start() {
     struct stat st;
     if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     for (int i = 0; i < 2; ++i)
-      if (have[i] && st.st_dev == want[i].st_dev && st.st_ino == want[i].st_ino)
+      if (want.have[i] && st.st_dev == want.st[i].st_dev && st.st_ino == want.st[i].st_ino)
         (void)::sync_file_range(static_cast<int>(fd), 0, 0, SYNC_FILE_RANGE_WRITE);
   }
   ::closedir(dir);

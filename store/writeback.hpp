@@ -30,7 +30,6 @@ class Writeback {
   static constexpr int64_t kStartEvery = int64_t{32} << 20;
 
  private:
-  int64_t size() const;  // of the file and its log together
   std::string path_;
   int rows_ = 0;
   int64_t started_at_ = 0;  // the files' size at the last start
