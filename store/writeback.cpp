@@ -36,11 +36,16 @@ Files stat_files(const std::string& path) {
 void Writeback::row_written() {
   if (++rows_ < kCheckEvery) return;
   rows_ = 0;
-  if (stat_files(path_).size() - started_at_ >= kStartEvery) start();
+  start_once_grown(kStartEvery);
 }
 
 void Writeback::start() {
+  start_once_grown(0);
+}
+
+void Writeback::start_once_grown(int64_t bytes) {
   Files want = stat_files(path_);
+  if (want.size() - started_at_ < bytes) return;
   started_at_ = want.size();
 #ifdef __linux__
   if (!want.have[0] && !want.have[1]) return;

@@ -30,6 +30,9 @@ class Writeback {
   static constexpr int64_t kStartEvery = int64_t{32} << 20;
 
  private:
+  // Starts the write-out when the files have grown by `bytes` since the
+  // last start (their sizes and inodes read once).
+  void start_once_grown(int64_t bytes);
   std::string path_;
   int rows_ = 0;
   int64_t started_at_ = 0;  // the files' size at the last start

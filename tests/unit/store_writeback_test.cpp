@@ -43,14 +43,21 @@ std::optional<CacheStat> cache_stat(int fd) {
   return out;
 }
 
+// Writes `mib` MiB to `fd`; false when a write falls short.
+bool write_mib(int fd, int mib) {
+  std::string block(1 << 20, 'x');
+  for (int i = 0; i < mib; ++i)
+    if (write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) return false;
+  return true;
+}
+
 // Whether files in `dir` have dirty pages at all after a write: not so on
 // tmpfs, where nothing is written back.
 bool keeps_dirty_pages(const std::string& dir) {
   std::string path = dir + "/probe.bin";
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return false;
-  std::string block(1 << 20, 'x');
-  bool written = write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size());
+  bool written = write_mib(fd, 1);
   auto stat = cache_stat(fd);
   close(fd);
   std::filesystem::remove(path);
@@ -79,9 +86,7 @@ TEST_F(WritebackTest, StartsTheWriteOutOfTheFileWithoutWaiting) {
   std::string path = dir_ + "/data.bin";
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   ASSERT_GE(fd_, 0);
-  std::string block(1 << 20, 'x');
-  for (int i = 0; i < 16; ++i)
-    ASSERT_EQ(write(fd_, block.data(), block.size()), static_cast<ssize_t>(block.size()));
+  ASSERT_TRUE(write_mib(fd_, 16));
   auto before = cache_stat(fd_);
   ASSERT_TRUE(before);
   if (before->dirty < 2048) GTEST_SKIP() << "the kernel wrote the file back on its own already";
