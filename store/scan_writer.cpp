@@ -1,13 +1,17 @@
 // ScanWriter: one scan written in one transaction. Rows are upserted by
 // (_scan, _key) through one cached prepared statement per object type; parents
 // are recorded by key, resolved to their rowid when the parent is already
-// stored, and otherwise by one UPDATE per relationship at commit. References
+// stored, and otherwise by one UPDATE per relationship at commit. Past
+// defer_after_rows rows, tables that were empty have no (_scan, _key) index
+// until commit (DeferredIndex): their rows are appended as they come, and
+// commit merges the rows of a key written twice before it builds the index. References
 // by id (@ref) go to a temporary table (owner rowid, target key) as owners
 // are written, and one UPDATE per such relationship links the targets at
 // commit, so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -64,72 +68,29 @@ class RecentRows {
   size_t next_ = 0;
 };
 
-// The keys of the rows a scan wrote into a table whose (_scan, _key) index
-// it builds at commit (DeferredIndex), for the two questions the index would
-// answer meanwhile: is this key new to the scan, and which row holds a
-// parent's key. Open addressing over 8-byte slots: the upper 32 bits of the
-// key's hash (which also place it) and the row's rowid. A slot whose hash
-// matches is confirmed by reading that row's key, so answers are exact.
-class KeyIndex {
- public:
-  // The rowid of `key`'s row, 0 if none; `is_key(rid)` says whether row
-  // `rid` holds `key`.
-  template <class IsKey>
-  int64_t find(std::string_view key, IsKey&& is_key) const {
-    if (slots_.empty()) return 0;
-    uint32_t tag = tag_of(key);
-    for (size_t i = tag & mask(); slots_[i]; i = (i + 1) & mask())
-      if ((slots_[i] >> 32) == tag && is_key(static_cast<int64_t>(slots_[i] & 0xffffffffu)))
-        return static_cast<int64_t>(slots_[i] & 0xffffffffu);
-    return 0;
-  }
-  // Whether `rid` fits a slot (a table's rowids start at 1 when it was empty).
-  static bool holds(int64_t rid) { return rid > 0 && rid <= 0xffffffffLL; }
-  // The bytes the slots take once `add` has grown them for one more key.
-  size_t bytes_after_add() const { return slots_after_add() * 8; }
-  size_t bytes() const { return slots_.size() * 8; }
-  void add(std::string_view key, int64_t rid) {
-    if (slots_after_add() != slots_.size()) grow();
-    put((static_cast<uint64_t>(tag_of(key)) << 32) | static_cast<uint64_t>(rid));
-    ++size_;
-  }
-
- private:
-  static uint32_t tag_of(std::string_view key) {
-    return static_cast<uint32_t>(static_cast<uint64_t>(std::hash<std::string_view>{}(key)) >> 32);
-  }
-  size_t mask() const { return slots_.size() - 1; }
-  void put(uint64_t slot) {
-    size_t i = (slot >> 32) & mask();
-    while (slots_[i]) i = (i + 1) & mask();
-    slots_[i] = slot;
-  }
-  // At most three quarters full: twice the slots (at least 1024) past that.
-  size_t slots_after_add() const {
-    return (size_ + 1) * 4 > slots_.size() * 3 ? std::max<size_t>(1024, slots_.size() * 2)
-                                               : slots_.size();
-  }
-  void grow() {
-    std::vector<uint64_t> old(slots_after_add(), 0);
-    old.swap(slots_);
-    for (uint64_t slot : old)
-      if (slot) put(slot);
-  }
-  std::vector<uint64_t> slots_;
-  size_t size_ = 0;
-};
-
-// A table that was empty when the scan began: its (_scan, _key) index is
-// dropped in the scan's transaction and built again, by one sort, before
-// commit links anything (or sooner, when the keys outgrow the writer's
-// limit). A random B-tree insert per row into an index larger than the page
-// cache was most of a large import (docs/performance.md, "Import against
-// SQLite's own load"). A rollback puts the index back with the rest.
+// A table that was empty when the scan began, written past defer_after_rows
+// rows of such tables: its (_scan, _key) index is dropped in the scan's
+// transaction and built again, by one sort, at commit, once the rows of a
+// key written twice are one (ScanWriter::Impl::merge_duplicates). Random
+// B-tree inserts into indexes larger than the page cache were most of a large
+// import (docs/performance.md, "Import against SQLite's own load", "Keys
+// indexed at commit only"). A rollback puts the index back with the rest.
 struct DeferredIndex {
-  KeyIndex keys;
-  mutable Cursor key_of;   // SELECT _key FROM <table> WHERE _rid = ?1
-  std::string create_sql;  // the index's statement (internal::key_index)
+  const schema::ObjectType* type = nullptr;  // the store's
+  std::string create_sql;                    // the index's (internal::key_index)
 };
+
+// The columns an upsert of `type` writes after _scan and _key: each field's,
+// then the key and fk columns of each relationship into it.
+std::vector<std::string> row_columns(const schema::Schema& schema, const schema::ObjectType& type) {
+  std::vector<std::string> columns;
+  for (const auto& f : type.fields) columns.push_back(f.column);
+  for (const auto* rel : schema.relationships_into(type.name)) {
+    columns.push_back(rel->key_column);
+    columns.push_back(rel->fk_column);
+  }
+  return columns;
+}
 
 // The upsert of one object type. Parameters: ?1 _scan, ?2 _key (unused when
 // the table generates it), then one per
@@ -151,7 +112,8 @@ struct InsertPlan {
   // unlinked[i]: a row named a parent through parents[i] that was not stored
   // yet, so commit must link it.
   std::vector<bool> unlinked;
-  // The table of each parent's type, whose keys may be in a DeferredIndex.
+  // The table of each parent's type: one in ScanWriter::Impl::deferred has
+  // no index to look a parent up by until commit.
   std::vector<std::string> parent_tables;
   Cursor insert;  // plain INSERT: a new key, the rowid from sqlite3_last_insert_rowid
   // The upsert, for a key this scan already holds, prepared when first
@@ -159,12 +121,8 @@ struct InsertPlan {
   Cursor stmt;
   bool stmt_prepared = false;
   std::string upsert_sql;
-  // With `deferred` set: the update of the row a key already holds (?1 the
-  // scan, the fields and parents as the INSERT's, the rowid last).
-  Cursor update;
-  int update_rid_param = 0;
-  DeferredIndex* deferred = nullptr;
-  int64_t* new_rows = nullptr;  // the table's count in ScanWriter::Impl::new_rows
+  bool deferred = false;   // the table has no (_scan, _key) index until commit
+  bool was_empty = false;  // the table held no rows when the scan began
   Cursor raw;
 };
 
@@ -173,10 +131,8 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   plan->type = &type;
   plan->parents = store.schema().relationships_into(type.name);
   std::vector<std::string> columns{kScan, kKey};
-  for (const auto& f : type.fields) columns.push_back(f.column);
+  for (auto& column : row_columns(store.schema(), type)) columns.push_back(std::move(column));
   for (const auto* rel : plan->parents) {
-    columns.push_back(rel->key_column);
-    columns.push_back(rel->fk_column);
     const schema::ObjectType* owner = store.schema().type(rel->owner);
     if (!owner)
       return store_error(store.path(), "relationship " + rel->name + ": no type " + rel->owner);
@@ -193,14 +149,13 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   // A generated key is not written: ?2 stays bound, unused, so the numbering
   // is the same either way.
   const bool key_generated = key_field(type) != nullptr;
-  std::string names, params, updates, sets;
+  std::string names, params, updates;
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i == 1 && key_generated) continue;
     std::string q = quote_ident(columns[i]);
     names += (i ? ", " : "") + q;
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
     if (i >= 2) updates += (i > 2 ? ", " : "") + q + " = excluded." + q;
-    if (i >= 2) sets += (i > 2 ? ", " : "") + q + " = ?" + std::to_string(i + 1);
   }
   std::string insert =
       "INSERT INTO " + quote_ident(type.table) + " (" + names + ") VALUES (" + params + ")";
@@ -209,14 +164,6 @@ Result<std::unique_ptr<InsertPlan>> make_plan(const Store& store, const schema::
   plan->insert = std::move(*plain);
   plan->upsert_sql = insert + " ON CONFLICT(" + kScan + ", " + kKey + ") DO UPDATE SET " + updates +
                      " RETURNING " + kRowId;
-  plan->update_rid_param = static_cast<int>(columns.size()) + 1;
-  auto update =
-      prepare(internal::connection(store), store.path(),
-              "UPDATE " + quote_ident(type.table) + " SET " + sets + " WHERE " + kRowId + " = ?" +
-                  std::to_string(plan->update_rid_param) + " AND " + kScan + " = ?1",
-              /*persistent=*/true);
-  if (!update) return update.take_errors();
-  plan->update = std::move(*update);
   auto raw = prepare(internal::connection(store), store.path(),
                      "INSERT INTO " + quote_ident(raw_table(type.table)) + " (" + kRowId + ", " +
                          kRaw + ") VALUES (?1, ?2) ON CONFLICT(" + kRowId + ") DO UPDATE SET " +
@@ -257,27 +204,27 @@ struct ScanWriter::Impl {
   std::set<std::string> collected;
   // Relationships (owner, name) adopt_orphans gave parent keys to.
   std::set<std::pair<std::string, std::string>> adopted;
-  // Tables whose (_scan, _key) index is built at commit, by name, and the
-  // most bytes their keys may take (defer_key_index).
+  // Tables whose (_scan, _key) index is built at commit, by name.
   std::map<std::string, DeferredIndex> deferred;
-  // Rows written so far into each table that was empty when the scan first
-  // wrote into it (and so may have its index built at commit); -1: a table
-  // that held rows, or whose index was built again.
-  std::map<std::string, int64_t> new_rows;
+  // By table, whether it held no rows when the scan first wrote into it (and
+  // so may have its index built at commit).
+  std::map<std::string, bool> was_empty;
+  // Rows written into such tables while their indexes were kept; past
+  // defer_after_rows (defer_key_index) every one of them is deferred.
+  int64_t new_rows = 0;
   int64_t defer_after_rows = 200000;
-  size_t key_memory_limit = size_t{32} << 20;
-  size_t key_bytes = 0;               // what the deferred tables' keys take
   internal::Writeback writeback{""};  // the store file's, set by begin()
 
   const std::string& path() const { return store->path(); }
   sqlite3* db() const { return internal::connection(*store); }
   Result<InsertPlan*> plan_for(const schema::ObjectType* type);
+  bool deferring() const { return new_rows >= defer_after_rows; }
   Status defer_index(const schema::ObjectType& type);
   Status count_new_row(InsertPlan& p);
-  std::string forget_keys(const std::string& table);
-  Status build_index(const std::string& table);
   Status build_indexes();
-  Status create_indexes(const std::vector<std::string>& sqls);
+  Status merge_duplicates(const DeferredIndex& d);
+  Status create_indexes(const std::vector<std::string>& sqls,
+                        const std::function<Status(size_t)>& on_duplicate = nullptr);
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
   bool unlinked(const schema::ObjectType& owner, const schema::Relationship& rel) const;
   Status link_parents();
@@ -337,109 +284,152 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
   if (it != plans.end()) return it->second.get();
   const schema::ObjectType* own = store->schema().type(type->name);
   if (!own) return store_error(path(), "type " + type->name + " is not in the store's schema");
-  if (!new_rows.count(own->table)) {
+  if (!was_empty.count(own->table)) {
     auto any = prepare(db(), path(), "SELECT 1 FROM " + quote_ident(own->table) + " LIMIT 1");
     if (!any) return any.take_errors();
     int rc = step(*any);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
       return sqlite_error(path(), db(), "reading " + own->table);
-    new_rows[own->table] = rc == SQLITE_DONE ? 0 : -1;
+    was_empty[own->table] = rc == SQLITE_DONE;
   }
   auto plan = make_plan(*store, *own);
   if (!plan) return plan.take_errors();
-  if (auto d = deferred.find(own->table); d != deferred.end()) (*plan)->deferred = &d->second;
-  (*plan)->new_rows = &new_rows[own->table];
+  (*plan)->deferred = deferred.count(own->table) > 0;
+  (*plan)->was_empty = was_empty[own->table];
   (*plan)->rows = &recent[own->table];
   for (const auto* rel : (*plan)->parents)
     (*plan)->parent_rows.push_back(&recent[store->schema().type(rel->owner)->table]);
-  return (plans[type] = std::move(*plan)).get();
+  InsertPlan* held = (plans[type] = std::move(*plan)).get();
+  // Past the threshold, a table that was empty is deferred before its first row.
+  if (held->was_empty && !held->deferred && deferring())
+    if (auto s = defer_index(*own); !s) return s.take_errors();
+  return held;
 }
 
-// A new row in a table that was empty when the scan began: past
-// defer_after_rows of them, its index is dropped until build_index.
+// A new row in a table that was empty when the scan began, written through
+// its index: past defer_after_rows of them, every such table's index is
+// dropped until commit (below it, the indexes fit the page cache and are
+// cheaper kept up to date as rows come).
 Status ScanWriter::Impl::count_new_row(InsertPlan& p) {
-  if (*p.new_rows < 0 || ++*p.new_rows < defer_after_rows) return ok_status();
-  *p.new_rows = -1;  // considered once
-  return defer_index(*p.type);
-}
-
-// Drops `type`'s (_scan, _key) index (DeferredIndex), holding the keys the
-// scan wrote so far, read from the index itself, unless they would take more
-// than key_memory_limit.
-Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
-  auto [name, create_sql] = internal::key_index(type.table);
-  DeferredIndex d;
-  auto keys =
-      prepare(db(), path(),
-              "SELECT " + std::string(kKey) + ", " + kRowId + " FROM " + quote_ident(type.table) +
-                  " INDEXED BY " + quote_ident(name) + " WHERE " + kScan + " = ?1");
-  if (!keys) return keys.take_errors();
-  keys->bind(1, scan_id);
-  int rc;
-  while ((rc = step(*keys)) == SQLITE_ROW) {
-    int64_t rid = keys->integer(1);
-    if (!KeyIndex::holds(rid) || key_bytes + d.keys.bytes_after_add() > key_memory_limit)
-      return ok_status();  // the index stays
-    d.keys.add(keys->text(0), rid);
-  }
-  if (rc != SQLITE_DONE) return sqlite_error(path(), db(), "reading the keys of " + type.table);
-  *keys = Cursor{};
-  auto key_of = prepare(db(), path(),
-                        "SELECT " + std::string(kKey) + " FROM " + quote_ident(type.table) +
-                            " WHERE " + kRowId + " = ?1",
-                        /*persistent=*/true);
-  if (!key_of) return key_of.take_errors();
-  if (auto s = exec(db(), path(), "DROP INDEX " + quote_ident(name)); !s) return s;
-  d.key_of = std::move(*key_of);
-  d.create_sql = std::move(create_sql);
-  key_bytes += d.keys.bytes();
-  DeferredIndex& held = deferred[type.table] = std::move(d);
-  for (auto& [t, plan] : plans)
-    if (plan->type->table == type.table) plan->deferred = &held;
+  if (!p.was_empty || p.deferred || deferring() || ++new_rows < defer_after_rows)
+    return ok_status();
+  for (const auto& [type, plan] : plans)
+    if (plan->was_empty)
+      if (auto s = defer_index(*plan->type); !s) return s;
   return ok_status();
 }
 
-// Forgets `table`'s deferred keys (no plan looks them up any more) and
-// returns the statement that builds its index; "" when it has none.
-std::string ScanWriter::Impl::forget_keys(const std::string& table) {
-  auto d = deferred.find(table);
-  if (d == deferred.end()) return "";
-  std::string sql = std::move(d->second.create_sql);
-  key_bytes -= d->second.keys.bytes();
-  for (auto& [type, plan] : plans)
-    if (plan->deferred == &d->second) plan->deferred = nullptr;
-  deferred.erase(d);
-  return sql;
+// Drops `type`'s (_scan, _key) index until build_indexes.
+Status ScanWriter::Impl::defer_index(const schema::ObjectType& type) {
+  if (deferred.count(type.table)) return ok_status();
+  auto [name, create_sql] = internal::key_index(type.table);
+  if (auto s = exec(db(), path(), "DROP INDEX IF EXISTS " + quote_ident(name)); !s) return s;
+  deferred[type.table] = DeferredIndex{&type, std::move(create_sql)};
+  for (auto& [t, plan] : plans)
+    if (plan->type->table == type.table) plan->deferred = true;
+  return ok_status();
 }
 
-// Builds `table`'s (_scan, _key) index (one sort of its rows) and forgets
-// its keys first (the sort needs memory of its own): from here its rows are
-// found and upserted through the index.
-Status ScanWriter::Impl::build_index(const std::string& table) {
-  std::string sql = forget_keys(table);
-  return sql.empty() ? ok_status() : create_indexes({sql});
-}
-
-// At commit: every deferred index, once no key is needed any more.
+// At commit: every deferred index, once the rows of each key written twice
+// are one. Building it is what finds such keys: the unique index refuses
+// them, which in a scan without any costs nothing more than the build.
 Status ScanWriter::Impl::build_indexes() {
   std::vector<std::string> sqls;
-  while (!deferred.empty()) sqls.push_back(forget_keys(deferred.begin()->first));
-  return create_indexes(sqls);
+  std::vector<const DeferredIndex*> indexes;
+  for (const auto& [table, d] : deferred) {
+    sqls.push_back(d.create_sql);
+    indexes.push_back(&d);
+  }
+  auto s = create_indexes(sqls, [&](size_t i) { return merge_duplicates(*indexes[i]); });
+  if (!s) return s;
+  for (auto& [type, plan] : plans) plan->deferred = false;
+  deferred.clear();
+  return ok_status();
+}
+
+// The rows of `d`'s table that share a key, as the upsert of a table with
+// its index would have left them: the first row (lowest rowid) takes the
+// fields, parents and original JSON of the last, the children and
+// references of the others, which are deleted.
+Status ScanWriter::Impl::merge_duplicates(const DeferredIndex& d) {
+  const schema::Schema& schema = store->schema();
+  const std::string t = quote_ident(d.type->table);
+  const std::string raw = quote_ident(raw_table(d.type->table));
+  // Each row of a key written twice: the first and the last row of its key.
+  std::vector<std::string> sqls{
+      "CREATE INDEX posture_merge ON " + t + "(_scan, _key)",
+      "CREATE TEMP TABLE posture_dups(other INTEGER PRIMARY KEY, first INTEGER, last INTEGER)",
+      "INSERT INTO temp.posture_dups SELECT r._rid, g.first, g.last FROM (SELECT _key AS k, "
+      "min(_rid) AS first, max(_rid) AS last FROM " +
+          t + " WHERE _scan = ?1 GROUP BY _key HAVING count(*) > 1) AS g JOIN " + t +
+          " AS r ON r._scan = ?1 AND r._key = g.k"};
+  std::string columns, values;
+  for (const auto& column : row_columns(schema, *d.type)) {
+    columns += (columns.empty() ? "" : ", ") + quote_ident(column);
+    values += (values.empty() ? "l." : ", l.") + quote_ident(column);
+  }
+  sqls.push_back("UPDATE " + t + " SET (" + columns + ") = (SELECT " + values + " FROM " + t +
+                 " AS l WHERE l._rid = d.last) FROM temp.posture_dups AS d WHERE " + t +
+                 "._rid = d.other AND d.other = d.first");
+  sqls.push_back("INSERT INTO " + raw + "(_rid, " + kRaw + ") SELECT d.first, l." + kRaw +
+                 " FROM temp.posture_dups AS d JOIN " + raw +
+                 " AS l ON l._rid = d.last WHERE d.other = d.first ON CONFLICT(_rid) DO UPDATE "
+                 "SET " +
+                 kRaw + " = excluded." + kRaw);
+  const std::string others = "(SELECT other FROM temp.posture_dups WHERE other <> first)";
+  std::vector<std::string> references;  // the scan's references whose owner is a row here
+  for (const auto& rel : d.type->relationships) {
+    if (!rel.ref_path.empty()) references.push_back(rel.owner + "." + rel.name);
+    if (rel.in_owner) continue;
+    const schema::ObjectType* child = schema.type(rel.target);
+    if (!child) return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
+    const std::string c = quote_ident(child->table), fk = quote_ident(rel.fk_column);
+    sqls.push_back("UPDATE " + c + " SET " + fk +
+                   " = (SELECT first FROM temp.posture_dups WHERE other = " + c + "." + fk +
+                   ") WHERE _scan = ?1 AND " + fk + " IN " + others);
+  }
+  // ?2: the relationship's name, as add() records it.
+  const size_t by_name = sqls.size();
+  for (size_t i = 0; i < references.size(); ++i)
+    sqls.push_back(
+        "UPDATE temp.posture_refs SET owner = (SELECT first FROM temp.posture_dups WHERE other = "
+        "owner) WHERE scan = ?1 AND rel = ?2 AND owner IN " +
+        others);
+  sqls.push_back("DELETE FROM " + raw + " WHERE _rid IN " + others);
+  sqls.push_back("DELETE FROM " + t + " WHERE _rid IN " + others);
+  sqls.push_back("DROP TABLE temp.posture_dups");
+  sqls.push_back("DROP INDEX posture_merge");
+  for (size_t i = 0; i < sqls.size(); ++i) {
+    auto stmt = prepare(db(), path(), sqls[i]);
+    if (!stmt) return stmt.take_errors();
+    if (sqls[i].find("?1") != std::string::npos) stmt->bind(1, scan_id);
+    if (i >= by_name && i < by_name + references.size())
+      stmt->bind(2, std::string_view(references[i - by_name]));
+    if (step(*stmt) != SQLITE_DONE)
+      return sqlite_error(path(), db(), "merging the rows of " + d.type->table + " written twice");
+  }
+  return ok_status();
 }
 
 // Runs the CREATE INDEX statements `sqls` (the deferred key indexes, the
 // references' temporary ones) with a small page cache, then the writer's
-// own again. SQLite's sorter sorts runs as large as the page cache in memory
-// before it merges them: runs of 64 MiB outgrow the CPU's caches, and at 1M
-// the two key indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs
-// of 8 MiB (its least at 32 KiB pages); at 10M the references' sort raised
-// the import's peak RSS by 70 MB (docs/performance.md, "The index build's
-// sort runs").
-Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls) {
+// own again. A unique index refused for a duplicate, sqls[i], is built again
+// once `on_duplicate(i)` has mended its rows. SQLite's sorter sorts runs as large as the page cache
+// in memory before it merges them: runs of 64 MiB outgrow the CPU's caches, and at 1M the two key
+// indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs of 8 MiB (its least at 32 KiB pages);
+// at 10M the references' sort raised the import's peak RSS by 70 MB (docs/performance.md, "The
+// index build's sort runs").
+Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls,
+                                        const std::function<Status(size_t)>& on_duplicate) {
   if (sqls.empty()) return ok_status();
   if (auto s = exec(db(), path(), internal::cache_size_pragma(kSortCacheSize)); !s) return s;
-  for (const auto& sql : sqls) {
-    if (auto s = exec(db(), path(), sql); !s) return s;
+  for (size_t i = 0; i < sqls.size(); ++i) {
+    Status built = exec(db(), path(), sqls[i]);
+    if (!built && on_duplicate && sqlite3_extended_errcode(db()) == SQLITE_CONSTRAINT_UNIQUE) {
+      if (auto s = on_duplicate(i); !s) return s;
+      built = exec(db(), path(), sqls[i]);
+    }
+    if (!built) return built;
     writeback.start();
   }
   return exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
@@ -487,14 +477,28 @@ Status ScanWriter::Impl::link_parents() {
 
 // Each @ref relationship: a target row without an owner takes the first
 // owner (lowest rowid) whose reference names its key; with @ref(shared:
-// true), each owner's row takes the target its reference names.
+// true), each owner's row takes the target its reference names (the lowest
+// rowid with the key).
+//
+// Each relationship in two passes, neither of which seeks at random in a
+// large B-tree: the references in key order, each target found through its
+// key index in that same order, give temp.posture_links (the rowid of the
+// row that takes the link, and the link); then the rows that take links are
+// updated in rowid order. The 10M import spent 16-20 s here when each target
+// row looked its owner up in the references' index (docs/performance.md,
+// "Keys indexed at commit only").
 Status ScanWriter::Impl::link_references() {
   // Indexed once, by sorting, now that every reference is in: an index kept
-  // during the writes took a random B-tree insert per reference.
+  // during the writes took a random B-tree insert per reference. Each index
+  // holds every column its statements read.
   if (auto s = create_indexes(
-          {"CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(rel, target_key, "
-           "owner)",
-           "CREATE INDEX IF NOT EXISTS temp.posture_refs_owner ON posture_refs(rel, owner)"});
+          {"CREATE INDEX IF NOT EXISTS temp.posture_refs_key ON posture_refs(scan, rel, "
+           "target_key, owner)"});
+      !s)
+    return s;
+  if (auto s = exec(db(), path(),
+                    "CREATE TEMP TABLE IF NOT EXISTS posture_links(rid INTEGER PRIMARY KEY, link "
+                    "INTEGER)");
       !s)
     return s;
   for (const auto& owner : store->schema().types()) {
@@ -503,39 +507,31 @@ Status ScanWriter::Impl::link_references() {
       const schema::ObjectType* target = store->schema().type(rel.target);
       if (!target)
         return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
-      std::string t = quote_ident(target->table);
-      std::string fk = quote_ident(rel.fk_column);
-      std::string sql;
-      if (rel.in_owner) {
-        // The owner's row holds its one target: the lowest rowid with the key.
-        std::string o = quote_ident(owner.table);
-        sql = "UPDATE " + o + " SET " + fk + " = (SELECT c._rid FROM temp.posture_refs AS r JOIN " +
-              t + " AS c ON c._scan = ?1 AND c._key = r.target_key WHERE r.scan = ?1 AND r.rel = " +
-              "?2 AND r.owner = " + o + "._rid ORDER BY c._rid LIMIT 1) WHERE " + o +
-              "._scan = ?1 AND " + o +
-              "._rid IN (SELECT owner FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
-      } else {
-        // The target's row holds its owner: the lowest owner rowid naming it.
-        // INDEXED BY: without statistics SQLite would take min(owner) from the
-        // (rel, owner) index, scanning every reference of the relationship for
-        // each target row (quadratic: 1M resources with disks never finished).
-        sql = "UPDATE " + t + " SET " + fk +
-              " = (SELECT min(r.owner) FROM temp.posture_refs AS r INDEXED BY posture_refs_key "
-              "WHERE r.scan = ?1 AND r.rel = ?2 AND r.target_key = " +
-              t + "._key) WHERE " + t + "._scan = ?1 AND " + t + "." + fk + " IS NULL AND " + t +
-              "._key IN (SELECT target_key FROM temp.posture_refs WHERE scan = ?1 AND rel = ?2)";
+      // The row that holds the link: the owner's with shared: true, else the target's.
+      const std::string holder = quote_ident(rel.in_owner ? owner.table : target->table);
+      const std::string fk = quote_ident(rel.fk_column);
+      const std::string pair = rel.in_owner ? "r.owner, c._rid" : "c._rid, r.owner";
+      const std::string sqls[] = {
+          "INSERT INTO temp.posture_links(rid, link) SELECT " + pair +
+              " FROM temp.posture_refs AS r INDEXED BY posture_refs_key CROSS JOIN " +
+              quote_ident(target->table) +
+              " AS c ON c._scan = ?1 AND c._key = r.target_key WHERE r.scan = ?1 AND r.rel = ?2 "
+              "ON CONFLICT(rid) DO UPDATE SET link = min(link, excluded.link)",
+          "UPDATE " + holder + " SET " + fk + " = l.link FROM temp.posture_links AS l WHERE " +
+              holder + "._rid = l.rid AND " + holder + "._scan = ?1 AND " + holder + "." + fk +
+              " IS NULL",
+          "DELETE FROM temp.posture_links"};
+      const std::string name = rel.owner + "." + rel.name;
+      for (const auto& sql : sqls) {
+        auto stmt = prepare(db(), path(), sql);
+        if (!stmt) return stmt.take_errors();
+        stmt->bind(1, scan_id);
+        stmt->bind(2, std::string_view(name));
+        if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
       }
-      auto stmt = prepare(db(), path(), sql);
-      if (!stmt) return stmt.take_errors();
-      stmt->bind(1, scan_id);
-      std::string name = rel.owner + "." + rel.name;
-      stmt->bind(2, std::string_view(name));
-      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
     }
   }
-  return exec(db(), path(),
-              "DROP INDEX temp.posture_refs_key; DROP INDEX temp.posture_refs_owner; DELETE FROM "
-              "temp.posture_refs");
+  return exec(db(), path(), "DROP INDEX temp.posture_refs_key; DELETE FROM temp.posture_refs");
 }
 
 Result<int64_t> ScanWriter::Impl::count_objects() {
@@ -633,18 +629,6 @@ ScanWriter::~ScanWriter() {
 
 namespace {
 
-// The rowid of the row of `d`'s table that holds `key` in this scan, 0 if none.
-int64_t find_key(const DeferredIndex& d, std::string_view key) {
-  return d.keys.find(key, [&](int64_t rid) {
-    Cursor& s = d.key_of;
-    s.reset();
-    s.bind(1, rid);
-    bool same = step(s) == SQLITE_ROW && s.text(0) == key;
-    s.reset();
-    return same;
-  });
-}
-
 // Binds `record`'s row, encoded as `row`, to `s` (`p.insert` or `p.stmt`:
 // the same parameters), looking up the rowids of parents this scan already
 // holds.
@@ -687,10 +671,9 @@ void bind_row(Cursor& s, InsertPlan& p, int64_t scan_id, const Record& record,
       s.bind(index + 1, rid);
       continue;
     }
+    // A parent's table without its index until commit: commit links it.
     int64_t rid = 0;
-    if (auto d = deferred.find(p.parent_tables[i]); d != deferred.end()) {
-      rid = find_key(d->second, parent_key);
-    } else {
+    if (!deferred.count(p.parent_tables[i])) {
       Cursor& lookup = p.lookups[i];
       lookup.reset();
       lookup.bind(1, scan_id);
@@ -716,29 +699,14 @@ Status ScanWriter::Impl::store_row(InsertPlan& p, const Record& record, const En
   auto failed = [&] {
     return sqlite_error(path(), db(), "storing " + record.type->name + " " + record.id);
   };
-  if (DeferredIndex* d = p.deferred) {
-    // No index to say whether the key is new: the keys written so far do.
-    if (int64_t held = find_key(*d, encoded.key)) {
-      bind_row(p.update, p, scan_id, record, encoded, deferred);
-      p.update.bind(p.update_rid_param, held);
-      int rc = step(p.update);
-      p.update.reset();
-      if (rc != SQLITE_DONE) return failed();
-      rid = held;
-      return ok_status();
-    }
+  if (p.deferred) {
+    // No index to find the key by: the row is appended, and commit merges
+    // it with an earlier row of its key (merge_duplicates).
     bind_row(p.insert, p, scan_id, record, encoded, deferred);
     int rc = step(p.insert);
     p.insert.reset();
     if (rc != SQLITE_DONE) return failed();
     rid = sqlite3_last_insert_rowid(db());
-    // Past the memory the keys may take (or a rowid a slot cannot hold),
-    // the index is built now and takes over.
-    size_t grown = d->keys.bytes_after_add() - d->keys.bytes();
-    if (!KeyIndex::holds(rid) || key_bytes + grown > key_memory_limit)
-      return build_index(p.type->table);
-    d->keys.add(encoded.key, rid);
-    key_bytes += grown;
     return ok_status();
   }
   // Most keys are new to the scan: a plain INSERT, cheaper than the upsert
@@ -840,10 +808,9 @@ Status ScanWriter::mark_collected(const schema::ObjectType& type) {
   return ok_status();
 }
 
-void ScanWriter::defer_key_index(int64_t after_rows, size_t memory_limit) {
+void ScanWriter::defer_key_index(int64_t after_rows) {
   if (!impl_) return;
   impl_->defer_after_rows = after_rows;
-  impl_->key_memory_limit = memory_limit;
 }
 
 void ScanWriter::keep_original_json(bool keep) {
@@ -951,7 +918,6 @@ void ScanWriter::rollback() {
   if (!impl_ || !impl_->open) return;
   impl_->plans.clear();
   impl_->deferred.clear();  // the rollback puts their indexes back
-  impl_->key_bytes = 0;
   impl_->error_stmt = Cursor{};
   impl_->ref_stmt = Cursor{};
   impl_->unmodelled_stmt = Cursor{};

@@ -245,15 +245,14 @@ class ScanWriter {
   // the asset tables), in a store about half the size (docs/data-model.md,
   // "The original JSON"). Set it before the first add().
   void keep_original_json(bool keep);
-  // A table that was empty when the scan first wrote into it, once the
-  // scan has written `after_rows` rows into it (default 200,000: below it
-  // the index fits the page cache and is cheaper kept up to date as rows
-  // come), has its (_scan, _key) index dropped and built again at commit by
-  // one sort. Meanwhile the writer holds the keys' hashes and rowids (8
-  // bytes each, in tables at most three quarters full), at most
-  // `memory_limit` bytes in all (default 32 MiB); a table whose keys would
-  // pass it is indexed again at once. SQLite only.
-  void defer_key_index(int64_t after_rows, size_t memory_limit);
+  // Once the scan has written `after_rows` rows (default 200,000: below it
+  // the indexes fit the page cache and are cheaper kept up to date as rows
+  // come) into tables that were empty when it first wrote into them, each
+  // such table has its (_scan, _key) index dropped, and built again at
+  // commit by one sort; a row whose key the scan wrote before is appended
+  // meanwhile, and commit merges the two as the upsert would have. 0: from
+  // the first row. SQLite only.
+  void defer_key_index(int64_t after_rows);
   // Gives each row of `relationship`'s target written so far in this scan
   // that has no parent through it the parent `parent_id` (linked at commit):
   // how an import attaches tenant-side objects to its only tenant.

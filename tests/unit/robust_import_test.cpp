@@ -12,8 +12,8 @@
 #include <sstream>
 #include <string>
 
-#include "engine/schema/schema.hpp"
 #include "collectors/snapshot/importer.hpp"
+#include "engine/schema/schema.hpp"
 #include "unit/robust_support.hpp"
 
 namespace posture::robust {

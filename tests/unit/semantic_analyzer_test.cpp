@@ -115,7 +115,7 @@ TEST(AnalyzerVariables, DefaultsAreUsedUnlessAValueIsGiven) {
 
 TEST(AnalyzerVariables, StructuredValuesBuildTheFilter) {
   auto r = analyze("query Q($w: ConnectorWhere) { connectors(where: $w) { id } }",
-              {{"w", {{"OR", json::array({{{"name", "a"}}, {{"state", nullptr}}})}}}});
+                   {{"w", {{"OR", json::array({{{"name", "a"}}, {{"state", nullptr}}})}}}});
   const Predicate& p = where(r);
   ASSERT_EQ(p.kind, PKind::Or) << posture::ir::to_string(p);
   ASSERT_EQ(p.children.size(), 2u);

@@ -111,13 +111,10 @@ void write_inventory(const std::string& path, int n, bool lines) {
 // grows at least by that much when it measures the import (3.4 MiB measured).
 constexpr long kMinImportGrowthKib = 2048;
 
-// What the writer may hold for `keys` keys of tables it indexes at commit
-// (ScanWriter::defer_key_index: 8 bytes a key, in tables at least a
-// quarter empty, so at most 8 * 8/3 bytes a key, up to its 32 MiB limit):
-// memory that grows with the keys up to that bound, and no further.
-long key_index_kib(long keys) {
-  return std::min(keys * 8 * 8 / 3 / 1024, 32L * 1024);
-}
+// What the writer may hold however large the file: the run SQLite's sorter
+// sorts in memory when commit builds the key indexes the scan dropped
+// (ScanWriter::defer_key_index; 8 MiB, scan_writer.cpp's kSortCacheSize).
+constexpr long kKeyIndexSortKib = 8192;
 
 class SnapshotStreamTest : public ::testing::Test {
  protected:
@@ -206,7 +203,7 @@ TEST_F(SnapshotStreamTest, ALargeDocumentIsImportedInFlatMemory) {
   // The measurement sees the import at all: its 2 MiB SQLite page cache alone
   // raises the peak (were the peak not reset, an earlier one would hide it).
   EXPECT_GT(growth, kMinImportGrowthKib);
-  EXPECT_LT(growth, file_kib / 5 + key_index_kib(2 * n))
+  EXPECT_LT(growth, file_kib / 5 + kKeyIndexSortKib)
       << "the importer seems to hold the file in memory";
 }
 
@@ -223,7 +220,7 @@ TEST_F(SnapshotStreamTest, LargeJsonLinesAreImportedInFlatMemory) {
   // The measurement sees the import at all: its 2 MiB SQLite page cache alone
   // raises the peak (were the peak not reset, an earlier one would hide it).
   EXPECT_GT(growth, kMinImportGrowthKib);
-  EXPECT_LT(growth, file_kib / 5 + key_index_kib(2 * n))
+  EXPECT_LT(growth, file_kib / 5 + kKeyIndexSortKib)
       << "the importer seems to hold the file in memory";
 }
 

@@ -57,7 +57,15 @@ class StoreScanTest : public posture::testing::TempStoreTest {
   // ids (not rowids): what two scans of the same records must both hold.
   std::string scan_rows(const std::string& fk, int64_t scan) {
     std::string id = std::to_string(scan);
-    return query("SELECT id, name FROM connector WHERE _scan = " + id + " ORDER BY _rid") + "\n" +
+    return query(
+               "SELECT c.id, c.name, r._raw FROM connector AS c LEFT JOIN connector_raw AS r ON "
+               "r._rid = c._rid WHERE c._scan = " +
+               id + " ORDER BY c._rid") +
+           "\n" +
+           query(
+               "SELECT count(*) FROM connector_raw WHERE _rid NOT IN (SELECT _rid FROM "
+               "connector)") +
+           "\n" +
            query(
                "SELECT c.id, c.email, p.id, c._has_security_contact_key FROM security_contact "
                "AS c LEFT JOIN connector AS p ON p._rid = c.\"" +
@@ -405,10 +413,11 @@ TEST_F(StoreScanTest, RowsEncodedOnAnotherThreadAreStoredAsTheRecordsThemselves)
             "a@x.com;b@x.com|[\"a@x.com\",\"b@x.com\"]|1|0|[]|NULL|1|Enabled");
 }
 
-TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
-  // A scan that writes many rows into a table that was empty drops its
-  // (_scan, _key) index and builds it at commit; meanwhile the writer finds
-  // duplicates and parents by the keys it holds. Whether it does, and when,
+TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
+  // A scan that writes many rows into tables that were empty drops their
+  // (_scan, _key) indexes and builds them at commit; meanwhile a key written
+  // twice has two rows, which commit merges, and a child whose parent is not
+  // among the recent rows is linked by commit. Whether it does, and when,
   // the rows stored must be the same.
   const std::string fk = store_->schema().relationships_into("SecurityContact").at(0)->fk_column;
   auto write = [&](ScanWriter& w) {
@@ -436,22 +445,20 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
       ASSERT_TRUE(w.add(connector("/subscriptions/z" + std::to_string(i), "Z")).ok());
   };
   // Each case on a store of its own (a new file unless `again`): when the
-  // index is dropped (after how many rows of a table that was empty), the
-  // most the keys may take, and whether the connectors' index is missing
-  // once the rows are written.
+  // indexes are dropped (after how many rows into tables that were empty),
+  // and whether the connectors' index is missing once the rows are written.
   struct Case {
     const char* what;
     bool again;
     int64_t after_rows;
-    size_t limit;
     const char* without_index;
   };
   const Case cases[] = {
-      {"dropped after the first row", false, 1, size_t{64} << 20, "1"},
-      {"kept: the keys would not fit", false, 1, 1, "0"},
-      {"dropped, then built again when the keys outgrew 8 KiB", false, 1, 8192, "0"},
-      {"kept: the table held rows", true, 1, size_t{64} << 20, "0"},
-      {"kept: fewer rows than the default 200,000", false, 200000, size_t{32} << 20, "0"},
+      {"dropped before the first row", false, 0, "1"},
+      {"dropped after the first row", false, 1, "1"},
+      {"dropped midway, after 60 rows of either table", false, 60, "1"},
+      {"kept: the table held rows", true, 0, "0"},
+      {"kept: fewer rows than the default 200,000", false, 200000, "0"},
   };
   std::string first;
   int n = 0;
@@ -463,7 +470,7 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
       store_ = std::make_unique<Store>(std::move(fresh).value());
     }
     ScanWriter w = begin();
-    w.defer_key_index(c.after_rows, c.limit);
+    w.defer_key_index(c.after_rows);
     write(w);
     if (HasFatalFailure()) return;
     EXPECT_EQ(query("SELECT count(*) = 0 FROM sqlite_master WHERE name = 'connector_scan_key'"),
@@ -485,7 +492,11 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
   }
   // The second contact replaced the first (its id too, as an upsert does),
   // under a parent written 40 rows before it.
-  EXPECT_NE(first.find("/SUBSCRIPTIONS/A|A again"), std::string::npos) << first;
+  EXPECT_NE(first.find("/SUBSCRIPTIONS/A|A again|{\"displayName\":\"A again\",\"id\":\"/"
+                       "SUBSCRIPTIONS/A\"}\n"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\n0\n"), std::string::npos) << first;  // no original JSON without its row
   EXPECT_NE(first.find("/subscriptions/A/providers/Microsoft.Security/securityContacts/D|"
                        "again@example.com|/SUBSCRIPTIONS/A|NULL"),
             std::string::npos)
@@ -497,12 +508,102 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndFindsThemMeanwhile) {
       << first;
 }
 
+// A row written twice while the indexes are dropped keeps the references
+// (@ref) and children each of its two writes had: commit points them all at
+// the one row it keeps.
+TEST_F(StoreScanTest, MergedDuplicatesKeepTheirReferencesAndChildren) {
+  const std::string rg = "/subscriptions/s/resourceGroups/r/providers/";
+  auto rel = [&](const char* owner, const char* name) {
+    for (const auto& r : type(owner)->relationships)
+      if (r.name == name) return &r;
+    ADD_FAILURE() << owner << "." << name;
+    return static_cast<const posture::schema::Relationship*>(nullptr);
+  };
+  auto record = [&](const char* type_name, const std::string& id, const std::string& name) {
+    Record r;
+    r.type = type(type_name);
+    r.id = id;
+    r.fields = {{"id", id}, {"name", name}};
+    r.raw = json{{"id", id}, {"name", name}}.dump();
+    return r;
+  };
+  const auto* nics = rel("VirtualMachine", "networkInterfaces");
+  const auto* disks = rel("VirtualMachine", "diskAttachments");
+  const auto* groups = rel("NetworkInterface", "securityGroups");
+  ASSERT_TRUE(nics && disks && groups && groups->in_owner && !nics->in_owner);
+  const std::string vm = rg + "Microsoft.Compute/virtualMachines/vm1";
+  auto nic = [&](const std::string& name, const std::string& group) {
+    Record r = record("NetworkInterface", rg + "Microsoft.Network/networkInterfaces/" + name, name);
+    if (!group.empty())
+      r.references = {{groups, rg + "Microsoft.Network/networkSecurityGroups/" + group}};
+    return r;
+  };
+  // A VM written with the interface it names, then one of its disks.
+  auto vm_and_disk = [&](ScanWriter& w, const std::string& id, const char* name,
+                         const char* interface, const char* disk) {
+    Record v = record("VirtualMachine", id, name);
+    v.references = {{nics, rg + "Microsoft.Network/networkInterfaces/" + interface}};
+    ASSERT_TRUE(w.add(v).ok());
+    Record a = record("DiskAttachment", vm + "/" + disk, disk);
+    a.relationship = disks;
+    a.parent_id = vm;
+    ASSERT_TRUE(w.add(a).ok());  // linked to the write just before it
+  };
+  auto write = [&](ScanWriter& w) {
+    vm_and_disk(w, vm, "first", "nic1", "os");
+    if (::testing::Test::HasFatalFailure()) return;
+    ASSERT_TRUE(w.add(nic("nic1", "nsg1")).ok());
+    ASSERT_TRUE(w.add(nic("nic2", "")).ok());
+    for (int i = 0; i < 20; ++i)  // enough for vm1 to leave the writer's recent rows
+      ASSERT_TRUE(w.add(record("VirtualMachine", vm + "-" + std::to_string(i), "other")).ok());
+    vm_and_disk(w, rg + "Microsoft.Compute/virtualMachines/VM1", "again", "nic2", "data");
+    if (::testing::Test::HasFatalFailure()) return;
+    ASSERT_TRUE(w.add(nic("NIC2", "nsg2")).ok());
+    for (const char* g : {"nsg1", "nsg2"})
+      ASSERT_TRUE(
+          w.add(record("SecurityGroup", rg + "Microsoft.Network/networkSecurityGroups/" + g, g))
+              .ok());
+  };
+  const std::string rows =
+      "SELECT v.name, (SELECT count(*) FROM virtual_machine), (SELECT count(*) FROM "
+      "virtual_machine_raw), n.name, g.name, (SELECT group_concat(a.name) FROM disk_attachment "
+      "AS a WHERE a.\"" +
+      disks->fk_column +
+      "\" = v._rid) FROM network_interface AS n JOIN virtual_machine AS v ON "
+      "v._rid = n.\"" +
+      nics->fk_column + "\" LEFT JOIN security_group AS g ON g._rid = n.\"" + groups->fk_column +
+      "\" ORDER BY n._rid";
+  std::string kept;
+  int n = 0;
+  for (int64_t after_rows : {int64_t{200000}, int64_t{0}, int64_t{3}}) {
+    SCOPED_TRACE(after_rows);
+    auto fresh = Store::open(db_ + "." + std::to_string(n++), posture::schema::builtin());
+    ASSERT_TRUE(fresh.ok());
+    store_ = std::make_unique<Store>(std::move(fresh).value());
+    ScanWriter w = begin();
+    w.defer_key_index(after_rows);
+    write(w);
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(w.commit().ok());
+    EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'posture_merge'"), "0");
+    std::string got = query(rows);
+    if (kept.empty()) kept = got;
+    EXPECT_EQ(got, kept);
+  }
+  // One VM row, its second write's fields, both interfaces and both disks;
+  // the interface written twice has its second write's group.
+  EXPECT_EQ(kept,
+            "again|21|21|nic1|nsg1|os,data\n"
+            "again|21|21|NIC2|nsg2|os,data");
+}
+
 TEST_F(StoreScanTest, ARolledBackFirstScanLeavesItsKeyIndexAsItWas) {
   std::string before = file_bytes();
   std::string schema = query("SELECT name, sql FROM sqlite_master ORDER BY name");
   {
     ScanWriter w = begin();
-    w.defer_key_index(1, size_t{32} << 20);
+    w.defer_key_index(1);
     for (int i = 0; i < 100; ++i)
       ASSERT_TRUE(w.add(connector("/subscriptions/x" + std::to_string(i), "X")).ok());
     EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'connector_scan_key'"), "0");
