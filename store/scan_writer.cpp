@@ -311,8 +311,8 @@ Result<InsertPlan*> ScanWriter::Impl::plan_for(const schema::ObjectType* type) {
 // dropped until commit (below it, the indexes fit the page cache and are
 // cheaper kept up to date as rows come).
 Status ScanWriter::Impl::count_new_row(InsertPlan& p) {
-  if (!p.was_empty || p.deferred || deferring() || ++new_rows < defer_after_rows)
-    return ok_status();
+  if (!p.was_empty || p.deferred) return ok_status();
+  if (!deferring() && ++new_rows < defer_after_rows) return ok_status();
   for (const auto& [type, plan] : plans)
     if (plan->was_empty)
       if (auto s = defer_index(*plan->type); !s) return s;
@@ -368,9 +368,10 @@ Status ScanWriter::Impl::merge_duplicates(const DeferredIndex& d) {
     columns += (columns.empty() ? "" : ", ") + quote_ident(column);
     values += (values.empty() ? "l." : ", l.") + quote_ident(column);
   }
-  sqls.push_back("UPDATE " + t + " SET (" + columns + ") = (SELECT " + values + " FROM " + t +
-                 " AS l WHERE l._rid = d.last) FROM temp.posture_dups AS d WHERE " + t +
-                 "._rid = d.other AND d.other = d.first");
+  if (!columns.empty())
+    sqls.push_back("UPDATE " + t + " SET (" + columns + ") = (SELECT " + values + " FROM " + t +
+                   " AS l WHERE l._rid = d.last) FROM temp.posture_dups AS d WHERE " + t +
+                   "._rid = d.other AND d.other = d.first");
   sqls.push_back("INSERT INTO " + raw + "(_rid, " + kRaw + ") SELECT d.first, l." + kRaw +
                  " FROM temp.posture_dups AS d JOIN " + raw +
                  " AS l ON l._rid = d.last WHERE d.other = d.first ON CONFLICT(_rid) DO UPDATE "

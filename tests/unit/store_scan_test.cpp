@@ -441,7 +441,7 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
     ASSERT_TRUE(w.add(contact("/subscriptions/gone/providers/Microsoft.Security/securityContacts/g",
                               "/subscriptions/gone"))
                     .ok());        // a parent never written
-    for (int i = 0; i < 800; ++i)  // more keys than 8 KiB holds
+    for (int i = 0; i < 800; ++i)  // more rows than the page cache's first pages
       ASSERT_TRUE(w.add(connector("/subscriptions/z" + std::to_string(i), "Z")).ok());
   };
   // Each case on a store of its own (a new file unless `again`): when the
@@ -508,8 +508,8 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
       << first;
 }
 
-// A row written twice while the indexes are dropped keeps the references
-// (@ref) and children each of its two writes had: commit points them all at
+// A row written more than once while the indexes are dropped keeps the references
+// (@ref) and children each of its writes had: commit points them all at
 // the one row it keeps.
 TEST_F(StoreScanTest, MergedDuplicatesKeepTheirReferencesAndChildren) {
   const std::string rg = "/subscriptions/s/resourceGroups/r/providers/";
@@ -559,6 +559,7 @@ TEST_F(StoreScanTest, MergedDuplicatesKeepTheirReferencesAndChildren) {
     vm_and_disk(w, rg + "Microsoft.Compute/virtualMachines/VM1", "again", "nic2", "data");
     if (::testing::Test::HasFatalFailure()) return;
     ASSERT_TRUE(w.add(nic("NIC2", "nsg2")).ok());
+    ASSERT_TRUE(w.add(nic("Nic2", "")).ok());  // a third write, naming no group
     for (const char* g : {"nsg1", "nsg2"})
       ASSERT_TRUE(
           w.add(record("SecurityGroup", rg + "Microsoft.Network/networkSecurityGroups/" + g, g))
@@ -584,18 +585,25 @@ TEST_F(StoreScanTest, MergedDuplicatesKeepTheirReferencesAndChildren) {
     w.defer_key_index(after_rows);
     write(w);
     if (HasFatalFailure()) return;
+    EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name IN ('virtual_machine_scan_key', "
+                    "'network_interface_scan_key')"),
+              after_rows == 200000 ? "2" : "0");
     ASSERT_TRUE(w.commit().ok());
     EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name IN ('virtual_machine_scan_key', "
+                    "'network_interface_scan_key')"),
+              "2");
     EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'posture_merge'"), "0");
     std::string got = query(rows);
     if (kept.empty()) kept = got;
     EXPECT_EQ(got, kept);
   }
   // One VM row, its second write's fields, both interfaces and both disks;
-  // the interface written twice has its second write's group.
+  // the interface written three times has its last write's fields and the
+  // group its second write named.
   EXPECT_EQ(kept,
             "again|21|21|nic1|nsg1|os,data\n"
-            "again|21|21|NIC2|nsg2|os,data");
+            "again|21|21|Nic2|nsg2|os,data");
 }
 
 TEST_F(StoreScanTest, ARolledBackFirstScanLeavesItsKeyIndexAsItWas) {
