@@ -37,4 +37,10 @@ inline std::string raw_table(const std::string& table) {
   return table + "_raw";
 }
 
+// How the references a scan holds until commit (posture_refs.rel) name their
+// @ref relationship: "<owner>.<name>".
+inline std::string reference_name(const schema::Relationship& rel) {
+  return rel.owner + "." + rel.name;
+}
+
 }  // namespace posture::store

@@ -259,7 +259,7 @@ Status PgWriter::add(const Record& record) {
   if (keep_raw_ && !copy_text(line, record.raw)) return nul_in_text(record);
   s.buffer += line + "\n";
   for (const auto& ref : record.references) {
-    std::string name = ref.first->owner + "." + ref.first->name;
+    std::string name = reference_name(*ref.first);
     refs_ += std::to_string(scan_id_) + "\t";
     copy_text(refs_, name);
     refs_ += "\t" + std::to_string(rid) + "\t";
@@ -451,8 +451,8 @@ Status PgWriter::link_references() {
               t + "._key) WHERE " + t + "._scan = $1 AND " + t + "." + fk + " IS NULL AND " + t +
               "._key IN (SELECT target_key FROM posture_refs WHERE scan = $1 AND rel = $2)";
       }
-      auto r = store_->run(sql, {pg_int(scan_id_), pg_text(rel.owner + "." + rel.name)},
-                           "linking " + rel.name);
+      auto r =
+          store_->run(sql, {pg_int(scan_id_), pg_text(reference_name(rel))}, "linking " + rel.name);
       if (!r) return r.take_errors();
     }
   }

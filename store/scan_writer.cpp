@@ -6,8 +6,8 @@
 // until commit (DeferredIndex): their rows are appended as they come, and
 // commit merges the rows of a key written twice before it builds the index. References
 // by id (@ref) go to a temporary table (owner rowid, target key) as owners
-// are written, and one UPDATE per such relationship links the targets at
-// commit, so memory does not grow with the scan. A rollback (explicit, or by
+// are written, and commit links each such relationship in two ordered passes
+// (link_references), so memory does not grow with the scan. A rollback (explicit, or by
 // destroying an uncommitted writer) leaves the store file as it was before begin().
 #include <algorithm>
 #include <array>
@@ -223,6 +223,7 @@ struct ScanWriter::Impl {
   Status count_new_row(InsertPlan& p);
   Status build_indexes();
   Status merge_duplicates(const DeferredIndex& d);
+  Status run(const std::string& sql, std::string_view reference, const std::string& what);
   Status create_indexes(const std::vector<std::string>& sqls,
                         const std::function<Status(size_t)>& on_duplicate = nullptr);
   Status store_row(InsertPlan& p, const Record& record, const EncodedRow& encoded, int64_t& rid);
@@ -356,70 +357,81 @@ Status ScanWriter::Impl::merge_duplicates(const DeferredIndex& d) {
   const std::string t = quote_ident(d.type->table);
   const std::string raw = quote_ident(raw_table(d.type->table));
   // Each row of a key written twice: the first and the last row of its key.
-  std::vector<std::string> sqls{
-      "CREATE INDEX posture_merge ON " + t + "(_scan, _key)",
-      "CREATE TEMP TABLE posture_dups(other INTEGER PRIMARY KEY, first INTEGER, last INTEGER)",
-      "INSERT INTO temp.posture_dups SELECT r._rid, g.first, g.last FROM (SELECT _key AS k, "
-      "min(_rid) AS first, max(_rid) AS last FROM " +
-          t + " WHERE _scan = ?1 GROUP BY _key HAVING count(*) > 1) AS g JOIN " + t +
-          " AS r ON r._scan = ?1 AND r._key = g.k"};
+  // Each statement with the @ref relationship it binds to ?2, if any.
+  std::vector<std::pair<std::string, std::string>> steps{
+      {"CREATE INDEX posture_merge ON " + t + "(_scan, _key)", ""},
+      {"CREATE TEMP TABLE posture_dups(other INTEGER PRIMARY KEY, first INTEGER, last INTEGER)",
+       ""},
+      {"INSERT INTO temp.posture_dups SELECT r._rid, g.first, g.last FROM (SELECT _key AS k, "
+       "min(_rid) AS first, max(_rid) AS last FROM " +
+           t + " WHERE _scan = ?1 GROUP BY _key HAVING count(*) > 1) AS g JOIN " + t +
+           " AS r ON r._scan = ?1 AND r._key = g.k",
+       ""}};
   std::string columns, values;
   for (const auto& column : row_columns(schema, *d.type)) {
     columns += (columns.empty() ? "" : ", ") + quote_ident(column);
     values += (values.empty() ? "l." : ", l.") + quote_ident(column);
   }
   if (!columns.empty())
-    sqls.push_back("UPDATE " + t + " SET (" + columns + ") = (SELECT " + values + " FROM " + t +
-                   " AS l WHERE l._rid = d.last) FROM temp.posture_dups AS d WHERE " + t +
-                   "._rid = d.other AND d.other = d.first");
-  sqls.push_back("INSERT INTO " + raw + "(_rid, " + kRaw + ") SELECT d.first, l." + kRaw +
-                 " FROM temp.posture_dups AS d JOIN " + raw +
-                 " AS l ON l._rid = d.last WHERE d.other = d.first ON CONFLICT(_rid) DO UPDATE "
-                 "SET " +
-                 kRaw + " = excluded." + kRaw);
+    steps.push_back({"UPDATE " + t + " SET (" + columns + ") = (SELECT " + values + " FROM " + t +
+                         " AS l WHERE l._rid = d.last) FROM temp.posture_dups AS d WHERE " + t +
+                         "._rid = d.other AND d.other = d.first",
+                     ""});
+  steps.push_back({"INSERT INTO " + raw + "(_rid, " + kRaw + ") SELECT d.first, l." + kRaw +
+                       " FROM temp.posture_dups AS d JOIN " + raw +
+                       " AS l ON l._rid = d.last WHERE d.other = d.first ON CONFLICT(_rid) DO "
+                       "UPDATE SET " +
+                       kRaw + " = excluded." + kRaw,
+                   ""});
   const std::string others = "(SELECT other FROM temp.posture_dups WHERE other <> first)";
-  std::vector<std::string> references;  // the scan's references whose owner is a row here
   for (const auto& rel : d.type->relationships) {
-    if (!rel.ref_path.empty()) references.push_back(rel.owner + "." + rel.name);
+    // The scan's references whose owner is a row here.
+    if (!rel.ref_path.empty())
+      steps.push_back(
+          {"UPDATE temp.posture_refs SET owner = (SELECT first FROM temp.posture_dups WHERE "
+           "other = owner) WHERE scan = ?1 AND rel = ?2 AND owner IN " +
+               others,
+           reference_name(rel)});
     if (rel.in_owner) continue;
     const schema::ObjectType* child = schema.type(rel.target);
     if (!child) return store_error(path(), "relationship " + rel.name + ": no type " + rel.target);
     const std::string c = quote_ident(child->table), fk = quote_ident(rel.fk_column);
-    sqls.push_back("UPDATE " + c + " SET " + fk +
-                   " = (SELECT first FROM temp.posture_dups WHERE other = " + c + "." + fk +
-                   ") WHERE _scan = ?1 AND " + fk + " IN " + others);
+    steps.push_back({"UPDATE " + c + " SET " + fk +
+                         " = (SELECT first FROM temp.posture_dups WHERE other = " + c + "." + fk +
+                         ") WHERE _scan = ?1 AND " + fk + " IN " + others,
+                     ""});
   }
-  // ?2: the relationship's name, as add() records it.
-  const size_t by_name = sqls.size();
-  for (size_t i = 0; i < references.size(); ++i)
-    sqls.push_back(
-        "UPDATE temp.posture_refs SET owner = (SELECT first FROM temp.posture_dups WHERE other = "
-        "owner) WHERE scan = ?1 AND rel = ?2 AND owner IN " +
-        others);
-  sqls.push_back("DELETE FROM " + raw + " WHERE _rid IN " + others);
-  sqls.push_back("DELETE FROM " + t + " WHERE _rid IN " + others);
-  sqls.push_back("DROP TABLE temp.posture_dups");
-  sqls.push_back("DROP INDEX posture_merge");
-  for (size_t i = 0; i < sqls.size(); ++i) {
-    auto stmt = prepare(db(), path(), sqls[i]);
-    if (!stmt) return stmt.take_errors();
-    if (sqls[i].find("?1") != std::string::npos) stmt->bind(1, scan_id);
-    if (i >= by_name && i < by_name + references.size())
-      stmt->bind(2, std::string_view(references[i - by_name]));
-    if (step(*stmt) != SQLITE_DONE)
-      return sqlite_error(path(), db(), "merging the rows of " + d.type->table + " written twice");
-  }
+  steps.push_back({"DELETE FROM " + raw + " WHERE _rid IN " + others, ""});
+  steps.push_back({"DELETE FROM " + t + " WHERE _rid IN " + others, ""});
+  steps.push_back({"DROP TABLE temp.posture_dups", ""});
+  steps.push_back({"DROP INDEX posture_merge", ""});
+  for (const auto& [sql, reference] : steps)
+    if (auto s = run(sql, reference, "merging the rows of " + d.type->table + " written twice"); !s)
+      return s;
+  return ok_status();
+}
+
+// Runs `sql` once with ?1 the scan and ?2 `reference` (a statement may use
+// neither); `what` names it in an error.
+Status ScanWriter::Impl::run(const std::string& sql, std::string_view reference,
+                             const std::string& what) {
+  auto stmt = prepare(db(), path(), sql);
+  if (!stmt) return stmt.take_errors();
+  stmt->bind(1, scan_id);
+  stmt->bind(2, reference);
+  if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), what);
   return ok_status();
 }
 
 // Runs the CREATE INDEX statements `sqls` (the deferred key indexes, the
 // references' temporary ones) with a small page cache, then the writer's
 // own again. A unique index refused for a duplicate, sqls[i], is built again
-// once `on_duplicate(i)` has mended its rows. SQLite's sorter sorts runs as large as the page cache
-// in memory before it merges them: runs of 64 MiB outgrow the CPU's caches, and at 1M the two key
-// indexes took 5.0-6.1 s to build against 3.7-4.2 s with runs of 8 MiB (its least at 32 KiB pages);
-// at 10M the references' sort raised the import's peak RSS by 70 MB (docs/performance.md, "The
-// index build's sort runs").
+// once `on_duplicate(i)` has mended its rows. SQLite's sorter sorts runs as
+// large as the page cache in memory before it merges them: runs of 64 MiB
+// outgrow the CPU's caches, and at 1M the two key indexes took 5.0-6.1 s to
+// build against 3.7-4.2 s with runs of 8 MiB (its least at 32 KiB pages); at
+// 10M the references' sort raised the import's peak RSS by 70 MB
+// (docs/performance.md, "The index build's sort runs").
 Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls,
                                         const std::function<Status(size_t)>& on_duplicate) {
   if (sqls.empty()) return ok_status();
@@ -467,10 +479,7 @@ Status ScanWriter::Impl::link_parents() {
                         quote_ident(rel.key_column) + " = NULL FROM " + quote_ident(owner.table) +
                         " AS p WHERE p._scan = ?1 AND p._key = " + key + " AND " + child +
                         "._scan = ?1 AND " + child + "." + quote_ident(rel.fk_column) + " IS NULL";
-      auto stmt = prepare(db(), path(), sql);
-      if (!stmt) return stmt.take_errors();
-      stmt->bind(1, scan_id);
-      if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
+      if (auto s = run(sql, "", "linking " + rel.name); !s) return s;
     }
   }
   return ok_status();
@@ -522,14 +531,9 @@ Status ScanWriter::Impl::link_references() {
               holder + "._rid = l.rid AND " + holder + "._scan = ?1 AND " + holder + "." + fk +
               " IS NULL",
           "DELETE FROM temp.posture_links"};
-      const std::string name = rel.owner + "." + rel.name;
-      for (const auto& sql : sqls) {
-        auto stmt = prepare(db(), path(), sql);
-        if (!stmt) return stmt.take_errors();
-        stmt->bind(1, scan_id);
-        stmt->bind(2, std::string_view(name));
-        if (step(*stmt) != SQLITE_DONE) return sqlite_error(path(), db(), "linking " + rel.name);
-      }
+      const std::string name = reference_name(rel);
+      for (const auto& sql : sqls)
+        if (auto s = run(sql, name, "linking " + rel.name); !s) return s;
     }
   }
   return exec(db(), path(), "DROP INDEX temp.posture_refs_key; DELETE FROM temp.posture_refs");
@@ -776,7 +780,7 @@ Status ScanWriter::add(const Record& record, const EncodedRow& row) {
   impl_->writeback.row_written();
   Cursor& refs = impl_->ref_stmt;
   for (const auto& [rel, target] : record.references) {
-    std::string name = rel->owner + "." + rel->name;
+    std::string name = reference_name(*rel);
     std::string key = arm_key(target);
     refs.reset();
     refs.bind(1, scan_id_);

@@ -153,12 +153,21 @@ class RobustCrashTest : public AzureCollectTest {
     return seconds;
   }
 
-  // A random moment to kill a run that takes `seconds`: uniform over the run
-  // for even kills, in its last quarter (where the commit is) for odd ones.
-  std::chrono::microseconds kill_delay(int kill, double seconds) {
+  // Kill number `kill` of a run that takes `seconds`, at a random moment:
+  // uniform over the run for even kills, in its last quarter (where the
+  // commit is) for odd ones. Returns whether the run was killed. A run that
+  // ended before its kill was faster than `seconds` (measured while other
+  // tests loaded the machine): `seconds` becomes its time, so that later
+  // kills keep landing while a run is going.
+  bool kill_at_random(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                      int kill, double& seconds) {
     std::uniform_real_distribution<double> whole(0.0, 1.05), late(0.75, 1.0);
     double at = (kill % 2 ? late(rng_) : whole(rng_)) * seconds;
-    return std::chrono::microseconds(static_cast<int64_t>(at * 1e6));
+    double finished = 0;
+    bool killed = run_and_kill(args, env, std::chrono::microseconds(static_cast<int64_t>(at * 1e6)),
+                               &finished);
+    if (!killed) seconds = std::min(seconds, finished);
+    return killed;
   }
 
   std::string one(sqlite3* db, const std::string& sql) {
@@ -307,13 +316,8 @@ TEST_F(RobustCrashTest, KilledImportsLeaveThePreviousScanOrTheNewOne) {
     if (kill % 2 == 0) restore(base);
     int64_t scans_before =
         check_store(expected, std::nullopt, "before kill " + std::to_string(kill));
-    double finished = 0;
-    bool was_killed = run_and_kill(args, {}, kill_delay(kill, seconds), &finished);
+    bool was_killed = kill_at_random(args, {}, kill, seconds);
     killed += was_killed;
-    // A run that ended before its kill was faster than the window assumed
-    // (measured while other tests loaded the machine): later kills aim at
-    // runs as fast as it, so that most of them land while a run is going.
-    if (!was_killed) seconds = std::min(seconds, finished);
     int64_t after = check_store(expected, scans_before, "after kill " + std::to_string(kill));
     before_commit += was_killed && after == scans_before;
     if (HasFailure()) break;
@@ -409,10 +413,8 @@ TEST_F(RobustCrashTest, KilledCollectionsLeaveThePreviousScanOrTheNewOne) {
   int64_t scans = check_store(expected, 0, "after the first collection");
   int killed = 0, before_commit = 0;
   for (int kill = 0; kill < kKills; ++kill) {
-    double finished = 0;
-    bool was_killed = run_and_kill(args, env, kill_delay(kill, seconds), &finished);
+    bool was_killed = kill_at_random(args, env, kill, seconds);
     killed += was_killed;
-    if (!was_killed) seconds = std::min(seconds, finished);  // as in the test above
     int64_t after = check_store(expected, scans, "after kill " + std::to_string(kill));
     before_commit += was_killed && after == scans;
     scans = after;
