@@ -280,6 +280,11 @@ SubjectCache::Entry& SubjectCache::entry(const std::string& key) {
   return *slot;
 }
 
+void SubjectCache::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+}
+
 Result<std::shared_ptr<const Subjects>> SubjectCache::get(const store::Store& store,
                                                           const EvaluationContext& context,
                                                           const Check& check,
@@ -330,12 +335,12 @@ bool SubjectCache::needs_ids(const EvaluationContext& context, const schema::Obj
 
 void SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
                          const Check& check, const schema::ObjectType& type,
-                         const std::vector<int64_t>& rids) {
+                         std::vector<int64_t> rids) {
   if (context.order != Order::Store || needs_ids(context, type)) return;
   Entry& e = entry(key(statement(store, context, check, type)));
   std::call_once(e.once, [&] {
     auto subjects = std::make_shared<Subjects>();
-    subjects->rids = rids;
+    subjects->rids = std::move(rids);
     e.subjects = std::move(subjects);
   });
 }
@@ -459,14 +464,16 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
     const Check& first = *checks[together.front()];
     const schema::ObjectType& type = *subject_type(first);
     const bool ids = has_waivers(context_);
-    // The statement reads every subject in rowid order: the subject list too,
-    // unless that list needs each subject's id (a collection error is about
-    // the type), which would hold every id at once here.
-    const bool offer = !SubjectCache::needs_ids(context_, type);
+    // The statement reads every subject in rowid order: the subject list too
+    // (in store order), unless that list needs each subject's id (a
+    // collection error is about the type), which would hold every id at once
+    // here. Then each check marks its rows in the list's order.
+    const bool offer = context_.order == Order::Store && !SubjectCache::needs_ids(context_, type);
     std::vector<const ir::Predicate*> wheres;
     for (size_t i : together) wheres.push_back(&checks[i]->query.optimised.roots.front().where);
     const size_t flags = ids ? 2 : 1;  // the first flag's column
     std::vector<Selected> selected(together.size());
+    for (auto& one : selected) one.marked = offer;
     std::vector<int64_t> rids;
     posture::Status read = [&]() -> posture::Status {
       sql::Statement st = sql::subjects_judged(type, selected_columns(ids), first.providers, wheres,
@@ -477,7 +484,12 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
         auto row = cursor->next();
         if (!row) return row.take_errors();
         if (!*row) break;
-        if (offer) rids.push_back(cursor->integer(0));
+        if (offer) {
+          rids.push_back(cursor->integer(0));
+          for (size_t k = 0; k < together.size(); ++k)
+            selected[k].mark(cursor->integer(static_cast<int>(flags + k)) != 0, *cursor, ids);
+          continue;
+        }
         for (size_t k = 0; k < together.size(); ++k) {
           if (cursor->integer(static_cast<int>(flags + k)) == 0) continue;
           selected[k].add(cursor->integer(0), *cursor, ids);
@@ -485,7 +497,7 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
       }
       return ok_status();
     }();
-    if (read && offer) context_.subjects->offer(store_, context_, first, type, rids);
+    if (read && offer) context_.subjects->offer(store_, context_, first, type, std::move(rids));
     for (size_t k = 0; k < together.size(); ++k) {
       const Check& check = *checks[together[k]];
       CheckResult result;
@@ -509,7 +521,7 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
 }
 
 posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& type,
-                                 const Selected& selected, CheckResult& result) const {
+                                 Selected& selected, CheckResult& result) const {
   const WaiverList* waivers = has_waivers(context_) ? context_.waivers : nullptr;
   auto subjects = context_.subjects->get(store_, context_, check, type);
   if (!subjects) return subjects.take_errors();
@@ -523,33 +535,44 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
       return ok_status();
     }
   }
-  result.verdicts.assign(all.rids.size(), Verdict::Pass);
-  std::vector<std::pair<uint32_t, const std::string*>> failed;  // index, id
-  failed.reserve(selected.rids.size());
-  static const std::string no_id;
-  size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
-  for (size_t s = 0; s < selected.rids.size(); ++s) {
-    const int64_t rid = selected.rids[s];
-    const std::string& id = selected.ids.empty() ? no_id : selected.ids[s];
-    uint32_t index;
-    if (context_.order == Order::Store) {
-      while (next < all.rids.size() && all.rids[next] < rid) ++next;
-      if (next == all.rids.size() || all.rids[next] != rid) continue;
-      index = static_cast<uint32_t>(next);
-    } else {
-      auto it = std::lower_bound(all.by_rid.begin(), all.by_rid.end(),
-                                 std::pair<int64_t, uint32_t>{rid, 0});
-      if (it == all.by_rid.end() || it->first != rid) continue;
-      index = it->second;
-    }
-    result.verdicts[index] = Verdict::Fail;
-    failed.emplace_back(index, &id);
-  }
   // Both statements filter the same rows, so every selected row is a subject.
-  if (failed.size() != selected.rids.size())
+  auto astray = [&] {
     return Diagnostic::error(
         "internal", "check `" + check.id + "` selected rows that are not among its subjects");
-  result.matched = failed.size();
+  };
+  std::vector<std::pair<uint32_t, const std::string*>> failed;  // with waivers: index, id
+  static const std::string no_id;
+  auto fail = [&](uint32_t index, size_t s) {
+    result.verdicts[index] = Verdict::Fail;
+    ++result.matched;
+    if (waivers) failed.emplace_back(index, selected.ids.empty() ? &no_id : &selected.ids[s]);
+  };
+  if (selected.marked) {
+    if (selected.marks.size() != all.rids.size()) return astray();
+    result.verdicts = std::move(selected.marks);
+    size_t s = 0;
+    for (uint32_t i = 0; i < result.verdicts.size(); ++i)
+      if (result.verdicts[i] == Verdict::Fail) fail(i, s++);
+  } else {
+    result.verdicts.assign(all.rids.size(), Verdict::Pass);
+    size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
+    for (size_t s = 0; s < selected.rids.size(); ++s) {
+      const int64_t rid = selected.rids[s];
+      uint32_t index;
+      if (context_.order == Order::Store) {
+        while (next < all.rids.size() && all.rids[next] < rid) ++next;
+        if (next == all.rids.size() || all.rids[next] != rid) continue;
+        index = static_cast<uint32_t>(next);
+      } else {
+        auto it = std::lower_bound(all.by_rid.begin(), all.by_rid.end(),
+                                   std::pair<int64_t, uint32_t>{rid, 0});
+        if (it == all.by_rid.end() || it->first != rid) continue;
+        index = it->second;
+      }
+      fail(index, s);
+    }
+    if (result.matched != selected.rids.size()) return astray();
+  }
 
   // A collection error makes the finding ERROR, selected or not: an error
   // about the resource itself always, one about a child type (a setting that
@@ -837,6 +860,7 @@ Result<std::vector<CheckResult>> evaluate_all(const std::string& db_path,
           slot.emplace(group->errors);
     }
   }
+  context.subjects->clear();
   std::vector<CheckResult> results;
   results.reserve(checks.size());
   for (auto& slot : slots) {

@@ -82,9 +82,14 @@ class SubjectCache {
   // their rowids. Kept unless the list was read already; only for
   // Order::Store and a list without ids (needs_ids).
   void offer(const store::Store& store, const EvaluationContext& context, const Check& check,
-             const schema::ObjectType& type, const std::vector<int64_t>& rids);
+             const schema::ObjectType& type, std::vector<int64_t> rids);
   // Whether the list holds the subjects' ids (some collection error is about `type`).
   static bool needs_ids(const EvaluationContext& context, const schema::ObjectType& type);
+  // Forgets every list, once no worker uses the cache: evaluate_all's
+  // findings are judged and explained by then, and a report reads its
+  // subjects from the store, so the lists (a rowid per subject) would only
+  // hold memory while the report is written.
+  void clear();
 
  private:
   struct Entry {
@@ -204,22 +209,33 @@ class Evaluator {
   std::vector<Result<CheckResult>> judge_together(const std::vector<const Check*>& checks) const;
 
  private:
-  // The rowids (and, with waivers, ids) of the rows the check selects: ids
-  // is empty without waivers (a string per row would be 32 bytes more).
+  // The rows the check selects: their rowids, or, when `marked`, a mark per
+  // subject (the statement read every subject in the subject list's order):
+  // Fail where the check selects the row, else Pass, a byte per subject
+  // rather than eight per selected row, and moved into the verdicts. With
+  // waivers, the selected rows' ids in the same order too (a string per row
+  // would be 32 bytes more without).
   struct Selected {
+    bool marked = false;
     std::vector<int64_t> rids;
+    std::vector<Verdict> marks;
     std::vector<std::string> ids;
     void add(int64_t rid, const store::Cursor& row, bool with_id) {
       rids.push_back(rid);
       if (with_id) ids.emplace_back(row.text(1));
     }
+    void mark(bool selects, const store::Cursor& row, bool with_id) {
+      marks.push_back(selects ? Verdict::Fail : Verdict::Pass);
+      if (selects && with_id) ids.emplace_back(row.text(1));
+    }
   };
   Result<CheckResult> judge_one(const Check& check) const;  // evaluate() without the reasons
   posture::Status per_resource(const Check& check, const schema::ObjectType& type,
                                CheckResult& result) const;
-  // The findings of a check whose selected rows are known.
-  posture::Status judge(const Check& check, const schema::ObjectType& type,
-                        const Selected& selected, CheckResult& result) const;
+  // The findings of a check whose selected rows are known (its marks are
+  // moved into the result).
+  posture::Status judge(const Check& check, const schema::ObjectType& type, Selected& selected,
+                        CheckResult& result) const;
   const store::Store& store_;
   const EvaluationContext& context_;
 };
