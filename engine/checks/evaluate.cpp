@@ -199,20 +199,37 @@ Status explain_slice(const store::Store& store, const EvaluationContext& context
   const size_t results = group.results.size();
   std::vector<std::vector<uint32_t>> indexes(results);  // per result: the batch's findings
   std::vector<std::vector<int64_t>> rids(results);
+  // Each reason goes to its result's file as it is made. The explainer makes
+  // them in rowid order; findings in key order (Order::Key) are not, so a
+  // reason made before those of earlier findings waits in `early`.
+  std::vector<size_t> appended(results, 0);  // per result: of the batch's findings
+  std::vector<std::map<size_t, Reason>> early(results);
+  auto append = [&](size_t k, size_t i, const Reason& reason) -> Status {
+    if (!parts[k]) {
+      auto file = ReasonFile::create();
+      if (!file) return file.take_errors();
+      parts[k] = std::move(file).value();
+    }
+    ++appended[k];
+    return parts[k]->append(indexes[k][i], reason);
+  };
   auto explain = [&]() -> Status {
-    auto explained = explainer.explain(rids);
-    if (!explained) return explained.take_errors();
-    for (size_t k = 0; k < results; ++k) {
-      if (rids[k].empty()) continue;
-      if (!parts[k]) {
-        auto file = ReasonFile::create();
-        if (!file) return file.take_errors();
-        parts[k] = std::move(file).value();
+    auto made = explainer.explain(rids, [&](size_t k, size_t i, bool, Reason& reason) -> Status {
+      if (i != appended[k]) {
+        early[k].emplace(i, std::move(reason));
+        return ok_status();
       }
-      for (size_t i = 0; i < rids[k].size(); ++i)
-        if (auto st = parts[k]->append(indexes[k][i], (*explained)[k].reasons[i]); !st) return st;
+      if (auto st = append(k, i, reason); !st) return st;
+      for (auto it = early[k].begin(); it != early[k].end() && it->first == appended[k];
+           it = early[k].erase(it))
+        if (auto st = append(k, it->first, it->second); !st) return st;
+      return ok_status();
+    });
+    if (!made) return made;
+    for (size_t k = 0; k < results; ++k) {
       indexes[k].clear();
       rids[k].clear();
+      appended[k] = 0;
     }
     return ok_status();
   };

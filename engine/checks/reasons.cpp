@@ -554,15 +554,27 @@ Result<Explainer::Explained> Explainer::explain(const std::vector<int64_t>& rids
 
 Result<std::vector<Explainer::Explained>> Explainer::explain(
     const std::vector<std::vector<int64_t>>& rids) const {
+  std::vector<Explained> out(std::min(rids.size(), wheres_.size()));
+  for (size_t k = 0; k < out.size(); ++k) {
+    out[k].reasons.resize(rids[k].size());
+    out[k].holds.assign(rids[k].size(), false);
+  }
+  auto st = explain(rids, [&](size_t k, size_t i, bool holds, Reason& reason) {
+    out[k].reasons[i] = std::move(reason);
+    out[k].holds[i] = holds;
+    return ok_status();
+  });
+  if (!st) return st.take_errors();
+  return out;
+}
+
+Status Explainer::explain(const std::vector<std::vector<int64_t>>& rids, const Visit& visit) const {
   const size_t filters = std::min(rids.size(), wheres_.size());
-  std::vector<Explained> out(filters);
   // Each filter's subjects by rowid (positions in rids[k]), and all of them
   // once: the subjects are read in rowid order, a batch at a time.
   std::vector<std::vector<size_t>> order(filters);
   std::vector<int64_t> all;
   for (size_t k = 0; k < filters; ++k) {
-    out[k].reasons.resize(rids[k].size());
-    out[k].holds.assign(rids[k].size(), false);
     order[k].resize(rids[k].size());
     for (size_t i = 0; i < order[k].size(); ++i) order[k][i] = i;
     std::sort(order[k].begin(), order[k].end(),
@@ -585,24 +597,26 @@ Result<std::vector<Explainer::Explained>> Explainer::explain(
     if (!read) return read.take_errors();
     std::vector<Record*> pointers;
     for (auto& r : records) pointers.push_back(&r);
-    if (auto st = attach_related(store_, pointers, wheres_); !st) return st.take_errors();
+    if (auto st = attach_related(store_, pointers, wheres_); !st) return st;
     // records ascend by rowid, as `batch` does (a rowid not found stays unexplained).
     for (size_t k = 0; k < filters; ++k) {
       size_t record = 0;
       for (; next[k] < order[k].size() && rids[k][order[k][next[k]]] <= batch.back(); ++next[k]) {
         const size_t i = order[k][next[k]];
-        Reason& reason = out[k].reasons[i];
+        Reason reason;
+        bool holds = false;
         while (record < records.size() && records[record].rid < rids[k][i]) ++record;
         if (record < records.size() && records[record].rid == rids[k][i] &&
             evaluation.holds(*wheres_[k], type_, records[record])) {
-          out[k].holds[i] = true;
+          holds = true;
           evaluation.explain(*wheres_[k], type_, records[record], true, "", reason);
         }
         if (reason.text.empty()) reason = Reason{kNeutralReason, {}};
+        if (auto st = visit(k, i, holds, reason); !st) return st;
       }
     }
   }
-  return out;
+  return ok_status();
 }
 
 // ReasonFile: records of a u32 size (host byte order: the file lives as

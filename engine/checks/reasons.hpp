@@ -137,6 +137,13 @@ class Explainer {
   Result<Explained> explain(const std::vector<int64_t>& rids) const;
   // Each filter's: out[k] explains rids[k] (any order) by wheres[k].
   Result<std::vector<Explained>> explain(const std::vector<std::vector<int64_t>>& rids) const;
+  // The same, each reason given to `visit` as it is made rather than all held
+  // at once (a reason over hundreds of related rows takes kilobytes):
+  // visit(k, i, holds, reason) for rids[k][i], in ascending rowid order for
+  // each filter; `reason` may be moved from. An error it returns stops the
+  // explanation and is returned.
+  using Visit = std::function<Status(size_t k, size_t i, bool holds, Reason& reason)>;
+  Status explain(const std::vector<std::vector<int64_t>>& rids, const Visit& visit) const;
 
  private:
   const store::Store& store_;

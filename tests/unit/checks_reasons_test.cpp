@@ -332,6 +332,37 @@ TEST(Reasons, SeveralFiltersAtOnceExplainAsEachAlone) {
   EXPECT_GT(held, 20u);
   EXPECT_FALSE((*together)[0].holds.back());
   EXPECT_EQ((*together)[0].reasons.back().text, checks::kNeutralReason);
+
+  // Given one at a time: each reason once, the same, in ascending rowid
+  // order for each filter; an error from the visitor stops the explanation.
+  std::vector<std::vector<bool>> seen(wheres.size());
+  for (size_t k = 0; k < wheres.size(); ++k) seen[k].assign(rids[k].size(), false);
+  std::vector<int64_t> last(wheres.size(), 0);
+  size_t visits = 0;
+  auto streamed = checks::Explainer(*loaded->store, type, wheres)
+                      .explain(rids, [&](size_t k, size_t i, bool holds, checks::Reason& reason) {
+                        EXPECT_FALSE(seen[k][i]) << k << " " << i;
+                        seen[k][i] = true;
+                        EXPECT_GE(rids[k][i], last[k]) << k << " " << i;
+                        last[k] = rids[k][i];
+                        EXPECT_EQ(holds, (*together)[k].holds[i]) << k << " " << i;
+                        EXPECT_EQ(reason.text, (*together)[k].reasons[i].text) << k << " " << i;
+                        ++visits;
+                        return ok_status();
+                      });
+  ASSERT_TRUE(streamed.ok()) << format(streamed.errors());
+  for (size_t k = 0; k < wheres.size(); ++k)
+    EXPECT_EQ(std::count(seen[k].begin(), seen[k].end(), true), rids[k].size()) << k;
+  size_t calls = 0;
+  auto stopped =
+      checks::Explainer(*loaded->store, type, wheres)
+          .explain(rids, [&](size_t, size_t, bool, checks::Reason&) -> Status {
+            return ++calls == 3 ? Status(Diagnostic::error("io", "disk full")) : ok_status();
+          });
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.errors().front().message, "disk full");
+  EXPECT_EQ(calls, 3u);
+  EXPECT_GT(visits, calls);
 }
 
 // Reason files written apart (by workers, each a share of a check's
