@@ -126,6 +126,8 @@ struct Section {
     std::string text;  // empty: bytes [offset, offset + size) of the file
     uint64_t offset = 0, size = 0;
   };
+  // The bytes a piece holds in memory.
+  static size_t held(const Piece& p) { return p.size == 0 ? p.text.capacity() : 0; }
   std::deque<Piece> pieces;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
   uint64_t file_size = 0;
@@ -160,7 +162,9 @@ Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
   std::vector<Section> sections(n);
   std::mutex mutex;
   std::condition_variable changed;
-  size_t current = 0, waiting = 0;  // bytes in memory of sections after current
+  // Bytes in memory (the pieces' capacity) of the sections after `current`,
+  // and of section `current`, which its worker fills up to `ahead` too.
+  size_t current = 0, waiting = 0, unwritten = 0;
   bool stop = false;
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -174,8 +178,13 @@ Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
       SectionSink sink([&](std::string& text) {
         std::unique_lock lock(mutex);
         if (stop || !failed.empty()) return;
-        if (i == current || (waiting + text.size() <= ahead && !s.file)) {
-          if (i != current) waiting += text.size();
+        const size_t bytes = text.capacity();
+        // The section being written waits for the writer past `ahead` bytes.
+        if (i == current)
+          changed.wait(lock, [&] { return stop || unwritten == 0 || unwritten + bytes <= ahead; });
+        if (stop) return;
+        if (i == current || (waiting + bytes <= ahead && !s.file)) {
+          (i == current ? unwritten : waiting) += bytes;
           s.pieces.push_back({std::move(text), 0, 0});
           changed.notify_all();
           return;
@@ -211,7 +220,11 @@ Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
       std::unique_lock lock(mutex);
       if (i != current) {  // what waited for this section is now its to write
         current = i;
-        for (const auto& p : s.pieces) waiting -= p.text.size();
+        unwritten = 0;
+        for (const auto& p : s.pieces) {
+          waiting -= Section::held(p);
+          unwritten += Section::held(p);
+        }
         changed.notify_all();
       }
       changed.wait(lock, [&] { return !s.pieces.empty() || s.done; });
@@ -221,6 +234,8 @@ Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
       }
       Section::Piece piece = std::move(s.pieces.front());
       s.pieces.pop_front();
+      unwritten -= Section::held(piece);
+      changed.notify_all();
       lock.unlock();
       if (piece.size == 0) {
         out.write(piece.text.data(), static_cast<std::streamsize>(piece.text.size()));

@@ -79,6 +79,9 @@ class SectionSink {
   void emit() {
     if (!text.empty()) take_(text);
     text.clear();
+    // A piece taken away leaves no buffer: the next is made in one that holds
+    // a piece and the finding that ends it, not in one doubled to twice that.
+    if (text.capacity() < kPiece + kPiece / 4) text.reserve(kPiece + kPiece / 4);
   }
 
  private:
@@ -89,11 +92,15 @@ class SectionSink {
 // section(store, index, result, sink) on `store`. With jobs > 1 and a SQLite
 // store, up to `jobs` workers make sections at once, each on a read-only
 // connection of its own, while this thread writes them out in order; what
-// is made ahead waits in memory (`ahead` bytes in all), beyond that in
-// temporary files, so memory stays flat however large the report.
+// is made ahead waits in memory (`ahead` bytes in all, counted as the
+// pieces' capacity), beyond that in temporary files, and the worker making
+// the section being written waits once it is `ahead` bytes ahead of the
+// writer, so memory stays flat however large the report (a 10M report's
+// sections are hundreds of MB each: docs/performance.md, "The check's
+// memory at 10M").
 using SectionMaker = std::function<Status(const store::Store& store, size_t index,
                                           const checks::CheckResult& result, SectionSink& sink)>;
-inline constexpr size_t kSectionsAhead = size_t{32} << 20;  // bytes made ahead kept in memory
+inline constexpr size_t kSectionsAhead = size_t{16} << 20;  // bytes made ahead kept in memory
 Status write_sections(const Report& report, std::ostream& out, unsigned jobs,
                       const SectionMaker& section, size_t ahead = kSectionsAhead);
 

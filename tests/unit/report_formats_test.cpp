@@ -5,9 +5,13 @@
 // character and an invalid UTF-8 byte, plus an ERROR and a MUTED finding.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <sstream>
+#include <streambuf>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -132,6 +136,50 @@ TEST(ReportSections, InOrderFromMemoryAndFilesAndStopAtAnError) {
     EXPECT_EQ(st.errors().front().message, "section 1 failed");
     EXPECT_EQ(out.str().find("s2p"), std::string::npos);
   }
+}
+
+// The section being written is made no further ahead of the writer than the
+// budget: its worker waits rather than heaping pieces in memory when the
+// output is slower than the workers (a 10M report's sections are hundreds
+// of MB each).
+TEST(ReportSections, TheSectionBeingWrittenWaitsForTheWriterPastTheBudget) {
+  Written w;
+  ASSERT_GE(w.e.report.results.size(), 2u);
+  // An output that takes a millisecond per write and counts what it took.
+  struct Slow : std::streambuf {
+    std::atomic<size_t> written{0};
+    std::streamsize xsputn(const char*, std::streamsize n) override {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      written += static_cast<size_t>(n);
+      return n;
+    }
+    int_type overflow(int_type c) override {
+      ++written;
+      return c;
+    }
+  } slow;
+  std::ostream out(&slow);
+  constexpr size_t kAhead = size_t{1} << 20, kSection = size_t{8} << 20;
+  std::atomic<size_t> most{0};  // of section 0: made and not yet written, at most
+  auto maker = [&](const store::Store&, size_t i, const checks::CheckResult&,
+                   report::SectionSink& sink) -> Status {
+    size_t total = 0;
+    while (total < (i == 0 ? kSection : report::SectionSink::kPiece)) {
+      sink.text.append(1000, 'x');
+      total += 1000;
+      sink.emit_if_large();
+      if (i == 0) most = std::max<size_t>(most, total - sink.text.size() - slow.written);
+    }
+    return ok_status();
+  };
+  auto st = report::write_sections(w.e.report, out, 2, maker, kAhead);
+  ASSERT_TRUE(st.ok()) << Written::format_errors(st);
+  auto made = [](size_t least) { return (least + 999) / 1000 * 1000; };  // in steps of 1000
+  EXPECT_EQ(slow.written,
+            made(kSection) + (w.e.report.results.size() - 1) * made(report::SectionSink::kPiece));
+  // The budget, the piece being written and the one that waits for room.
+  EXPECT_LE(most, kAhead + 2 * (report::SectionSink::kPiece + 1000));
+  EXPECT_GT(most, kAhead / 2);  // the output was slower: the budget was used
 }
 
 TEST(ReportJson, ParsesBackWithTheContractAndItsExtensions) {
