@@ -6,6 +6,9 @@
 // every check on the same subjects (SubjectCache), the second the check's own:
 // only the rows it selects, merged into the subjects' verdicts by rowid. Ids
 // are read only for selected rows, and only when waivers may mute them.
+// Checks of one subject type judged together read every subject in one
+// statement, with a flag per check: in store order each check marks a byte
+// per subject, its verdicts, and the rowids read are the subject list.
 // Parallel evaluation hands checks to workers through an atomic counter; each
 // worker has its own read-only connection and writes only its checks' result
 // slots.
@@ -227,6 +230,10 @@ Status explain_slice(const store::Store& store, const EvaluationContext& context
     });
     if (!made) return made;
     for (size_t k = 0; k < results; ++k) {
+      if (appended[k] != rids[k].size() || !early[k].empty())
+        return Diagnostic::error(
+            "internal",
+            "a failing finding of `" + group.results[k]->check->id + "` was left unexplained");
       indexes[k].clear();
       rids[k].clear();
       appended[k] = 0;
@@ -350,16 +357,20 @@ bool SubjectCache::needs_ids(const EvaluationContext& context, const schema::Obj
                      [&](const store::CollectionError& e) { return e.type == type.name; });
 }
 
-void SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
+bool SubjectCache::offer(const store::Store& store, const EvaluationContext& context,
                          const Check& check, const schema::ObjectType& type,
-                         std::vector<int64_t> rids) {
-  if (context.order != Order::Store || needs_ids(context, type)) return;
+                         std::vector<int64_t>& rids) {
+  if (context.order != Order::Store || needs_ids(context, type)) return false;
   Entry& e = entry(key(statement(store, context, check, type)));
+  bool kept = false;
   std::call_once(e.once, [&] {
     auto subjects = std::make_shared<Subjects>();
+    rids.shrink_to_fit();  // kept for the whole run
     subjects->rids = std::move(rids);
     e.subjects = std::move(subjects);
+    kept = true;
   });
+  return kept;
 }
 
 namespace {
@@ -514,7 +525,16 @@ std::vector<Result<CheckResult>> Evaluator::judge_together(
       }
       return ok_status();
     }();
-    if (read && offer) context_.subjects->offer(store_, context_, first, type, std::move(rids));
+    // Each check's marks are by position in `rids`: a list read before by
+    // another worker must be the same.
+    if (read && offer && !context_.subjects->offer(store_, context_, first, type, rids)) {
+      auto list = context_.subjects->get(store_, context_, first, type);
+      if (!list)
+        read = list.take_errors();
+      else if ((*list)->rids != rids)
+        read = Diagnostic::error(
+            "internal", "the subjects of `" + first.id + "` changed while its checks were judged");
+    }
     for (size_t k = 0; k < together.size(); ++k) {
       const Check& check = *checks[together[k]];
       CheckResult result;
@@ -566,6 +586,7 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
   };
   if (selected.marked) {
     if (selected.marks.size() != all.rids.size()) return astray();
+    selected.marks.shrink_to_fit();  // kept until the report is written
     result.verdicts = std::move(selected.marks);
     size_t s = 0;
     for (uint32_t i = 0; i < result.verdicts.size(); ++i)

@@ -79,10 +79,11 @@ class SubjectCache {
                                               const schema::ObjectType& type);
   // The list get() would read, from rows another statement read over the
   // same subjects in rowid order (the statement judging several checks):
-  // their rowids. Kept unless the list was read already; only for
-  // Order::Store and a list without ids (needs_ids).
-  void offer(const store::Store& store, const EvaluationContext& context, const Check& check,
-             const schema::ObjectType& type, std::vector<int64_t> rids);
+  // their rowids. Kept unless the list was read already (then false, and
+  // `rids` is left as it was); only for Order::Store and a list without ids
+  // (needs_ids).
+  bool offer(const store::Store& store, const EvaluationContext& context, const Check& check,
+             const schema::ObjectType& type, std::vector<int64_t>& rids);
   // Whether the list holds the subjects' ids (some collection error is about `type`).
   static bool needs_ids(const EvaluationContext& context, const schema::ObjectType& type);
   // Forgets every list, once no worker uses the cache: evaluate_all's

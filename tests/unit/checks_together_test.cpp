@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "engine/checks/waivers.hpp"
 #include "engine/schema/schema.hpp"
 #include "engine/sql/statements.hpp"
+#include "store/cursor.hpp"
 #include "store/store.hpp"
 
 namespace posture::checks {
@@ -136,6 +138,8 @@ TEST_F(ChecksTogetherTest, GiveTheFindingsOfAStatementPerCheck) {
 
   size_t judged = 0, errors = 0, muted = 0;
   const WaiverList* with = &*waivers;
+  // Per order, without waivers: each check's reasons by their finding's resource.
+  std::map<Order, std::vector<std::map<std::string, std::string>>> by_resource;
   for (const WaiverList* w : {static_cast<const WaiverList*>(nullptr), with}) {
     for (Order order : {Order::Store, Order::Key}) {
       SCOPED_TRACE(std::string(w ? "waivers, " : "no waivers, ") +
@@ -163,6 +167,22 @@ TEST_F(ChecksTogetherTest, GiveTheFindingsOfAStatementPerCheck) {
           for (size_t i = 0; i < results->size(); ++i) expect_same((*results)[i], (*single)[i]);
         }
       }
+      if (!w)
+        for (const auto& r : *single) {
+          std::map<std::string, std::string> reasons;
+          if (r.per_resource() && !r.no_subjects) {
+            std::vector<std::string> ids;  // by finding index
+            auto cursor =
+                store::Cursor::open(*store,
+                                    subjects_statement(*r.check, *r.subject_type, order,
+                                                       posture::sql::dialect(store->backend())),
+                                    1);
+            ASSERT_TRUE(cursor.ok()) << format(cursor.errors());
+            while (*cursor->next()) ids.emplace_back(cursor->text(0));
+            for (const auto& [index, text] : reasons_of(r)) reasons[ids.at(index)] = text;
+          }
+          by_resource[order].push_back(std::move(reasons));
+        }
       for (const auto& r : *single) {
         judged += r.per_resource() ? 1 : 0;
         errors += r.count(Verdict::Error);
@@ -170,6 +190,15 @@ TEST_F(ChecksTogetherTest, GiveTheFindingsOfAStatementPerCheck) {
       }
     }
   }
+  // A finding's reason is about its resource whichever the order of the
+  // findings (the explainer reads the subjects in rowid order).
+  size_t explained = 0;
+  ASSERT_EQ(by_resource[Order::Store].size(), by_resource[Order::Key].size());
+  for (size_t i = 0; i < by_resource[Order::Store].size(); ++i) {
+    EXPECT_EQ(by_resource[Order::Store][i], by_resource[Order::Key][i]) << all[i]->id;
+    explained += by_resource[Order::Store][i].size();
+  }
+  EXPECT_GT(explained, 100u);
   // The comparison covers what it means to: checks judged per resource,
   // a child's collection error, active waivers.
   EXPECT_GT(judged, 4 * 60u);
