@@ -116,6 +116,14 @@ constexpr long kMinImportGrowthKib = 2048;
 // (ScanWriter::defer_key_index; 8 MiB, scan_writer.cpp's kSortCacheSize).
 constexpr long kKeyIndexSortKib = 8192;
 
+// What JSON Lines' two parse workers may add (chunks of lines in flight, and
+// the memory each thread's allocator keeps): the test alone, in its own
+// process as CTest runs it, measured 16.6-23.0 MiB in 26 runs (most under 18,
+// once 20.6 and once 23.0) against 16.9-17.3 MiB for one document parsed on
+// one thread, and a bound of 20.4 MiB without this; a file held whole would
+// still be more than twice the bound.
+constexpr long kParseWorkersKib = 8192;
+
 class SnapshotStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -220,7 +228,7 @@ TEST_F(SnapshotStreamTest, LargeJsonLinesAreImportedInFlatMemory) {
   // The measurement sees the import at all: its 2 MiB SQLite page cache alone
   // raises the peak (were the peak not reset, an earlier one would hide it).
   EXPECT_GT(growth, kMinImportGrowthKib);
-  EXPECT_LT(growth, file_kib / 5 + kKeyIndexSortKib)
+  EXPECT_LT(growth, file_kib / 5 + kKeyIndexSortKib + kParseWorkersKib)
       << "the importer seems to hold the file in memory";
 }
 
