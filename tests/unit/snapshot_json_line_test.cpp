@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "collectors/snapshot/json_line.hpp"
 #include "collectors/snapshot/json_stream.hpp"
 
@@ -28,8 +30,13 @@ struct Seen {
   int line = 0, column = 0;
 };
 
+// Each file is named by process and call: CTest runs this suite's tests as
+// separate processes side by side, and a shared name let one test read the
+// other's file.
 std::string write_file(const std::string& name, const std::string& text) {
-  fs::path path = fs::temp_directory_path() / ("posture-json-line-" + name);
+  static int serial = 0;
+  fs::path path = fs::temp_directory_path() / ("posture-json-line-" + std::to_string(::getpid()) +
+                                               "-" + std::to_string(serial++) + "-" + name);
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }

@@ -55,8 +55,18 @@ class StoreScanTest : public posture::testing::TempStoreTest {
 
   // The rows of scan `scan` in one text, in rowid order, with their parents'
   // ids (not rowids): what two scans of the same records must both hold.
-  std::string scan_rows(const std::string& fk, int64_t scan) {
+  // The scan's rows; with `raw`, each connector's original JSON and the
+  // count of original JSON left without its row.
+  std::string scan_rows(const std::string& fk, int64_t scan, bool raw = true) {
     std::string id = std::to_string(scan);
+    if (!raw)
+      return query("SELECT c.id, c.name FROM connector AS c WHERE c._scan = " + id +
+                   " ORDER BY c._rid") +
+             "\n" +
+             query(
+                 "SELECT c.id, c.email, p.id, c._has_security_contact_key FROM security_contact "
+                 "AS c LEFT JOIN connector AS p ON p._rid = c.\"" +
+                 fk + "\" WHERE c._scan = " + id + " ORDER BY c._rid");
     return query(
                "SELECT c.id, c.name, r._raw FROM connector AS c LEFT JOIN connector_raw AS r ON "
                "r._rid = c._rid WHERE c._scan = " +
@@ -447,11 +457,13 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
   // Each case on a store of its own (a new file unless `again`): when the
   // indexes are dropped (after how many rows into tables that were empty),
   // and whether the connectors' index is missing once the rows are written.
+  // Without original JSON (`import --no-raw`) the merge keeps no row of it.
   struct Case {
     const char* what;
     bool again;
     int64_t after_rows;
     const char* without_index;
+    bool raw = true;
   };
   const Case cases[] = {
       {"dropped before the first row", false, 0, "1"},
@@ -459,8 +471,10 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
       {"dropped midway, after 60 rows of either table", false, 60, "1"},
       {"kept: the table held rows", true, 0, "0"},
       {"kept: fewer rows than the default 200,000", false, 200000, "0"},
+      {"no original JSON, dropped before the first row", false, 0, "1", false},
+      {"no original JSON, kept", false, 200000, "0", false},
   };
-  std::string first;
+  std::string first, without_raw;
   int n = 0;
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
@@ -471,6 +485,7 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
     }
     ScanWriter w = begin();
     w.defer_key_index(c.after_rows);
+    w.keep_original_json(c.raw);
     write(w);
     if (HasFatalFailure()) return;
     EXPECT_EQ(query("SELECT count(*) = 0 FROM sqlite_master WHERE name = 'connector_scan_key'"),
@@ -486,6 +501,13 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
                     "'security_contact_scan_key')"),
               "2");
     EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+    if (without_raw.empty()) without_raw = scan_rows(fk, info->id, false);
+    EXPECT_EQ(scan_rows(fk, info->id, false), without_raw);
+    if (!c.raw) {
+      EXPECT_EQ(query("SELECT count(*) FROM connector_raw"), "0");
+      EXPECT_EQ(query("SELECT count(*) FROM security_contact_raw"), "0");
+      continue;
+    }
     std::string rows = scan_rows(fk, info->id);
     if (first.empty()) first = rows;
     EXPECT_EQ(rows, first);
