@@ -3,7 +3,10 @@
 // by case-insensitive ARM id, parent linking, value conversion and collection
 // errors.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -642,6 +645,103 @@ TEST_F(StoreScanTest, ARolledBackFirstScanLeavesItsKeyIndexAsItWas) {
   EXPECT_EQ(file_bytes(), before);
   EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
   EXPECT_NE(schema.find("connector_scan_key"), std::string::npos);
+}
+
+// SIGKILL after `g_kill_after` progress steps of an armed connection
+// (never when negative); g_steps counts them. Set in a forked child only.
+int64_t g_kill_after = -1;
+int64_t g_steps = 0;
+bool g_armed = false;
+
+int kill_when_due(void*) {
+  if (!g_armed) return 0;
+  if (++g_steps == g_kill_after) ::raise(SIGKILL);
+  return 0;
+}
+
+// Every connection the child opens counts its steps (sqlite3_auto_extension).
+int count_steps(sqlite3* db, char**, const sqlite3_api_routines*) {
+  sqlite3_progress_handler(db, 50, kill_when_due, nullptr);
+  return SQLITE_OK;
+}
+
+// A first scan killed (SIGKILL) at points spread over its commit, which
+// builds the key indexes the scan dropped, merges a key written twice and
+// links children written before their parents, leaves the store as it was:
+// every index there, no scan, no row, integrity. Then a scan commits.
+TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
+  const std::string schema = query("SELECT name, sql FROM sqlite_master ORDER BY name");
+  ASSERT_NE(schema.find("connector_scan_key"), std::string::npos);
+  ASSERT_NE(schema.find("security_contact_scan_key"), std::string::npos);
+  store_.reset();  // a connection is not carried across fork: each side opens its own
+  // Runs the scan on the store at `path` in a child killed after
+  // `kill_after` steps of its commit; returns the child's wait status, and
+  // the commit's steps in `path`.steps when it was not killed.
+  auto run = [&](const std::string& path, int64_t kill_after) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      g_kill_after = kill_after;
+      sqlite3_auto_extension(reinterpret_cast<void (*)()>(count_steps));
+      auto opened = Store::open(path, posture::schema::builtin());
+      if (!opened) ::_exit(2);
+      store_ = std::make_unique<Store>(std::move(opened).value());
+      auto begun = ScanWriter::begin(*store_, "killed");
+      if (!begun) ::_exit(3);
+      ScanWriter w = std::move(begun).value();
+      w.defer_key_index(0);
+      for (int i = 0; i < 2000; ++i) {
+        std::string sub = "/subscriptions/s" + std::to_string(i);
+        if (!w.add(contact(sub + "/providers/Microsoft.Security/securityContacts/default", sub)))
+          ::_exit(4);
+        if (!w.add(connector(i == 1999 ? "/SUBSCRIPTIONS/S7" : sub, "S"))) ::_exit(4);
+      }
+      g_armed = true;
+      bool committed = w.commit().ok();
+      g_armed = false;
+      std::ofstream(path + ".steps") << g_steps;
+      ::_exit(committed ? 0 : 5);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return status;
+  };
+  // The commit's steps, counted on a copy of the store.
+  const std::string copy = db_ + ".copy";
+  fs::copy_file(db_, copy);
+  int status = run(copy, -1);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  int64_t steps = std::stoll(posture::testing::slurp(copy + ".steps"));
+  ASSERT_GT(steps, 20);
+  for (int k = 1; k <= 9; ++k) {
+    int64_t at = steps * k / 10;
+    SCOPED_TRACE("killed at step " + std::to_string(at) + " of " + std::to_string(steps));
+    status = run(db_, at);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+    auto reopened = Store::open(db_, posture::schema::builtin());
+    ASSERT_TRUE(reopened.ok()) << posture::format(reopened.errors());
+    store_ = std::make_unique<Store>(std::move(reopened).value());
+    EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
+    EXPECT_EQ(query("SELECT (SELECT count(*) FROM _scans) + (SELECT count(*) FROM connector) + "
+                    "(SELECT count(*) FROM security_contact)"),
+              "0");
+    store_.reset();
+  }
+  status = run(db_, -1);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  auto reopened = Store::open(db_, posture::schema::builtin());
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::make_unique<Store>(std::move(reopened).value());
+  EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
+  // 1,999 subscriptions (the last write, of s7 again, merged into the
+  // first) and 2,000 contacts, each under its subscription but the one of
+  // s1999, which was never written.
+  EXPECT_EQ(query("SELECT (SELECT count(*) FROM _scans), (SELECT count(*) FROM connector), "
+                  "(SELECT count(*) FROM security_contact), (SELECT count(*) FROM security_contact "
+                  "AS c JOIN connector AS p ON p._rid = "
+                  "c.\"" +
+                  store_->schema().relationships_into("SecurityContact").at(0)->fk_column + "\")"),
+            "1|1999|2000|1999");
 }
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
