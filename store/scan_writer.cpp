@@ -431,21 +431,28 @@ Status ScanWriter::Impl::run(const std::string& sql, std::string_view reference,
 // outgrow the CPU's caches, and at 1M the two key indexes took 5.0-6.1 s to
 // build against 3.7-4.2 s with runs of 8 MiB (its least at 32 KiB pages); at
 // 10M the references' sort raised the import's peak RSS by 70 MB
-// (docs/performance.md, "The index build's sort runs").
+// (docs/performance.md, "The index build's sort runs"). The writer's cache
+// comes back whether the builds succeed or fail: a scan rolled back after a
+// failed commit leaves the connection as the next scan expects it.
 Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls,
                                         const std::function<Status(size_t)>& on_duplicate) {
   if (sqls.empty()) return ok_status();
   if (auto s = exec(db(), path(), internal::cache_size_pragma(kSortCacheSize)); !s) return s;
-  for (size_t i = 0; i < sqls.size(); ++i) {
-    Status built = exec(db(), path(), sqls[i]);
-    if (!built && on_duplicate && sqlite3_extended_errcode(db()) == SQLITE_CONSTRAINT_UNIQUE) {
-      if (auto s = on_duplicate(i); !s) return s;
-      built = exec(db(), path(), sqls[i]);
+  auto build = [&]() -> Status {
+    for (size_t i = 0; i < sqls.size(); ++i) {
+      Status built = exec(db(), path(), sqls[i]);
+      if (!built && on_duplicate && sqlite3_extended_errcode(db()) == SQLITE_CONSTRAINT_UNIQUE) {
+        if (auto s = on_duplicate(i); !s) return s;
+        built = exec(db(), path(), sqls[i]);
+      }
+      if (!built) return built;
+      writeback.start();
     }
-    if (!built) return built;
-    writeback.start();
-  }
-  return exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
+    return ok_status();
+  };
+  Status built = build();
+  Status restored = exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
+  return built ? restored : built;
 }
 
 // Whether a row of this scan may name its parent through `rel` without being

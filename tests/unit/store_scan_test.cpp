@@ -85,6 +85,31 @@ class StoreScanTest : public posture::testing::TempStoreTest {
                fk + "\" WHERE c._scan = " + id + " ORDER BY c._rid");
   }
 
+  // A first scan that drops its key indexes from its first row: 2,000
+  // contacts, each written before its subscription, whose last write is s7
+  // again. Whether every write succeeded.
+  bool write_first_scan(ScanWriter& w) {
+    w.defer_key_index(0);
+    for (int i = 0; i < 2000; ++i) {
+      std::string sub = "/subscriptions/s" + std::to_string(i);
+      if (!w.add(contact(sub + "/providers/Microsoft.Security/securityContacts/default", sub)))
+        return false;
+      if (!w.add(connector(i == 1999 ? "/SUBSCRIPTIONS/S7" : sub, "S"))) return false;
+    }
+    return true;
+  }
+
+  // What write_first_scan leaves once committed: 1 scan, 1,999
+  // subscriptions (the second write of s7 merged into the first) and 2,000
+  // contacts, each under its subscription but the one of s1999, never written.
+  std::string first_scan_counts() {
+    return query(
+        "SELECT (SELECT count(*) FROM _scans), (SELECT count(*) FROM connector), (SELECT "
+        "count(*) FROM security_contact), (SELECT count(*) FROM security_contact AS c JOIN "
+        "connector AS p ON p._rid = c.\"" +
+        store_->schema().relationships_into("SecurityContact").at(0)->fk_column + "\")");
+  }
+
   ScanWriter begin() {
     auto w = ScanWriter::begin(*store_, "test");
     EXPECT_TRUE(w.ok()) << (w.ok() ? "" : posture::format(w.errors()));
@@ -647,22 +672,36 @@ TEST_F(StoreScanTest, ARolledBackFirstScanLeavesItsKeyIndexAsItWas) {
   EXPECT_NE(schema.find("connector_scan_key"), std::string::npos);
 }
 
-// SIGKILL after `g_kill_after` progress steps of an armed connection
-// (never when negative); g_steps counts them. Set in a forked child only.
-int64_t g_kill_after = -1;
+// What the progress handler does at step g_stop_at (never when negative) of
+// an armed connection: SIGKILL the process (in a forked child), or interrupt
+// the statement, which fails. g_steps counts the armed steps.
+enum class Stop { kKill, kInterrupt };
+Stop g_stop = Stop::kKill;
+int64_t g_stop_at = -1;
 int64_t g_steps = 0;
 bool g_armed = false;
 
-int kill_when_due(void*) {
-  if (!g_armed) return 0;
-  if (++g_steps == g_kill_after) ::raise(SIGKILL);
-  return 0;
+int stop_when_due(void*) {
+  if (!g_armed || ++g_steps != g_stop_at) return 0;
+  if (g_stop == Stop::kKill) ::raise(SIGKILL);
+  return 1;
 }
 
-// Every connection the child opens counts its steps (sqlite3_auto_extension).
+// Every connection opened after sqlite3_auto_extension(count_steps) counts its steps.
 int count_steps(sqlite3* db, char**, const sqlite3_api_routines*) {
-  sqlite3_progress_handler(db, 50, kill_when_due, nullptr);
+  sqlite3_progress_handler(db, 50, stop_when_due, nullptr);
   return SQLITE_OK;
+}
+void (*const kCountSteps)() = reinterpret_cast<void (*)()>(count_steps);
+
+// Commits `w` with g_steps counting from zero and the handler armed.
+bool commit_counted(ScanWriter& w, std::string* error = nullptr) {
+  g_steps = 0;
+  g_armed = true;
+  auto committed = w.commit();
+  g_armed = false;
+  if (error && !committed) *error = posture::format(committed.errors());
+  return committed.ok();
 }
 
 // A first scan killed (SIGKILL) at points spread over its commit, which
@@ -680,24 +719,17 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
   auto run = [&](const std::string& path, int64_t kill_after) {
     pid_t pid = ::fork();
     if (pid == 0) {
-      g_kill_after = kill_after;
-      sqlite3_auto_extension(reinterpret_cast<void (*)()>(count_steps));
+      g_stop = Stop::kKill;
+      g_stop_at = kill_after;
+      sqlite3_auto_extension(kCountSteps);
       auto opened = Store::open(path, posture::schema::builtin());
       if (!opened) ::_exit(2);
       store_ = std::make_unique<Store>(std::move(opened).value());
       auto begun = ScanWriter::begin(*store_, "killed");
       if (!begun) ::_exit(3);
       ScanWriter w = std::move(begun).value();
-      w.defer_key_index(0);
-      for (int i = 0; i < 2000; ++i) {
-        std::string sub = "/subscriptions/s" + std::to_string(i);
-        if (!w.add(contact(sub + "/providers/Microsoft.Security/securityContacts/default", sub)))
-          ::_exit(4);
-        if (!w.add(connector(i == 1999 ? "/SUBSCRIPTIONS/S7" : sub, "S"))) ::_exit(4);
-      }
-      g_armed = true;
-      bool committed = w.commit().ok();
-      g_armed = false;
+      if (!write_first_scan(w)) ::_exit(4);
+      bool committed = commit_counted(w);
       std::ofstream(path + ".steps") << g_steps;
       ::_exit(committed ? 0 : 5);
     }
@@ -733,15 +765,58 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
   ASSERT_TRUE(reopened.ok());
   store_ = std::make_unique<Store>(std::move(reopened).value());
   EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
-  // 1,999 subscriptions (the last write, of s7 again, merged into the
-  // first) and 2,000 contacts, each under its subscription but the one of
-  // s1999, which was never written.
-  EXPECT_EQ(query("SELECT (SELECT count(*) FROM _scans), (SELECT count(*) FROM connector), "
-                  "(SELECT count(*) FROM security_contact), (SELECT count(*) FROM security_contact "
-                  "AS c JOIN connector AS p ON p._rid = "
-                  "c.\"" +
-                  store_->schema().relationships_into("SecurityContact").at(0)->fk_column + "\")"),
-            "1|1999|2000|1999");
+  EXPECT_EQ(first_scan_counts(), "1|1999|2000|1999");
+}
+
+// A first scan's commit interrupted (an error) at points spread over it:
+// in the index builds, the merge of the key written twice, the links, the
+// commit itself. Each time the commit reports the error, and the store
+// keeps the same bytes, every index and the writer's page cache (the index
+// builds sort with a smaller one); then the same scan commits.
+TEST_F(StoreScanTest, AFirstScanWhoseCommitFailsAnywhereLeavesTheStoreAsItWas) {
+  store_.reset();
+  sqlite3_auto_extension(kCountSteps);
+  struct Cancel {
+    ~Cancel() { sqlite3_cancel_auto_extension(kCountSteps); }
+  } cancel;
+  g_stop = Stop::kInterrupt;
+  auto open = [&](const std::string& path) {
+    auto opened = Store::open(path, posture::schema::builtin());
+    EXPECT_TRUE(opened.ok()) << posture::format(opened.errors());
+    store_ = opened ? std::make_unique<Store>(std::move(opened).value()) : nullptr;
+    return store_ != nullptr;
+  };
+  // The commit's steps, counted on a store of its own.
+  ASSERT_TRUE(open(db_ + ".count"));
+  g_stop_at = -1;
+  {
+    ScanWriter w = begin();
+    ASSERT_TRUE(write_first_scan(w));
+    ASSERT_TRUE(commit_counted(w));
+  }
+  const int64_t steps = g_steps;
+  ASSERT_GT(steps, 20);
+  ASSERT_TRUE(open(db_));
+  const std::string bytes = file_bytes();
+  const std::string schema = query("SELECT name, sql FROM sqlite_master ORDER BY name");
+  for (int k = 1; k <= 9; ++k) {
+    g_stop_at = steps * k / 10;
+    SCOPED_TRACE("interrupted at step " + std::to_string(g_stop_at) + " of " +
+                 std::to_string(steps));
+    ScanWriter w = begin();
+    ASSERT_TRUE(write_first_scan(w));
+    std::string error;
+    EXPECT_FALSE(commit_counted(w, &error));
+    EXPECT_NE(error.find("interrupt"), std::string::npos) << error;
+    EXPECT_EQ(file_bytes(), bytes);
+    EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
+    EXPECT_EQ(query("PRAGMA cache_size"), "-65536");
+  }
+  g_stop_at = -1;
+  ScanWriter w = begin();
+  ASSERT_TRUE(write_first_scan(w));
+  ASSERT_TRUE(commit_counted(w));
+  EXPECT_EQ(first_scan_counts(), "1|1999|2000|1999");
 }
 
 TEST_F(StoreScanTest, ASecondWriterWaitsOrFailsButNeverCorrupts) {
