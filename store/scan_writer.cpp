@@ -452,7 +452,8 @@ Status ScanWriter::Impl::create_indexes(const std::vector<std::string>& sqls,
   };
   Status built = build();
   Status restored = exec(db(), path(), internal::cache_size_pragma(internal::kWriterCacheSize));
-  return built ? restored : built;
+  if (!built) return built;
+  return restored;
 }
 
 // Whether a row of this scan may name its parent through `rel` without being
