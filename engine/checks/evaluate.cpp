@@ -579,18 +579,18 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
   };
   std::vector<std::pair<uint32_t, const std::string*>> failed;  // with waivers: index, id
   static const std::string no_id;
-  auto fail = [&](uint32_t index, size_t s) {
-    result.verdicts[index] = Verdict::Fail;
+  // Subject `index` fails, the check's `s`th selected row.
+  auto note_failed = [&](uint32_t index, size_t s) {
     ++result.matched;
     if (waivers) failed.emplace_back(index, selected.ids.empty() ? &no_id : &selected.ids[s]);
   };
   if (selected.marked) {
     if (selected.marks.size() != all.rids.size()) return astray();
-    selected.marks.shrink_to_fit();  // kept until the report is written
-    result.verdicts = std::move(selected.marks);
+    selected.marks.shrink_to_fit();               // kept until the report is written
+    result.verdicts = std::move(selected.marks);  // Fail where selected already
     size_t s = 0;
     for (uint32_t i = 0; i < result.verdicts.size(); ++i)
-      if (result.verdicts[i] == Verdict::Fail) fail(i, s++);
+      if (result.verdicts[i] == Verdict::Fail) note_failed(i, s++);
   } else {
     result.verdicts.assign(all.rids.size(), Verdict::Pass);
     size_t next = 0;  // Order::Store: both lists ascend, so one merge pass
@@ -607,7 +607,8 @@ posture::Status Evaluator::judge(const Check& check, const schema::ObjectType& t
         if (it == all.by_rid.end() || it->first != rid) continue;
         index = it->second;
       }
-      fail(index, s);
+      result.verdicts[index] = Verdict::Fail;
+      note_failed(index, s);
     }
     if (result.matched != selected.rids.size()) return astray();
   }

@@ -114,6 +114,15 @@ class StoreScanTest : public posture::testing::TempStoreTest {
         store_->schema().relationships_into("SecurityContact").at(0)->fk_column + "\")");
   }
 
+  // Opens (or creates) the store at `path` as store_; whether it opened.
+  bool open_store(const std::string& path) {
+    store_.reset();
+    auto opened = Store::open(path, posture::schema::builtin());
+    EXPECT_TRUE(opened.ok()) << posture::format(opened.errors());
+    if (opened) store_ = std::make_unique<Store>(std::move(opened).value());
+    return store_ != nullptr;
+  }
+
   ScanWriter begin() {
     auto w = ScanWriter::begin(*store_, "test");
     EXPECT_TRUE(w.ok()) << (w.ok() ? "" : posture::format(w.errors()));
@@ -511,9 +520,7 @@ TEST_F(StoreScanTest, AFirstScanIndexesItsKeysAtCommitAndMergesDuplicatesThen) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
     if (!c.again) {
-      auto fresh = Store::open(db_ + "." + std::to_string(n++), posture::schema::builtin());
-      ASSERT_TRUE(fresh.ok());
-      store_ = std::make_unique<Store>(std::move(fresh).value());
+      ASSERT_TRUE(open_store(db_ + "." + std::to_string(n++)));
     }
     ScanWriter w = begin();
     w.defer_key_index(c.after_rows);
@@ -632,9 +639,7 @@ TEST_F(StoreScanTest, MergedDuplicatesKeepTheirReferencesAndChildren) {
   int n = 0;
   for (int64_t after_rows : {int64_t{200000}, int64_t{0}, int64_t{3}}) {
     SCOPED_TRACE(after_rows);
-    auto fresh = Store::open(db_ + "." + std::to_string(n++), posture::schema::builtin());
-    ASSERT_TRUE(fresh.ok());
-    store_ = std::make_unique<Store>(std::move(fresh).value());
+    ASSERT_TRUE(open_store(db_ + "." + std::to_string(n++)));
     ScanWriter w = begin();
     w.defer_key_index(after_rows);
     write(w);
@@ -739,9 +744,7 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
         g_stop = Stop::kKill;
         g_stop_at = kill_after;
         sqlite3_auto_extension(kCountSteps);
-        auto opened = Store::open(path, posture::schema::builtin());
-        if (!opened) ::_exit(2);
-        store_ = std::make_unique<Store>(std::move(opened).value());
+        if (!open_store(path)) ::_exit(2);
         auto begun = ScanWriter::begin(*store_, "killed");
         if (!begun) ::_exit(3);
         ScanWriter w = std::move(begun).value();
@@ -763,12 +766,9 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
   int64_t steps = std::stoll(posture::testing::slurp(count + ".steps"));
   ASSERT_GT(steps, 20);
   // The file as a new store holds it: its tables, no scan.
-  std::string created;
-  {
-    auto fresh = Store::open(count + ".new", posture::schema::builtin());
-    ASSERT_TRUE(fresh.ok());
-  }
-  created = posture::testing::slurp(count + ".new");
+  ASSERT_TRUE(open_store(count + ".new"));
+  store_.reset();
+  const std::string created = posture::testing::slurp(count + ".new");
   int spilled = 0;
   for (int k = 1; k <= 9; ++k) {
     int64_t at = steps * k / 10;
@@ -780,9 +780,7 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
     std::cout << "killed at step " << at << " of " << steps << ": "
               << (in_file ? "pages of the scan in the file" : "the file as created") << std::endl;
     spilled += in_file;
-    auto reopened = Store::open(db_, posture::schema::builtin());
-    ASSERT_TRUE(reopened.ok()) << posture::format(reopened.errors());
-    store_ = std::make_unique<Store>(std::move(reopened).value());
+    ASSERT_TRUE(open_store(db_));
     EXPECT_FALSE(fs::exists(db_ + "-journal"));
     EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
     EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
@@ -795,9 +793,7 @@ TEST_F(StoreScanTest, AFirstScanKilledDuringItsCommitLeavesTheStoreAsItWas) {
   EXPECT_GE(spilled, 6);
   status = run(db_, -1);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  auto reopened = Store::open(db_, posture::schema::builtin());
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::make_unique<Store>(std::move(reopened).value());
+  ASSERT_TRUE(open_store(db_));
   EXPECT_EQ(query("SELECT name, sql FROM sqlite_master ORDER BY name"), schema);
   EXPECT_EQ(first_scan_counts(), "1|1999|2000|1999");
 }
@@ -814,14 +810,8 @@ TEST_F(StoreScanTest, AFirstScanWhoseCommitFailsAnywhereLeavesTheStoreAsItWas) {
     ~Cancel() { sqlite3_cancel_auto_extension(kCountSteps); }
   } cancel;
   g_stop = Stop::kInterrupt;
-  auto open = [&](const std::string& path) {
-    auto opened = Store::open(path, posture::schema::builtin());
-    EXPECT_TRUE(opened.ok()) << posture::format(opened.errors());
-    store_ = opened ? std::make_unique<Store>(std::move(opened).value()) : nullptr;
-    return store_ != nullptr;
-  };
   // The commit's steps, counted on a store of its own.
-  ASSERT_TRUE(open(db_ + ".count"));
+  ASSERT_TRUE(open_store(db_ + ".count"));
   g_stop_at = -1;
   {
     ScanWriter w = begin();
@@ -830,7 +820,7 @@ TEST_F(StoreScanTest, AFirstScanWhoseCommitFailsAnywhereLeavesTheStoreAsItWas) {
   }
   const int64_t steps = g_steps;
   ASSERT_GT(steps, 20);
-  ASSERT_TRUE(open(db_));
+  ASSERT_TRUE(open_store(db_));
   const std::string bytes = file_bytes();
   const std::string schema = query("SELECT name, sql FROM sqlite_master ORDER BY name");
   for (int k = 1; k <= 9; ++k) {
